@@ -1,0 +1,185 @@
+namespace Tem.Core;
+
+// Member names are the PascalCase of the wire names in the spec; WireNames maps them (VoiceLine <-> voice_line).
+// Numeric values are never stored or exchanged, only the wire names.
+
+/// <summary>The role of a party in the channel (parties.csv <c>kind</c>).</summary>
+public enum PartyKind
+{
+    /// <summary><c>provider</c>: a carrier or other supplier of services.</summary>
+    Provider,
+
+    /// <summary><c>distributor</c>: sells through dealers.</summary>
+    Distributor,
+
+    /// <summary><c>dealer</c>: sells to customers.</summary>
+    Dealer,
+
+    /// <summary><c>customer</c>: the business the services are for.</summary>
+    Customer,
+
+    /// <summary><c>lessor</c>: finances the services and may be the party invoiced.</summary>
+    Lessor,
+}
+
+/// <summary>The kind of a service in the inventory (services.csv <c>service_type</c>).</summary>
+public enum ServiceType
+{
+    /// <summary><c>mobile</c>: a mobile line.</summary>
+    Mobile,
+
+    /// <summary><c>voice_line</c>: a fixed voice line.</summary>
+    VoiceLine,
+
+    /// <summary><c>sip_trunk</c>: a SIP trunk.</summary>
+    SipTrunk,
+
+    /// <summary><c>circuit</c>: a data circuit.</summary>
+    Circuit,
+
+    /// <summary><c>internet</c>: an internet access service.</summary>
+    Internet,
+}
+
+/// <summary>The state of a service in the inventory (services.csv <c>status</c>).</summary>
+public enum ServiceStatus
+{
+    /// <summary><c>active</c>: in service.</summary>
+    Active,
+
+    /// <summary><c>suspended</c>: temporarily out of service.</summary>
+    Suspended,
+
+    /// <summary><c>disconnected</c>: ended on its <c>disconnected_on</c> date.</summary>
+    Disconnected,
+}
+
+/// <summary>The kind of an invoice line (invoices.csv <c>charge_type</c>).</summary>
+public enum ChargeType
+{
+    /// <summary><c>recurring</c>: a monthly fee.</summary>
+    Recurring,
+
+    /// <summary><c>usage</c>: calls, SMS or data.</summary>
+    Usage,
+
+    /// <summary><c>one_time</c>: a one-off charge such as installation.</summary>
+    OneTime,
+
+    /// <summary><c>tax</c>: a tax.</summary>
+    Tax,
+
+    /// <summary><c>surcharge</c>: a regulatory or carrier surcharge.</summary>
+    Surcharge,
+
+    /// <summary><c>credit</c>: a credit; its amount is negative.</summary>
+    Credit,
+
+    /// <summary><c>late_fee</c>: a late-payment fee.</summary>
+    LateFee,
+
+    /// <summary><c>adjustment</c>: any other correction.</summary>
+    Adjustment,
+}
+
+/// <summary>The kind of a usage record (usage.csv <c>usage_type</c>).</summary>
+public enum UsageType
+{
+    /// <summary><c>voice</c>: a call; duration in seconds.</summary>
+    Voice,
+
+    /// <summary><c>sms</c>: a text message.</summary>
+    Sms,
+
+    /// <summary><c>data</c>: a data session; volume in MB.</summary>
+    Data,
+}
+
+/// <summary>
+/// The time band of a rate (rates.csv <c>time_band</c>). Peak is Monday to Friday, 08:00 &lt;= local time &lt; 18:00
+/// in the account's time zone; offpeak is every other time.
+/// </summary>
+public enum TimeBand
+{
+    /// <summary><c>any</c>: applies at all times; a specific band beats it for the same prefix.</summary>
+    Any,
+
+    /// <summary><c>peak</c>: Monday to Friday, 08:00 to 18:00 local time.</summary>
+    Peak,
+
+    /// <summary><c>offpeak</c>: outside peak.</summary>
+    Offpeak,
+}
+
+/// <summary>How urgent a finding is, most severe first.</summary>
+public enum Severity
+{
+    /// <summary><c>high</c>.</summary>
+    High,
+
+    /// <summary><c>medium</c>.</summary>
+    Medium,
+
+    /// <summary><c>low</c>.</summary>
+    Low,
+}
+
+/// <summary>What to do about a finding.</summary>
+public enum RecommendedAction
+{
+    /// <summary><c>dispute</c>: claim the one-time amount back from the carrier.</summary>
+    Dispute,
+
+    /// <summary><c>cancel</c>: cancel the service.</summary>
+    Cancel,
+
+    /// <summary><c>downgrade</c>: move to the recommended plan.</summary>
+    Downgrade,
+
+    /// <summary><c>renegotiate</c>: renegotiate the price.</summary>
+    Renegotiate,
+
+    /// <summary><c>investigate</c>: a person must look.</summary>
+    Investigate,
+}
+
+/// <summary>Where a finding is in its lifecycle; a status set by a user survives later runs.</summary>
+public enum FindingStatus
+{
+    /// <summary><c>open</c>: found, not acted on.</summary>
+    Open,
+
+    /// <summary><c>disputed</c>: claimed from the carrier.</summary>
+    Disputed,
+
+    /// <summary><c>recovered</c>: the money came back; counts towards savings realised.</summary>
+    Recovered,
+
+    /// <summary><c>rejected</c>: the carrier refused the claim.</summary>
+    Rejected,
+
+    /// <summary><c>closed</c>: closed by a user.</summary>
+    Closed,
+
+    /// <summary><c>resolved</c>: the cause disappeared in a later run (the finding is kept, not deleted).</summary>
+    Resolved,
+}
+
+/// <summary>The role of a provider in an upgrade proposal (upgrade.csv <c>role</c>).</summary>
+public enum ProviderRole
+{
+    /// <summary><c>var</c>: value-added reseller.</summary>
+    Var,
+
+    /// <summary><c>integrator</c>: systems integrator.</summary>
+    Integrator,
+
+    /// <summary><c>msp</c>: managed service provider.</summary>
+    Msp,
+
+    /// <summary><c>carrier</c>: the carrier itself.</summary>
+    Carrier,
+
+    /// <summary><c>tem</c>: the telecom expense management provider.</summary>
+    Tem,
+}

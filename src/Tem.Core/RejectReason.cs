@@ -1,0 +1,58 @@
+namespace Tem.Core;
+
+/// <summary>
+/// Why an input row went to the rejects table. Stored by its wire name (<see cref="WireNames"/>), e.g. <c>bad_date</c>.
+/// </summary>
+public enum RejectReason
+{
+    /// <summary><c>missing_column</c>: a required column is absent from the header.</summary>
+    MissingColumn,
+
+    /// <summary><c>extra_columns</c>: the header has columns the layout does not know (reported, not fatal).</summary>
+    ExtraColumns,
+
+    /// <summary><c>short_row</c>: fewer fields than the header.</summary>
+    ShortRow,
+
+    /// <summary><c>long_row</c>: more fields than the header.</summary>
+    LongRow,
+
+    /// <summary><c>bad_date</c>: not a <c>YYYY-MM-DD</c> date (or <c>YYYY-MM</c> month).</summary>
+    BadDate,
+
+    /// <summary><c>bad_timestamp</c>: not an ISO 8601 timestamp with an offset or <c>Z</c>.</summary>
+    BadTimestamp,
+
+    /// <summary><c>bad_number</c>: not a number.</summary>
+    BadNumber,
+
+    /// <summary><c>bad_money</c>: not a decimal amount with <c>.</c>, or a bad currency code.</summary>
+    BadMoney,
+
+    /// <summary><c>bad_enum</c>: not one of the allowed values.</summary>
+    BadEnum,
+
+    /// <summary><c>bad_phone_number</c>: not a phone number.</summary>
+    BadPhoneNumber,
+
+    /// <summary><c>negative_value</c>: negative where only zero or more is allowed.</summary>
+    NegativeValue,
+
+    /// <summary><c>required</c>: a required field is empty.</summary>
+    Required,
+
+    /// <summary><c>too_long</c>: a field is longer than allowed.</summary>
+    TooLong,
+
+    /// <summary><c>bad_encoding</c>: not valid UTF-8.</summary>
+    BadEncoding,
+
+    /// <summary><c>duplicate_header</c>: a column name appears twice in the header.</summary>
+    DuplicateHeader,
+
+    /// <summary><c>unterminated_quote</c>: a quoted field is not closed.</summary>
+    UnterminatedQuote,
+
+    /// <summary><c>other</c>: none of the above; the reject's detail says what.</summary>
+    Other,
+}
