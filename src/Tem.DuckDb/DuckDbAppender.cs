@@ -87,7 +87,7 @@ public sealed unsafe class DuckDbAppender : IDisposable
     /// <summary>Writes NULL into the next column.</summary>
     public DuckDbAppender AppendNull()
     {
-        var c = Next();
+        var c = Current();
         if (_validity[c] == nint.Zero)
         {
             NativeMethods.VectorEnsureValidityWritable(_vectors[c]);
@@ -95,14 +95,16 @@ public sealed unsafe class DuckDbAppender : IDisposable
         }
 
         ((ulong*)_validity[c])[_row >> 6] &= ~(1UL << (_row & 63));
+        _column++;
         return this;
     }
 
     /// <summary>Writes a BOOLEAN.</summary>
     public DuckDbAppender Append(bool value)
     {
-        var c = Next();
+        var c = Current();
         Write<byte>(c, _types[c].Id == DuckDbTypeId.Boolean ? (value ? (byte)1 : (byte)0) : throw Mismatch(c, "bool"));
+        _column++;
         return this;
     }
 
@@ -112,7 +114,7 @@ public sealed unsafe class DuckDbAppender : IDisposable
     /// <summary>Writes an integer into an integer, DECIMAL or floating-point column (range-checked).</summary>
     public DuckDbAppender Append(long value)
     {
-        var c = Next();
+        var c = Current();
         switch (_types[c].Id)
         {
             case DuckDbTypeId.BigInt: Write(c, value); break;
@@ -130,26 +132,28 @@ public sealed unsafe class DuckDbAppender : IDisposable
             default: throw Mismatch(c, "long");
         }
 
+        _column++;
         return this;
     }
 
     /// <summary>Writes a HUGEINT, or a smaller integer column when the value fits.</summary>
     public DuckDbAppender Append(Int128 value)
     {
-        var c = Next();
+        var c = Current();
         switch (_types[c].Id)
         {
             case DuckDbTypeId.HugeInt: Write(c, ParameterBinder.ToHugeInt(value)); break;
-            default: _column--; return Append(checked((long)value));
+            default: return Append(checked((long)value));
         }
 
+        _column++;
         return this;
     }
 
     /// <summary>Writes a DOUBLE or FLOAT; never into DECIMAL (money does not pass through binary floating point).</summary>
     public DuckDbAppender Append(double value)
     {
-        var c = Next();
+        var c = Current();
         switch (_types[c].Id)
         {
             case DuckDbTypeId.Double: Write(c, value); break;
@@ -157,6 +161,7 @@ public sealed unsafe class DuckDbAppender : IDisposable
             default: throw Mismatch(c, "double");
         }
 
+        _column++;
         return this;
     }
 
@@ -166,7 +171,7 @@ public sealed unsafe class DuckDbAppender : IDisposable
     /// </summary>
     public DuckDbAppender Append(decimal value)
     {
-        var c = Next();
+        var c = Current();
         switch (_types[c].Id)
         {
             case DuckDbTypeId.Decimal: WriteDecimal(c, value); break;
@@ -174,6 +179,7 @@ public sealed unsafe class DuckDbAppender : IDisposable
             default: throw Mismatch(c, "decimal");
         }
 
+        _column++;
         return this;
     }
 
@@ -211,8 +217,9 @@ public sealed unsafe class DuckDbAppender : IDisposable
     /// <summary>Writes a DATE.</summary>
     public DuckDbAppender Append(DateOnly value)
     {
-        var c = Next();
+        var c = Current();
         Write(c, _types[c].Id == DuckDbTypeId.Date ? value.DayNumber - VectorView.UnixEpochDayNumber : throw Mismatch(c, "DateOnly"));
+        _column++;
         return this;
     }
 
@@ -221,7 +228,7 @@ public sealed unsafe class DuckDbAppender : IDisposable
     /// </summary>
     public DuckDbAppender Append(DateTime value)
     {
-        var c = Next();
+        var c = Current();
         switch (_types[c].Id)
         {
             case DuckDbTypeId.Timestamp: Write(c, ParameterBinder.MicrosSinceEpoch(value)); break;
@@ -233,34 +240,38 @@ public sealed unsafe class DuckDbAppender : IDisposable
             default: throw Mismatch(c, "DateTime");
         }
 
+        _column++;
         return this;
     }
 
     /// <summary>Writes the instant into a TIMESTAMPTZ column (DuckDB stores it as UTC microseconds).</summary>
     public DuckDbAppender Append(DateTimeOffset value)
     {
-        var c = Next();
+        var c = Current();
         Write(c, _types[c].Id == DuckDbTypeId.TimestampTz
             ? ParameterBinder.MicrosSinceEpoch(value.UtcDateTime)
             : throw Mismatch(c, "DateTimeOffset"));
+        _column++;
         return this;
     }
 
     /// <summary>Writes a TIME (microsecond precision).</summary>
     public DuckDbAppender Append(TimeOnly value)
     {
-        var c = Next();
+        var c = Current();
         Write(c, _types[c].Id == DuckDbTypeId.Time ? value.Ticks / 10 : throw Mismatch(c, "TimeOnly"));
+        _column++;
         return this;
     }
 
     /// <summary>Writes an INTERVAL.</summary>
     public DuckDbAppender Append(DuckDbInterval value)
     {
-        var c = Next();
+        var c = Current();
         Write(c, _types[c].Id == DuckDbTypeId.Interval
             ? new DuckDbIntervalStruct { Months = value.Months, Days = value.Days, Micros = value.Micros }
             : throw Mismatch(c, "DuckDbInterval"));
+        _column++;
         return this;
     }
 
@@ -270,7 +281,7 @@ public sealed unsafe class DuckDbAppender : IDisposable
     /// <summary>Writes a UUID.</summary>
     public DuckDbAppender Append(Guid value)
     {
-        var c = Next();
+        var c = Current();
         if (_types[c].Id != DuckDbTypeId.Uuid)
         {
             throw Mismatch(c, "Guid");
@@ -281,6 +292,7 @@ public sealed unsafe class DuckDbAppender : IDisposable
         var upper = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes) ^ 0x8000_0000_0000_0000UL;
         var lower = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]);
         Write(c, new DuckDbUHugeIntStruct { Lower = lower, Upper = upper });
+        _column++;
         return this;
     }
 
@@ -338,22 +350,26 @@ public sealed unsafe class DuckDbAppender : IDisposable
         Check(NativeMethods.AppenderFlush(_appender.DangerousGetHandle()));
     }
 
-    /// <summary>Writes what is buffered and closes the appender. A row left incomplete is an error.</summary>
-    public void Close()
+    /// <summary>
+    /// Writes every completed row and closes the appender. A row left without <see cref="EndRow"/> is not
+    /// written, and is reported by an <see cref="InvalidOperationException"/> after the completed rows are stored.
+    /// </summary>
+    public void Close() => CloseCore(strict: true);
+
+    /// <summary>Like <see cref="Close"/>, but a row left without <see cref="EndRow"/> is dropped silently.</summary>
+    public void Dispose() => CloseCore(strict: false);
+
+    private void CloseCore(bool strict)
     {
         if (_closed)
         {
             return;
         }
 
+        var incomplete = _column;
         try
         {
-            if (_column != 0)
-            {
-                throw new InvalidOperationException(
-                    $"The appender for '{_table}' was closed in the middle of row {RowsAppended + 1} ({_column} of {_types.Length} values).");
-            }
-
+            _column = 0;
             FlushChunk();
             Check(NativeMethods.AppenderClose(_appender.DangerousGetHandle()));
         }
@@ -363,14 +379,18 @@ public sealed unsafe class DuckDbAppender : IDisposable
             _chunk.Dispose();
             _appender.Dispose();
         }
-    }
 
-    /// <summary>Closes the appender (see <see cref="Close"/>).</summary>
-    public void Dispose() => Close();
+        if (strict && incomplete != 0)
+        {
+            throw new InvalidOperationException(
+                $"The appender for '{_table}' was closed in the middle of row {RowsAppended + 1} ({incomplete} of {_types.Length} values); " +
+                $"the {RowsAppended} completed rows were written, that one was not.");
+        }
+    }
 
     private DuckDbAppender AppendUtf8(ReadOnlySpan<byte> value, bool requireVarchar)
     {
-        var c = Next();
+        var c = Current();
         var id = _types[c].Id;
         if (id != DuckDbTypeId.Varchar && (requireVarchar || id != DuckDbTypeId.Blob))
         {
@@ -382,6 +402,7 @@ public sealed unsafe class DuckDbAppender : IDisposable
             NativeMethods.VectorAssignStringElementLen(_vectors[c], (ulong)_row, p, (ulong)value.Length);
         }
 
+        _column++;
         return this;
     }
 
@@ -456,15 +477,16 @@ public sealed unsafe class DuckDbAppender : IDisposable
     private void Write<T>(int column, T value)
         where T : unmanaged => ((T*)_data[column])[_row] = value;
 
+    /// <summary>The column the next value goes to; the cursor moves on only once the value is written.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Next()
+    private int Current()
     {
         if (_column >= _types.Length)
         {
             ThrowTooMany();
         }
 
-        return _column++;
+        return _column;
     }
 
     private void ThrowTooMany()
@@ -474,11 +496,8 @@ public sealed unsafe class DuckDbAppender : IDisposable
             $"Row {RowsAppended + 1} for '{_table}' already has all {_types.Length} values; call EndRow() before the next value.");
     }
 
-    private InvalidOperationException Mismatch(int column, string given)
-    {
-        _column = column;
-        return new InvalidOperationException($"{_columnLabels[column]} cannot take a {given} value.");
-    }
+    private InvalidOperationException Mismatch(int column, string given) =>
+        new($"{_columnLabels[column]} cannot take a {given} value.");
 
     private void FlushChunk()
     {

@@ -107,8 +107,8 @@ public sealed class DuckDbConnection : DbConnection
 
             if (state != DuckDbState.Success)
             {
-                var message = NativeMethods.TakeString((byte*)error);
-                throw DuckDbException.FromMessage($"Cannot open DuckDB database '{path}': {message}");
+                var message = NativeMethods.TakeString((byte*)error) ?? "no reason given";
+                throw new DuckDbException($"Cannot open DuckDB database '{path}': {message}", DuckDbException.ClassifyByPrefix(message));
             }
 
             var database = new DatabaseHandle(db);

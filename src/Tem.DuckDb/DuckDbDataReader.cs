@@ -30,6 +30,7 @@ public sealed unsafe class DuckDbDataReader : DbDataReader
     private int _row = -1;
     private long _recordsAffected = -1;
     private bool _closed;
+    private bool _exhausted;
 
     internal DuckDbDataReader(
         DuckDbCommand command,
@@ -418,6 +419,7 @@ public sealed unsafe class DuckDbDataReader : DbDataReader
             if (kind == DuckDbResultType.QueryResult)
             {
                 _result = result;
+                _exhausted = false;
                 LoadColumns();
                 _row = -1;
                 FetchChunk();
@@ -470,6 +472,11 @@ public sealed unsafe class DuckDbDataReader : DbDataReader
         _chunk?.Dispose();
         _chunk = null;
         _chunkSize = 0;
+        if (_exhausted)
+        {
+            return false;
+        }
+
         var result = _result!;
         while (true)
         {
@@ -489,6 +496,7 @@ public sealed unsafe class DuckDbDataReader : DbDataReader
             });
             if (chunk == nint.Zero)
             {
+                _exhausted = true;
                 return false;
             }
 
@@ -534,7 +542,7 @@ public sealed unsafe class DuckDbDataReader : DbDataReader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private VectorView View(int ordinal)
     {
-        if ((uint)ordinal >= (uint)_views.Length)
+        if (unchecked((uint)ordinal >= (uint)_views.Length))
         {
             throw new ArgumentOutOfRangeException(nameof(ordinal), ordinal, $"The result has {_views.Length} columns.");
         }
@@ -545,7 +553,7 @@ public sealed unsafe class DuckDbDataReader : DbDataReader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int CurrentRow()
     {
-        if ((uint)_row >= (uint)_chunkSize)
+        if (unchecked((uint)_row >= (uint)_chunkSize))
         {
             ThrowNoRow();
         }
