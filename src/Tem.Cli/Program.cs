@@ -1,0 +1,3 @@
+using Tem.Cli;
+
+return TemApp.Run(args, Console.Out, Console.Error);
