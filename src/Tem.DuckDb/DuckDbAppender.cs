@@ -14,6 +14,8 @@ namespace Tem.DuckDb;
 /// </summary>
 public sealed unsafe class DuckDbAppender : IDisposable
 {
+    private const int InlineStringLength = 12;
+
     private readonly string _table;
     private readonly AppenderHandle _appender;
     private readonly DataChunkHandle _chunk;
@@ -196,14 +198,14 @@ public sealed unsafe class DuckDbAppender : IDisposable
         {
             Span<byte> buffer = stackalloc byte[max];
             var n = Encoding.UTF8.GetBytes(value, buffer);
-            return AppendUtf8(buffer[..n], requireVarchar: true);
+            return AppendUtf8(buffer[..n], requireVarchar: true, knownValid: true);
         }
 
         var rented = ArrayPool<byte>.Shared.Rent(max);
         try
         {
             var n = Encoding.UTF8.GetBytes(value, rented);
-            return AppendUtf8(rented.AsSpan(0, n), requireVarchar: true);
+            return AppendUtf8(rented.AsSpan(0, n), requireVarchar: true, knownValid: true);
         }
         finally
         {
@@ -212,7 +214,7 @@ public sealed unsafe class DuckDbAppender : IDisposable
     }
 
     /// <summary>Writes UTF-8 bytes into a VARCHAR column, or raw bytes into a BLOB column.</summary>
-    public DuckDbAppender Append(ReadOnlySpan<byte> value) => AppendUtf8(value, requireVarchar: false);
+    public DuckDbAppender Append(ReadOnlySpan<byte> value) => AppendUtf8(value, requireVarchar: false, knownValid: false);
 
     /// <summary>Writes a DATE.</summary>
     public DuckDbAppender Append(DateOnly value)
@@ -388,7 +390,10 @@ public sealed unsafe class DuckDbAppender : IDisposable
         }
     }
 
-    private DuckDbAppender AppendUtf8(ReadOnlySpan<byte> value, bool requireVarchar)
+    /// <param name="value">The bytes.</param>
+    /// <param name="requireVarchar">Only a VARCHAR column may take them (strings); otherwise BLOB too.</param>
+    /// <param name="knownValid">The bytes are UTF-8 that .NET encoded, so DuckDB need not check them again.</param>
+    private DuckDbAppender AppendUtf8(ReadOnlySpan<byte> value, bool requireVarchar, bool knownValid)
     {
         var c = Current();
         var id = _types[c].Id;
@@ -397,9 +402,28 @@ public sealed unsafe class DuckDbAppender : IDisposable
             throw Mismatch(c, requireVarchar ? "string" : "bytes");
         }
 
-        fixed (byte* p = value)
+        if (value.Length <= InlineStringLength && (knownValid || id == DuckDbTypeId.Blob))
         {
-            NativeMethods.VectorAssignStringElementLen(_vectors[c], (ulong)_row, p, (ulong)value.Length);
+            // duckdb_string_t keeps up to 12 bytes inline (length, then the bytes, zero-padded): no native call needed.
+            var slot = (byte*)_data[c] + (16 * _row);
+            *(long*)(slot + 8) = 0;
+            *(int*)(slot + 4) = 0;
+            *(int*)slot = value.Length;
+            value.CopyTo(new Span<byte>(slot + 4, InlineStringLength));
+        }
+        else
+        {
+            fixed (byte* p = value)
+            {
+                if (knownValid || id == DuckDbTypeId.Blob)
+                {
+                    NativeMethods.UnsafeVectorAssignStringElementLen(_vectors[c], (ulong)_row, p, (ulong)value.Length);
+                }
+                else
+                {
+                    NativeMethods.VectorAssignStringElementLen(_vectors[c], (ulong)_row, p, (ulong)value.Length);
+                }
+            }
         }
 
         _column++;
@@ -411,8 +435,21 @@ public sealed unsafe class DuckDbAppender : IDisposable
         var type = _types[c];
         Span<int> bits = stackalloc int[4];
         decimal.GetBits(value, bits);
-        var mantissa = unchecked(((UInt128)(uint)bits[2] << 64) | ((UInt128)(uint)bits[1] << 32) | (uint)bits[0]);
         var scale = (bits[3] >> 16) & 0xFF;
+        if (bits[2] == 0 && scale <= type.Scale && type.DecimalStorage == DuckDbTypeId.BigInt)
+        {
+            // Fast path for DECIMAL(<=18): the mantissa fits 64 bits and only needs scaling up.
+            var small = unchecked(((ulong)(uint)bits[1] << 32) | (uint)bits[0]);
+            var factor = Pow10Table[type.Scale - scale];
+            if (small <= MaxBigIntDecimal / factor && small * factor < Pow10Table[type.Width])
+            {
+                var scaledSmall = (long)(small * factor);
+                Write(c, bits[3] < 0 ? -scaledSmall : scaledSmall);
+                return;
+            }
+        }
+
+        var mantissa = unchecked(((UInt128)(uint)bits[2] << 64) | ((UInt128)(uint)bits[1] << 32) | (uint)bits[0]);
         while (scale > type.Scale)
         {
             if (mantissa % 10 != 0)
@@ -461,6 +498,10 @@ public sealed unsafe class DuckDbAppender : IDisposable
             default: Write(c, ParameterBinder.ToHugeInt(scaled)); break;
         }
     }
+
+    private const ulong MaxBigIntDecimal = 999_999_999_999_999_999UL;
+
+    private static readonly ulong[] Pow10Table = [.. Enumerable.Range(0, 19).Select(e => (ulong)Pow10(e))];
 
     private static UInt128 Pow10(int exponent)
     {

@@ -339,6 +339,30 @@ public sealed unsafe class DuckDbDataReader : DbDataReader
             return Unsafe.As<double, T>(ref v);
         }
 
+        if (typeof(T) == typeof(DateTimeOffset))
+        {
+            var v = view.GetDateTimeOffset(row);
+            return Unsafe.As<DateTimeOffset, T>(ref v);
+        }
+
+        if (typeof(T) == typeof(DateTime))
+        {
+            var v = view.GetDateTime(row);
+            return Unsafe.As<DateTime, T>(ref v);
+        }
+
+        if (typeof(T) == typeof(DateOnly))
+        {
+            var v = view.GetDate(row);
+            return Unsafe.As<DateOnly, T>(ref v);
+        }
+
+        if (typeof(T) == typeof(bool))
+        {
+            var v = view.GetBoolean(row);
+            return Unsafe.As<bool, T>(ref v);
+        }
+
         if (typeof(T) == typeof(string))
         {
             return (T)(object)(view.Type.Id is DuckDbTypeId.Varchar or DuckDbTypeId.Enum ? view.GetString(row) : view.GetValueAs(row, typeof(string)));

@@ -243,6 +243,10 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "duckdb_vector_assign_string_element_len")]
     internal static partial void VectorAssignStringElementLen(nint vector, ulong index, byte* value, ulong length);
 
+    /// <summary>Like <see cref="VectorAssignStringElementLen"/> without DuckDB's UTF-8 check: only for bytes .NET encoded.</summary>
+    [LibraryImport(Library, EntryPoint = "duckdb_unsafe_vector_assign_string_element_len")]
+    internal static partial void UnsafeVectorAssignStringElementLen(nint vector, ulong index, byte* value, ulong length);
+
     [LibraryImport(Library, EntryPoint = "duckdb_list_vector_get_child")]
     internal static partial nint ListVectorGetChild(nint vector);
 

@@ -1,0 +1,23 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using Tem.Benchmarks;
+
+var config = DefaultConfig.Instance
+    .AddColumn(ThroughputColumn.Rows, ThroughputColumn.Values, ThroughputColumn.MegaBytes, ThroughputColumn.Goal)
+    .AddColumn(CategoriesColumn.Default)
+    .AddDiagnoser(MemoryDiagnoser.Default)
+    .AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByCategory);
+
+// Sized for a 2-core CI-class machine: one launch, 2 warmup and 5 measured iterations keep the suite to a few
+// minutes. BenchmarkDotNet runs a job given with --job next to the config's jobs, not instead of them, so the
+// default job is only added when the command line names none (options such as --iterationCount still apply to it).
+var jobOnCommandLine = args.Any(a => a.StartsWith("--job", StringComparison.OrdinalIgnoreCase) || a == "-j");
+if (!jobOnCommandLine)
+{
+    config = config.AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(5).WithId("2-core"));
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
