@@ -2,142 +2,59 @@ using System.Runtime.InteropServices;
 
 namespace Tem.DuckDb.Native;
 
-/// <summary>Base for handles whose native object is released by one C API call.</summary>
-internal abstract class DuckDbHandle : SafeHandle
+/// <summary>
+/// Owns one native DuckDB object, released by the C API call its subclass names. The subclasses exist so that
+/// a connection handle cannot be passed where a result is expected.
+/// </summary>
+internal abstract unsafe class DuckDbHandle : SafeHandle
 {
-    protected DuckDbHandle()
+    private readonly delegate*<ref nint, void> _release;
+
+    protected DuckDbHandle(nint existing, delegate*<ref nint, void> release)
         : base(nint.Zero, ownsHandle: true)
     {
+        _release = release;
+        SetHandle(existing);
     }
-
-    protected DuckDbHandle(nint existing)
-        : base(nint.Zero, ownsHandle: true) => SetHandle(existing);
 
     public override bool IsInvalid => handle == nint.Zero;
-}
-
-internal sealed class DatabaseHandle : DuckDbHandle
-{
-    public DatabaseHandle(nint existing)
-        : base(existing)
-    {
-    }
 
     protected override bool ReleaseHandle()
     {
         var h = handle;
-        NativeMethods.Close(ref h);
+        _release(ref h);
         return true;
     }
 }
 
-internal sealed class ConnectionHandle : DuckDbHandle
+internal sealed unsafe class DatabaseHandle(nint existing) : DuckDbHandle(existing, &NativeMethods.Close);
+
+internal sealed unsafe class ConnectionHandle(nint existing) : DuckDbHandle(existing, &NativeMethods.Disconnect);
+
+internal sealed unsafe class ExtractedStatementsHandle(nint existing) : DuckDbHandle(existing, &NativeMethods.DestroyExtracted);
+
+internal sealed unsafe class PreparedStatementHandle(nint existing) : DuckDbHandle(existing, &NativeMethods.DestroyPrepare);
+
+internal sealed unsafe class DataChunkHandle(nint existing) : DuckDbHandle(existing, &NativeMethods.DestroyDataChunk);
+
+internal sealed unsafe class AppenderHandle(nint existing) : DuckDbHandle(existing, &DestroyAppender)
 {
-    public ConnectionHandle(nint existing)
-        : base(existing)
-    {
-    }
-
-    protected override bool ReleaseHandle()
-    {
-        var h = handle;
-        NativeMethods.Disconnect(ref h);
-        return true;
-    }
-}
-
-internal sealed class ExtractedStatementsHandle : DuckDbHandle
-{
-    public ExtractedStatementsHandle(nint existing)
-        : base(existing)
-    {
-    }
-
-    protected override bool ReleaseHandle()
-    {
-        var h = handle;
-        NativeMethods.DestroyExtracted(ref h);
-        return true;
-    }
-}
-
-internal sealed class PreparedStatementHandle : DuckDbHandle
-{
-    public PreparedStatementHandle(nint existing)
-        : base(existing)
-    {
-    }
-
-    protected override bool ReleaseHandle()
-    {
-        var h = handle;
-        NativeMethods.DestroyPrepare(ref h);
-        return true;
-    }
-}
-
-internal sealed class LogicalTypeHandle : DuckDbHandle
-{
-    public LogicalTypeHandle(nint existing)
-        : base(existing)
-    {
-    }
-
-    protected override bool ReleaseHandle()
-    {
-        var h = handle;
-        NativeMethods.DestroyLogicalType(ref h);
-        return true;
-    }
-}
-
-internal sealed class DataChunkHandle : DuckDbHandle
-{
-    public DataChunkHandle(nint existing)
-        : base(existing)
-    {
-    }
-
-    protected override bool ReleaseHandle()
-    {
-        var h = handle;
-        NativeMethods.DestroyDataChunk(ref h);
-        return true;
-    }
-}
-
-internal sealed class AppenderHandle : DuckDbHandle
-{
-    public AppenderHandle(nint existing)
-        : base(existing)
-    {
-    }
-
-    protected override bool ReleaseHandle()
-    {
-        var h = handle;
-        NativeMethods.AppenderDestroy(ref h);
-        return true;
-    }
+    // duckdb_appender_destroy also flushes and reports a state; by the time the handle is released the
+    // appender was closed (or abandoned), so there is nothing left to report.
+    private static void DestroyAppender(ref nint appender) => NativeMethods.AppenderDestroy(ref appender);
 }
 
 /// <summary>
 /// A <c>duckdb_result</c> lives in unmanaged memory so that its address stays fixed for the C API calls that
 /// take a pointer to it; releasing destroys the result and frees that memory.
 /// </summary>
-internal sealed unsafe class ResultHandle : DuckDbHandle
+internal sealed unsafe class ResultHandle() : DuckDbHandle((nint)NativeMemory.AllocZeroed((nuint)sizeof(DuckDbResultStruct)), &Release)
 {
-    public ResultHandle()
-        : base((nint)NativeMemory.AllocZeroed((nuint)sizeof(DuckDbResultStruct)))
-    {
-    }
-
     public DuckDbResultStruct* Pointer => (DuckDbResultStruct*)handle;
 
-    protected override bool ReleaseHandle()
+    private static void Release(ref nint result)
     {
-        NativeMethods.DestroyResult((DuckDbResultStruct*)handle);
-        NativeMemory.Free((void*)handle);
-        return true;
+        NativeMethods.DestroyResult((DuckDbResultStruct*)result);
+        NativeMemory.Free((void*)result);
     }
 }
