@@ -53,6 +53,12 @@ public enum RejectReason
     /// <summary><c>unterminated_quote</c>: a quoted field is not closed.</summary>
     UnterminatedQuote,
 
+    /// <summary><c>bad_quote</c>: text after a closing quote, before the next separator (<c>"ab"c,</c>).</summary>
+    BadQuote,
+
+    /// <summary><c>bad_file</c>: the whole file could not be read (e.g. a required column is missing); every row carries it.</summary>
+    BadFile,
+
     /// <summary><c>other</c>: none of the above; the reject's detail says what.</summary>
     Other,
 }

@@ -344,6 +344,24 @@ public sealed unsafe class DuckDbAppender : IDisposable
         }
     }
 
+    /// <summary>
+    /// Abandons the row being written: the values appended since the last <see cref="EndRow"/> are dropped and
+    /// the next value goes to the first column again. Lets a caller validate a row while writing it.
+    /// </summary>
+    public void DiscardRow()
+    {
+        ThrowIfClosed();
+        for (var i = 0; i < _column; i++)
+        {
+            if (_validity[i] != nint.Zero)
+            {
+                ((ulong*)_validity[i])[_row >> 6] |= 1UL << (_row & 63);
+            }
+        }
+
+        _column = 0;
+    }
+
     /// <summary>Hands the buffered rows to DuckDB and flushes the appender.</summary>
     public void Flush()
     {

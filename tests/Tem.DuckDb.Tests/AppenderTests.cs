@@ -249,3 +249,32 @@ public sealed class AppenderTests
         return list;
     }
 }
+
+[Collection(DuckDbCollection.Name)]
+public sealed class AppenderDiscardTests
+{
+    [Fact]
+    public void DiscardRow_AfterNullsAndValues_LeavesNoTraceInTheNextRow()
+    {
+        using var c = DuckDbFixture.OpenInMemory();
+        c.Execute("CREATE TABLE t (a INTEGER, b VARCHAR, c DECIMAL(18,4))");
+        using (var app = c.CreateAppender("t"))
+        {
+            app.AppendNull().AppendNull();
+            app.DiscardRow();
+            app.Append(1).Append("kept").Append(2.5m).EndRow();
+            app.Append(9).Append("dropped");
+            app.DiscardRow();
+            Assert.Equal(1, app.RowsAppended);
+        }
+
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT a, b, c FROM t";
+        using var r = cmd.ExecuteReader();
+        Assert.True(r.Read());
+        Assert.Equal(1, r.GetInt32(0));
+        Assert.Equal("kept", r.GetString(1));
+        Assert.Equal(2.5m, r.GetDecimal(2));
+        Assert.False(r.Read());
+    }
+}

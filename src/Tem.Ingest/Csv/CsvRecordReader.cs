@@ -1,0 +1,409 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Unicode;
+
+namespace Tem.Ingest.Csv;
+
+/// <summary>What went wrong with one record's structure (fields are checked later, against the layout).</summary>
+public enum RecordProblem
+{
+    /// <summary>Well formed.</summary>
+    None,
+
+    /// <summary>A quoted field is still open at the end of the file.</summary>
+    UnterminatedQuote,
+
+    /// <summary>Characters follow a closing quote before the next separator.</summary>
+    BadQuote,
+
+    /// <summary>The record's bytes are not valid UTF-8 (e.g. a Latin-1 export).</summary>
+    BadEncoding,
+
+    /// <summary>The record is longer than <see cref="CsvRecordReader.MaxRecordBytes"/>; its fields were not kept.</summary>
+    TooLong,
+}
+
+/// <summary>
+/// Streams RFC 4180 records from UTF-8 bytes with the physical line each starts on, so that any error can name
+/// file, line and column. Tolerates a BOM, CRLF, LF or lone CR line ends, quoted separators and line breaks,
+/// and a missing final line break. Empty lines are skipped (they are not rows). Fields are byte slices of an
+/// internal buffer, valid until the next <see cref="Read"/>. Memory stays bounded: the buffer grows only to
+/// hold one record, and records over <see cref="MaxRecordBytes"/> are skipped.
+/// </summary>
+public sealed class CsvRecordReader : IDisposable
+{
+    /// <summary>Records longer than this (16 MiB) are reported as <see cref="RecordProblem.TooLong"/> and skipped.</summary>
+    public const int MaxRecordBytes = 16 * 1024 * 1024;
+
+    private const int KeptRawBytes = 4096;
+    private const byte Quote = (byte)'"';
+    private const byte Cr = (byte)'\r';
+    private const byte Lf = (byte)'\n';
+
+    private readonly Stream _stream;
+    private readonly byte _separator;
+    private readonly List<FieldSlice> _fields = new(32);
+    private byte[] _buffer;
+    private byte[] _scratch;
+    private int _start;
+    private int _end;
+    private bool _eof;
+    private bool _started;
+    private long _line = 1;
+    private int _recordStart;
+    private int _recordLength;
+    private byte[]? _truncatedRaw;
+
+    /// <summary>Reads from <paramref name="stream"/>, which the reader disposes.</summary>
+    public CsvRecordReader(Stream stream, byte separator = (byte)',', int bufferSize = 1 << 20)
+    {
+        _stream = stream;
+        _separator = separator;
+        _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        _scratch = ArrayPool<byte>.Shared.Rent(4096);
+    }
+
+    /// <summary>1-based physical line on which the current record starts.</summary>
+    public long LineNumber { get; private set; }
+
+    /// <summary>Bytes consumed so far, including the current record.</summary>
+    public long BytesRead { get; private set; }
+
+    /// <summary>The current record's structural problem, if any.</summary>
+    public RecordProblem Problem { get; private set; }
+
+    /// <summary>For encoding and quoting problems: the 1-based field where it is (0 = the whole record).</summary>
+    public int ProblemField { get; private set; }
+
+    /// <summary>Number of fields in the current record.</summary>
+    public int FieldCount => _fields.Count;
+
+    /// <summary>The raw bytes of the current record without its line end (the first 4 KiB of an over-long one).</summary>
+    public ReadOnlySpan<byte> RawRecord => _truncatedRaw ?? _buffer.AsSpan(_recordStart, _recordLength);
+
+    /// <summary>The current record as text for a person: UTF-8, or Latin-1 when it is not valid UTF-8; cut at 4096 characters.</summary>
+    public string RawText()
+    {
+        var raw = RawRecord;
+        if (raw.Length > 4 * KeptRawBytes)
+        {
+            raw = raw[..(4 * KeptRawBytes)];
+        }
+
+        var text = Utf8.IsValid(raw) ? Encoding.UTF8.GetString(raw) : Encoding.Latin1.GetString(raw);
+        return text.Length > KeptRawBytes ? string.Concat(text.AsSpan(0, KeptRawBytes), "…") : text;
+    }
+
+    /// <summary>The bytes of field <paramref name="index"/> (0-based), quotes removed and <c>""</c> unescaped.</summary>
+    public ReadOnlySpan<byte> Field(int index)
+    {
+        var f = _fields[index];
+        var raw = _buffer.AsSpan(_recordStart + f.Start, f.Length);
+        if (!f.HasEscapedQuotes)
+        {
+            return raw;
+        }
+
+        if (_scratch.Length < raw.Length)
+        {
+            ArrayPool<byte>.Shared.Return(_scratch);
+            _scratch = ArrayPool<byte>.Shared.Rent(raw.Length);
+        }
+
+        var n = 0;
+        for (var i = 0; i < raw.Length; i++)
+        {
+            _scratch[n++] = raw[i];
+            if (raw[i] == Quote)
+            {
+                i++;
+            }
+        }
+
+        return _scratch.AsSpan(0, n);
+    }
+
+    /// <summary>Whether field <paramref name="index"/> was quoted (quoted text is kept exactly, never trimmed).</summary>
+    public bool IsQuoted(int index) => _fields[index].Quoted;
+
+    /// <summary>Moves to the next record; false at the end of the input.</summary>
+    public bool Read()
+    {
+        _truncatedRaw = null;
+        if (!_started)
+        {
+            _started = true;
+            if (Available(3) >= 3 && _buffer[_start] == 0xEF && _buffer[_start + 1] == 0xBB && _buffer[_start + 2] == 0xBF)
+            {
+                Consume(3);
+            }
+        }
+
+        while (true)
+        {
+            if (Available(1) == 0)
+            {
+                return false;
+            }
+
+            var b = _buffer[_start];
+            if (b is not (Lf or Cr))
+            {
+                ParseRecord();
+                return true;
+            }
+
+            // Blank lines are not rows.
+            Consume(b == Cr && Available(2) >= 2 && _buffer[_start + 1] == Lf ? 2 : 1);
+            _line++;
+        }
+    }
+
+    private void ParseRecord()
+    {
+        _fields.Clear();
+        Problem = RecordProblem.None;
+        ProblemField = 0;
+        LineNumber = _line;
+
+        // Positions are offsets from _start, which stays the record's first byte while the buffer is refilled.
+        var p = 0;
+        var fieldStart = 0;
+        var inQuotes = false;
+        var quoted = false;
+        var escaped = false;
+        var closed = false;
+        while (true)
+        {
+            if (p >= _end - _start && Available(p + 1) <= p)
+            {
+                if (inQuotes)
+                {
+                    SetProblem(RecordProblem.UnterminatedQuote, _fields.Count + 1);
+                }
+
+                AddField(fieldStart, p, quoted, escaped, closed);
+                FinishRecord(p, p);
+                return;
+            }
+
+            if (p > MaxRecordBytes)
+            {
+                SkipTooLong(p, inQuotes);
+                return;
+            }
+
+            var c = _buffer[_start + p];
+            if (inQuotes)
+            {
+                if (c == Quote)
+                {
+                    if (Available(p + 2) >= p + 2 && _buffer[_start + p + 1] == Quote)
+                    {
+                        escaped = true;
+                        p += 2;
+                        continue;
+                    }
+
+                    inQuotes = false;
+                    closed = true;
+                    p++;
+                    continue;
+                }
+
+                if (c == Lf || (c == Cr && !(Available(p + 2) >= p + 2 && _buffer[_start + p + 1] == Lf)))
+                {
+                    _line++;
+                }
+
+                p++;
+                continue;
+            }
+
+            if (c == _separator)
+            {
+                AddField(fieldStart, p, quoted, escaped, closed);
+                p++;
+                fieldStart = p;
+                quoted = escaped = closed = false;
+                continue;
+            }
+
+            if (c is Lf or Cr)
+            {
+                AddField(fieldStart, p, quoted, escaped, closed);
+                var next = p + (c == Cr && Available(p + 2) >= p + 2 && _buffer[_start + p + 1] == Lf ? 2 : 1);
+                _line++;
+                FinishRecord(p, next);
+                return;
+            }
+
+            if (c == Quote && p == fieldStart)
+            {
+                inQuotes = true;
+                quoted = true;
+            }
+            else if (closed)
+            {
+                SetProblem(RecordProblem.BadQuote, _fields.Count + 1);
+            }
+
+            // A quote inside an unquoted field (12" screen) is kept as a literal character.
+            p++;
+        }
+    }
+
+    private void SetProblem(RecordProblem problem, int field)
+    {
+        if (Problem == RecordProblem.None)
+        {
+            Problem = problem;
+            ProblemField = field;
+        }
+    }
+
+    private void AddField(int start, int end, bool quoted, bool escaped, bool closed)
+    {
+        if (!quoted)
+        {
+            _fields.Add(new FieldSlice(start, end - start, false, false));
+            return;
+        }
+
+        // Content runs from after the opening quote to the closing quote (junk after it is a BadQuote problem).
+        var contentStart = start + 1;
+        var contentEnd = end;
+        if (closed)
+        {
+            for (var i = contentStart; i < end; i++)
+            {
+                if (_buffer[_start + i] != Quote)
+                {
+                    continue;
+                }
+
+                if (i + 1 < end && _buffer[_start + i + 1] == Quote)
+                {
+                    i++;
+                    continue;
+                }
+
+                contentEnd = i;
+                break;
+            }
+        }
+
+        _fields.Add(new FieldSlice(contentStart, contentEnd - contentStart, true, escaped));
+    }
+
+    private void FinishRecord(int contentEnd, int next)
+    {
+        _recordStart = _start;
+        _recordLength = contentEnd;
+        Consume(next);
+        if (Problem == RecordProblem.None && !Utf8.IsValid(RawRecord))
+        {
+            var field = 0;
+            for (var i = 0; i < _fields.Count; i++)
+            {
+                if (!Utf8.IsValid(_buffer.AsSpan(_recordStart + _fields[i].Start, _fields[i].Length)))
+                {
+                    field = i + 1;
+                    break;
+                }
+            }
+
+            SetProblem(RecordProblem.BadEncoding, field);
+        }
+    }
+
+    /// <summary>Skips the rest of an over-long record (its lines still counted), keeping its first 4 KiB.</summary>
+    private void SkipTooLong(int p, bool inQuotes)
+    {
+        _fields.Clear();
+        SetProblem(RecordProblem.TooLong, 0);
+        var kept = _buffer.AsSpan(_start, KeptRawBytes).ToArray();
+        while (true)
+        {
+            if (p >= _end - _start)
+            {
+                Consume(p);
+                p = 0;
+                if (Available(1) == 0)
+                {
+                    break;
+                }
+            }
+
+            var c = _buffer[_start + p++];
+            if (c == Quote)
+            {
+                inQuotes = !inQuotes;
+            }
+            else if (c == Lf)
+            {
+                _line++;
+                if (!inQuotes)
+                {
+                    break;
+                }
+            }
+        }
+
+        Consume(p);
+        _recordStart = 0;
+        _recordLength = 0;
+        _truncatedRaw = kept;
+    }
+
+    private void Consume(int count)
+    {
+        _start += count;
+        BytesRead += count;
+    }
+
+    /// <summary>
+    /// Makes at least <paramref name="needed"/> bytes available from <c>_start</c> when the input has them,
+    /// compacting or growing the buffer, and returns how many are available.
+    /// </summary>
+    private int Available(int needed)
+    {
+        while (_end - _start < needed && !_eof)
+        {
+            if (_start > 0)
+            {
+                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
+
+            if (_end == _buffer.Length)
+            {
+                var bigger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+                Buffer.BlockCopy(_buffer, 0, bigger, 0, _end);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = bigger;
+            }
+
+            var n = _stream.Read(_buffer, _end, _buffer.Length - _end);
+            if (n == 0)
+            {
+                _eof = true;
+            }
+
+            _end += n;
+        }
+
+        return _end - _start;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _stream.Dispose();
+        ArrayPool<byte>.Shared.Return(_buffer);
+        ArrayPool<byte>.Shared.Return(_scratch);
+    }
+
+    private readonly record struct FieldSlice(int Start, int Length, bool Quoted, bool HasEscapedQuotes);
+}
