@@ -46,6 +46,7 @@ public static class TemApp
         var root = new RootCommand("Tem: telecom expense management and CDR audit. Finds billing errors to dispute and services to cut.");
         root.Subcommands.Add(VersionCommand(output));
         root.Subcommands.Add(SqlCommand(output, error));
+        root.Subcommands.Add(IngestCommand.Create(output, error, TimeProvider.System));
         return root;
     }
 
@@ -69,10 +70,12 @@ public static class TemApp
         var query = new Argument<string>("query") { Description = "SQL to run (one or more statements; the last result is printed)." };
         var format = new Option<string>("--format") { Description = "Output format.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "csv");
-        var command = new Command("sql", "Run SQL in an in-memory DuckDB and print the result. (Lake views come with the lake.)")
+        var lake = new Option<string?>("--lake") { Description = "A lake folder: its tables (usage, charges, services, rejects...) become views." };
+        var command = new Command("sql", "Run SQL in an in-memory DuckDB, over the lake's tables when --lake is given, and print the result.")
         {
             query,
             format,
+            lake,
         };
         command.SetAction(parse =>
         {
@@ -80,6 +83,11 @@ public static class TemApp
             {
                 using var connection = new DuckDbConnection();
                 connection.Open();
+                if (parse.GetValue(lake) is { } lakePath)
+                {
+                    Tem.Ingest.Lake.TemLake.Open(lakePath).CreateViews(connection);
+                }
+
                 using var cmd = connection.CreateCommand();
                 cmd.CommandText = parse.GetValue(query)!;
                 using var reader = cmd.ExecuteReader();

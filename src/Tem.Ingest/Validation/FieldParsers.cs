@@ -191,6 +191,12 @@ public static class FieldParsers
     {
         value = default;
         error = null;
+        if (s.Length >= 10 && !TryParseDate(s[..10], out _, out var dateError) && s.Length >= 19 && s[4] == (byte)'-' && s[7] == (byte)'-')
+        {
+            error = "has a date part that " + dateError;
+            return false;
+        }
+
         if (s.Length < 19 || !TryParseDate(s[..10], out var date, out _) || s[10] is not ((byte)'T' or (byte)'t' or (byte)' ') ||
             s[13] != (byte)':' || s[16] != (byte)':' ||
             !Digits(s.Slice(11, 2), out var hour) || !Digits(s.Slice(14, 2), out var minute) || !Digits(s.Slice(17, 2), out var second) ||

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Globalization;
+using Tem.Core;
+using Tem.Ingest;
+using Tem.Ingest.Lake;
+
+namespace Tem.Cli;
+
+/// <summary><c>tem ingest PATH... --lake DIR [--kind K]</c>: files or folders into the lake.</summary>
+internal static class IngestCommand
+{
+    public static Command Create(TextWriter output, TextWriter error, TimeProvider time)
+    {
+        var paths = new Argument<string[]>("path") { Description = "Files or folders (walked recursively).", Arity = ArgumentArity.OneOrMore };
+        var lake = new Option<string>("--lake") { Description = "The lake folder.", DefaultValueFactory = _ => "tem-lake" };
+        var kind = new Option<string?>("--kind") { Description = "Read every file as this kind instead of recognising it from its header." };
+        kind.AcceptOnlyFromAmong([.. Tem.Ingest.Layouts.CanonicalLayouts.All.Select(l => l.Kind)]);
+        var memory = new Option<string>("--memory-limit") { Description = "DuckDB memory limit while staging (it spills to disk beyond).", DefaultValueFactory = _ => "1GB" };
+        var command = new Command("ingest", "Read carrier bills, usage and reference data into the lake; every row is stored or rejected with a reason.")
+        {
+            paths, lake, kind, memory,
+        };
+        command.SetAction(parse =>
+        {
+            IReadOnlyList<string> files;
+            try
+            {
+                files = Ingestor.ExpandPaths(parse.GetValue(paths)!);
+            }
+            catch (FileNotFoundException e)
+            {
+                error.WriteLine($"tem ingest: {e.Message}");
+                return TemApp.Failure;
+            }
+
+            var temLake = TemLake.Open(parse.GetValue(lake)!);
+            var runId = "run-" + time.GetUtcNow().ToString("yyyyMMddTHHmmssfffZ", CultureInfo.InvariantCulture);
+            temLake.Catalog.StartRun(runId, "ingest", time.GetUtcNow());
+            var ingestor = new Ingestor(temLake, time, new IngestOptions { Kind = parse.GetValue(kind), MemoryLimit = parse.GetValue(memory)! });
+            var failed = 0;
+            long read = 0, stored = 0, rejected = 0;
+            foreach (var file in files)
+            {
+                FileReport report;
+                try
+                {
+                    report = ingestor.IngestFile(file, runId);
+                }
+                catch (InfrastructureException e)
+                {
+                    error.WriteLine($"tem ingest: {file}: {e.Message}");
+                    failed++;
+                    continue;
+                }
+
+                read += report.RowsRead;
+                stored += report.RowsStored;
+                rejected += report.RowsRejected;
+                var target = report.Outcome == FileOutcome.Failed ? error : output;
+                target.WriteLine(report.Message);
+                if (report.IgnoredColumns.Count > 0)
+                {
+                    output.WriteLine($"  ignored columns: {string.Join(", ", report.IgnoredColumns)}");
+                }
+
+                if (report.Outcome == FileOutcome.Failed)
+                {
+                    failed++;
+                }
+            }
+
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{files.Count} files: read {read} / stored {stored} / rejected {rejected} rows; lake {temLake.Root}"));
+            if (rejected > 0)
+            {
+                output.WriteLine("  rejected rows: tem sql --lake ... \"SELECT * FROM rejects\" (file, line, column, reason, raw text)");
+            }
+
+            temLake.Catalog.FinishRun(runId, time.GetUtcNow(), failed == 0 ? "ok" : "failed", files.Count, read, stored, rejected, null);
+            return failed == 0 ? TemApp.Ok : TemApp.Failure;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,288 @@
+using Tem.Core;
+using Tem.DuckDb;
+using Tem.Ingest.Layouts;
+using Tem.Ingest.Validation;
+
+namespace Tem.Ingest.Lake;
+
+/// <summary>
+/// A lake folder: Hive-partitioned Parquet per table (<c>usage/carrier=X/month=YYYY-MM/*.parquet</c>,
+/// <c>charges/...</c>, <c>services/</c>, ..., <c>rejects/</c>) plus the catalog in <c>_tem/</c>.
+/// Writes are staged under <c>_tem/staging/</c> and committed through the catalog: the catalog records the
+/// files first, then they are moved into place (each move atomic), then the file is marked active. A crash leaves
+/// the previous state readable, and the next <see cref="Open"/> completes an interrupted commit.
+/// </summary>
+public sealed class TemLake
+{
+    /// <summary>The lake table of rejected input rows.</summary>
+    public const string RejectsTable = "rejects";
+
+    /// <summary>Columns of <c>rejects</c>: where a row came from, which column, why, and its raw text.</summary>
+    public const string RejectsColumns =
+        "file_id VARCHAR, run_id VARCHAR, source_file VARCHAR, kind VARCHAR, line BIGINT, \"column\" INTEGER, column_name VARCHAR, " +
+        "reason VARCHAR, message VARCHAR, raw VARCHAR";
+
+    private TemLake(string root, LakeCatalog catalog)
+    {
+        Root = root;
+        Catalog = catalog;
+    }
+
+    /// <summary>The lake folder (absolute).</summary>
+    public string Root { get; }
+
+    /// <summary>The lake's catalog.</summary>
+    public LakeCatalog Catalog { get; }
+
+    internal string StagingRoot => Path.Combine(Root, "_tem", "staging");
+
+    internal string TempDirectory => Path.Combine(Root, "_tem", "tmp");
+
+    /// <summary>Opens (creating when needed) a lake and completes any commit a crash interrupted.</summary>
+    public static TemLake Open(string root)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        var full = Path.GetFullPath(root);
+        Directory.CreateDirectory(full);
+        var lake = new TemLake(full, LakeCatalog.Open(full));
+        lake.Recover();
+        return lake;
+    }
+
+    /// <summary>
+    /// Creates one view per lake table on <paramref name="connection"/>, over the Parquet files the catalog lists
+    /// as committed (an empty, typed view for a table with no data yet).
+    /// </summary>
+    public void CreateViews(DuckDbConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using var catalog = Catalog.Connect(readOnly: true);
+        foreach (var layout in CanonicalLayouts.All.DistinctBy(l => l.Table))
+        {
+            var columns = layout.Fields.Select(f => (f.Name, f.DuckType)).Concat(RowWriter.DerivedColumns(layout)).ToList();
+            CreateView(connection, layout.Table, LakeCatalog.ActivePaths(catalog, layout.Table), columns, layout.PartitionBy);
+        }
+
+        var rejectColumns = RejectsColumns.Split(", ").Select(c => c.Split(' ')).Select(p => (p[0].Trim('"'), p[1])).ToList();
+        CreateView(connection, RejectsTable, LakeCatalog.ActivePaths(catalog, RejectsTable), rejectColumns, []);
+    }
+
+    private void CreateView(
+        DuckDbConnection connection, string table, IReadOnlyList<string> paths, IReadOnlyList<(string Name, string Type)> columns,
+        IReadOnlyList<string> partitions)
+    {
+        var select = string.Join(", ", columns.Select(c => $"CAST(\"{c.Name}\" AS {c.Type}) AS \"{c.Name}\""));
+        string sql;
+        if (paths.Count == 0)
+        {
+            var nulls = string.Join(", ", columns.Select(c => $"CAST(NULL AS {c.Type}) AS \"{c.Name}\""));
+            sql = $"CREATE OR REPLACE VIEW \"{table}\" AS SELECT {nulls} WHERE false";
+        }
+        else
+        {
+            var list = string.Join(", ", paths.Select(p => "'" + Path.Combine(Root, p).Replace("'", "''", StringComparison.Ordinal) + "'"));
+            var hive = partitions.Count == 0
+                ? "hive_partitioning = false"
+                : "hive_partitioning = true, hive_types = {" + string.Join(", ", partitions.Select(p => $"'{p}': VARCHAR")) + "}";
+            sql = $"CREATE OR REPLACE VIEW \"{table}\" AS SELECT {select} FROM read_parquet([{list}], {hive}, union_by_name = true)";
+        }
+
+        connection.Execute(sql);
+    }
+
+    /// <summary>
+    /// Records a staged file in the catalog, moves its Parquet files into the lake and marks it done
+    /// (<paramref name="file"/>'s state: <see cref="FileState.Active"/> or <see cref="FileState.Failed"/>).
+    /// For a <see cref="LoadMode.Replace"/> kind, the table's previous files are removed and marked superseded.
+    /// </summary>
+    internal void Commit(CatalogFile file, IReadOnlyList<(string Table, string StagedPath)> staged)
+    {
+        using (var c = Catalog.Connect())
+        {
+            using var tx = c.BeginTransaction();
+            using (var cmd = c.CreateCommand())
+            {
+                // A failed earlier attempt at the same file is replaced by this one.
+                cmd.CommandText = "DELETE FROM lake_files WHERE file_id = $1; DELETE FROM files WHERE file_id = $1";
+                cmd.Parameters.AddValue(file.FileId);
+                cmd.ExecuteNonQuery();
+            }
+
+            using (var cmd = c.CreateCommand())
+            {
+                cmd.CommandText = "INSERT INTO files VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'committing', $12, NULL, $13)";
+                foreach (var v in new object?[]
+                         {
+                             file.FileId, file.Sha256, file.Path, file.Kind, file.Table, file.Bytes, file.RowsRead, file.RowsStored,
+                             file.RowsRejected, file.IngestedAt, file.RunId, WireNames.ToWire(file.State), file.Message,
+                         })
+                {
+                    cmd.Parameters.AddValue(v);
+                }
+
+                cmd.ExecuteNonQuery();
+            }
+
+            foreach (var (table, stagedPath) in staged)
+            {
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = "INSERT INTO lake_files VALUES ($1, $2, $3, $4, false)";
+                cmd.Parameters.AddValue(file.FileId);
+                cmd.Parameters.AddValue(table);
+                cmd.Parameters.AddValue(FinalPath(stagedPath));
+                cmd.Parameters.AddValue(stagedPath);
+                cmd.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+        }
+
+        CompleteCommit(file.FileId);
+    }
+
+    /// <summary>Staged paths look like <c>_tem/staging/&lt;file&gt;/&lt;table&gt;/...</c>; the final path drops the first three parts.</summary>
+    private static string FinalPath(string stagedPath) =>
+        string.Join('/', stagedPath.Split('/').Skip(3));
+
+    private void CompleteCommit(string fileId)
+    {
+        using var c = Catalog.Connect();
+        string table;
+        string target;
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT table_name, target_state FROM files WHERE file_id = $1";
+            cmd.Parameters.AddValue(fileId);
+            using var r = cmd.ExecuteReader();
+            if (!r.Read())
+            {
+                return;
+            }
+
+            table = r.GetString(0);
+            target = r.GetString(1);
+        }
+
+        var moves = new List<(string Staged, string Final)>();
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT staged_path, path FROM lake_files WHERE file_id = $1 AND staged_path IS NOT NULL";
+            cmd.Parameters.AddValue(fileId);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                moves.Add((r.GetString(0), r.GetString(1)));
+            }
+        }
+
+        foreach (var (stagedRel, finalRel) in moves)
+        {
+            var staged = Path.Combine(Root, stagedRel);
+            var final = Path.Combine(Root, finalRel);
+            if (File.Exists(staged))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+                File.Move(staged, final, overwrite: true);
+            }
+        }
+
+        var kind = CanonicalLayouts.All.FirstOrDefault(l => l.Table == table);
+        using var tx = c.BeginTransaction();
+        if (target == "active" && kind?.Mode == LoadMode.Replace)
+        {
+            SupersedeOthers(c, fileId, table);
+        }
+
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "UPDATE files SET state = target_state WHERE file_id = $1; UPDATE lake_files SET staged_path = NULL WHERE file_id = $1";
+            cmd.Parameters.AddValue(fileId);
+            cmd.ExecuteNonQuery();
+        }
+
+        tx.Commit();
+        DeleteQuietly(Path.Combine(StagingRoot, fileId));
+    }
+
+    private void SupersedeOthers(DuckDbConnection c, string fileId, string table)
+    {
+        var old = new List<string>();
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = """
+                SELECT l.path FROM lake_files l JOIN files f USING (file_id)
+                WHERE f.table_name = $1 AND f.file_id <> $2 AND f.state = 'active' AND l.table_name = $1 AND NOT l.removed
+                """;
+            cmd.Parameters.AddValue(table);
+            cmd.Parameters.AddValue(fileId);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                old.Add(r.GetString(0));
+            }
+        }
+
+        foreach (var path in old)
+        {
+            var full = Path.Combine(Root, path);
+            if (File.Exists(full))
+            {
+                File.Delete(full);
+            }
+        }
+
+        using var update = c.CreateCommand();
+        update.CommandText = """
+            UPDATE lake_files SET removed = true
+            WHERE table_name = $1 AND file_id IN (SELECT file_id FROM files WHERE table_name = $1 AND file_id <> $2 AND state = 'active');
+            UPDATE files SET state = 'superseded', superseded_by = $2 WHERE table_name = $1 AND file_id <> $2 AND state = 'active';
+            """;
+        update.Parameters.AddValue(table);
+        update.Parameters.AddValue(fileId);
+        update.ExecuteNonQuery();
+    }
+
+    /// <summary>Completes commits a crash interrupted and removes staging left by crashes before a commit began.</summary>
+    private void Recover()
+    {
+        var pending = new List<string>();
+        using (var c = Catalog.Connect())
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT file_id FROM files WHERE state = 'committing'";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                pending.Add(r.GetString(0));
+            }
+        }
+
+        foreach (var id in pending)
+        {
+            CompleteCommit(id);
+        }
+
+        if (Directory.Exists(StagingRoot))
+        {
+            foreach (var dir in Directory.EnumerateDirectories(StagingRoot))
+            {
+                DeleteQuietly(dir);
+            }
+        }
+    }
+
+    private static void DeleteQuietly(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // Leftover staging is removed by the next Open; it is never read.
+        }
+    }
+}

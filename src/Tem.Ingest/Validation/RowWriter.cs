@@ -1,0 +1,366 @@
+using System.Globalization;
+using System.Text;
+using Tem.Core;
+using Tem.DuckDb;
+using Tem.Ingest.Csv;
+using Tem.Ingest.Layouts;
+
+namespace Tem.Ingest.Validation;
+
+/// <summary>Why one input row was not stored: where (1-based column of the file, and its name) and why.</summary>
+/// <param name="Column">1-based column in the file; 0 when the problem is the whole row.</param>
+/// <param name="ColumnName">The column's name, when one column is at fault.</param>
+/// <param name="Reason">Reason code (stored by its wire name).</param>
+/// <param name="Message">What was wrong and what was expected, for a person.</param>
+public readonly record struct RowReject(int Column, string? ColumnName, RejectReason Reason, string Message);
+
+/// <summary>
+/// Checks records of one file against a layout and writes the good ones into a staging table through an
+/// appender; the first bad field rejects the whole row (nothing half-stored). Staging columns are the layout's
+/// fields, then the derived ones (<see cref="DerivedColumns"/>), then <c>source_file</c> and <c>source_line</c>.
+/// </summary>
+public sealed class RowWriter
+{
+    private const int MaxPhoneDigits = 32;
+
+    private readonly Layout _layout;
+    private readonly int[] _columnOf;
+    private readonly int _headerCount;
+    private readonly string _sourceFile;
+    private readonly byte[][][] _enumValues;
+    private readonly int _usageType = -1;
+    private readonly int _duration = -1;
+    private readonly int _called = -1;
+    private readonly int _dataMb = -1;
+
+    /// <param name="layout">The file's layout.</param>
+    /// <param name="columnOf">For each layout field, its 0-based column in the file, or -1 when the (optional) column is absent.</param>
+    /// <param name="headerCount">Columns in the file's header.</param>
+    /// <param name="sourceFile">The name stored in <c>source_file</c> (evidence: <c>file:line</c>).</param>
+    public RowWriter(Layout layout, int[] columnOf, int headerCount, string sourceFile)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(columnOf);
+        _layout = layout;
+        _columnOf = columnOf;
+        _headerCount = headerCount;
+        _sourceFile = sourceFile;
+        _enumValues = [.. layout.Fields.Select(f => f.Values.Select(v => Encoding.ASCII.GetBytes(v)).ToArray())];
+        if (layout.Kind == CanonicalLayouts.Usage.Kind)
+        {
+            _usageType = Index("usage_type");
+            _duration = Index("duration_s");
+            _called = Index("called_number");
+            _dataMb = Index("data_mb");
+        }
+    }
+
+    /// <summary>Columns added after the layout's fields, as (name, DuckDB type).</summary>
+    public static IReadOnlyList<(string Name, string Type)> DerivedColumns(Layout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        var list = new List<(string, string)>();
+        if (layout.Kind == CanonicalLayouts.Usage.Kind)
+        {
+            list.Add(("start_offset_min", "INTEGER"));
+            list.Add(("called_digits", "VARCHAR"));
+        }
+
+        if (layout.PartitionBy.Contains("month"))
+        {
+            list.Add(("month", "VARCHAR"));
+        }
+
+        list.Add(("source_file", "VARCHAR"));
+        list.Add(("source_line", "BIGINT"));
+        return list;
+    }
+
+    /// <summary>The staging table's CREATE statement.</summary>
+    public static string CreateTableSql(Layout layout, string tableName)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        var columns = layout.Fields.Select(f => $"\"{f.Name}\" {f.DuckType}")
+            .Concat(DerivedColumns(layout).Select(d => $"\"{d.Name}\" {d.Type}"));
+        return $"CREATE TABLE \"{tableName}\" ({string.Join(", ", columns)})";
+    }
+
+    /// <summary>Validates the current record and appends it; false with <paramref name="reject"/> when it is refused.</summary>
+    public bool TryWrite(CsvRecordReader record, DuckDbAppender appender, out RowReject reject)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(appender);
+        if (!CheckShape(record, out reject))
+        {
+            return false;
+        }
+
+        DateTimeOffset start = default;
+        DateOnly periodStart = default;
+        Span<byte> digits = stackalloc byte[MaxPhoneDigits];
+        var calledDigits = 0;
+        var fields = _layout.Fields;
+        for (var f = 0; f < fields.Count; f++)
+        {
+            var spec = fields[f];
+            var column = _columnOf[f];
+            var raw = column < 0 ? default : record.Field(column);
+            var value = spec.Type == FieldType.Text && column >= 0 && record.IsQuoted(column) ? raw : FieldParsers.Trim(raw);
+            if (value.IsEmpty)
+            {
+                if (spec.Required || RequiredByUsageType(record, f))
+                {
+                    reject = Reject(column, spec, RejectReason.Required, "is empty; a value is required");
+                    appender.DiscardRow();
+                    return false;
+                }
+
+                appender.AppendNull();
+                continue;
+            }
+
+            if (value.Length > spec.MaxLength)
+            {
+                reject = Reject(column, spec, RejectReason.TooLong, $"is {value.Length} bytes long; the limit is {spec.MaxLength}");
+                appender.DiscardRow();
+                return false;
+            }
+
+            string? error;
+            RejectReason reason;
+            switch (spec.Type)
+            {
+                case FieldType.Text or FieldType.Id:
+                    appender.Append(value);
+                    continue;
+                case FieldType.Phone:
+                    if (!FieldParsers.TryParsePhone(value, digits, out calledDigits, out error))
+                    {
+                        reason = RejectReason.BadPhoneNumber;
+                        break;
+                    }
+
+                    // Rate prefixes are stored as the digits they match on; numbers keep their original text.
+                    appender.Append(spec.Name == "prefix" ? digits[..calledDigits] : value);
+                    continue;
+                case FieldType.Date:
+                    if (!FieldParsers.TryParseDate(value, out var date, out error))
+                    {
+                        reason = RejectReason.BadDate;
+                        break;
+                    }
+
+                    if (spec.Name == "period_start")
+                    {
+                        periodStart = date;
+                    }
+
+                    appender.Append(date);
+                    continue;
+                case FieldType.Timestamp:
+                    if (!FieldParsers.TryParseTimestamp(value, out start, out error))
+                    {
+                        reason = RejectReason.BadTimestamp;
+                        break;
+                    }
+
+                    appender.Append(start);
+                    continue;
+                case FieldType.Money or FieldType.Quantity:
+                    var money = spec.Type == FieldType.Money;
+                    if (!FieldParsers.TryParseDecimal(value, money ? 4 : 6, out var amount, out error))
+                    {
+                        reason = money ? RejectReason.BadMoney : RejectReason.BadNumber;
+                        break;
+                    }
+
+                    if (spec.NonNegative && amount < 0)
+                    {
+                        error = "is negative; expected 0 or more";
+                        reason = RejectReason.NegativeValue;
+                        break;
+                    }
+
+                    appender.Append(amount);
+                    continue;
+                case FieldType.WholeNumber:
+                    if (!FieldParsers.TryParseLong(value, out var number, out error))
+                    {
+                        reason = RejectReason.BadNumber;
+                        break;
+                    }
+
+                    if (spec.NonNegative && number < 0)
+                    {
+                        error = "is negative; expected 0 or more";
+                        reason = RejectReason.NegativeValue;
+                        break;
+                    }
+
+                    appender.Append(number);
+                    continue;
+                case FieldType.Enum:
+                    var known = Match(_enumValues[f], value);
+                    if (known is null)
+                    {
+                        error = $"is not one of: {string.Join(", ", spec.Values)}";
+                        reason = RejectReason.BadEnum;
+                        break;
+                    }
+
+                    appender.Append(known);
+                    continue;
+                case FieldType.Boolean:
+                    if (!FieldParsers.TryParseBoolean(value, out var flag, out error))
+                    {
+                        reason = RejectReason.BadEnum;
+                        break;
+                    }
+
+                    appender.Append(flag);
+                    continue;
+                case FieldType.Month:
+                    if (!FieldParsers.TryParseMonth(value, out error))
+                    {
+                        reason = RejectReason.BadDate;
+                        break;
+                    }
+
+                    appender.Append(value);
+                    continue;
+                case FieldType.Currency:
+                    if (!FieldParsers.TryParseCurrency(value, out var code, out error))
+                    {
+                        reason = RejectReason.BadMoney;
+                        break;
+                    }
+
+                    appender.Append(code);
+                    continue;
+                case FieldType.Color:
+                    if (!FieldParsers.IsColor(value))
+                    {
+                        error = "is not a colour; expected #RRGGBB, e.g. #0A7F3C";
+                        reason = RejectReason.Other;
+                        break;
+                    }
+
+                    appender.Append(value);
+                    continue;
+                default:
+                    throw new InvalidOperationException($"Field type {spec.Type} has no parser.");
+            }
+
+            reject = Reject(column, spec, reason, Quote(value) + " " + error);
+            appender.DiscardRow();
+            return false;
+        }
+
+        if (_layout.Kind == CanonicalLayouts.Usage.Kind)
+        {
+            appender.Append((int)start.Offset.TotalMinutes);
+            var called = _columnOf[_called];
+            if (called >= 0 && !FieldParsers.Trim(record.Field(called)).IsEmpty)
+            {
+                appender.Append(digits[..calledDigits]);
+            }
+            else
+            {
+                appender.AppendNull();
+            }
+
+            // The billing month of a usage record: the month of its start in the offset it was recorded with.
+            appender.Append(MonthText(start.Year, start.Month));
+        }
+        else if (_layout.PartitionBy.Contains("month"))
+        {
+            // formats.md: the billing month of an invoice line is the month of period_start.
+            appender.Append(MonthText(periodStart.Year, periodStart.Month));
+        }
+
+        appender.Append(_sourceFile).Append(record.LineNumber).EndRow();
+        reject = default;
+        return true;
+    }
+
+    private static string MonthText(int year, int month) =>
+        string.Create(CultureInfo.InvariantCulture, $"{year:D4}-{month:D2}");
+
+    private bool CheckShape(CsvRecordReader record, out RowReject reject)
+    {
+        reject = record.Problem switch
+        {
+            RecordProblem.UnterminatedQuote => new RowReject(record.ProblemField, null, RejectReason.UnterminatedQuote,
+                "a quoted field is never closed; the rest of the file was read as this one row"),
+            RecordProblem.BadQuote => new RowReject(record.ProblemField, null, RejectReason.BadQuote,
+                "text follows a closing quote; a quoted field must end right before a comma or the line end"),
+            RecordProblem.BadEncoding => new RowReject(record.ProblemField, null, RejectReason.BadEncoding,
+                "is not valid UTF-8 (a Latin-1 or Windows-1252 export?); save the file as UTF-8"),
+            RecordProblem.TooLong => new RowReject(0, null, RejectReason.TooLong,
+                $"the row is longer than {CsvRecordReader.MaxRecordBytes / (1024 * 1024)} MiB"),
+            _ => default,
+        };
+        if (record.Problem != RecordProblem.None)
+        {
+            return false;
+        }
+
+        if (record.FieldCount != _headerCount)
+        {
+            var shortRow = record.FieldCount < _headerCount;
+            reject = new RowReject(0, null, shortRow ? RejectReason.ShortRow : RejectReason.LongRow,
+                string.Create(CultureInfo.InvariantCulture, $"{record.FieldCount} columns, expected {_headerCount}"));
+            return false;
+        }
+
+        return true;
+    }
+
+    private bool RequiredByUsageType(CsvRecordReader record, int field)
+    {
+        if (_usageType < 0 || (field != _duration && field != _called && field != _dataMb))
+        {
+            return false;
+        }
+
+        var type = FieldParsers.Trim(record.Field(_columnOf[_usageType]));
+        return field == _dataMb
+            ? System.Text.Ascii.EqualsIgnoreCase(type, "data"u8)
+            : System.Text.Ascii.EqualsIgnoreCase(type, "voice"u8) || (field == _called && System.Text.Ascii.EqualsIgnoreCase(type, "sms"u8));
+    }
+
+    private static string? Match(byte[][] values, ReadOnlySpan<byte> value)
+    {
+        foreach (var v in values)
+        {
+            if (System.Text.Ascii.EqualsIgnoreCase(value, v))
+            {
+                return Encoding.ASCII.GetString(v);
+            }
+        }
+
+        return null;
+    }
+
+    private int Index(string name)
+    {
+        for (var i = 0; i < _layout.Fields.Count; i++)
+        {
+            if (_layout.Fields[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"Layout {_layout.Kind} has no field {name}.");
+    }
+
+    private static RowReject Reject(int column, FieldSpec spec, RejectReason reason, string message) =>
+        new(column + 1, spec.Name, reason, message);
+
+    private static string Quote(ReadOnlySpan<byte> value)
+    {
+        var text = Encoding.UTF8.GetString(value.Length > 80 ? value[..80] : value);
+        return "'" + text + (value.Length > 80 ? "…'" : "'");
+    }
+}
