@@ -56,9 +56,6 @@ public enum RejectReason
     /// <summary><c>bad_quote</c>: text after a closing quote, before the next separator (<c>"ab"c,</c>).</summary>
     BadQuote,
 
-    /// <summary><c>bad_file</c>: the whole file could not be read (e.g. a required column is missing); every row carries it.</summary>
-    BadFile,
-
     /// <summary><c>other</c>: none of the above; the reject's detail says what.</summary>
     Other,
 }
