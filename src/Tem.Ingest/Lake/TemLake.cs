@@ -137,8 +137,12 @@ public sealed class TemLake
             tx.Commit();
         }
 
+        AfterCommitRecorded?.Invoke(file.FileId);
         CompleteCommit(file.FileId);
     }
+
+    /// <summary>Test hook: runs after the catalog records a commit and before its files move (a crash there must be recoverable).</summary>
+    internal static Action<string>? AfterCommitRecorded { get; set; }
 
     /// <summary>Staged paths look like <c>_tem/staging/&lt;file&gt;/&lt;table&gt;/...</c>; the final path drops the first three parts.</summary>
     private static string FinalPath(string stagedPath) =>
