@@ -156,7 +156,26 @@ public sealed class DuckDbConnection : DbConnection
     public DuckDbAppender CreateAppender(string table, string? schema = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(table);
-        return new DuckDbAppender(this, schema, table);
+        return DuckDbAppender.Create(this, schema, table);
+    }
+
+    /// <summary>
+    /// Registers a table function on this connection: <c>SELECT * FROM name()</c> streams the rows that a fresh
+    /// source from <paramref name="openSource"/> produces, with the given columns (SQL type names such as
+    /// <c>VARCHAR</c>, <c>BIGINT</c>, <c>DECIMAL(18,4)</c>, <c>TIMESTAMPTZ</c>). With <paramref name="maxThreads"/> above 1,
+    /// DuckDB may scan on that many threads, calling <paramref name="openSource"/> once per thread; the sources
+    /// must then split the rows between them.
+    /// </summary>
+    public DuckDbTableFunction RegisterTableFunction(
+        string name, IReadOnlyList<(string Name, string Type)> columns, Func<IDuckDbRowSource> openSource, int maxThreads = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(openSource);
+        var function = new DuckDbTableFunction(name, columns, openSource, maxThreads);
+        function.Register(this);
+        return function;
     }
 
     /// <summary>Runs SQL that returns nothing (one or more statements). A convenience over a command.</summary>

@@ -250,6 +250,70 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "duckdb_list_vector_get_child")]
     internal static partial nint ListVectorGetChild(nint vector);
 
+    // ---- table functions ----
+    [LibraryImport(Library, EntryPoint = "duckdb_create_table_function")]
+    internal static partial nint CreateTableFunction();
+
+    [LibraryImport(Library, EntryPoint = "duckdb_destroy_table_function")]
+    internal static partial void DestroyTableFunction(ref nint function);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_table_function_set_name", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void TableFunctionSetName(nint function, string name);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_table_function_set_extra_info")]
+    internal static partial void TableFunctionSetExtraInfo(nint function, nint extraInfo, delegate* unmanaged[Cdecl]<nint, void> destroy);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_table_function_set_bind")]
+    internal static partial void TableFunctionSetBind(nint function, delegate* unmanaged[Cdecl]<nint, void> bind);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_table_function_set_init")]
+    internal static partial void TableFunctionSetInit(nint function, delegate* unmanaged[Cdecl]<nint, void> init);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_table_function_set_local_init")]
+    internal static partial void TableFunctionSetLocalInit(nint function, delegate* unmanaged[Cdecl]<nint, void> init);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_function_get_local_init_data")]
+    internal static partial nint FunctionGetLocalInitData(nint info);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_table_function_set_function")]
+    internal static partial void TableFunctionSetFunction(nint function, delegate* unmanaged[Cdecl]<nint, nint, void> callback);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_register_table_function")]
+    internal static partial DuckDbState RegisterTableFunction(nint connection, nint function);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_bind_get_extra_info")]
+    internal static partial nint BindGetExtraInfo(nint info);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_bind_add_result_column", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void BindAddResultColumn(nint info, string name, nint logicalType);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_bind_set_error", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void BindSetError(nint info, string error);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_init_get_extra_info")]
+    internal static partial nint InitGetExtraInfo(nint info);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_init_set_init_data")]
+    internal static partial void InitSetInitData(nint info, nint data, delegate* unmanaged[Cdecl]<nint, void> destroy);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_init_set_max_threads")]
+    internal static partial void InitSetMaxThreads(nint info, ulong maxThreads);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_init_set_error", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void InitSetError(nint info, string error);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_function_get_init_data")]
+    internal static partial nint FunctionGetInitData(nint info);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_function_set_error", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void FunctionSetError(nint info, string error);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_create_logical_type")]
+    internal static partial nint CreateLogicalType(DuckDbTypeId type);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_create_decimal_type")]
+    internal static partial nint CreateDecimalType(byte width, byte scale);
+
     // ---- appender ----
     [LibraryImport(Library, EntryPoint = "duckdb_appender_create_ext", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial DuckDbState AppenderCreateExt(nint connection, string? catalog, string? schema, string table, out nint appender);
