@@ -37,11 +37,12 @@ public sealed record IngestOptions
     /// <summary>Read every file as this kind instead of recognising it from its header.</summary>
     public string? Kind { get; init; }
 
+    /// <summary>Threads that parse and write in parallel (slices of one file); null = one per core.</summary>
+    public int? Threads { get; init; }
+
     /// <summary>DuckDB's memory limit while staging; beyond it DuckDB spills to <c>_tem/tmp</c>.</summary>
     public string MemoryLimit { get; init; } = "1GB";
 
-    /// <summary>Rows staged before they are written out as Parquet; bounds memory for any file size.</summary>
-    public long BatchRows { get; init; } = 1_000_000;
 }
 
 /// <summary>
@@ -83,6 +84,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         ArgumentException.ThrowIfNullOrEmpty(path);
         var name = Path.GetFileName(path);
         var info = new FileInfo(path);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         string sha;
         try
         {
@@ -94,6 +96,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             return new FileReport(path, null, FileOutcome.Failed, 0, 0, 0, $"{name}: cannot be read: {e.Message}", []);
         }
 
+        Trace("hash", clock);
         if (lake.Catalog.FindIngested(sha) is { } earlier)
         {
             return new FileReport(path, earlier.Kind, FileOutcome.AlreadyIngested, 0, 0, 0,
@@ -122,6 +125,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         }
 
         var (columnOf, fatal, ignored) = MapHeader(layout, header);
+        Trace("header", clock);
         return Stage(path, name, info.Length, sha, runId, reader, layout, header.Length, columnOf, fatal, ignored);
     }
 
@@ -153,7 +157,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
 
     private FileReport Stage(
         string path, string name, long bytes, string sha, string runId, CsvRecordReader reader, Layout layout, int headerCount,
-        int[] columnOf, RowReject? fatal, List<string> ignored)
+        int[] columnOf, RowReject? fatal, List<string> ignored, bool sequential = false)
     {
         var fileId = sha[..16];
         var stageDir = Path.Combine(lake.StagingRoot, fileId);
@@ -162,61 +166,85 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             Directory.Delete(stageDir, recursive: true);
         }
 
-        Directory.CreateDirectory(stageDir);
+        var tableDir = Path.Combine(stageDir, layout.Table);
+        Directory.CreateDirectory(tableDir);
         Directory.CreateDirectory(lake.TempDirectory);
+
+        // Rejected rows go to a private database of their own, so that they can be written while the COPY runs.
+        using var rejectDb = new DuckDbConnection();
+        rejectDb.Open();
+        rejectDb.Execute("CREATE TABLE rej (" + TemLake.RejectsColumns + ")");
+        var threads = fatal is null && !sequential ? Math.Max(1, options.Threads ?? Environment.ProcessorCount) : 1;
+        var slices = threads > 1
+            ? CsvSplitter.Plan(path, reader.BytesRead, reader.LineNumber + 1, 2 * threads)
+            : [new CsvSlice(reader.BytesRead, bytes - reader.BytesRead, reader.LineNumber + 1)];
+        Trace("plan", _clock);
+        using var rejectAppender = rejectDb.CreateAppender("rej");
+        var scan = new FileScan(path, slices, reader, () => new RowWriter(layout, columnOf, headerCount), rejectAppender,
+            fatal, fileId, runId, name, layout.Kind);
+
         using var db = new DuckDbConnection(
             $"Data Source=:memory:;memory_limit={options.MemoryLimit};temp_directory={lake.TempDirectory};preserve_insertion_order=false");
         db.Open();
-        db.Execute(RowWriter.CreateTableSql(layout, "stage") + "; CREATE TABLE rej (" + TemLake.RejectsColumns + ")");
-        var writer = new RowWriter(layout, columnOf, headerCount, name);
-        long read = 0, stored = 0, rejected = 0;
-        var batch = 0;
-        var rows = db.CreateAppender("stage");
-        var rejects = db.CreateAppender("rej");
+        var columns = layout.Fields.Select(f => (f.Name, f.DuckType)).Concat(RowWriter.DerivedColumns(layout)).ToList();
+        var rows = db.RegisterTableFunction("tem_rows", columns, scan.OpenSource, maxThreads: threads);
+        var target = layout.PartitionBy.Count == 0
+            ? $"'{Escape(Path.Combine(tableDir, $"part-{fileId}.parquet"))}' (FORMAT parquet, COMPRESSION zstd)"
+            : $"'{Escape(tableDir)}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY ({string.Join(", ", layout.PartitionBy)}), " +
+              $"OVERWRITE_OR_IGNORE true, FILENAME_PATTERN 'part-{fileId}-{{i}}')";
         try
         {
-            while (reader.Read())
+            // source_file is one constant per file: cheaper as a constant column than appended per row.
+            if (Environment.GetEnvironmentVariable("TEM_EXPERIMENT") == "count")
             {
-                read++;
-                RowReject reject;
-                if (fatal is { } f)
-                {
-                    reject = f with { Message = "file rejected: " + f.Message };
-                }
-                else if (writer.TryWrite(reader, rows, out reject))
-                {
-                    stored++;
-                    if (rows.RowsAppended >= options.BatchRows)
-                    {
-                        rows.Close();
-                        WriteBatch(db, layout, stageDir, fileId, batch++);
-                        rows = db.CreateAppender("stage");
-                    }
-
-                    continue;
-                }
-
-                rejected++;
-                rejects.Append(fileId).Append(runId).Append(name).Append(layout.Kind).Append(reader.LineNumber).Append(reject.Column)
-                    .Append(reject.ColumnName).Append(WireNames.ToWire(reject.Reason)).Append(Describe(name, reader.LineNumber, reject))
-                    .Append(reader.RawText()).EndRow();
+                db.Execute("CREATE TABLE x AS SELECT count(*) FROM tem_rows()");
+            }
+            else
+            {
+                db.Execute($"COPY (SELECT *, '{Escape(name)}' AS source_file FROM tem_rows()) TO {target}");
+            }
+        }
+        catch (DuckDbException e)
+        {
+            var original = rows.TakeError();
+            if (original is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(original);
             }
 
-            rows.Close();
-            rejects.Close();
+            throw new InfrastructureException($"Writing {name} to the lake as Parquet", e);
         }
         finally
         {
-            rows.Dispose();
-            rejects.Dispose();
+            scan.Close();
         }
 
-        WriteBatch(db, layout, stageDir, fileId, batch);
-        if (rejected > 0)
+        Trace("rows+parquet", _clock);
+        if (Environment.GetEnvironmentVariable("TEM_TRACE") == "1")
         {
-            var target = Path.Combine(stageDir, TemLake.RejectsTable);
-            Directory.CreateDirectory(target);
-            db.Execute($"COPY rej TO '{Escape(Path.Combine(target, $"part-{fileId}.parquet"))}' (FORMAT parquet)");
+            Console.Error.WriteLine($"trace fill (all threads): {scan.FillTime.TotalMilliseconds:F0} ms, slices {slices.Count}, threads {threads}");
+        }
+
+        if (!scan.SlicesLinedUp)
+        {
+            // A literal quote fooled the split: the slices did not meet at record boundaries. Redo it in one pass.
+            Directory.Delete(stageDir, recursive: true);
+            using var again = new CsvRecordReader(File.OpenRead(path));
+            again.Read();
+            return Stage(path, name, bytes, sha, runId, again, layout, headerCount, columnOf, fatal, ignored, sequential: true);
+        }
+
+        if (scan.Stored == 0)
+        {
+            // Nothing stored (e.g. every row rejected): no empty Parquet file in the table.
+            Directory.Delete(tableDir, recursive: true);
+        }
+
+        if (scan.Rejected > 0)
+        {
+            var rejectDir = Path.Combine(stageDir, TemLake.RejectsTable);
+            Directory.CreateDirectory(rejectDir);
+            rejectDb.Execute($"COPY rej TO '{Escape(Path.Combine(rejectDir, $"part-{fileId}.parquet"))}' (FORMAT parquet, COMPRESSION zstd)");
         }
 
         var staged = Directory.EnumerateFiles(stageDir, "*.parquet", SearchOption.AllDirectories)
@@ -224,6 +252,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             .Select(rel => (Table: rel.Split('/')[3], StagedPath: rel))
             .Order()
             .ToList();
+        var (read, stored, rejected) = (scan.Read, scan.Stored, scan.Rejected);
         var outcome = fatal is null ? FileOutcome.Stored : FileOutcome.Failed;
         var message = fatal is { } fatalReject
             ? $"{name}: {fatalReject.Message}; all {read} rows rejected"
@@ -235,33 +264,182 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         return new FileReport(path, layout.Kind, outcome, read, stored, rejected, message, ignored);
     }
 
+    /// <summary>
+    /// The rows of one file for DuckDB's COPY: slices of the file are handed out to the scanning threads, each
+    /// parsed by its own reader; rejected rows go to the rejects appender (shared, under a lock).
+    /// </summary>
+    private sealed class FileScan(
+        string path, IReadOnlyList<CsvSlice> slices, CsvRecordReader headerReader, Func<RowWriter> newWriter, DuckDbAppender rejects,
+        RowReject? fatal, string fileId, string runId, string name, string kind)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<int> _pending = new(Enumerable.Range(0, slices.Count));
+        private readonly bool[] _linedUp = [.. slices.Select(_ => true)];
+        private readonly System.Collections.Concurrent.ConcurrentBag<SliceSource> _sources = [];
+        private long _fillTicks;
+        private long _rejected;
+
+        /// <summary>Rows read; valid once the COPY has finished.</summary>
+        public long Read => _sources.Sum(s => s.RowsRead);
+
+        /// <summary>Rows stored; valid once the COPY has finished.</summary>
+        public long Stored => _sources.Sum(s => s.RowsStored);
+
+        public long Rejected => Interlocked.Read(ref _rejected);
+
+        /// <summary>True when every slice but the last ended exactly where the next began.</summary>
+        public bool SlicesLinedUp => _linedUp.All(x => x);
+
+        public IDuckDbRowSource OpenSource()
+        {
+            var source = new SliceSource(this);
+            _sources.Add(source);
+            return source;
+        }
+
+        /// <summary>Time spent producing rows, summed over threads.</summary>
+        public TimeSpan FillTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _fillTicks));
+
+        private RowWriter NewWriter() => newWriter();
+
+        private RowReject? Fatal => fatal;
+
+        public void Close() => rejects.Close();
+
+        private CsvRecordReader OpenSlice(int index)
+        {
+            var slice = slices[index];
+            if (index == 0)
+            {
+                // The first slice continues the reader that read the header.
+                headerReader.StopAt = slice.Offset + slice.Length;
+                return headerReader;
+            }
+
+            var stream = File.OpenRead(path);
+            stream.Position = slice.Offset;
+            return new CsvRecordReader(stream, slice.FirstLine, slice.Length);
+        }
+
+        private void Finished(int index, CsvRecordReader reader)
+        {
+            var slice = slices[index];
+            var consumed = index == 0 ? reader.BytesRead : reader.BytesRead + slice.Offset;
+            if (index < slices.Count - 1 && consumed != slice.Offset + slice.Length)
+            {
+                _linedUp[index] = false;
+            }
+
+            if (index != 0)
+            {
+                reader.Dispose();
+            }
+        }
+
+        private void Reject(CsvRecordReader reader, RowReject reject)
+        {
+            Interlocked.Increment(ref _rejected);
+            var message = Describe(name, reader.LineNumber, reject);
+            var raw = reader.RawText();
+            lock (rejects)
+            {
+                rejects.Append(fileId).Append(runId).Append(name).Append(kind).Append(reader.LineNumber).Append(reject.Column)
+                    .Append(reject.ColumnName).Append(WireNames.ToWire(reject.Reason)).Append(message).Append(raw).EndRow();
+            }
+        }
+
+        private sealed class SliceSource(FileScan scan) : IDuckDbRowSource
+        {
+            private int _index = -1;
+            private CsvRecordReader? _reader;
+            private RowWriter? _writer;
+
+            // Counted per thread and summed at the end: shared counters bumped per row would bounce between cores.
+            private long _read;
+            private long _stored;
+
+            public long RowsRead => _read;
+
+            public long RowsStored => _stored;
+
+            public bool Fill(DuckDbRowSink sink)
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                try
+                {
+                    return FillCore(sink);
+                }
+                finally
+                {
+                    Interlocked.Add(ref scan._fillTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started);
+                }
+            }
+
+            private bool FillCore(DuckDbRowSink sink)
+            {
+                while (!sink.IsChunkFull)
+                {
+                    if (_reader is null)
+                    {
+                        if (!scan._pending.TryDequeue(out _index))
+                        {
+                            return false;
+                        }
+
+                        _reader = scan.OpenSlice(_index);
+                        _writer = scan.NewWriter();
+                    }
+
+                    if (!_reader.Read())
+                    {
+                        scan.Finished(_index, _reader);
+                        _reader = null;
+                        continue;
+                    }
+
+                    _read++;
+                    RowReject reject;
+                    if (scan.Fatal is { } f)
+                    {
+                        reject = f with { Message = "file rejected: " + f.Message };
+                    }
+                    else if (_writer!.TryWrite(_reader, sink, out reject))
+                    {
+                        _stored++;
+                        continue;
+                    }
+
+                    scan.Reject(_reader, reject);
+                }
+
+                return true;
+            }
+
+            public void Dispose()
+            {
+                if (_reader is not null && _index != 0)
+                {
+                    _reader.Dispose();
+                }
+            }
+        }
+    }
+
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+    private static void Trace(string phase, System.Diagnostics.Stopwatch clock)
+    {
+        if (Environment.GetEnvironmentVariable("TEM_TRACE") == "1")
+        {
+            Console.Error.WriteLine($"trace {phase}: {clock.ElapsedMilliseconds} ms");
+        }
+    }
+
     private static string Describe(string file, long line, RowReject reject)
     {
         var where = reject.Column > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{file}:{line}:{reject.Column}")
             : string.Create(CultureInfo.InvariantCulture, $"{file}:{line}");
         return reject.ColumnName is null ? $"{where}: {reject.Message}" : $"{where}: {reject.ColumnName} {reject.Message}";
-    }
-
-    private static void WriteBatch(DuckDbConnection db, Layout layout, string stageDir, string fileId, int batch)
-    {
-        using (var count = db.CreateCommand())
-        {
-            count.CommandText = "SELECT count(*) FROM stage";
-            if (Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
-            {
-                return;
-            }
-        }
-
-        var target = Path.Combine(stageDir, layout.Table);
-        Directory.CreateDirectory(target);
-        var pattern = string.Create(CultureInfo.InvariantCulture, $"part-{fileId}-b{batch}");
-        var sql = layout.PartitionBy.Count == 0
-            ? $"COPY stage TO '{Escape(Path.Combine(target, pattern + ".parquet"))}' (FORMAT parquet)"
-            : $"COPY stage TO '{Escape(target)}' (FORMAT parquet, PARTITION_BY ({string.Join(", ", layout.PartitionBy)}), " +
-              $"OVERWRITE_OR_IGNORE true, FILENAME_PATTERN '{pattern}-{{i}}')";
-        db.Execute(sql + "; DELETE FROM stage");
     }
 
     private static string Escape(string path) => path.Replace("'", "''", StringComparison.Ordinal);

@@ -40,8 +40,11 @@ public sealed class CsvRecordReader : IDisposable
     private const byte Cr = (byte)'\r';
     private const byte Lf = (byte)'\n';
 
+    private static readonly SearchValues<byte> InQuotesSpecial = SearchValues.Create("\"\r\n"u8);
+
     private readonly Stream _stream;
     private readonly byte _separator;
+    private readonly SearchValues<byte> _unquotedSpecial;
     private readonly List<FieldSlice> _fields = new(32);
     private byte[] _buffer;
     private byte[] _scratch;
@@ -59,9 +62,25 @@ public sealed class CsvRecordReader : IDisposable
     {
         _stream = stream;
         _separator = separator;
+        _unquotedSpecial = SearchValues.Create([separator, Quote, Cr, Lf]);
         _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
         _scratch = ArrayPool<byte>.Shared.Rent(4096);
     }
+
+    /// <summary>
+    /// Reads a slice of a file that starts at a record boundary: no BOM is looked for, lines are counted from
+    /// <paramref name="firstLine"/>, and reading stops once <paramref name="length"/> bytes are consumed.
+    /// </summary>
+    public CsvRecordReader(Stream stream, long firstLine, long length, byte separator = (byte)',')
+        : this(stream, separator)
+    {
+        _started = true;
+        _line = firstLine;
+        StopAt = length;
+    }
+
+    /// <summary>No record starts at or after this many bytes of the stream (for reading a slice); unlimited by default.</summary>
+    public long StopAt { get; set; } = long.MaxValue;
 
     /// <summary>1-based physical line on which the current record starts.</summary>
     public long LineNumber { get; private set; }
@@ -141,7 +160,7 @@ public sealed class CsvRecordReader : IDisposable
 
         while (true)
         {
-            if (Available(1) == 0)
+            if (BytesRead >= StopAt || Available(1) == 0)
             {
                 return false;
             }
@@ -193,6 +212,30 @@ public sealed class CsvRecordReader : IDisposable
                 return;
             }
 
+            // Jump to the next byte that matters (vectorised); everything before it is field content.
+            var rest = _buffer.AsSpan(_start + p, _end - _start - p);
+            var skip = rest.IndexOfAny(inQuotes ? InQuotesSpecial : _unquotedSpecial);
+            if (skip < 0)
+            {
+                if (closed && !inQuotes && rest.Length > 0)
+                {
+                    SetProblem(RecordProblem.BadQuote, _fields.Count + 1);
+                }
+
+                p += rest.Length;
+                continue;
+            }
+
+            if (skip > 0)
+            {
+                if (closed && !inQuotes)
+                {
+                    SetProblem(RecordProblem.BadQuote, _fields.Count + 1);
+                }
+
+                p += skip;
+            }
+
             var c = _buffer[_start + p];
             if (inQuotes)
             {
@@ -238,7 +281,8 @@ public sealed class CsvRecordReader : IDisposable
                 return;
             }
 
-            if (c == Quote && p == fieldStart)
+            // A quote: it opens a quoted field at the field's start; elsewhere it is a literal (12" screen).
+            if (p == fieldStart)
             {
                 inQuotes = true;
                 quoted = true;
@@ -248,7 +292,6 @@ public sealed class CsvRecordReader : IDisposable
                 SetProblem(RecordProblem.BadQuote, _fields.Count + 1);
             }
 
-            // A quote inside an unquoted field (12" screen) is kept as a literal character.
             p++;
         }
     }

@@ -57,26 +57,43 @@ public sealed class TemLake
     {
         ArgumentNullException.ThrowIfNull(connection);
         using var catalog = Catalog.Connect(readOnly: true);
+        connection.Execute(PhoneDigitsMacro);
         foreach (var layout in CanonicalLayouts.All.DistinctBy(l => l.Table))
         {
-            var columns = layout.Fields.Select(f => (f.Name, f.DuckType)).Concat(RowWriter.DerivedColumns(layout)).ToList();
-            CreateView(connection, layout.Table, LakeCatalog.ActivePaths(catalog, layout.Table), columns, layout.PartitionBy);
+            var columns = layout.Fields.Select(f => (f.Name, f.DuckType)).Concat(RowWriter.DerivedColumns(layout))
+                .Append(("source_file", "VARCHAR")).ToList();
+            var extra = layout.Kind == CanonicalLayouts.Usage.Kind ? ", tem_phone_digits(called_number) AS called_digits" : string.Empty;
+            CreateView(connection, layout.Table, LakeCatalog.ActivePaths(catalog, layout.Table), columns, layout.PartitionBy, extra);
         }
 
         var rejectColumns = RejectsColumns.Split(", ").Select(c => c.Split(' ')).Select(p => (p[0].Trim('"'), p[1])).ToList();
-        CreateView(connection, RejectsTable, LakeCatalog.ActivePaths(catalog, RejectsTable), rejectColumns, []);
+        CreateView(connection, RejectsTable, LakeCatalog.ActivePaths(catalog, RejectsTable), rejectColumns, [], string.Empty);
     }
+
+    /// <summary>
+    /// <c>tem_phone_digits(number)</c>: the digits a called number is rated on, as <c>PhoneNumber.Normalize</c>
+    /// gives them: separators removed, a leading <c>+</c> or international <c>00</c> (before 1-9) stripped.
+    /// </summary>
+    public const string PhoneDigitsMacro = """
+        CREATE OR REPLACE MACRO tem_phone_digits(number) AS (
+            CASE
+                WHEN number IS NULL THEN NULL
+                WHEN ltrim(number) LIKE '+%' THEN regexp_replace(number, '[^0-9]', '', 'g')
+                WHEN regexp_matches(regexp_replace(number, '[^0-9]', '', 'g'), '^00[1-9]') THEN substr(regexp_replace(number, '[^0-9]', '', 'g'), 3)
+                ELSE regexp_replace(number, '[^0-9]', '', 'g')
+            END)
+        """;
 
     private void CreateView(
         DuckDbConnection connection, string table, IReadOnlyList<string> paths, IReadOnlyList<(string Name, string Type)> columns,
-        IReadOnlyList<string> partitions)
+        IReadOnlyList<string> partitions, string extraColumns)
     {
-        var select = string.Join(", ", columns.Select(c => $"CAST(\"{c.Name}\" AS {c.Type}) AS \"{c.Name}\""));
+        var select = string.Join(", ", columns.Select(c => $"CAST(\"{c.Name}\" AS {c.Type}) AS \"{c.Name}\"")) + extraColumns;
         string sql;
         if (paths.Count == 0)
         {
             var nulls = string.Join(", ", columns.Select(c => $"CAST(NULL AS {c.Type}) AS \"{c.Name}\""));
-            sql = $"CREATE OR REPLACE VIEW \"{table}\" AS SELECT {nulls} WHERE false";
+            sql = $"CREATE OR REPLACE VIEW \"{table}\" AS SELECT {select} FROM (SELECT {nulls} WHERE false)";
         }
         else
         {

@@ -191,13 +191,21 @@ public static class FieldParsers
     {
         value = default;
         error = null;
-        if (s.Length >= 10 && !TryParseDate(s[..10], out _, out var dateError) && s.Length >= 19 && s[4] == (byte)'-' && s[7] == (byte)'-')
+        if (s.Length < 19)
         {
-            error = "has a date part that " + dateError;
+            error = "is not an ISO 8601 timestamp; expected e.g. 2026-10-03T14:22:05-05:00";
             return false;
         }
 
-        if (s.Length < 19 || !TryParseDate(s[..10], out var date, out _) || s[10] is not ((byte)'T' or (byte)'t' or (byte)' ') ||
+        if (!TryParseDate(s[..10], out var date, out var dateError))
+        {
+            error = s[4] == (byte)'-' && s[7] == (byte)'-'
+                ? "has a date part that " + dateError
+                : "is not an ISO 8601 timestamp; expected e.g. 2026-10-03T14:22:05-05:00";
+            return false;
+        }
+
+        if (s[10] is not ((byte)'T' or (byte)'t' or (byte)' ') ||
             s[13] != (byte)':' || s[16] != (byte)':' ||
             !Digits(s.Slice(11, 2), out var hour) || !Digits(s.Slice(14, 2), out var minute) || !Digits(s.Slice(17, 2), out var second) ||
             hour > 23 || minute > 59 || second > 59)

@@ -16,7 +16,7 @@ public readonly record struct RowReject(int Column, string? ColumnName, RejectRe
 
 /// <summary>
 /// Checks records of one file against a layout and writes the good ones into a staging table through an
-/// appender; the first bad field rejects the whole row (nothing half-stored). Staging columns are the layout's
+/// row sink; the first bad field rejects the whole row (nothing half-stored). Staging columns are the layout's
 /// fields, then the derived ones (<see cref="DerivedColumns"/>), then <c>source_file</c> and <c>source_line</c>.
 /// </summary>
 public sealed class RowWriter
@@ -24,10 +24,11 @@ public sealed class RowWriter
     private const int MaxPhoneDigits = 32;
 
     private readonly Layout _layout;
+    private readonly FieldSpec[] _fields;
     private readonly int[] _columnOf;
     private readonly int _headerCount;
-    private readonly string _sourceFile;
     private readonly byte[][][] _enumValues;
+    private readonly byte[]?[] _monthCache = new byte[]?[12 * 10_000];
     private readonly int _usageType = -1;
     private readonly int _duration = -1;
     private readonly int _called = -1;
@@ -36,15 +37,14 @@ public sealed class RowWriter
     /// <param name="layout">The file's layout.</param>
     /// <param name="columnOf">For each layout field, its 0-based column in the file, or -1 when the (optional) column is absent.</param>
     /// <param name="headerCount">Columns in the file's header.</param>
-    /// <param name="sourceFile">The name stored in <c>source_file</c> (evidence: <c>file:line</c>).</param>
-    public RowWriter(Layout layout, int[] columnOf, int headerCount, string sourceFile)
+    public RowWriter(Layout layout, int[] columnOf, int headerCount)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(columnOf);
         _layout = layout;
+        _fields = [.. layout.Fields];
         _columnOf = columnOf;
         _headerCount = headerCount;
-        _sourceFile = sourceFile;
         _enumValues = [.. layout.Fields.Select(f => f.Values.Select(v => Encoding.ASCII.GetBytes(v)).ToArray())];
         if (layout.Kind == CanonicalLayouts.Usage.Kind)
         {
@@ -55,7 +55,10 @@ public sealed class RowWriter
         }
     }
 
-    /// <summary>Columns added after the layout's fields, as (name, DuckDB type).</summary>
+    /// <summary>
+    /// Columns the writer adds after the layout's fields, as (name, DuckDB type). The lake also stores
+    /// <c>source_file</c> (the file's name, one constant per file, added by the COPY).
+    /// </summary>
     public static IReadOnlyList<(string Name, string Type)> DerivedColumns(Layout layout)
     {
         ArgumentNullException.ThrowIfNull(layout);
@@ -63,7 +66,6 @@ public sealed class RowWriter
         if (layout.Kind == CanonicalLayouts.Usage.Kind)
         {
             list.Add(("start_offset_min", "INTEGER"));
-            list.Add(("called_digits", "VARCHAR"));
         }
 
         if (layout.PartitionBy.Contains("month"))
@@ -71,7 +73,6 @@ public sealed class RowWriter
             list.Add(("month", "VARCHAR"));
         }
 
-        list.Add(("source_file", "VARCHAR"));
         list.Add(("source_line", "BIGINT"));
         return list;
     }
@@ -81,12 +82,13 @@ public sealed class RowWriter
     {
         ArgumentNullException.ThrowIfNull(layout);
         var columns = layout.Fields.Select(f => $"\"{f.Name}\" {f.DuckType}")
-            .Concat(DerivedColumns(layout).Select(d => $"\"{d.Name}\" {d.Type}"));
+            .Concat(DerivedColumns(layout).Select(d => $"\"{d.Name}\" {d.Type}"))
+            .Append("source_file VARCHAR");
         return $"CREATE TABLE \"{tableName}\" ({string.Join(", ", columns)})";
     }
 
     /// <summary>Validates the current record and appends it; false with <paramref name="reject"/> when it is refused.</summary>
-    public bool TryWrite(CsvRecordReader record, DuckDbAppender appender, out RowReject reject)
+    public bool TryWrite(CsvRecordReader record, DuckDbRowSink appender, out RowReject reject)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(appender);
@@ -99,8 +101,8 @@ public sealed class RowWriter
         DateOnly periodStart = default;
         Span<byte> digits = stackalloc byte[MaxPhoneDigits];
         var calledDigits = 0;
-        var fields = _layout.Fields;
-        for (var f = 0; f < fields.Count; f++)
+        var fields = _fields;
+        for (var f = 0; f < fields.Length; f++)
         {
             var spec = fields[f];
             var column = _columnOf[f];
@@ -131,7 +133,8 @@ public sealed class RowWriter
             switch (spec.Type)
             {
                 case FieldType.Text or FieldType.Id:
-                    appender.Append(value);
+                    // The reader has checked the whole record is valid UTF-8.
+                    appender.AppendValidUtf8(value);
                     continue;
                 case FieldType.Phone:
                     if (!FieldParsers.TryParsePhone(value, digits, out calledDigits, out error))
@@ -141,7 +144,7 @@ public sealed class RowWriter
                     }
 
                     // Rate prefixes are stored as the digits they match on; numbers keep their original text.
-                    appender.Append(spec.Name == "prefix" ? digits[..calledDigits] : value);
+                    appender.AppendValidUtf8(spec.Name == "prefix" ? digits[..calledDigits] : value);
                     continue;
                 case FieldType.Date:
                     if (!FieldParsers.TryParseDate(value, out var date, out error))
@@ -208,7 +211,7 @@ public sealed class RowWriter
                         break;
                     }
 
-                    appender.Append(known);
+                    appender.AppendValidUtf8(known);
                     continue;
                 case FieldType.Boolean:
                     if (!FieldParsers.TryParseBoolean(value, out var flag, out error))
@@ -226,7 +229,7 @@ public sealed class RowWriter
                         break;
                     }
 
-                    appender.Append(value);
+                    appender.AppendValidUtf8(value);
                     continue;
                 case FieldType.Currency:
                     if (!FieldParsers.TryParseCurrency(value, out var code, out error))
@@ -245,7 +248,7 @@ public sealed class RowWriter
                         break;
                     }
 
-                    appender.Append(value);
+                    appender.AppendValidUtf8(value);
                     continue;
                 default:
                     throw new InvalidOperationException($"Field type {spec.Type} has no parser.");
@@ -259,32 +262,26 @@ public sealed class RowWriter
         if (_layout.Kind == CanonicalLayouts.Usage.Kind)
         {
             appender.Append((int)start.Offset.TotalMinutes);
-            var called = _columnOf[_called];
-            if (called >= 0 && !FieldParsers.Trim(record.Field(called)).IsEmpty)
-            {
-                appender.Append(digits[..calledDigits]);
-            }
-            else
-            {
-                appender.AppendNull();
-            }
 
             // The billing month of a usage record: the month of its start in the offset it was recorded with.
-            appender.Append(MonthText(start.Year, start.Month));
+            appender.AppendValidUtf8(Month(start.Year, start.Month));
         }
         else if (_layout.PartitionBy.Contains("month"))
         {
             // formats.md: the billing month of an invoice line is the month of period_start.
-            appender.Append(MonthText(periodStart.Year, periodStart.Month));
+            appender.AppendValidUtf8(Month(periodStart.Year, periodStart.Month));
         }
 
-        appender.Append(_sourceFile).Append(record.LineNumber).EndRow();
+        appender.Append(record.LineNumber).EndRow();
         reject = default;
         return true;
     }
 
-    private static string MonthText(int year, int month) =>
-        string.Create(CultureInfo.InvariantCulture, $"{year:D4}-{month:D2}");
+    private byte[] Month(int year, int month)
+    {
+        var key = (year * 12) + month - 1;
+        return _monthCache[key] ??= Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{year:D4}-{month:D2}"));
+    }
 
     private bool CheckShape(CsvRecordReader record, out RowReject reject)
     {
@@ -329,13 +326,13 @@ public sealed class RowWriter
             : System.Text.Ascii.EqualsIgnoreCase(type, "voice"u8) || (field == _called && System.Text.Ascii.EqualsIgnoreCase(type, "sms"u8));
     }
 
-    private static string? Match(byte[][] values, ReadOnlySpan<byte> value)
+    private static byte[]? Match(byte[][] values, ReadOnlySpan<byte> value)
     {
         foreach (var v in values)
         {
             if (System.Text.Ascii.EqualsIgnoreCase(value, v))
             {
-                return Encoding.ASCII.GetString(v);
+                return v;
             }
         }
 
