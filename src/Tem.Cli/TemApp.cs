@@ -47,6 +47,7 @@ public static class TemApp
         root.Subcommands.Add(VersionCommand(output));
         root.Subcommands.Add(SqlCommand(output, error));
         root.Subcommands.Add(IngestCommand.Create(output, error, TimeProvider.System));
+        root.Subcommands.Add(SampleDataCommand.Create(output, error));
         return root;
     }
 
@@ -122,6 +123,17 @@ public static class ResultWriter
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(output);
+        if (reader.FieldCount == 0)
+        {
+            // Statements without a result (COPY, CREATE...) print nothing but how many rows they changed.
+            if (reader.RecordsAffected >= 0)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"({reader.RecordsAffected} rows changed)"));
+            }
+
+            return;
+        }
+
         var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
         var rows = new List<string[]>();
         while (reader.Read())
