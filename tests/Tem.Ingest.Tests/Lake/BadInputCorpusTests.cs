@@ -54,6 +54,21 @@ public sealed class BadInputCorpusTests
         _ = name;
     }
 
+    [Theory]
+    [InlineData("2026-10-32", "is not a real calendar date")]
+    [InlineData("2026-02-29", "is not a real calendar date")]
+    [InlineData("03/10/2026", "expected YYYY-MM-DD")]
+    public void Ingest_BadDateInDateColumn_IsRejectedAsBadDate(string date, string fragment)
+    {
+        using var lake = new ScratchLake();
+        var bad = GoodInvoice.Replace("2026-10-01,2026-10-31,1,", $"{date},2026-10-31,2,", StringComparison.Ordinal);
+        var report = lake.Ingest(lake.Write("bill.csv", $"{InvoiceHeader}\n{GoodInvoice}\n{bad}\n"));
+        AssertCounts(lake, report, 2, 1, 1, table: "charges");
+        var reject = Assert.Single(lake.Rejects());
+        Assert.Equal(("bad_date", 5, "period_start", 3L), (reject.Reason, reject.Column, reject.ColumnName, reject.Line));
+        Assert.Contains(fragment, reject.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Ingest_EmptyFile_FailsWithClearMessageAndNoRows()
     {
