@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Tem.EndToEnd.Tests;
 
 /// <summary>sample-data, ingest and sql as separate processes, as a nightly script would run them.</summary>
@@ -20,22 +18,7 @@ public sealed class IngestProcessTests : IDisposable
         }
     }
 
-    private static (int Code, string Out, string Err) Tem(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tem.dll"));
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(120_000), "tem did not finish within 120 s");
-        return (process.ExitCode, output.Result, error.Result);
-    }
+    private static (int Code, string Out, string Err) Tem(params string[] args) => TemProcess.Run(args);
 
     [Fact]
     public void SampleDataThenIngest_StoresEveryRow_ReingestChangesNothing()

@@ -1,28 +1,9 @@
-using System.Diagnostics;
-
 namespace Tem.EndToEnd.Tests;
 
 /// <summary>Runs the built <c>tem</c> program as a separate process, as a user or a cron job would.</summary>
 public sealed class TemProcessTests
 {
-    private static (int Code, string Out, string Err) RunTem(params string[] args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "tem.dll");
-        Assert.True(File.Exists(dll), $"tem.dll not found next to the tests ({dll})");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(dll);
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(60_000), "tem did not finish within 60 s");
-        return (process.ExitCode, output.Result, error.Result);
-    }
+    private static (int Code, string Out, string Err) RunTem(params string[] args) => TemProcess.Run(args);
 
     [Fact]
     public void Tem_Version_LoadsTheNativeEngineInAFreshProcess()

@@ -34,14 +34,7 @@ public static class FieldParsers
     {
         value = 0;
         error = null;
-        var i = 0;
-        var negative = false;
-        if (s.Length > 0 && s[0] is (byte)'-' or (byte)'+')
-        {
-            negative = s[0] == (byte)'-';
-            i = 1;
-        }
-
+        var i = Sign(s, out var negative);
         ulong mantissa = 0;
         var digits = 0;
         var decimals = 0;
@@ -113,14 +106,7 @@ public static class FieldParsers
     {
         value = 0;
         error = null;
-        var i = 0;
-        var negative = false;
-        if (s.Length > 0 && s[0] is (byte)'-' or (byte)'+')
-        {
-            negative = s[0] == (byte)'-';
-            i = 1;
-        }
-
+        var i = Sign(s, out var negative);
         if (i == s.Length || s.Length - i > 18)
         {
             error = "is not a whole number; expected digits, e.g. 125";
@@ -412,6 +398,13 @@ public static class FieldParsers
         }
 
         return true;
+    }
+
+    /// <summary>Reads an optional leading sign; returns where the digits start.</summary>
+    private static int Sign(ReadOnlySpan<byte> s, out bool negative)
+    {
+        negative = s.Length > 0 && s[0] == (byte)'-';
+        return s.Length > 0 && s[0] is (byte)'-' or (byte)'+' ? 1 : 0;
     }
 
     private static bool IsLetter(byte c) => c is (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'a' and <= (byte)'z');
