@@ -48,6 +48,9 @@ public static class TemApp
         root.Subcommands.Add(SqlCommand(output, error));
         root.Subcommands.Add(IngestCommand.Create(output, error, TimeProvider.System));
         root.Subcommands.Add(SampleDataCommand.Create(output, error));
+        root.Subcommands.Add(AuditCommands.Audit(output, error, TimeProvider.System));
+        root.Subcommands.Add(AuditCommands.Findings(output, error, TimeProvider.System));
+        root.Subcommands.Add(AuditCommands.Run(output, error, TimeProvider.System));
         return root;
     }
 

@@ -68,6 +68,13 @@ public sealed class TemLake
 
         var rejectColumns = RejectsColumns.Split(", ").Select(c => c.Split(' ')).Select(p => (p[0].Trim('"'), p[1])).ToList();
         CreateView(connection, RejectsTable, LakeCatalog.ActivePaths(catalog, RejectsTable), rejectColumns, [], string.Empty);
+
+        // Findings are written by the audit as one file, replaced atomically.
+        var findings = Path.Combine(Root, "findings", "findings.parquet");
+        if (File.Exists(findings))
+        {
+            connection.Execute($"CREATE OR REPLACE VIEW findings AS SELECT * FROM read_parquet('{findings.Replace("'", "''", StringComparison.Ordinal)}')");
+        }
     }
 
     /// <summary>

@@ -1,0 +1,51 @@
+using System.Globalization;
+using global::CsvHelper;
+using Tem.Core;
+
+namespace Tem.Audit;
+
+/// <summary>Writes <c>findings.csv</c>: the columns of audit.md's finding record, then status and status_note.</summary>
+public static class FindingsCsv
+{
+    /// <summary>The header, in order.</summary>
+    public static IReadOnlyList<string> Header { get; } =
+    [
+        "finding_id", "rule", "severity", "carrier", "account_id", "service_id", "customer_id", "bill_to_id", "reseller_id", "period",
+        "one_time_amount", "monthly_savings", "currency", "confidence", "title", "detail", "evidence", "recommended_action",
+        "recommended_plan_id", "status", "status_note",
+    ];
+
+    /// <summary>Writes the findings, money with 4 decimals, invariant culture, RFC 4180 quoting.</summary>
+    public static void Write(string path, IEnumerable<StoredFinding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        using var csv = CsvWriter.Create(writer, new CsvWriterOptions { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture }, false);
+        foreach (var h in Header)
+        {
+            csv.WriteField(h);
+        }
+
+        csv.EndRecord();
+        foreach (var s in findings.OrderBy(f => f.Finding.Rule, StringComparer.Ordinal).ThenBy(f => f.Finding.FindingId, StringComparer.Ordinal))
+        {
+            var f = s.Finding;
+            foreach (var field in new[]
+                     {
+                         f.FindingId, f.Rule, WireNames.ToWire(f.Severity), f.Carrier, f.AccountId, f.ServiceId ?? string.Empty,
+                         f.CustomerId ?? string.Empty, f.BillToId ?? string.Empty, f.ResellerId ?? string.Empty, f.Period.ToString(),
+                         Money(f.OneTimeAmount), Money(f.MonthlySavings), f.Currency.Code, f.Confidence.ToString("0.00##", CultureInfo.InvariantCulture),
+                         f.Title, f.Detail, f.Evidence, WireNames.ToWire(f.RecommendedAction), f.RecommendedPlanId ?? string.Empty,
+                         WireNames.ToWire(s.Status), s.StatusNote ?? string.Empty,
+                     })
+            {
+                csv.WriteField(field);
+            }
+
+            csv.EndRecord();
+        }
+    }
+
+    private static string Money(decimal value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Tem.Core;
+
+namespace Tem.Audit;
+
+/// <summary>A named, documented threshold of a rule, substituted into its SQL as <c>{{name}}</c>.</summary>
+/// <param name="Name">Setting name, e.g. <c>min_amount</c>.</param>
+/// <param name="Default">The default as written in the rule file (a number).</param>
+/// <param name="Description">What it means, with its unit.</param>
+public sealed record RuleSetting(string Name, string Default, string Description);
+
+/// <summary>
+/// One audit rule: a SQL file with a metadata header of <c>-- key: value</c> lines, for example
+/// <code>
+/// -- rule: tax_on_exempt
+/// -- title: Tax charged on a tax-exempt account
+/// -- severity: high
+/// -- action: dispute
+/// -- confidence: 1.0
+/// -- setting: min_amount = 0.01   Smallest amount that fires, in the account's currency.
+/// -- description: A tax line on an account with tax_exempt = true.
+/// SELECT carrier, account_id, NULL AS service_id, month AS period, sum(amount) AS one_time_amount, ...
+/// </code>
+/// The SELECT returns one row per finding with the columns <c>carrier, account_id, service_id, period,
+/// one_time_amount, monthly_savings, detail, evidence</c> and optionally <c>discriminator, recommended_plan_id,
+/// confidence, currency</c>. Settings appear in the SQL as <c>{{name}}</c>.
+/// </summary>
+public sealed partial record RuleDefinition
+{
+    /// <summary>Rule id, e.g. <c>rate_overcharge</c> (lower case, digits and underscores).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>One line for a person.</summary>
+    public required string Title { get; init; }
+
+    /// <summary>How much it matters.</summary>
+    public required Severity Severity { get; init; }
+
+    /// <summary>What to do about a finding.</summary>
+    public required RecommendedAction Action { get; init; }
+
+    /// <summary>Confidence of a finding, 0..1, unless the query gives one per row.</summary>
+    public decimal Confidence { get; init; } = 1m;
+
+    /// <summary>Longer explanation (audit.md's "fires when").</summary>
+    public string Description { get; init; } = string.Empty;
+
+    /// <summary>Named thresholds with defaults.</summary>
+    public IReadOnlyList<RuleSetting> Settings { get; init; } = [];
+
+    /// <summary>The SQL after the header.</summary>
+    public required string Sql { get; init; }
+
+    /// <summary>Where the rule came from: <c>built-in</c> or the file's path.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>Parses a rule file. Throws <see cref="InputDataException"/> naming the file and line of a bad header.</summary>
+    public static RuleDefinition Parse(string text, string source)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var meta = new Dictionary<string, (string Value, int Line)>(StringComparer.OrdinalIgnoreCase);
+        var settings = new List<RuleSetting>();
+        var body = 0;
+        for (; body < lines.Length; body++)
+        {
+            var match = HeaderLine().Match(lines[body]);
+            if (!match.Success)
+            {
+                if (lines[body].Trim().Length == 0 || lines[body].TrimStart().StartsWith("--", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                break;
+            }
+
+            var key = match.Groups[1].Value.ToLowerInvariant();
+            var value = match.Groups[2].Value.Trim();
+            if (key == "setting")
+            {
+                var setting = SettingLine().Match(value);
+                if (!setting.Success || !decimal.TryParse(setting.Groups[2].Value, NumberStyles.Number, CultureInfo.InvariantCulture, out _))
+                {
+                    throw Bad(source, body + 1, $"setting '{value}'", "'name = number   description'");
+                }
+
+                settings.Add(new RuleSetting(setting.Groups[1].Value, setting.Groups[2].Value, setting.Groups[3].Value.Trim()));
+            }
+            else
+            {
+                meta[key] = (value, body + 1);
+            }
+        }
+
+        string Need(string key) => meta.TryGetValue(key, out var v) && v.Value.Length > 0
+            ? v.Value
+            : throw Bad(source, 1, $"no '-- {key}:' line", $"a '-- {key}: ...' line in the header");
+
+        var id = Need("rule");
+        if (!RuleId().IsMatch(id))
+        {
+            throw Bad(source, meta["rule"].Line, $"rule id '{id}'", "lower case letters, digits and underscores");
+        }
+
+        if (!WireNames.TryParse<Severity>(Need("severity"), out var severity))
+        {
+            throw Bad(source, meta["severity"].Line, $"severity '{meta["severity"].Value}'", WireNames.Expected<Severity>());
+        }
+
+        if (!WireNames.TryParse<RecommendedAction>(Need("action"), out var action))
+        {
+            throw Bad(source, meta["action"].Line, $"action '{meta["action"].Value}'", WireNames.Expected<RecommendedAction>());
+        }
+
+        var confidence = 1m;
+        if (meta.TryGetValue("confidence", out var c) &&
+            (!decimal.TryParse(c.Value, NumberStyles.Number, CultureInfo.InvariantCulture, out confidence) || confidence is < 0 or > 1))
+        {
+            throw Bad(source, c.Line, $"confidence '{c.Value}'", "a number from 0 to 1");
+        }
+
+        var sql = string.Join('\n', lines.Skip(body)).Trim().TrimEnd(';');
+        if (sql.Length == 0)
+        {
+            throw Bad(source, lines.Length, "no SQL after the header", "a SELECT returning one row per finding");
+        }
+
+        return new RuleDefinition
+        {
+            Id = id,
+            Title = Need("title"),
+            Severity = severity,
+            Action = action,
+            Confidence = confidence,
+            Description = meta.TryGetValue("description", out var d) ? d.Value : string.Empty,
+            Settings = settings,
+            Sql = sql,
+            Source = source,
+        };
+    }
+
+    /// <summary>The SQL with every <c>{{setting}}</c> replaced by its value (overrides first, then defaults).</summary>
+    public string BoundSql(IReadOnlyDictionary<string, string>? overrides = null)
+    {
+        var sql = Sql;
+        foreach (var s in Settings)
+        {
+            var value = overrides is not null && overrides.TryGetValue($"{Id}.{s.Name}", out var v) ? v : s.Default;
+            if (!decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var number))
+            {
+                throw new ArgumentException($"Setting {Id}.{s.Name} = '{value}' is not a number.", nameof(overrides));
+            }
+
+            sql = sql.Replace("{{" + s.Name + "}}", number.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
+        var left = Placeholder().Match(sql);
+        return left.Success
+            ? throw new InvalidOperationException($"Rule {Id} ({Source}) uses {left.Value} but declares no such setting.")
+            : sql;
+    }
+
+    private static InputDataException Bad(string source, int line, string problem, string expected) =>
+        new(new SourceLocation(source, line, 0, null), problem, expected);
+
+    [GeneratedRegex(@"^\s*--\s*([A-Za-z_]+)\s*:\s*(.*)$")]
+    private static partial Regex HeaderLine();
+
+    [GeneratedRegex(@"^([a-z][a-z0-9_]*)\s*=\s*([-+]?[0-9]+(?:\.[0-9]+)?)\s*(.*)$")]
+    private static partial Regex SettingLine();
+
+    [GeneratedRegex(@"^[a-z][a-z0-9_]*$")]
+    private static partial Regex RuleId();
+
+    [GeneratedRegex(@"\{\{[^}]*\}\}")]
+    private static partial Regex Placeholder();
+}

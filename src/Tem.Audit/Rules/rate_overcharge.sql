@@ -1,0 +1,22 @@
+-- rule: rate_overcharge
+-- title: Calls billed above the contracted rate
+-- severity: high
+-- action: dispute
+-- confidence: 0.98
+-- setting: min_amount = 0.01   Smallest overcharge that fires, per service and billing month, in the account's currency.
+-- description: A usage record of a voice_line or sip_trunk service is billed above its contract price (rerating per formats.md).
+WITH over AS (
+    SELECT r.*, r.billed_amount - r.contract_cost AS excess
+    FROM rated_usage r
+    JOIN services s ON s.service_id = r.service_id AND s.account_id = r.account_id
+    WHERE s.service_type IN ('voice_line', 'sip_trunk')
+      AND r.contract_cost IS NOT NULL AND r.billed_amount > r.contract_cost)
+SELECT carrier, account_id, service_id, usage_month AS period,
+       sum(excess) AS one_time_amount, 0 AS monthly_savings,
+       count(*)::VARCHAR || ' calls billed ' || tem_money(sum(billed_amount)) || ' against a contract price of '
+           || tem_money(sum(contract_cost)) || ' (invoices ' || string_agg(DISTINCT coalesce(invoice_id, '?'), ', ') || ')' AS detail,
+       tem_evidence(list(source_file || ':' || source_line::VARCHAR || ' record ' || record_id || ' billed ' || tem_money(billed_amount)
+           || ' contract ' || tem_money(contract_cost) ORDER BY start_time)) AS evidence
+FROM over
+GROUP BY carrier, account_id, service_id, usage_month
+HAVING sum(excess) >= {{min_amount}}

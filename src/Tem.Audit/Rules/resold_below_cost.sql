@@ -1,0 +1,22 @@
+-- rule: resold_below_cost
+-- title: Resold below the carrier's cost
+-- severity: medium
+-- action: renegotiate
+-- confidence: 0.9
+-- setting: min_amount = 0.01   Smallest monthly shortfall that fires.
+-- description: What a reseller bills for a service in a month is below the carrier's recurring and usage charges for it that month; the shortfall of the latest such month is a monthly saving.
+WITH latest AS (SELECT month FROM audit_latest),
+short AS (
+    SELECT m.carrier, m.account_id, r.service_id, r.period, r.amount AS resold, coalesce(m.recurring_and_usage, 0) AS cost,
+           coalesce(m.recurring_and_usage, 0) - r.amount AS shortfall, r.source_file || ':' || r.source_line::VARCHAR AS ref
+    FROM resale r
+    JOIN audit_service_month m ON m.service_id = r.service_id AND m.month = r.period
+    WHERE coalesce(m.recurring_and_usage, 0) - r.amount > 0)
+SELECT carrier, account_id, service_id, latest.month AS period, 0 AS one_time_amount,
+       last(shortfall ORDER BY period) AS monthly_savings,
+       'resold at ' || tem_money(last(resold ORDER BY period)) || ' against a carrier cost of ' || tem_money(last(cost ORDER BY period))
+           || ' in ' || last(period ORDER BY period) || ' (' || count(*)::VARCHAR || ' month(s) below cost)' AS detail,
+       tem_evidence(list('resale ' || ref || ' ' || period ORDER BY period)) AS evidence
+FROM short, latest
+GROUP BY carrier, account_id, service_id, latest.month
+HAVING last(shortfall ORDER BY period) >= {{min_amount}}

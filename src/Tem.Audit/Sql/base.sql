@@ -1,0 +1,38 @@
+-- Shared definitions for the rule catalogue (run before the rating views and the rules).
+-- Billing month of an invoice line: the month of period_start (charges.month, set at ingest).
+-- Billing month of a usage record: the month of its start in the account's time zone (usage_month).
+
+CREATE OR REPLACE MACRO tem_month_first(m) AS (strptime(m || '-01', '%Y-%m-%d')::DATE);
+CREATE OR REPLACE MACRO tem_month_last(m) AS (last_day(tem_month_first(m)));
+CREATE OR REPLACE MACRO tem_month_add(m, n) AS (strftime(tem_month_first(m) + to_months(CAST(n AS INTEGER)), '%Y-%m'));
+
+-- Evidence: the first 25 references, then how many more.
+CREATE OR REPLACE MACRO tem_evidence(refs) AS (
+    array_to_string(list_slice(refs, 1, 25), ', ')
+    || CASE WHEN len(refs) > 25 THEN ' (+' || (len(refs) - 25)::VARCHAR || ' more)' ELSE '' END);
+
+CREATE OR REPLACE MACRO tem_money(x) AS (printf('%.4f', x::DECIMAL(18,4)));
+
+CREATE OR REPLACE VIEW audit_usage AS
+SELECT u.*, a.time_zone, a.currency,
+       coalesce(strftime(u.start_time AT TIME ZONE a.time_zone, '%Y-%m'), u.month) AS usage_month
+FROM usage u
+LEFT JOIN accounts a ON a.account_id = u.account_id AND a.carrier = u.carrier;
+
+CREATE OR REPLACE VIEW audit_lines AS
+SELECT c.*, c.invoice_id || '#' || c.line_no::VARCHAR AS line_ref, c.source_file || ':' || c.source_line::VARCHAR AS file_ref
+FROM charges c;
+
+-- The latest billing month in the lake (invoices and usage).
+CREATE OR REPLACE VIEW audit_latest AS
+SELECT max(m) AS month FROM (SELECT month AS m FROM charges UNION ALL SELECT usage_month FROM audit_usage);
+
+-- A service's carrier charges per billing month (credits excluded).
+CREATE OR REPLACE VIEW audit_service_month AS
+SELECT carrier, account_id, service_id, month,
+       sum(amount) AS charges,
+       sum(amount) FILTER (WHERE charge_type IN ('recurring', 'usage')) AS recurring_and_usage,
+       list(line_ref || ' (' || file_ref || ')' ORDER BY invoice_id, line_no) AS line_refs
+FROM audit_lines
+WHERE service_id IS NOT NULL AND charge_type <> 'credit'
+GROUP BY ALL;

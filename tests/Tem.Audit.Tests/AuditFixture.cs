@@ -1,0 +1,64 @@
+using System.Globalization;
+using Tem.Core;
+using Tem.Ingest;
+using Tem.Ingest.Lake;
+using Tem.Ingest.SampleData;
+
+namespace Tem.Audit.Tests;
+
+/// <summary>A generated sample set ingested into a scratch lake, and its answer key.</summary>
+public sealed class AuditScratch : IDisposable
+{
+    public AuditScratch(SampleDataOptions? options = null)
+    {
+        Folder = Path.Combine(Path.GetTempPath(), "tem-audit-tests-" + Guid.NewGuid().ToString("N"));
+        Data = Path.Combine(Folder, "data");
+        SampleDataGenerator.Generate(options ?? new SampleDataOptions(), Data);
+        Lake = TemLake.Open(Path.Combine(Folder, "lake"));
+        var ingestor = new Ingestor(Lake, Clock, new IngestOptions());
+        foreach (var file in Ingestor.ExpandPaths([Data]))
+        {
+            ingestor.IngestFile(file, "run-setup");
+        }
+    }
+
+    public static TimeProvider Clock { get; } = new FixedClock(new DateTimeOffset(2026, 10, 15, 2, 0, 0, TimeSpan.Zero));
+
+    public string Folder { get; }
+
+    public string Data { get; }
+
+    public TemLake Lake { get; }
+
+    public AuditResult Audit(AuditOptions? options = null, string runId = "run-1") =>
+        new AuditEngine(Lake, Clock).Run(options ?? new AuditOptions(), runId);
+
+    /// <summary>The answer key's rows as comparable keys: rule, account, service, period, one-time, monthly.</summary>
+    public IReadOnlyList<string> AnswerKey(Func<string, bool> rules) =>
+        [.. File.ReadLines(Path.Combine(Data, "answer_key.csv")).Skip(1).Select(l => l.Split(','))
+            .Where(p => rules(p[0]))
+            .Select(p => Key(p[0], p[2], p[3], p[4], decimal.Parse(p[5], CultureInfo.InvariantCulture), decimal.Parse(p[6], CultureInfo.InvariantCulture)))
+            .Order(StringComparer.Ordinal)];
+
+    public static string Key(Finding f) =>
+        Key(f.Rule, f.AccountId, f.ServiceId ?? string.Empty, f.Period.ToString(), f.OneTimeAmount, f.MonthlySavings);
+
+    private static string Key(string rule, string account, string service, string period, decimal oneTime, decimal monthly) =>
+        string.Create(CultureInfo.InvariantCulture, $"{rule},{account},{service},{period},{oneTime:0.0000},{monthly:0.0000}");
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}

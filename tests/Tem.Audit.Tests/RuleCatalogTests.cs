@@ -1,0 +1,85 @@
+using Tem.Core;
+using Tem.Ingest.SampleData;
+
+namespace Tem.Audit.Tests;
+
+public sealed class RuleCatalogTests
+{
+    [Fact]
+    public void BuiltIn_HasEveryDeterministicRuleOfTheSpec_WithSettings()
+    {
+        string[] spec =
+        [
+            "billed_after_disconnect", "duplicate_recurring", "duplicate_usage", "missing_credit", "oversized_plan", "rate_overcharge",
+            "recurring_above_contract", "resold_below_cost", "tax_on_exempt", "unbilled_resale", "unknown_service", "unused_service", "usage_mismatch",
+        ];
+        Assert.Equal(spec, RuleCatalog.BuiltIn.Select(r => r.Id));
+        Assert.All(RuleCatalog.BuiltIn, r =>
+        {
+            Assert.NotEmpty(r.Settings);
+            Assert.NotEmpty(r.Description);
+            Assert.DoesNotContain("{{", r.BoundSql(), StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void Parse_BadHeader_NamesFileAndLine()
+    {
+        var e = Assert.Throws<InputDataException>(() => RuleDefinition.Parse("-- rule: x\n-- title: t\n-- severity: huge\n-- action: dispute\nSELECT 1", "my_rule.sql"));
+        Assert.StartsWith("my_rule.sql:3", e.Message, StringComparison.Ordinal);
+        Assert.Contains("high, medium, low", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BoundSql_UndeclaredPlaceholder_IsAnError()
+    {
+        var rule = RuleDefinition.Parse("-- rule: x\n-- title: t\n-- severity: low\n-- action: investigate\nSELECT {{nope}}", "x.sql");
+        Assert.Throws<InvalidOperationException>(() => rule.BoundSql());
+    }
+
+    [Fact]
+    public void Audit_UserRulesFolder_AddsARule_BrokenRuleIsReportedAndOthersStillRun()
+    {
+        using var scratch = new AuditScratch(new SampleDataOptions { Services = 40, Months = 5, Seed = 3 });
+        var folder = Path.Combine(scratch.Folder, "rules");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "late_fee.sql"), """
+            -- rule: late_fee_charged
+            -- title: Late fees on the bill
+            -- severity: low
+            -- action: investigate
+            -- setting: min_amount = 0.00   Smallest fee that fires.
+            -- description: Any late_fee line (an analyst's own rule).
+            SELECT carrier, account_id, NULL AS service_id, month AS period, sum(amount) AS one_time_amount, 0 AS monthly_savings,
+                   'late fees' AS detail, tem_evidence(list(line_ref)) AS evidence
+            FROM audit_lines WHERE charge_type = 'one_time' GROUP BY carrier, account_id, month HAVING sum(amount) > {{min_amount}}
+            """);
+        File.WriteAllText(Path.Combine(folder, "broken.sql"), """
+            -- rule: broken_rule
+            -- title: Refers to a table that does not exist
+            -- severity: low
+            -- action: investigate
+            SELECT * FROM no_such_table
+            """);
+        File.WriteAllText(Path.Combine(folder, "unparsable.sql"), "SELECT 1");
+
+        var result = scratch.Audit(new AuditOptions { RulesFolder = folder });
+        var broken = Assert.Single(result.Rules, r => r.Error is not null);
+        Assert.Equal("broken_rule", broken.RuleId);
+        Assert.Contains("no_such_table", broken.Error, StringComparison.Ordinal);
+        Assert.Contains(result.BrokenRuleFiles, b => b.File.EndsWith("unparsable.sql", StringComparison.Ordinal));
+        Assert.Contains(result.Findings, f => f.Finding.Rule == "late_fee_charged");
+        Assert.Contains(result.Findings, f => f.Finding.Rule == "tax_on_exempt");
+    }
+
+    [Fact]
+    public void Audit_SettingOverride_ChangesTheThreshold()
+    {
+        using var scratch = new AuditScratch(new SampleDataOptions { Services = 40, Months = 5, Seed = 3 });
+        var normal = scratch.Audit().Findings.Count(f => f.Finding.Rule == "oversized_plan");
+        var strict = scratch.Audit(new AuditOptions { Settings = new Dictionary<string, string> { ["oversized_plan.min_saving"] = "1000" } }, "run-2")
+            .Findings.Count(f => f.Finding.Rule == "oversized_plan" && f.Status != FindingStatus.Resolved);
+        Assert.True(normal > 0);
+        Assert.Equal(0, strict);
+    }
+}
