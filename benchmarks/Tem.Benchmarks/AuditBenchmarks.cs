@@ -14,7 +14,6 @@ namespace Tem.Benchmarks;
 /// copied under new invoice ids until they hold 1 M lines. One operation = one complete audit (every rule, the
 /// rerating of every voice record, the finding store).
 /// </summary>
-[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 3)]
 public class AuditBenchmarks
 {
     private string _folder = string.Empty;
