@@ -191,3 +191,26 @@ public sealed class RuleEdgeTests : IDisposable
         Assert.Equal(12 * 80.00m, usd.FoundMoney);
     }
 }
+
+public sealed class AuditRobustnessTests
+{
+    [Fact]
+    public void Audit_UnknownTimeZoneAndDuplicatedAccount_StillRunsEveryRuleWithoutDoubleCounting()
+    {
+        using var scratch = new AuditScratch(new Tem.Ingest.SampleData.SampleDataOptions { Services = 40, Months = 5, Seed = 3 });
+        var before = scratch.Audit().Findings.Select(f => AuditScratch.Key(f.Finding)).Order(StringComparer.Ordinal).ToList();
+
+        // A newer accounts file lists one account twice and gives another a zone nobody knows.
+        var accounts = File.ReadAllLines(Path.Combine(scratch.Data, "accounts.csv")).ToList();
+        accounts.Add(accounts[1]);
+        accounts[2] = string.Join(',', accounts[2].Split(',').Select((v, i) => i == 6 ? "Mars/Olympus_Mons" : v));
+        var path = Path.Combine(scratch.Folder, "accounts-v2.csv");
+        File.WriteAllLines(path, accounts);
+        new Tem.Ingest.Ingestor(scratch.Lake, AuditScratch.Clock, new Tem.Ingest.IngestOptions()).IngestFile(path, "run-2");
+
+        var result = scratch.Audit(runId: "run-2");
+        Assert.All(result.Rules, r => Assert.Null(r.Error));
+        Assert.Equal(result.Findings.Count, result.Findings.Select(f => f.Finding.FindingId).Distinct().Count());
+        Assert.NotEmpty(before);
+    }
+}

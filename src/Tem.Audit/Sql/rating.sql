@@ -6,6 +6,12 @@
 -- sees the lake as it is then. It must price exactly as Tem.Core.Rating.ReferenceRater does; a seeded differential
 -- test (tests/Tem.Audit.Tests/Rating) holds it to that.
 --
+-- Columns: every column of usage (voice records only, each exactly once, priced or not), then time_zone and
+-- currency (the account's), local_start (TIMESTAMP: the start's wall-clock time in the account's zone), usage_month
+-- ('YYYY-MM' of local_start: the billing month of the record), call_band ('peak' or 'offpeak'), the entry used
+-- (rate_prefix, rate_band, rate_destination, rate_per_minute, connect_fee), billable_s (seconds after the entry's
+-- increments) and contract_cost (DECIMAL(18,4) in the account's currency, rounded half away from zero).
+--
 -- Matching. The account is found by (carrier, account_id), its deck by rate_plan_id. The call's local start is its
 -- instant in the account's IANA zone: its date selects entries by effective_from <= date <= effective_to (both
 -- inclusive, effective_to empty = open), its time gives the band (peak Monday to Friday 08:00 <= t < 18:00, else
@@ -17,15 +23,20 @@
 -- How, for 10 M calls against a deck of hundreds of prefixes, set-based and without a per-call search:
 -- 1. Node: the longest prefix of the deck (any band, any date) that starts the number. Every entry that could
 --    apply to the call has a prefix that is a prefix of the node, so the node alone decides the candidates.
---    It is found with one equi-join per prefix length (1 to 15 digits, E.164's maximum; a join against a length
---    the deck lacks is empty and nearly free), on integer keys: the number's first n digits as a BIGINT. The rare
---    prefixes of 16 digits or more are matched by a list per 16-digit head.
+--    Longest-prefix match by controlled prefix expansion: the prefixes of 1-4, 5-7 and 8-10 digits are each
+--    expanded to every digit string up to the level's longest length that they start (44 at level 1-4 becomes
+--    44, 440..449 and 4400..4499; a longer prefix of the level overrides a shorter one on the strings it starts).
+--    A call then needs one integer equi-join per level, on the first 4, 7 or 10 digits of its number (or all of
+--    them when it is shorter), and the longest level that matches wins. Prefixes of more than 10 digits (rare:
+--    E.164 numbers have at most 15) are kept as a short list per first 10 digits and tested with starts_with.
+--    A level the deck does not use is an empty join and nearly free.
 -- 2. rating_resolved: for every node, band and date period in which the candidates do not change, the winning
 --    entry, decided once per deck rather than once per call. One more equi-join (node, band) with the call's local
 --    date inside the period picks it; the periods are disjoint, so a call gets at most one row.
 -- 3. Local time: the zone offset of each (zone, UTC day) is computed once; a call on a day without a transition
---    adds it, a call on a day with a transition is converted by ICU directly. Converting every call with a
---    per-row zone costs about 1.5 us per call.
+--    adds it, a call on a day with a transition is converted by ICU directly. (ICU with a zone that varies by row
+--    costs microseconds per call; a zone changing its offset and back within one UTC day would be missed, and
+--    none does.)
 --
 -- Price. Exact integer arithmetic, never DOUBLE (DuckDB's DECIMAL / INTEGER is DOUBLE): with amounts in units of
 -- 0.0001, 60 * cost = 60 * connect_fee + rate_per_minute * billable_s, which is then divided by 60 rounding half
@@ -48,36 +59,58 @@ CREATE OR REPLACE VIEW rating_decks AS
 SELECT rate_plan_id, CAST(row_number() OVER (ORDER BY rate_plan_id) AS INTEGER) AS deck_no
 FROM (SELECT DISTINCT rate_plan_id FROM rating_entries);
 
--- Every distinct prefix of a deck. head is the prefix as a BIGINT: unambiguous within one length, leading zeros
--- included, which is how the joins use it.
+-- Every distinct prefix of a deck.
 CREATE OR REPLACE VIEW rating_nodes AS
 SELECT d.deck_no, n.rate_plan_id, n.prefix, n.prefix_len,
-       CASE WHEN n.prefix_len <= 15 THEN CAST(n.prefix AS BIGINT) END AS head,
        row_number() OVER (ORDER BY n.rate_plan_id, n.prefix) AS node_no
 FROM (SELECT DISTINCT rate_plan_id, prefix, prefix_len FROM rating_entries) n
 JOIN rating_decks d USING (rate_plan_id);
 
-CREATE OR REPLACE MACRO rating_nodes_of_length(len) AS TABLE
-SELECT deck_no, head, node_no FROM rating_nodes WHERE prefix_len = len;
+-- A digit string as an integer key: its value and its length (16 * value + length), so that 044 and 44 differ.
+CREATE OR REPLACE MACRO rating_digits_key(value, len) AS (value * 16 + len);
 
--- Prefixes of 16 digits or more, longest first, per deck and 16-digit head.
+-- Every digit string of 0 to 3 digits: what a prefix is expanded with.
+CREATE OR REPLACE VIEW rating_suffixes AS
+SELECT CASE WHEN n = 0 THEN '' ELSE lpad(CAST(i AS VARCHAR), CAST(n AS INTEGER), '0') END AS suffix
+FROM (SELECT n, unnest(range([1, 10, 100, 1000][n + 1])) AS i FROM range(4) t(n));
+
+-- Level [shortest, longest] of the expansion: for each digit string of up to longest digits that a prefix of the
+-- level starts, the longest such prefix.
+CREATE OR REPLACE MACRO rating_level(shortest, longest) AS TABLE
+SELECT n.deck_no, rating_digits_key(CAST(n.prefix || s.suffix AS BIGINT), length(n.prefix || s.suffix)) AS digits_key,
+       max_by(n.node_no, n.prefix_len) AS node_no
+FROM rating_nodes n
+JOIN rating_suffixes s ON length(s.suffix) <= longest - n.prefix_len
+WHERE n.prefix_len BETWEEN shortest AND longest
+GROUP BY n.deck_no, digits_key;
+
+-- A number's key at level [shortest, longest]: its first longest digits, or all of them when it has fewer; NULL
+-- when it is shorter than the level's prefixes. head10 is the number's first 10 digits, right-padded with zeros.
+CREATE OR REPLACE MACRO rating_number_key(head10, digit_count, shortest, longest) AS (
+    CASE WHEN digit_count >= shortest THEN
+        rating_digits_key(
+            head10 // [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000][11 - least(digit_count, longest)],
+            least(digit_count, longest))
+    END);
+
+-- Prefixes of more than 10 digits, longest first, per deck and first 10 digits.
 CREATE OR REPLACE VIEW rating_long_nodes AS
-SELECT deck_no, left(prefix, 16) AS head16, list({'prefix': prefix, 'node_no': node_no} ORDER BY prefix_len DESC, prefix) AS nodes
+SELECT deck_no, CAST(left(prefix, 10) AS BIGINT) AS head10,
+       list({'prefix': prefix, 'node_no': node_no} ORDER BY prefix_len DESC, prefix) AS nodes
 FROM rating_nodes
-WHERE prefix_len >= 16
-GROUP BY deck_no, left(prefix, 16);
-
--- The first len digits of a number, from head15 (its first 15 digits right-padded with zeros, as a BIGINT);
--- NULL when the number has fewer than len digits.
-CREATE OR REPLACE MACRO rating_number_head(head15, digit_count, len) AS (
-    CASE WHEN digit_count >= len THEN head15 // CAST(rpad('1', 16 - len, '0') AS BIGINT) END);
+WHERE prefix_len > 10
+GROUP BY deck_no, CAST(left(prefix, 10) AS BIGINT);
 
 -- The winning entry of each node, call band and period of local dates [valid_from, valid_until).
 CREATE OR REPLACE VIEW rating_resolved AS
-WITH candidates AS (
-    SELECT n.node_no, e.*
-    FROM rating_nodes n
-    JOIN rating_entries e ON e.rate_plan_id = n.rate_plan_id AND starts_with(n.prefix, e.prefix)),
+WITH node_heads AS (
+    -- Each node with each of its own prefixes (4477: 4, 44, 447, 4477), to find its candidates with an equi-join.
+    SELECT node_no, rate_plan_id, left(prefix, head_len) AS head
+    FROM (SELECT *, unnest(range(1, prefix_len + 1)) AS head_len FROM rating_nodes)),
+candidates AS (
+    SELECT h.node_no, e.*
+    FROM node_heads h
+    JOIN rating_entries e ON e.rate_plan_id = h.rate_plan_id AND e.prefix = h.head),
 period_starts AS (
     SELECT node_no, effective_from AS valid_from FROM candidates
     UNION
@@ -120,10 +153,12 @@ FROM (
 LEFT JOIN rating_decks d ON d.rate_plan_id = a.rate_plan_id;
 
 -- The UTC offset (microseconds) of each known zone on each UTC day holding voice usage; NULL on a day with a
--- transition (the offsets at its two ends differ), whose calls are converted one by one.
+-- transition (the offsets at its two ends differ), whose calls are converted one by one. The days are collected
+-- with an ungrouped list(DISTINCT ...): estimated as one row rather than millions, so the per-call join builds its
+-- hash table on these few rows and not on the calls.
 CREATE OR REPLACE VIEW rating_zone_days AS
 WITH days AS (
-    SELECT DISTINCT CAST(make_timestamp(epoch_us(start_time)) AS DATE) AS utc_date
+    SELECT unnest(list(DISTINCT CAST(make_timestamp(epoch_us(start_time)) AS DATE))) AS utc_date
     FROM usage
     WHERE usage_type = 'voice' AND start_time IS NOT NULL),
 zones AS (
@@ -152,12 +187,13 @@ WITH calls AS (
            END AS local_start,
            length(u.called_digits) AS rating_digit_count,
            CASE
-               WHEN length(u.called_digits) <= 15 THEN
-                   TRY_CAST(u.called_digits AS BIGINT)
-                   * [1000000000000000, 100000000000000, 10000000000000, 1000000000000, 100000000000, 10000000000, 1000000000,
-                      100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1][length(u.called_digits) + 1]
-               ELSE TRY_CAST(left(u.called_digits, 15) AS BIGINT)
-           END AS rating_head15
+               WHEN length(u.called_digits) <= 10 THEN
+                   TRY_CAST(u.called_digits AS BIGINT) * [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+                                                         10000000000][11 - length(u.called_digits)]
+               WHEN length(u.called_digits) <= 18 THEN
+                   TRY_CAST(u.called_digits AS BIGINT) // [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000][length(u.called_digits) - 9]
+               ELSE TRY_CAST(left(u.called_digits, 10) AS BIGINT)
+           END AS rating_head10
     FROM usage u
     LEFT JOIN rating_accounts a ON a.account_id = u.account_id AND a.carrier = u.carrier
     LEFT JOIN rating_zone_days z ON z.zone_no = a.zone_no AND z.utc_date = CAST(make_timestamp(epoch_us(u.start_time)) AS DATE)
@@ -171,25 +207,16 @@ matched AS (
            END AS call_band,
            coalesce(
                list_filter(jl.nodes, n -> starts_with(c.called_digits, n.prefix))[1].node_no,
-               j15.node_no, j14.node_no, j13.node_no, j12.node_no, j11.node_no, j10.node_no, j9.node_no, j8.node_no,
-               j7.node_no, j6.node_no, j5.node_no, j4.node_no, j3.node_no, j2.node_no, j1.node_no) AS rating_node_no
+               l3.node_no, l2.node_no, l1.node_no) AS rating_node_no
     FROM calls c
-    LEFT JOIN rating_nodes_of_length(1) j1 ON j1.deck_no = c.rating_deck_no AND j1.head = rating_number_head(c.rating_head15, c.rating_digit_count, 1)
-    LEFT JOIN rating_nodes_of_length(2) j2 ON j2.deck_no = c.rating_deck_no AND j2.head = rating_number_head(c.rating_head15, c.rating_digit_count, 2)
-    LEFT JOIN rating_nodes_of_length(3) j3 ON j3.deck_no = c.rating_deck_no AND j3.head = rating_number_head(c.rating_head15, c.rating_digit_count, 3)
-    LEFT JOIN rating_nodes_of_length(4) j4 ON j4.deck_no = c.rating_deck_no AND j4.head = rating_number_head(c.rating_head15, c.rating_digit_count, 4)
-    LEFT JOIN rating_nodes_of_length(5) j5 ON j5.deck_no = c.rating_deck_no AND j5.head = rating_number_head(c.rating_head15, c.rating_digit_count, 5)
-    LEFT JOIN rating_nodes_of_length(6) j6 ON j6.deck_no = c.rating_deck_no AND j6.head = rating_number_head(c.rating_head15, c.rating_digit_count, 6)
-    LEFT JOIN rating_nodes_of_length(7) j7 ON j7.deck_no = c.rating_deck_no AND j7.head = rating_number_head(c.rating_head15, c.rating_digit_count, 7)
-    LEFT JOIN rating_nodes_of_length(8) j8 ON j8.deck_no = c.rating_deck_no AND j8.head = rating_number_head(c.rating_head15, c.rating_digit_count, 8)
-    LEFT JOIN rating_nodes_of_length(9) j9 ON j9.deck_no = c.rating_deck_no AND j9.head = rating_number_head(c.rating_head15, c.rating_digit_count, 9)
-    LEFT JOIN rating_nodes_of_length(10) j10 ON j10.deck_no = c.rating_deck_no AND j10.head = rating_number_head(c.rating_head15, c.rating_digit_count, 10)
-    LEFT JOIN rating_nodes_of_length(11) j11 ON j11.deck_no = c.rating_deck_no AND j11.head = rating_number_head(c.rating_head15, c.rating_digit_count, 11)
-    LEFT JOIN rating_nodes_of_length(12) j12 ON j12.deck_no = c.rating_deck_no AND j12.head = rating_number_head(c.rating_head15, c.rating_digit_count, 12)
-    LEFT JOIN rating_nodes_of_length(13) j13 ON j13.deck_no = c.rating_deck_no AND j13.head = rating_number_head(c.rating_head15, c.rating_digit_count, 13)
-    LEFT JOIN rating_nodes_of_length(14) j14 ON j14.deck_no = c.rating_deck_no AND j14.head = rating_number_head(c.rating_head15, c.rating_digit_count, 14)
-    LEFT JOIN rating_nodes_of_length(15) j15 ON j15.deck_no = c.rating_deck_no AND j15.head = rating_number_head(c.rating_head15, c.rating_digit_count, 15)
-    LEFT JOIN rating_long_nodes jl ON jl.deck_no = c.rating_deck_no AND jl.head16 = left(c.called_digits, 16)),
+    LEFT JOIN rating_level(1, 4) l1 ON l1.deck_no = c.rating_deck_no
+        AND l1.digits_key = rating_number_key(c.rating_head10, c.rating_digit_count, 1, 4)
+    LEFT JOIN rating_level(5, 7) l2 ON l2.deck_no = c.rating_deck_no
+        AND l2.digits_key = rating_number_key(c.rating_head10, c.rating_digit_count, 5, 7)
+    LEFT JOIN rating_level(8, 10) l3 ON l3.deck_no = c.rating_deck_no
+        AND l3.digits_key = rating_number_key(c.rating_head10, c.rating_digit_count, 8, 10)
+    LEFT JOIN rating_long_nodes jl ON jl.deck_no = c.rating_deck_no
+        AND jl.head10 = CASE WHEN c.rating_digit_count > 10 THEN c.rating_head10 END),
 priced AS (
     SELECT m.*,
            r.prefix AS rate_prefix, r.time_band AS rate_band, r.destination AS rate_destination,
@@ -206,7 +233,7 @@ priced AS (
     FROM matched m
     LEFT JOIN rating_resolved r ON r.node_no = m.rating_node_no AND r.is_peak = (m.call_band = 'peak')
         AND CAST(m.local_start AS DATE) >= r.valid_from AND CAST(m.local_start AS DATE) < r.valid_until)
-SELECT * EXCLUDE (time_zone, currency, rating_deck_no, local_start, rating_digit_count, rating_head15, call_band, rating_node_no,
+SELECT * EXCLUDE (time_zone, currency, rating_deck_no, local_start, rating_digit_count, rating_head10, call_band, rating_node_no,
                   rate_prefix, rate_band, rate_destination, rate_per_minute, connect_fee, rating_rate_units, rating_connect_units60,
                   rating_rate_units_small, rating_connect_units60_small, billable_s),
        time_zone, currency, local_start,
