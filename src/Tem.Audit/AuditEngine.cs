@@ -21,7 +21,9 @@ public sealed record AuditOptions
 /// <param name="Findings">Findings it produced.</param>
 /// <param name="Elapsed">Time it took.</param>
 /// <param name="Error">Why it failed (the other rules still ran); null when it ran.</param>
-public sealed record RuleRun(string RuleId, string Source, int Findings, TimeSpan Elapsed, string? Error);
+/// <param name="Skipped">Rows that could not become findings (no currency known for their account).</param>
+/// <param name="SkippedReason">Why, for the first of them.</param>
+public sealed record RuleRun(string RuleId, string Source, int Findings, TimeSpan Elapsed, string? Error, int Skipped = 0, string? SkippedReason = null);
 
 /// <summary>The result of an audit: findings (current, with lifecycle status) and how each rule went.</summary>
 public sealed record AuditResult(IReadOnlyList<StoredFinding> Findings, IReadOnlyList<RuleRun> Rules, IReadOnlyList<(string File, string Error)> BrokenRuleFiles)
@@ -56,13 +58,13 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
             var clock = Stopwatch.StartNew();
             try
             {
-                var produced = RunRule(db, rule, options.Settings, accounts);
+                var (produced, skipped, reason) = RunRule(db, rule, options.Settings, accounts);
                 foreach (var f in produced)
                 {
                     findings[f.FindingId] = findings.TryGetValue(f.FindingId, out var same) ? Merge(same, f) : f;
                 }
 
-                runs.Add(new RuleRun(rule.Id, rule.Source, produced.Count, clock.Elapsed, null));
+                runs.Add(new RuleRun(rule.Id, rule.Source, produced.Count, clock.Elapsed, null, skipped, reason));
             }
             catch (Exception e) when (e is DuckDbException or InvalidOperationException or ArgumentException or InvalidCastException or OverflowException)
             {
@@ -74,8 +76,8 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
         return new AuditResult(stored, runs, broken);
     }
 
-    private static List<Finding> RunRule(
-        DuckDbConnection db, RuleDefinition rule, IReadOnlyDictionary<string, string> settings, Dictionary<(string, string), AccountInfo> accounts)
+    private static (List<Finding> Findings, int Skipped, string? Reason) RunRule(
+        DuckDbConnection db, RuleDefinition rule, IReadOnlyDictionary<string, string> settings, Accounts accounts)
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = rule.BoundSql(settings);
@@ -93,15 +95,23 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
         decimal Amount(string name) => r.IsDBNull(r.GetOrdinal(name)) ? 0m : r.GetDecimal(r.GetOrdinal(name));
 
         var list = new List<Finding>();
+        var skipped = 0;
+        string? reason = null;
         while (r.Read())
         {
-            var carrier = Text("carrier") ?? string.Empty;
             var account = Text("account_id") ?? throw new InvalidOperationException($"Rule {rule.Id} returned a row without account_id.");
+            var info = accounts.Find(Text("carrier"), account);
+            var carrier = Text("carrier") ?? info?.Carrier ?? string.Empty;
             var service = Text("service_id");
             var period = BillingMonth.Parse(Text("period") ?? throw new InvalidOperationException($"Rule {rule.Id} returned a row without period."));
-            accounts.TryGetValue((carrier, account), out var info);
-            var currency = Text("currency") ?? info?.Currency ?? throw new InvalidOperationException(
-                $"Rule {rule.Id}: account {account} of carrier '{carrier}' is not in accounts.csv and the rule gives no currency.");
+            var currency = Text("currency") ?? info?.Currency;
+            if (currency is null)
+            {
+                skipped++;
+                reason ??= $"account {account} of carrier '{carrier}' is in neither accounts.csv nor any invoice, so its currency is unknown";
+                continue;
+            }
+
             list.Add(new Finding
             {
                 FindingId = FindingId.Create(rule.Id, account, service, period, Text("discriminator")),
@@ -126,7 +136,7 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
             });
         }
 
-        return list;
+        return (list, skipped, reason);
     }
 
     private static Finding Merge(Finding a, Finding b) => a with
@@ -137,20 +147,52 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
         Evidence = a.Evidence + "; " + b.Evidence,
     };
 
-    private sealed record AccountInfo(string? CustomerId, string? BillToId, string? ResellerId, string Currency);
+    private sealed record AccountInfo(string Carrier, string? CustomerId, string? BillToId, string? ResellerId, string Currency);
 
-    private static Dictionary<(string, string), AccountInfo> LoadAccounts(DuckDbConnection db)
+    /// <summary>
+    /// Accounts by (carrier, account id) from accounts.csv; an account missing there is known by its invoice lines
+    /// (carrier and currency, no parties), so that findings about it still carry a currency.
+    /// </summary>
+    private sealed class Accounts(Dictionary<(string, string), AccountInfo> listed, Dictionary<string, AccountInfo> fromInvoices)
     {
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = "SELECT carrier, account_id, customer_id, bill_to_id, reseller_id, currency FROM accounts";
-        using var r = cmd.ExecuteReader();
-        var map = new Dictionary<(string, string), AccountInfo>();
-        while (r.Read())
+        public AccountInfo? Find(string? carrier, string account)
         {
-            map[(r.GetString(0), r.GetString(1))] = new AccountInfo(
-                r.GetFieldValue<string?>(2), r.GetFieldValue<string?>(3), r.GetFieldValue<string?>(4), r.GetString(5));
+            if (carrier is not null && listed.TryGetValue((carrier, account), out var info))
+            {
+                return info;
+            }
+
+            // A rule without the carrier (credits_due has none) matches the account number alone.
+            var byNumber = carrier is null ? listed.Where(kv => kv.Key.Item2 == account).Select(kv => kv.Value).FirstOrDefault() : null;
+            return byNumber ?? fromInvoices.GetValueOrDefault(account);
+        }
+    }
+
+    private static Accounts LoadAccounts(DuckDbConnection db)
+    {
+        var listed = new Dictionary<(string, string), AccountInfo>();
+        using (var cmd = db.CreateCommand())
+        {
+            cmd.CommandText = "SELECT carrier, account_id, customer_id, bill_to_id, reseller_id, currency FROM accounts";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                listed.TryAdd((r.GetString(0), r.GetString(1)), new AccountInfo(
+                    r.GetString(0), r.GetFieldValue<string?>(2), r.GetFieldValue<string?>(3), r.GetFieldValue<string?>(4), r.GetString(5)));
+            }
         }
 
-        return map;
+        var fromInvoices = new Dictionary<string, AccountInfo>(StringComparer.Ordinal);
+        using (var cmd = db.CreateCommand())
+        {
+            cmd.CommandText = "SELECT account_id, first(carrier ORDER BY invoice_date), first(currency ORDER BY invoice_date) FROM charges GROUP BY account_id";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                fromInvoices[r.GetString(0)] = new AccountInfo(r.GetString(1), null, null, null, r.GetString(2));
+            }
+        }
+
+        return new Accounts(listed, fromInvoices);
     }
 }

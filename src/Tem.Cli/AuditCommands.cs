@@ -168,6 +168,10 @@ internal static class AuditCommands
             if (run.Error is null)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{run.RuleId,-26} {run.Findings,5} findings  {run.Elapsed.TotalMilliseconds,7:0} ms"));
+                if (run.Skipped > 0)
+                {
+                    error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{run.RuleId,-26} {run.Skipped} rows skipped: {run.SkippedReason}"));
+                }
             }
             else
             {

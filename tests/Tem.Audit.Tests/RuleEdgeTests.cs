@@ -206,10 +206,16 @@ public sealed class AuditRobustnessTests
         accounts[2] = string.Join(',', accounts[2].Split(',').Select((v, i) => i == 6 ? "Mars/Olympus_Mons" : v));
         var path = Path.Combine(scratch.Folder, "accounts-v2.csv");
         File.WriteAllLines(path, accounts);
-        new Tem.Ingest.Ingestor(scratch.Lake, AuditScratch.Clock, new Tem.Ingest.IngestOptions()).IngestFile(path, "run-2");
+        var report = new Tem.Ingest.Ingestor(scratch.Lake, AuditScratch.Clock, new Tem.Ingest.IngestOptions()).IngestFile(path, "run-2");
+        Assert.Equal(1, report.RowsRejected);
 
         var result = scratch.Audit(runId: "run-2");
         Assert.All(result.Rules, r => Assert.Null(r.Error));
+        Assert.All(result.Rules, r => Assert.Equal(0, r.Skipped));
+
+        // Findings about the account whose row was rejected still carry the currency of its invoices.
+        var rejectedAccount = accounts[2].Split(',')[0];
+        Assert.Contains(result.Findings, f => f.Finding.AccountId == rejectedAccount && f.Finding.CustomerId is null);
         Assert.Equal(result.Findings.Count, result.Findings.Select(f => f.Finding.FindingId).Distinct().Count());
         Assert.NotEmpty(before);
     }

@@ -32,7 +32,7 @@ public static class CanonicalLayouts
     public static Layout Accounts { get; } = new("accounts", "accounts", LoadMode.Replace,
     [
         Id("account_id"), Id("carrier"), Id("customer_id"), Id("bill_to_id"), Id("reseller_id", required: false),
-        new("currency", FieldType.Currency, Required: true), Id("time_zone"), new("tax_exempt", FieldType.Boolean, Required: true),
+        new("currency", FieldType.Currency, Required: true), new("time_zone", FieldType.TimeZone, Required: true), new("tax_exempt", FieldType.Boolean, Required: true),
         Id("rate_plan_id", required: false),
     ]);
 

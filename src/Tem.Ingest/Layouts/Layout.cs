@@ -41,6 +41,9 @@ public enum FieldType
 
     /// <summary><c>#RRGGBB</c>, stored as VARCHAR.</summary>
     Color,
+
+    /// <summary>An IANA time zone id known to the machine's tz database (e.g. <c>Europe/London</c>), stored as VARCHAR.</summary>
+    TimeZone,
 }
 
 /// <summary>One column of a canonical layout.</summary>

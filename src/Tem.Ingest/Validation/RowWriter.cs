@@ -240,6 +240,16 @@ public sealed class RowWriter
 
                     appender.Append(code);
                     continue;
+                case FieldType.TimeZone:
+                    if (!KnownZone(value))
+                    {
+                        error = "is not a known IANA time zone; expected e.g. Europe/London or America/New_York";
+                        reason = RejectReason.BadEnum;
+                        break;
+                    }
+
+                    appender.AppendValidUtf8(value);
+                    continue;
                 case FieldType.Color:
                     if (!FieldParsers.IsColor(value))
                     {
@@ -275,6 +285,23 @@ public sealed class RowWriter
         appender.Append(record.LineNumber).EndRow();
         reject = default;
         return true;
+    }
+
+    private readonly Dictionary<string, bool> _zones = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the tz database knows the zone (looked up once per distinct name).</summary>
+    private bool KnownZone(ReadOnlySpan<byte> value)
+    {
+        var name = Encoding.UTF8.GetString(value);
+        if (!_zones.TryGetValue(name, out var known))
+        {
+            known = name.Contains('/', StringComparison.Ordinal) || name == "UTC"
+                ? TimeZoneInfo.TryFindSystemTimeZoneById(name, out _)
+                : false;
+            _zones[name] = known;
+        }
+
+        return known;
     }
 
     private byte[] Month(int year, int month)

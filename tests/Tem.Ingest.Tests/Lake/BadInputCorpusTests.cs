@@ -69,6 +69,23 @@ public sealed class BadInputCorpusTests
         Assert.Contains(fragment, reject.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Mars/Olympus_Mons")]
+    [InlineData("EST5")]
+    [InlineData("GMT+1")]
+    public void Ingest_UnknownTimeZone_IsRejectedNamingTheColumn(string zone)
+    {
+        using var lake = new ScratchLake();
+        var text = "account_id,carrier,customer_id,bill_to_id,reseller_id,currency,time_zone,tax_exempt,rate_plan_id\n" +
+                   "A1,C,CUS1,CUS1,,USD,America/New_York,false,\n" +
+                   $"A2,C,CUS1,CUS1,,USD,{zone},false,\n";
+        var report = lake.Ingest(lake.Write("accounts.csv", text));
+        AssertCounts(lake, report, 2, 1, 1, table: "accounts");
+        var reject = Assert.Single(lake.Rejects());
+        Assert.Equal(("bad_enum", 7, "time_zone", 3L), (reject.Reason, reject.Column, reject.ColumnName, reject.Line));
+        Assert.Contains("not a known IANA time zone", reject.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Ingest_EmptyFile_FailsWithClearMessageAndNoRows()
     {
