@@ -180,6 +180,4 @@ public sealed class FindingStore(TemLake lake, TimeProvider time)
     }
 
     private static string Escape(string path) => path.Replace("'", "''", StringComparison.Ordinal);
-
-    internal static string Invariant(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 }

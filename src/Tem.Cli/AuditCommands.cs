@@ -106,17 +106,9 @@ internal static class AuditCommands
             var temLake = TemLake.Open(parse.GetValue(lake)!);
             var runId = RunId(time, "run");
             temLake.Catalog.StartRun(runId, "run", time.GetUtcNow());
-            var ingestor = new Ingestor(temLake, time, new IngestOptions());
-            long read = 0, stored = 0, rejected = 0;
-            var failedFiles = 0;
             var files = Ingestor.ExpandPaths([parse.GetValue(inbox)!]);
-            foreach (var file in files)
-            {
-                var report = ingestor.IngestFile(file, runId);
-                (read, stored, rejected) = (read + report.RowsRead, stored + report.RowsStored, rejected + report.RowsRejected);
-                (report.Outcome == FileOutcome.Failed ? error : output).WriteLine(report.Message);
-                failedFiles += report.Outcome == FileOutcome.Failed ? 1 : 0;
-            }
+            var (failedFiles, read, stored, rejected) =
+                IngestCommand.IngestAll(new Ingestor(temLake, time, new IngestOptions()), files, runId, output, error);
 
             var result = new AuditEngine(temLake, time).Run(new AuditOptions(), runId);
             var failedRules = Print(result, output, error);

@@ -37,37 +37,7 @@ internal static class IngestCommand
             var runId = "run-" + time.GetUtcNow().ToString("yyyyMMddTHHmmssfffZ", CultureInfo.InvariantCulture);
             temLake.Catalog.StartRun(runId, "ingest", time.GetUtcNow());
             var ingestor = new Ingestor(temLake, time, new IngestOptions { Kind = parse.GetValue(kind), MemoryLimit = parse.GetValue(memory)! });
-            var failed = 0;
-            long read = 0, stored = 0, rejected = 0;
-            foreach (var file in files)
-            {
-                FileReport report;
-                try
-                {
-                    report = ingestor.IngestFile(file, runId);
-                }
-                catch (InfrastructureException e)
-                {
-                    error.WriteLine($"tem ingest: {file}: {e.Message}");
-                    failed++;
-                    continue;
-                }
-
-                read += report.RowsRead;
-                stored += report.RowsStored;
-                rejected += report.RowsRejected;
-                var target = report.Outcome == FileOutcome.Failed ? error : output;
-                target.WriteLine(report.Message);
-                if (report.IgnoredColumns.Count > 0)
-                {
-                    output.WriteLine($"  ignored columns: {string.Join(", ", report.IgnoredColumns)}");
-                }
-
-                if (report.Outcome == FileOutcome.Failed)
-                {
-                    failed++;
-                }
-            }
+            var (failed, read, stored, rejected) = IngestAll(ingestor, files, runId, output, error);
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{files.Count} files: read {read} / stored {stored} / rejected {rejected} rows; lake {temLake.Root}"));
@@ -80,5 +50,43 @@ internal static class IngestCommand
             return failed == 0 ? TemApp.Ok : TemApp.Failure;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Ingests files one by one, printing each file's result (failures to <paramref name="error"/>); a file that
+    /// fails does not stop the others. Returns how many failed and the row totals.
+    /// </summary>
+    internal static (int Failed, long Read, long Stored, long Rejected) IngestAll(
+        Ingestor ingestor, IReadOnlyList<string> files, string runId, TextWriter output, TextWriter error)
+    {
+        var failed = 0;
+        long read = 0, stored = 0, rejected = 0;
+        foreach (var file in files)
+        {
+            FileReport report;
+            try
+            {
+                report = ingestor.IngestFile(file, runId);
+            }
+            catch (InfrastructureException e)
+            {
+                error.WriteLine($"tem ingest: {file}: {e.Message}");
+                failed++;
+                continue;
+            }
+
+            read += report.RowsRead;
+            stored += report.RowsStored;
+            rejected += report.RowsRejected;
+            (report.Outcome == FileOutcome.Failed ? error : output).WriteLine(report.Message);
+            if (report.IgnoredColumns.Count > 0)
+            {
+                output.WriteLine($"  ignored columns: {string.Join(", ", report.IgnoredColumns)}");
+            }
+
+            failed += report.Outcome == FileOutcome.Failed ? 1 : 0;
+        }
+
+        return (failed, read, stored, rejected);
     }
 }

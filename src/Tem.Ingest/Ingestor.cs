@@ -84,7 +84,6 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         ArgumentException.ThrowIfNullOrEmpty(path);
         var name = Path.GetFileName(path);
         var info = new FileInfo(path);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         string sha;
         try
         {
@@ -96,7 +95,6 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             return new FileReport(path, null, FileOutcome.Failed, 0, 0, 0, $"{name}: cannot be read: {e.Message}", []);
         }
 
-        Trace("hash", clock);
         if (lake.Catalog.FindIngested(sha) is { } earlier)
         {
             return new FileReport(path, earlier.Kind, FileOutcome.AlreadyIngested, 0, 0, 0,
@@ -125,7 +123,6 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         }
 
         var (columnOf, fatal, ignored) = MapHeader(layout, header);
-        Trace("header", clock);
         return Stage(path, name, info.Length, sha, runId, reader, layout, header.Length, columnOf, fatal, ignored);
     }
 
@@ -178,7 +175,6 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         var slices = threads > 1
             ? CsvSplitter.Plan(path, reader.BytesRead, reader.LineNumber + 1, 2 * threads)
             : [new CsvSlice(reader.BytesRead, bytes - reader.BytesRead, reader.LineNumber + 1)];
-        Trace("plan", _clock);
         using var rejectAppender = rejectDb.CreateAppender("rej");
         var scan = new FileScan(path, slices, reader, () => new RowWriter(layout, columnOf, headerCount), rejectAppender,
             fatal, fileId, runId, name, layout.Kind);
@@ -195,14 +191,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         try
         {
             // source_file is one constant per file: cheaper as a constant column than appended per row.
-            if (Environment.GetEnvironmentVariable("TEM_EXPERIMENT") == "count")
-            {
-                db.Execute("CREATE TABLE x AS SELECT count(*) FROM tem_rows()");
-            }
-            else
-            {
-                db.Execute($"COPY (SELECT *, '{Escape(name)}' AS source_file FROM tem_rows()) TO {target}");
-            }
+            db.Execute($"COPY (SELECT *, '{Escape(name)}' AS source_file FROM tem_rows()) TO {target}");
         }
         catch (DuckDbException e)
         {
@@ -217,12 +206,6 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         finally
         {
             scan.Close();
-        }
-
-        Trace("rows+parquet", _clock);
-        if (Environment.GetEnvironmentVariable("TEM_TRACE") == "1")
-        {
-            Console.Error.WriteLine($"trace fill (all threads): {scan.FillTime.TotalMilliseconds:F0} ms, slices {slices.Count}, threads {threads}");
         }
 
         if (!scan.SlicesLinedUp)
@@ -275,7 +258,6 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         private readonly System.Collections.Concurrent.ConcurrentQueue<int> _pending = new(Enumerable.Range(0, slices.Count));
         private readonly bool[] _linedUp = [.. slices.Select(_ => true)];
         private readonly System.Collections.Concurrent.ConcurrentBag<SliceSource> _sources = [];
-        private long _fillTicks;
         private long _rejected;
 
         /// <summary>Rows read; valid once the COPY has finished.</summary>
@@ -295,9 +277,6 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             _sources.Add(source);
             return source;
         }
-
-        /// <summary>Time spent producing rows, summed over threads.</summary>
-        public TimeSpan FillTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _fillTicks));
 
         private RowWriter NewWriter() => newWriter();
 
@@ -363,19 +342,6 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
 
             public bool Fill(DuckDbRowSink sink)
             {
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                try
-                {
-                    return FillCore(sink);
-                }
-                finally
-                {
-                    Interlocked.Add(ref scan._fillTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started);
-                }
-            }
-
-            private bool FillCore(DuckDbRowSink sink)
-            {
                 while (!sink.IsChunkFull)
                 {
                     if (_reader is null)
@@ -421,16 +387,6 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
                     _reader.Dispose();
                 }
             }
-        }
-    }
-
-    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
-
-    private static void Trace(string phase, System.Diagnostics.Stopwatch clock)
-    {
-        if (Environment.GetEnvironmentVariable("TEM_TRACE") == "1")
-        {
-            Console.Error.WriteLine($"trace {phase}: {clock.ElapsedMilliseconds} ms");
         }
     }
 
