@@ -38,6 +38,9 @@ public sealed record JobStoreConfig
     /// <summary>Cluster: how long past a missed check-in the others treat a node as dead and recover its runs (default 00:00:30).</summary>
     public TimeSpan? CheckinMisfireThreshold { get; init; }
 
+    /// <summary>How late a fire may start before it counts as missed and is run once as soon as possible (default 00:01:00).</summary>
+    public TimeSpan? MisfireThreshold { get; init; }
+
     /// <summary>Whether the scheduler may create its tables when they are missing (default true; turn off where it has no DDL rights).</summary>
     public bool CreateSchema { get; init; } = true;
 }

@@ -104,7 +104,7 @@ public static class SchedulerHost
             o.StoreJobDataAsStrings = true;
 
             // A fire more than a minute late (the host was down at 02:00) counts as missed and is run once on start.
-            o.MisfireThreshold = TimeSpan.FromMinutes(1);
+            o.MisfireThreshold = store.MisfireThreshold ?? TimeSpan.FromMinutes(1);
         });
     }
 

@@ -176,7 +176,8 @@ public sealed class LakeCatalog
     /// <summary>The run history, oldest first.</summary>
     public IReadOnlyList<RunRecord> Runs()
     {
-        using var c = Connect(readOnly: true);
+        // The writers' configuration, not read-only: in one process DuckDB refuses a second configuration of an open file.
+        using var c = Connect();
         using var cmd = c.CreateCommand();
         cmd.CommandText = """
             SELECT run_id, command, started_at, finished_at, outcome, files, rows_read, rows_stored, rows_rejected, findings, message
