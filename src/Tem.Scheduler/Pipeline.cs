@@ -121,8 +121,16 @@ public sealed class Pipeline(TimeProvider time)
 
             var files = Ingestor.ExpandPaths([options.Inbox]);
             var ingestor = new Ingestor(lake, time, options.Ingest);
-            ingest = ingestor.IngestFiles(files, runId, (i, r) => progress?.Invoke(new PipelineProgress(
-                PipelineStage.Ingest, i + 1, files.Count, r.Message, r.Outcome == FileOutcome.Failed)), cancellationToken);
+            var failedFiles = new List<string>();
+            ingest = ingestor.IngestFiles(files, runId, (i, r) =>
+            {
+                if (r.Outcome == FileOutcome.Failed)
+                {
+                    failedFiles.Add(r.Message);
+                }
+
+                progress?.Invoke(new PipelineProgress(PipelineStage.Ingest, i + 1, files.Count, r.Message, r.Outcome == FileOutcome.Failed));
+            }, cancellationToken);
 
             cancellationToken.ThrowIfCancellationRequested();
             progress?.Invoke(new PipelineProgress(PipelineStage.Audit, 0, 1, "auditing", false));
@@ -144,8 +152,11 @@ public sealed class Pipeline(TimeProvider time)
 
             var failures = ingest.Failed + audit.Rules.Count(r => r.Error is not null) + audit.BrokenRuleFiles.Count;
             var outcome = failures == 0 ? "ok" : "failed";
+            var firstProblem = failedFiles.Count > 0 ? failedFiles[0]
+                : audit.BrokenRuleFiles.Count > 0 ? audit.BrokenRuleFiles[0].Error
+                : audit.Rules.Where(r => r.Error is not null).Select(r => $"{r.RuleId}: {r.Error}").FirstOrDefault();
             var message = failures == 0 ? null : string.Create(CultureInfo.InvariantCulture,
-                $"{ingest.Failed} files failed, {audit.Rules.Count(r => r.Error is not null) + audit.BrokenRuleFiles.Count} rules failed");
+                $"{ingest.Failed} files failed, {audit.Rules.Count(r => r.Error is not null) + audit.BrokenRuleFiles.Count} rules failed; first: {firstProblem}");
             var finished = time.GetUtcNow();
             var result = new PipelineResult(runId, outcome, started, finished, ingest, audit, report, interrupted, message);
             Finish(lake, result);
