@@ -4,6 +4,7 @@ using Tem.Audit;
 using Tem.Core;
 using Tem.Ingest;
 using Tem.Ingest.Lake;
+using Tem.Scheduler;
 
 namespace Tem.Cli;
 
@@ -45,12 +46,21 @@ internal static class AuditCommands
                 return TemApp.UsageError;
             }
 
-            var temLake = TemLake.Open(parse.GetValue(lake)!);
+            var lakeRoot = Path.GetFullPath(parse.GetValue(lake)!);
+            using var writeLock = LakeWriteLock.TryAcquire(lakeRoot, $"tem audit (pid {Environment.ProcessId})", TimeSpan.Zero, time, out var holder);
+            if (writeLock is null)
+            {
+                error.WriteLine($"tem audit: {LakeWriteLock.LockedMessage(lakeRoot, holder)}");
+                return TemApp.Failure;
+            }
+
+            var temLake = TemLake.Open(lakeRoot);
             var runId = RunId(time, "audit");
             temLake.Catalog.StartRun(runId, "audit", time.GetUtcNow());
             var result = new AuditEngine(temLake, time).Run(new AuditOptions { RulesFolder = parse.GetValue(rules), Settings = overrides }, runId);
             var failed = Print(result, output, error);
-            temLake.Catalog.FinishRun(runId, time.GetUtcNow(), failed == 0 ? "ok" : "failed", 0, 0, 0, 0, null);
+            temLake.Catalog.FinishRun(runId, time.GetUtcNow(), failed == 0 ? "ok" : "failed", 0, 0, 0, 0, null,
+                result.Findings.Count(f => f.Status != FindingStatus.Resolved));
             return failed == 0 ? TemApp.Ok : TemApp.Failure;
         });
         return command;
@@ -103,21 +113,9 @@ internal static class AuditCommands
         var command = new Command("run", "One nightly run: ingest what is new in the inbox, audit, write the report folder.") { inbox, lake, outDir };
         command.SetAction(parse =>
         {
-            var temLake = TemLake.Open(parse.GetValue(lake)!);
-            var runId = RunId(time, "run");
-            temLake.Catalog.StartRun(runId, "run", time.GetUtcNow());
-            var files = Ingestor.ExpandPaths([parse.GetValue(inbox)!]);
-            var (failedFiles, read, stored, rejected) =
-                IngestCommand.IngestAll(new Ingestor(temLake, time, new IngestOptions()), files, runId, output, error);
-
-            var result = new AuditEngine(temLake, time).Run(new AuditOptions(), runId);
-            var failedRules = Print(result, output, error);
-            var csv = Path.Combine(parse.GetValue(outDir)!, "findings.csv");
-            FindingsCsv.Write(csv, result.Findings);
-            output.WriteLine($"report: {Path.GetFullPath(csv)}");
-            var ok = failedFiles == 0 && failedRules == 0;
-            temLake.Catalog.FinishRun(runId, time.GetUtcNow(), ok ? "ok" : "failed", files.Count, read, stored, rejected, null);
-            return ok ? TemApp.Ok : TemApp.Failure;
+            var cli = CliOutput.For(parse, output, error);
+            var options = new PipelineOptions { Inbox = parse.GetValue(inbox)!, Lake = parse.GetValue(lake)!, Out = parse.GetValue(outDir)! };
+            return PipelineRunner.Run(cli, new Pipeline(time), options);
         });
         return command;
     }

@@ -33,7 +33,15 @@ internal static class IngestCommand
                 return TemApp.Failure;
             }
 
-            var temLake = TemLake.Open(parse.GetValue(lake)!);
+            var lakeRoot = Path.GetFullPath(parse.GetValue(lake)!);
+            using var writeLock = LakeWriteLock.TryAcquire(lakeRoot, $"tem ingest (pid {Environment.ProcessId})", TimeSpan.Zero, time, out var holder);
+            if (writeLock is null)
+            {
+                error.WriteLine($"tem ingest: {LakeWriteLock.LockedMessage(lakeRoot, holder)}");
+                return TemApp.Failure;
+            }
+
+            var temLake = TemLake.Open(lakeRoot);
             var runId = "run-" + time.GetUtcNow().ToString("yyyyMMddTHHmmssfffZ", CultureInfo.InvariantCulture);
             temLake.Catalog.StartRun(runId, "ingest", time.GetUtcNow());
             var ingestor = new Ingestor(temLake, time, new IngestOptions { Kind = parse.GetValue(kind), MemoryLimit = parse.GetValue(memory)! });
@@ -59,34 +67,14 @@ internal static class IngestCommand
     internal static (int Failed, long Read, long Stored, long Rejected) IngestAll(
         Ingestor ingestor, IReadOnlyList<string> files, string runId, TextWriter output, TextWriter error)
     {
-        var failed = 0;
-        long read = 0, stored = 0, rejected = 0;
-        foreach (var file in files)
+        var totals = ingestor.IngestFiles(files, runId, (_, report) =>
         {
-            FileReport report;
-            try
-            {
-                report = ingestor.IngestFile(file, runId);
-            }
-            catch (InfrastructureException e)
-            {
-                error.WriteLine($"tem ingest: {file}: {e.Message}");
-                failed++;
-                continue;
-            }
-
-            read += report.RowsRead;
-            stored += report.RowsStored;
-            rejected += report.RowsRejected;
             (report.Outcome == FileOutcome.Failed ? error : output).WriteLine(report.Message);
             if (report.IgnoredColumns.Count > 0)
             {
                 output.WriteLine($"  ignored columns: {string.Join(", ", report.IgnoredColumns)}");
             }
-
-            failed += report.Outcome == FileOutcome.Failed ? 1 : 0;
-        }
-
-        return (failed, read, stored, rejected);
+        });
+        return (totals.Failed, totals.Read, totals.Stored, totals.Rejected);
     }
 }

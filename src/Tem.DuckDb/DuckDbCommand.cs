@@ -113,6 +113,17 @@ public sealed class DuckDbCommand : DbCommand
         _prepared ??= PreparedBatch.Create(connection, _commandText);
     }
 
+    /// <summary>
+    /// Prepares the command (as <see cref="Prepare"/>) and returns the kind of each of its statements without running
+    /// any. A statement that refers to an object an earlier statement of the same command creates cannot be prepared
+    /// before that one runs: ask per statement when that matters.
+    /// </summary>
+    public IReadOnlyList<DuckDbStatementType> GetStatementTypes()
+    {
+        Prepare();
+        return [.. Enumerable.Range(0, _prepared!.Count).Select(_prepared.StatementType)];
+    }
+
     /// <summary>Runs the command and streams its first result set (statements before it that return no rows run first).</summary>
     public new DuckDbDataReader ExecuteReader() => ExecuteReaderCore(CommandBehavior.Default, CancellationToken.None);
 

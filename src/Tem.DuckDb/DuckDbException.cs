@@ -108,3 +108,44 @@ public enum DuckDbErrorType
     InvalidConfiguration = 42,
 }
 #pragma warning restore CS1591, CA1720
+
+/// <summary>
+/// The kind of a prepared statement (<c>duckdb_statement_type</c>), with the same names and numbers as the C API;
+/// the members are DuckDB's, see its documentation for each.
+/// </summary>
+#pragma warning disable CS1591, CA1720 // Members mirror duckdb.h one to one.
+public enum DuckDbStatementType
+{
+    Invalid = 0,
+    Select = 1,
+    Insert = 2,
+    Update = 3,
+    Explain = 4,
+    Delete = 5,
+    Prepare = 6,
+    Create = 7,
+    Execute = 8,
+    Alter = 9,
+    Transaction = 10,
+    Copy = 11,
+    Analyze = 12,
+    VariableSet = 13,
+    CreateFunc = 14,
+    Drop = 15,
+    Export = 16,
+    Pragma = 17,
+    Vacuum = 18,
+    Call = 19,
+    Set = 20,
+    Load = 21,
+    Relation = 22,
+    Extension = 23,
+    LogicalPlan = 24,
+    Attach = 25,
+    Detach = 26,
+    Multi = 27,
+    CopyDatabase = 28,
+    UpdateExtensions = 29,
+    MergeInto = 30,
+}
+#pragma warning restore CS1591, CA1720

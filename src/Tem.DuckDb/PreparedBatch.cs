@@ -83,6 +83,10 @@ internal sealed unsafe class PreparedBatch : IDisposable
         }
     }
 
+    /// <summary>The kind of statement <paramref name="index"/> is, as DuckDB's binder sees it (prepares it once).</summary>
+    public DuckDbStatementType StatementType(int index) =>
+        (DuckDbStatementType)NativeMethods.PreparedStatementType(Prepare(index).DangerousGetHandle());
+
     public void Dispose()
     {
         foreach (var s in _statements)

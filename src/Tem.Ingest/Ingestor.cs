@@ -31,6 +31,14 @@ public sealed record FileReport(
     string Path, string? Kind, FileOutcome Outcome, long RowsRead, long RowsStored, long RowsRejected, string Message,
     IReadOnlyList<string> IgnoredColumns);
 
+/// <summary>Totals of a batch of files (<see cref="Ingestor.IngestFiles"/>).</summary>
+/// <param name="Files">Files looked at.</param>
+/// <param name="Failed">Files that could not be read as a whole (their rows, if any, are in rejects).</param>
+/// <param name="Read">Rows read.</param>
+/// <param name="Stored">Rows stored.</param>
+/// <param name="Rejected">Rows rejected.</param>
+public sealed record IngestTotals(int Files, int Failed, long Read, long Stored, long Rejected);
+
 /// <summary>Settings of an ingest run.</summary>
 public sealed record IngestOptions
 {
@@ -76,6 +84,40 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         }
 
         return list;
+    }
+
+    /// <summary>
+    /// Ingests files one by one, calling <paramref name="onFile"/> after each (its index and report); a file that fails,
+    /// even for an infrastructure reason, does not stop the others. <paramref name="cancellationToken"/> is checked
+    /// between files: a file is always ingested whole or not at all.
+    /// </summary>
+    public IngestTotals IngestFiles(
+        IReadOnlyList<string> files, string runId, Action<int, FileReport>? onFile = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        int failed = 0;
+        long read = 0, stored = 0, rejected = 0;
+        for (var i = 0; i < files.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            FileReport report;
+            try
+            {
+                report = IngestFile(files[i], runId);
+            }
+            catch (InfrastructureException e)
+            {
+                report = new FileReport(files[i], null, FileOutcome.Failed, 0, 0, 0, $"{Path.GetFileName(files[i])}: {e.Message}", []);
+            }
+
+            read += report.RowsRead;
+            stored += report.RowsStored;
+            rejected += report.RowsRejected;
+            failed += report.Outcome == FileOutcome.Failed ? 1 : 0;
+            onFile?.Invoke(i, report);
+        }
+
+        return new IngestTotals(files.Count, failed, read, stored, rejected);
     }
 
     /// <summary>Ingests one file.</summary>

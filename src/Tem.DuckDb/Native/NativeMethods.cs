@@ -61,6 +61,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "duckdb_extract_statements_error")]
     internal static partial byte* ExtractStatementsError(nint extracted);
 
+    [LibraryImport(Library, EntryPoint = "duckdb_prepared_statement_type")]
+    internal static partial int PreparedStatementType(nint prepared);
+
     [LibraryImport(Library, EntryPoint = "duckdb_destroy_extracted")]
     internal static partial void DestroyExtracted(ref nint extracted);
 

@@ -24,6 +24,22 @@ public sealed record CatalogFile(
     string FileId, string Sha256, string Path, string Kind, string Table, long Bytes, long RowsRead, long RowsStored,
     long RowsRejected, DateTimeOffset IngestedAt, string RunId, FileState State, string? Message);
 
+/// <summary>One run of a command that changes the lake, as the catalog's run history records it.</summary>
+/// <param name="RunId">The run's id.</param>
+/// <param name="Command">What ran: <c>ingest</c>, <c>audit</c>, <c>run</c>, <c>demo</c> or a scheduled pipeline's name.</param>
+/// <param name="StartedAt">When it started (UTC).</param>
+/// <param name="FinishedAt">When it ended; null while it runs, or when its process died and no later run closed it yet.</param>
+/// <param name="Outcome"><c>ok</c>, <c>failed</c>, <c>interrupted</c> (its process died) or null while it runs.</param>
+/// <param name="Files">Input files it looked at.</param>
+/// <param name="RowsRead">Rows read from them.</param>
+/// <param name="RowsStored">Rows stored in the lake.</param>
+/// <param name="RowsRejected">Rows rejected.</param>
+/// <param name="Findings">Findings open after its audit; null when it did not audit.</param>
+/// <param name="Message">Why it failed or was interrupted.</param>
+public sealed record RunRecord(
+    string RunId, string Command, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? Outcome, int? Files, long? RowsRead,
+    long? RowsStored, long? RowsRejected, int? Findings, string? Message);
+
 /// <summary>
 /// The lake's catalog: a DuckDB database at <c>_tem/catalog.duckdb</c> holding the ingested files (SHA-256,
 /// row counts, time, run), the Parquet files each contributed (the commit manifest) and the run history.
@@ -60,6 +76,21 @@ public sealed class LakeCatalog
         return catalog;
     }
 
+    /// <summary>
+    /// Opens the catalog of an existing lake without changing anything (no folder or schema is created), for readers
+    /// such as <c>tem sql</c>. Throws <see cref="DirectoryNotFoundException"/> when the folder holds no lake.
+    /// </summary>
+    public static LakeCatalog OpenExisting(string lakeRoot)
+    {
+        var path = System.IO.Path.Combine(lakeRoot, "_tem", "catalog.duckdb");
+        if (!File.Exists(path))
+        {
+            throw new DirectoryNotFoundException($"{lakeRoot} is not a lake: it has no _tem/catalog.duckdb (run 'tem ingest' or 'tem demo' to make one).");
+        }
+
+        return new LakeCatalog(path);
+    }
+
     /// <summary>Opens a short-lived connection to the catalog database.</summary>
     public DuckDbConnection Connect(bool readOnly = false)
     {
@@ -88,21 +119,81 @@ public sealed class LakeCatalog
         cmd.ExecuteNonQuery();
     }
 
-    /// <summary>Records how a run ended, with its totals.</summary>
-    public void FinishRun(string runId, DateTimeOffset finishedAt, string outcome, int files, long read, long stored, long rejected, string? message)
+    /// <summary>Records how a run ended, with its totals (<paramref name="findings"/>: open findings after its audit, if it audited).</summary>
+    public void FinishRun(
+        string runId, DateTimeOffset finishedAt, string outcome, int files, long read, long stored, long rejected, string? message, int? findings = null)
     {
         using var c = Connect();
         using var cmd = c.CreateCommand();
         cmd.CommandText = """
-            UPDATE runs SET finished_at = $2, outcome = $3, files = $4, rows_read = $5, rows_stored = $6, rows_rejected = $7, message = $8
+            UPDATE runs SET finished_at = $2, outcome = $3, files = $4, rows_read = $5, rows_stored = $6, rows_rejected = $7, message = $8,
+                            findings = $9
             WHERE run_id = $1
             """;
-        foreach (var v in new object?[] { runId, finishedAt, outcome, files, read, stored, rejected, message })
+        foreach (var v in new object?[] { runId, finishedAt, outcome, files, read, stored, rejected, message, findings })
         {
             cmd.Parameters.AddValue(v);
         }
 
         cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Closes the runs that started but never finished (their process died: only a caller holding the lake's
+    /// <see cref="LakeWriteLock"/> may call this, so no other writer can still be running them) as
+    /// <c>interrupted</c>, naming the run that found them. Returns their ids.
+    /// </summary>
+    public IReadOnlyList<string> CloseInterruptedRuns(string foundByRunId, DateTimeOffset now)
+    {
+        using var c = Connect();
+        var ids = new List<string>();
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT run_id FROM runs WHERE finished_at IS NULL AND run_id <> $1 ORDER BY started_at";
+            cmd.Parameters.AddValue(foundByRunId);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                ids.Add(r.GetString(0));
+            }
+        }
+
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = """
+                UPDATE runs SET finished_at = $2, outcome = 'interrupted',
+                       message = 'the process ended before the run finished; run ' || $1 || ' completed the lake'
+                WHERE finished_at IS NULL AND run_id <> $1
+                """;
+            cmd.Parameters.AddValue(foundByRunId);
+            cmd.Parameters.AddValue(now);
+            cmd.ExecuteNonQuery();
+        }
+
+        return ids;
+    }
+
+    /// <summary>The run history, oldest first.</summary>
+    public IReadOnlyList<RunRecord> Runs()
+    {
+        // The writers' configuration, not read-only: in one process DuckDB refuses a second configuration of an open file.
+        using var c = Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT run_id, command, started_at, finished_at, outcome, files, rows_read, rows_stored, rows_rejected, findings, message
+            FROM runs ORDER BY started_at, run_id
+            """;
+        using var r = cmd.ExecuteReader();
+        var list = new List<RunRecord>();
+        while (r.Read())
+        {
+            list.Add(new RunRecord(
+                r.GetString(0), r.GetString(1), r.GetFieldValue<DateTimeOffset>(2), r.GetFieldValue<DateTimeOffset?>(3),
+                r.GetFieldValue<string?>(4), r.GetFieldValue<int?>(5), r.GetFieldValue<long?>(6), r.GetFieldValue<long?>(7),
+                r.GetFieldValue<long?>(8), r.GetFieldValue<int?>(9), r.GetFieldValue<string?>(10)));
+        }
+
+        return list;
     }
 
     /// <summary>The active or superseded file with this content, if it was ingested before.</summary>

@@ -50,12 +50,26 @@ public sealed class TemLake
     }
 
     /// <summary>
-    /// Creates one view per lake table on <paramref name="connection"/>, over the Parquet files the catalog lists
-    /// as committed (an empty, typed view for a table with no data yet).
+    /// Opens an existing lake to read it, changing nothing: no folder is created and an interrupted commit is left
+    /// for the next writer to complete (readers never see it: views list committed files only).
+    /// Throws <see cref="DirectoryNotFoundException"/> when the folder holds no lake.
     /// </summary>
-    public void CreateViews(DuckDbConnection connection)
+    public static TemLake OpenExisting(string root)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        var full = Path.GetFullPath(root);
+        return new TemLake(full, LakeCatalog.OpenExisting(full));
+    }
+
+    /// <summary>
+    /// Creates one view per lake table on <paramref name="connection"/>, over the Parquet files the catalog lists
+    /// as committed (an empty, typed view for a table with no data yet). Returns the absolute paths of the files the
+    /// views read, so that a caller can allow exactly those before it turns off the engine's file access.
+    /// </summary>
+    public IReadOnlyList<string> CreateViews(DuckDbConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        var read = new List<string>();
         using var catalog = Catalog.Connect(readOnly: true);
         connection.Execute(PhoneDigitsMacro);
         foreach (var layout in CanonicalLayouts.All.DistinctBy(l => l.Table))
@@ -63,18 +77,25 @@ public sealed class TemLake
             var columns = layout.Fields.Select(f => (f.Name, f.DuckType)).Concat(RowWriter.DerivedColumns(layout))
                 .Append(("source_file", "VARCHAR")).ToList();
             var extra = layout.Kind == CanonicalLayouts.Usage.Kind ? ", tem_phone_digits(called_number) AS called_digits" : string.Empty;
-            CreateView(connection, layout.Table, LakeCatalog.ActivePaths(catalog, layout.Table), columns, layout.PartitionBy, extra);
+            var paths = LakeCatalog.ActivePaths(catalog, layout.Table);
+            read.AddRange(paths.Select(p => Path.Combine(Root, p)));
+            CreateView(connection, layout.Table, paths, columns, layout.PartitionBy, extra);
         }
 
         var rejectColumns = RejectsColumns.Split(", ").Select(c => c.Split(' ')).Select(p => (p[0].Trim('"'), p[1])).ToList();
-        CreateView(connection, RejectsTable, LakeCatalog.ActivePaths(catalog, RejectsTable), rejectColumns, [], string.Empty);
+        var rejectPaths = LakeCatalog.ActivePaths(catalog, RejectsTable);
+        read.AddRange(rejectPaths.Select(p => Path.Combine(Root, p)));
+        CreateView(connection, RejectsTable, rejectPaths, rejectColumns, [], string.Empty);
 
         // Findings are written by the audit as one file, replaced atomically.
         var findings = Path.Combine(Root, "findings", "findings.parquet");
         if (File.Exists(findings))
         {
             connection.Execute($"CREATE OR REPLACE VIEW findings AS SELECT * FROM read_parquet('{findings.Replace("'", "''", StringComparison.Ordinal)}')");
+            read.Add(findings);
         }
+
+        return read;
     }
 
     /// <summary>

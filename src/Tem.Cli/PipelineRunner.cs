@@ -1,0 +1,76 @@
+using Tem.Scheduler;
+
+namespace Tem.Cli;
+
+/// <summary>Runs the <see cref="Pipeline"/> for <c>tem run</c> and <c>tem demo</c> and prints its progress and result.</summary>
+internal static class PipelineRunner
+{
+    public static int Run(CliOutput cli, Pipeline pipeline, PipelineOptions options, Func<PipelineResult, object>? summary = null)
+    {
+        PipelineResult result;
+        try
+        {
+            result = cli.WithProgress("Nightly run", bar => pipeline.Run(options, p =>
+            {
+                bar(p.Stage == PipelineStage.Ingest ? p.Done : p.Total, p.Stage == PipelineStage.Ingest ? p.Total : 1,
+                    $"{p.Stage.ToString().ToLowerInvariant()}: {p.Message}");
+                if (p.IsProblem)
+                {
+                    cli.Problem(p.Message);
+                }
+                else if (p.Stage != PipelineStage.Report)
+                {
+                    cli.Line(p.Message);
+                }
+            }));
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            cli.Problem($"tem {options.Name}: {e.Message}");
+            return TemApp.Failure;
+        }
+
+        foreach (var id in result.InterruptedRuns)
+        {
+            cli.Problem($"tem {options.Name}: run {id} had been interrupted (its process died); this run completed the lake");
+        }
+
+        if (result.Message is not null)
+        {
+            cli.Problem($"tem {options.Name}: {result.Outcome}: {result.Message}");
+        }
+
+        cli.Line($"{result.Ingest.Files} files: read {result.Ingest.Read} / stored {result.Ingest.Stored} / rejected {result.Ingest.Rejected} rows");
+        foreach (var t in result.Totals)
+        {
+            cli.Result(Pipeline.Describe(t));
+        }
+
+        if (result.ReportPath is not null)
+        {
+            cli.Result($"report: {result.ReportPath}");
+        }
+
+        cli.Summary(summary is null ? Summary(result) : summary(result));
+        return result.Succeeded ? TemApp.Ok : TemApp.Failure;
+    }
+
+    /// <summary>The JSON summary of a run (also what <c>--json</c> prints for <c>tem run</c> and <c>tem demo</c>).</summary>
+    public static object Summary(PipelineResult r) => new
+    {
+        r.RunId,
+        r.Outcome,
+        r.StartedAt,
+        r.FinishedAt,
+        Files = r.Ingest.Files,
+        FailedFiles = r.Ingest.Failed,
+        RowsRead = r.Ingest.Read,
+        RowsStored = r.Ingest.Stored,
+        RowsRejected = r.Ingest.Rejected,
+        Findings = r.OpenFindings,
+        FoundMoney = r.Totals.Select(t => new { Currency = t.Currency.Code, t.Findings, t.OneTime, t.MonthlySavings, FoundMoney = t.FoundMoney }),
+        Report = r.ReportPath,
+        r.InterruptedRuns,
+        r.Message,
+    };
+}

@@ -1,0 +1,223 @@
+using System.Globalization;
+using Tem.DuckDb;
+using Tem.Ingest.Lake;
+
+namespace Tem.Cli;
+
+/// <summary>
+/// The analysts' SQL session behind <c>tem sql</c>: an in-memory DuckDB with one view per lake table, that can
+/// neither change the lake nor read or write any file outside it.
+/// </summary>
+/// <remarks>
+/// Two locks, because neither is enough alone:
+/// <list type="number">
+/// <item>The engine's: after the views exist, <c>allowed_paths</c> is set to exactly the Parquet files they read,
+/// spilling to disk is turned off (its folder would otherwise be writable), <c>enable_external_access</c> is turned
+/// off and <c>lock_configuration</c> on, so no statement can read another file, list a folder, load an extension or
+/// change a setting back.</item>
+/// <item>The statements': DuckDB lets an allowed path be written as well as read, so <c>COPY ... TO</c> a lake file
+/// would still overwrite it. Each statement is therefore prepared first and run only when its kind reads or changes
+/// in-memory objects (SELECT, CREATE/INSERT of session tables, SET of variables...); COPY, EXPORT, ATTACH, LOAD,
+/// INSTALL, CALL, PRAGMA and PREPARE/EXECUTE are refused, and so is EXPLAIN ANALYZE of anything but a query (it
+/// runs the statement it explains).</item>
+/// </list>
+/// </remarks>
+internal sealed class ReadOnlySqlSession : IDisposable
+{
+    private static readonly HashSet<DuckDbStatementType> Allowed =
+    [
+        DuckDbStatementType.Select, DuckDbStatementType.Insert, DuckDbStatementType.Update, DuckDbStatementType.Delete,
+        DuckDbStatementType.Create, DuckDbStatementType.Drop, DuckDbStatementType.Alter, DuckDbStatementType.Transaction,
+        DuckDbStatementType.VariableSet, DuckDbStatementType.Set, DuckDbStatementType.Analyze, DuckDbStatementType.MergeInto,
+        DuckDbStatementType.Explain,
+    ];
+
+    private readonly DuckDbConnection _connection;
+
+    private ReadOnlySqlSession(DuckDbConnection connection, IReadOnlyList<string> tables)
+    {
+        _connection = connection;
+        Tables = tables;
+    }
+
+    /// <summary>The lake's views, by name (empty without a lake).</summary>
+    public IReadOnlyList<string> Tables { get; }
+
+    /// <summary>Opens a session over <paramref name="lakeRoot"/> (or over nothing when null) and locks it down.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder holds no lake.</exception>
+    public static ReadOnlySqlSession Open(string? lakeRoot)
+    {
+        var connection = new DuckDbConnection();
+        try
+        {
+            connection.Open();
+            IReadOnlyList<string> files = [];
+            if (lakeRoot is not null)
+            {
+                files = TemLake.OpenExisting(lakeRoot).CreateViews(connection);
+            }
+
+            var tables = new List<string>();
+            using (var cmd = connection.CreateCommand())
+            {
+                cmd.CommandText = "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name";
+                using var r = cmd.ExecuteReader();
+                while (r.Read())
+                {
+                    tables.Add(r.GetString(0));
+                }
+            }
+
+            var allowed = string.Join(", ", files.Select(f => "'" + f.Replace("'", "''", StringComparison.Ordinal) + "'"));
+            connection.Execute(string.Create(CultureInfo.InvariantCulture, $"""
+                SET allowed_paths = [{allowed}];
+                SET allowed_directories = [];
+                SET temp_directory = '';
+                SET allow_persistent_secrets = false;
+                SET autoinstall_known_extensions = false;
+                SET autoload_known_extensions = false;
+                SET allow_community_extensions = false;
+                SET enable_external_access = false;
+                SET lock_configuration = true;
+                """));
+            return new ReadOnlySqlSession(connection, tables);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs one statement (no trailing semicolon needed) and hands its reader to <paramref name="print"/>.
+    /// Returns null, or why the statement was refused (it did not run).
+    /// </summary>
+    /// <exception cref="DuckDbException">DuckDB's error for the statement.</exception>
+    public string? Execute(string statement, Action<DuckDbDataReader> print)
+    {
+        ArgumentNullException.ThrowIfNull(print);
+        if (Refusal(statement) is { } refusal)
+        {
+            return refusal;
+        }
+
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = statement;
+        using var reader = cmd.ExecuteReader();
+        print(reader);
+        while (reader.NextResult())
+        {
+            print(reader);
+        }
+
+        return null;
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    /// <summary>Why a statement may not run in a read-only session, or null when it may.</summary>
+    internal string? Refusal(string statement)
+    {
+        var tokens = SqlText.Tokens(statement).ToList();
+        if (tokens.Count == 0)
+        {
+            return null;
+        }
+
+        // enable_logging can be called as a table function inside a SELECT; with file storage it makes DuckDB 1.5 abort
+        // the whole process on the locked file system, so it is refused by name.
+        if (tokens.Any(t => t.IsWord && t.Text == "enable_logging"))
+        {
+            return "tem sql is read-only: logging to files (enable_logging) is not available";
+        }
+
+        var types = TypesOf(statement);
+        if (types is null)
+        {
+            // Not preparable: running it reports DuckDB's own error, and nothing can run.
+            return null;
+        }
+
+        if (types.Count != 1)
+        {
+            return "tem sql runs one statement at a time; separate statements with ';'";
+        }
+
+        var type = types[0];
+        if (!Allowed.Contains(type))
+        {
+            return type switch
+            {
+                DuckDbStatementType.Copy or DuckDbStatementType.Export or DuckDbStatementType.CopyDatabase =>
+                    "tem sql is read-only: COPY and EXPORT are refused; to save a result use --format csv (or json) and redirect the output",
+                DuckDbStatementType.Attach or DuckDbStatementType.Detach => "tem sql is read-only: ATTACH and DETACH are refused; the lake's tables are already views",
+                DuckDbStatementType.Load or DuckDbStatementType.Extension or DuckDbStatementType.UpdateExtensions =>
+                    "tem sql is read-only: extensions cannot be installed or loaded",
+                DuckDbStatementType.Pragma or DuckDbStatementType.Call =>
+                    "tem sql is read-only: PRAGMA and CALL are refused; use DESCRIBE usage, SHOW TABLES or SELECT * FROM duckdb_columns()",
+                _ => $"tem sql is read-only: {WireName(type)} statements are refused",
+            };
+        }
+
+        return type == DuckDbStatementType.Explain ? ExplainRefusal(statement, tokens) : null;
+    }
+
+    /// <summary>EXPLAIN ANALYZE runs what it explains, so what it explains must be a query.</summary>
+    private string? ExplainRefusal(string statement, List<SqlToken> tokens)
+    {
+        var i = 1;
+        var runs = false;
+        if (i < tokens.Count && tokens[i].IsWord && tokens[i].Text == "analyze")
+        {
+            runs = true;
+            i++;
+        }
+        else if (i < tokens.Count && tokens[i].Text == "(")
+        {
+            // EXPLAIN (ANALYZE, FORMAT json) ...: any option list is treated as possibly analyzing.
+            runs = true;
+            var depth = 0;
+            for (; i < tokens.Count; i++)
+            {
+                depth += tokens[i].Text switch { "(" => 1, ")" => -1, _ => 0 };
+                if (depth == 0)
+                {
+                    i++;
+                    break;
+                }
+            }
+        }
+
+        if (!runs)
+        {
+            return null;
+        }
+
+        var inner = i < tokens.Count ? statement[tokens[i].Start..] : string.Empty;
+        var types = TypesOf(inner);
+        return types is [DuckDbStatementType.Select]
+            ? null
+            : "tem sql is read-only: EXPLAIN ANALYZE runs the statement it explains, so it is allowed for queries only";
+    }
+
+    private List<DuckDbStatementType>? TypesOf(string statement)
+    {
+        try
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = statement;
+            return [.. cmd.GetStatementTypes()];
+        }
+        catch (DuckDbException)
+        {
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static string WireName(DuckDbStatementType type) => type.ToString().ToUpperInvariant();
+}

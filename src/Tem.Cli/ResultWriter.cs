@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Tem.DuckDb;
+
+namespace Tem.Cli;
+
+/// <summary>How <see cref="ResultWriter"/> prints a result.</summary>
+public enum ResultFormat
+{
+    /// <summary>Aligned columns for a person.</summary>
+    Table,
+
+    /// <summary>RFC 4180 CSV with a header row.</summary>
+    Csv,
+
+    /// <summary>A JSON array of objects, one per row: numbers (decimals exact) as numbers, dates and times as ISO 8601 strings.</summary>
+    Json,
+}
+
+/// <summary>Prints a data reader's current result. Numbers and dates use the invariant culture.</summary>
+public static class ResultWriter
+{
+    /// <summary>Writes every row of the reader's current result.</summary>
+    public static void Write(DuckDbDataReader reader, TextWriter output, ResultFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(output);
+        if (reader.FieldCount == 0)
+        {
+            // Statements without a result (COPY, CREATE...) print nothing but how many rows they changed.
+            if (reader.RecordsAffected >= 0)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"({reader.RecordsAffected} rows changed)"));
+            }
+
+            return;
+        }
+
+        var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
+        if (format == ResultFormat.Json)
+        {
+            WriteJson(reader, names, output);
+            return;
+        }
+
+        var rows = new List<string[]>();
+        while (reader.Read())
+        {
+            rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(i => Text(reader.GetValue(i)))]);
+        }
+
+        if (format == ResultFormat.Csv)
+        {
+            output.WriteLine(string.Join(',', names.Select(Csv)));
+            foreach (var row in rows)
+            {
+                output.WriteLine(string.Join(',', row.Select(Csv)));
+            }
+
+            return;
+        }
+
+        var widths = names.Select((n, i) => Math.Max(n.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        output.WriteLine(string.Join("  ", names.Select((n, i) => n.PadRight(widths[i]))).TrimEnd());
+        output.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
+        foreach (var row in rows)
+        {
+            output.WriteLine(string.Join("  ", row.Select((v, i) => v.PadRight(widths[i]))).TrimEnd());
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"({rows.Count} row{(rows.Count == 1 ? string.Empty : "s")})"));
+    }
+
+    private static void WriteJson(DuckDbDataReader reader, string[] names, TextWriter output)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartArray();
+            while (reader.Read())
+            {
+                json.WriteStartObject();
+                for (var i = 0; i < names.Length; i++)
+                {
+                    json.WritePropertyName(names[i]);
+                    WriteJsonValue(json, reader.GetValue(i));
+                }
+
+                json.WriteEndObject();
+                if (buffer.Length > 1 << 20)
+                {
+                    // Stream large results instead of holding them whole.
+                    json.Flush();
+                    output.Write(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+                    buffer.SetLength(0);
+                }
+            }
+
+            json.WriteEndArray();
+        }
+
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+
+    private static void WriteJsonValue(Utf8JsonWriter json, object? value)
+    {
+        switch (value)
+        {
+            case null or DBNull:
+                json.WriteNullValue();
+                break;
+            case bool b:
+                json.WriteBooleanValue(b);
+                break;
+            case decimal d:
+                json.WriteNumberValue(d);
+                break;
+            case double d when double.IsFinite(d):
+                json.WriteNumberValue(d);
+                break;
+            case float f when float.IsFinite(f):
+                json.WriteNumberValue(f);
+                break;
+            case sbyte or byte or short or ushort or int or uint or long:
+                json.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                break;
+            case ulong u:
+                json.WriteNumberValue(u);
+                break;
+            case Array a:
+                json.WriteStartArray();
+                foreach (var item in a)
+                {
+                    WriteJsonValue(json, item);
+                }
+
+                json.WriteEndArray();
+                break;
+            default:
+                // Int128, dates, times, intervals, UUIDs, blobs, non-finite doubles: their text, as the table shows it.
+                json.WriteStringValue(Text(value));
+                break;
+        }
+    }
+
+    private static string Text(object value) => value switch
+    {
+        DBNull => "NULL",
+        bool b => b ? "true" : "false",
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTime dt => dt.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
+        DateTimeOffset dto => dto.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFzzz", CultureInfo.InvariantCulture),
+        byte[] blob => Convert.ToHexString(blob),
+        Array a => "[" + string.Join(", ", a.Cast<object?>().Select(x => x is null ? "NULL" : Text(x))) + "]",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+
+    private static string Csv(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+}

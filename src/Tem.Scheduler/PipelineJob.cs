@@ -1,0 +1,95 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Quartz;
+
+namespace Tem.Scheduler;
+
+/// <summary>
+/// The Quartz job that runs one <see cref="Pipeline"/>: its job data holds the inbox, lake and report folders.
+/// Never two at once for the same pipeline (<see cref="DisallowConcurrentExecutionAttribute"/>, which a cluster
+/// honours across nodes); two pipelines on one lake take turns through the lake's write lock.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed partial class PipelineJob(ILogger<PipelineJob> log, TimeProvider time) : IJob
+{
+    /// <summary>Job data key: the inbox folder.</summary>
+    public const string InboxKey = "inbox";
+
+    /// <summary>Job data key: the lake folder.</summary>
+    public const string LakeKey = "lake";
+
+    /// <summary>Job data key: the report folder.</summary>
+    public const string OutKey = "out";
+
+    /// <summary>Job data key: how long to wait for the lake's write lock, in seconds.</summary>
+    public const string LockWaitKey = "lockWaitSeconds";
+
+    /// <inheritdoc />
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var map = context.MergedJobDataMap;
+        var name = context.JobDetail.Key.Name;
+        var options = new PipelineOptions
+        {
+            Name = name,
+            Inbox = map.GetString(InboxKey) ?? throw new InvalidOperationException($"job {name} has no '{InboxKey}' in its data"),
+            Lake = map.GetString(LakeKey) ?? throw new InvalidOperationException($"job {name} has no '{LakeKey}' in its data"),
+            Out = map.GetString(OutKey) ?? throw new InvalidOperationException($"job {name} has no '{OutKey}' in its data"),
+            LockWait = TimeSpan.FromSeconds(double.Parse(map.GetString(LockWaitKey) ?? "0", CultureInfo.InvariantCulture)),
+            Holder = $"{name} fire {context.FireInstanceId} on {context.Scheduler.SchedulerInstanceId} (pid {Environment.ProcessId})",
+        };
+
+        Started(log, name, context.ScheduledFireTimeUtc, context.Scheduler.SchedulerInstanceId, context.Recovering ? " (recovering a run a dead node or process left)" : string.Empty);
+
+        // The pipeline is synchronous (DuckDB calls); it runs on a worker thread and checks the token between files.
+        var result = await Task.Run(
+            () => new Pipeline(time).Run(options, p =>
+            {
+                if (p.IsProblem)
+                {
+                    Problem(log, name, p.Message);
+                }
+                else if (p.Stage == PipelineStage.Ingest)
+                {
+                    Step(log, name, p.Message);
+                }
+            }, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+
+        foreach (var interrupted in result.InterruptedRuns)
+        {
+            Problem(log, name, $"run {interrupted} had been interrupted (its process died); this run completed the lake");
+        }
+
+        if (!log.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        Finished(log, name, result.RunId, result.Outcome, result.Ingest.Files, result.Ingest.Read, result.Ingest.Stored, result.Ingest.Rejected,
+            result.OpenFindings, result.ReportPath ?? "-", result.Message ?? string.Empty);
+        foreach (var t in result.Totals)
+        {
+            var line = Pipeline.Describe(t);
+            Money(log, name, line);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Pipeline}: run starting (scheduled {Scheduled:o}, node {Node}){Recovering}")]
+    private static partial void Started(ILogger logger, string pipeline, DateTimeOffset? scheduled, string node, string recovering);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Pipeline}: {Line}")]
+    private static partial void Step(ILogger logger, string pipeline, string line);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Pipeline}: {Line}")]
+    private static partial void Problem(ILogger logger, string pipeline, string line);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Pipeline}: {Line}")]
+    private static partial void Money(ILogger logger, string pipeline, string line);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "{Pipeline}: run {RunId} {Outcome}: {Files} files, read {Read} / stored {Stored} / rejected {Rejected} rows, {Findings} open findings, report {Report} {Message}")]
+    private static partial void Finished(
+        ILogger logger, string pipeline, string runId, string outcome, int files, long read, long stored, long rejected, int findings, string report, string message);
+}

@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Tem.Scheduler;
+
+/// <summary>Where the scheduler keeps its jobs, triggers and fire history.</summary>
+public enum JobStoreKind
+{
+    /// <summary>An embedded SQLite file (the default): survives restarts, no server, one host.</summary>
+    Sqlite,
+
+    /// <summary>PostgreSQL: several hosts share it as a Quartz cluster (each fire runs on one node, a dead node's runs are recovered).</summary>
+    Postgres,
+
+    /// <summary>In memory: nothing survives a restart (for trying a schedule out).</summary>
+    Memory,
+}
+
+/// <summary>The job store section of the configuration file.</summary>
+public sealed record JobStoreConfig
+{
+    /// <summary><c>sqlite</c> (default), <c>postgres</c> or <c>memory</c>.</summary>
+    public JobStoreKind Kind { get; init; } = JobStoreKind.Sqlite;
+
+    /// <summary>SQLite: the database file (created on first start with Quartz's tables); relative to the configuration file.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>PostgreSQL: an Npgsql connection string (<c>Host=db;Database=tem;Username=tem;Password=...</c>).</summary>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>PostgreSQL: take part in a cluster with every host sharing the database (default true).</summary>
+    public bool Clustered { get; init; } = true;
+
+    /// <summary>Cluster: how often a node records that it is alive (default 00:00:15).</summary>
+    public TimeSpan? CheckinInterval { get; init; }
+
+    /// <summary>Cluster: how long past a missed check-in the others treat a node as dead and recover its runs (default 00:00:30).</summary>
+    public TimeSpan? CheckinMisfireThreshold { get; init; }
+
+    /// <summary>How late a fire may start before it counts as missed and is run once as soon as possible (default 00:01:00).</summary>
+    public TimeSpan? MisfireThreshold { get; init; }
+
+    /// <summary>Whether the scheduler may create its tables when they are missing (default true; turn off where it has no DDL rights).</summary>
+    public bool CreateSchema { get; init; } = true;
+}
+
+/// <summary>One pipeline the scheduler runs: ingest the inbox, audit, report, on a cron schedule.</summary>
+public sealed record PipelineSchedule
+{
+    /// <summary>Its name: the job's key in the store and the command recorded in the lake's run history.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Quartz cron expression with seconds, e.g. <c>0 0 2 * * ?</c> for 02:00 every day.</summary>
+    public required string Cron { get; init; }
+
+    /// <summary>IANA or Windows time zone id the cron is read in (default: the host's local zone).</summary>
+    public string? TimeZone { get; init; }
+
+    /// <summary>The inbox folder; relative to the configuration file.</summary>
+    public required string Inbox { get; init; }
+
+    /// <summary>The lake folder; relative to the configuration file.</summary>
+    public required string Lake { get; init; }
+
+    /// <summary>The report folder; relative to the configuration file.</summary>
+    public required string Out { get; init; }
+
+    /// <summary>How long a run waits for another writer of its lake (another pipeline on the same lake) before it gives up (default 00:30:00).</summary>
+    public TimeSpan LockWait { get; init; } = TimeSpan.FromMinutes(30);
+}
+
+/// <summary>
+/// The scheduler's configuration file (JSON, property names camelCase, enums as strings):
+/// <code>
+/// { "store": { "kind": "sqlite", "path": "scheduler.db" },
+///   "pipelines": [ { "name": "nightly", "cron": "0 0 2 * * ?", "timeZone": "Europe/London",
+///                    "inbox": "inbox", "lake": "lake", "out": "out" } ] }
+/// </code>
+/// </summary>
+public sealed record SchedulerConfig
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    /// <summary>The job store.</summary>
+    public JobStoreConfig Store { get; init; } = new();
+
+    /// <summary>The scheduler's name: every host of one cluster uses the same (default <c>tem</c>).</summary>
+    public string SchedulerName { get; init; } = "tem";
+
+    /// <summary>This host's node id in a cluster; unique per host (default: host name and process id).</summary>
+    public string? InstanceId { get; init; }
+
+    /// <summary>The pipelines to run.</summary>
+    public IReadOnlyList<PipelineSchedule> Pipelines { get; init; } = [];
+
+    /// <summary>Reads a configuration file; relative paths in it are resolved against its folder.</summary>
+    /// <exception cref="Tem.Core.InputDataException">The file is not valid JSON or misses what a schedule needs.</exception>
+    public static SchedulerConfig Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var text = File.ReadAllText(path);
+        SchedulerConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<SchedulerConfig>(text, Json);
+        }
+        catch (JsonException e)
+        {
+            throw new Tem.Core.InputDataException(
+                new Tem.Core.SourceLocation(System.IO.Path.GetFileName(path), checked((int)(e.LineNumber ?? 0) + 1), checked((int)(e.BytePositionInLine ?? 0) + 1)),
+                e.Message, "the scheduler configuration: { \"store\": {...}, \"pipelines\": [...] }", "see README, 'Nightly runs', for a sample", e);
+        }
+
+        if (config is null)
+        {
+            throw new Tem.Core.InputDataException(new Tem.Core.SourceLocation(System.IO.Path.GetFileName(path), 1, 1),
+                "the file holds null", "the scheduler configuration: { \"store\": {...}, \"pipelines\": [...] }");
+        }
+
+        return config.ResolvePaths(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+    }
+
+    /// <summary>Checks what JSON alone cannot: names, crons, zones, store settings. Returns the problems found, one line each.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Pipelines.Count == 0)
+        {
+            problems.Add("no pipelines: add at least one { name, cron, inbox, lake, out }");
+        }
+
+        foreach (var p in Pipelines)
+        {
+            if (string.IsNullOrWhiteSpace(p.Name))
+            {
+                problems.Add("a pipeline has no name");
+            }
+
+            if (!Quartz.CronExpression.TryParse(p.Cron, out _))
+            {
+                problems.Add($"pipeline '{p.Name}': cron '{p.Cron}' is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week, e.g. '0 0 2 * * ?' for 02:00 daily)");
+            }
+
+            if (p.TimeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(p.TimeZone, out _))
+            {
+                problems.Add($"pipeline '{p.Name}': time zone '{p.TimeZone}' is unknown; use an IANA id such as Europe/London");
+            }
+
+            if (p.LockWait < TimeSpan.Zero)
+            {
+                problems.Add($"pipeline '{p.Name}': lockWait must not be negative");
+            }
+        }
+
+        foreach (var dup in Pipelines.GroupBy(p => p.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            problems.Add($"pipeline name '{dup.Key}' is used {dup.Count().ToString(CultureInfo.InvariantCulture)} times; names must be unique");
+        }
+
+        if (Store.Kind == JobStoreKind.Sqlite && string.IsNullOrWhiteSpace(Store.Path))
+        {
+            problems.Add("store: a sqlite store needs \"path\" (the database file)");
+        }
+
+        if (Store.Kind == JobStoreKind.Postgres && string.IsNullOrWhiteSpace(Store.ConnectionString))
+        {
+            problems.Add("store: a postgres store needs \"connectionString\"");
+        }
+
+        return problems;
+    }
+
+    private SchedulerConfig ResolvePaths(string baseDir)
+    {
+        string Resolve(string p) => System.IO.Path.GetFullPath(p, baseDir);
+        return this with
+        {
+            Store = Store.Path is null ? Store : Store with { Path = Resolve(Store.Path) },
+            Pipelines = [.. Pipelines.Select(p => p with { Inbox = Resolve(p.Inbox), Lake = Resolve(p.Lake), Out = Resolve(p.Out) })],
+        };
+    }
+}

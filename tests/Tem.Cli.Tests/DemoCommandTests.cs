@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Tem.Cli.Tests;
+
+/// <summary>tem demo and the --json / --quiet machinery every command shares.</summary>
+public sealed class DemoCommandTests(DemoLakeFixture demo) : IClassFixture<DemoLakeFixture>
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = TemApp.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void Demo_PrintsFoundMoneyPerCurrencyAndTheReportPath()
+    {
+        Assert.True(demo.Code == 0, demo.Err);
+        var report = Path.Combine(demo.Root, "findings.csv");
+        Assert.Contains($"report: {report}", demo.Out, StringComparison.Ordinal);
+        var findings = File.ReadAllLines(report).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.NotEmpty(findings);
+
+        // Each currency's line matches the report's own findings: one-time + 12 x monthly.
+        foreach (var currency in findings.Select(f => f[12]).Distinct())
+        {
+            var mine = findings.Where(f => f[12] == currency && f[19] != "resolved").ToList();
+            var oneTime = mine.Sum(f => decimal.Parse(f[10], CultureInfo.InvariantCulture));
+            var monthly = mine.Sum(f => decimal.Parse(f[11], CultureInfo.InvariantCulture));
+            Assert.Contains(string.Create(CultureInfo.InvariantCulture,
+                $"{currency}: {mine.Count} findings, one-time {oneTime:0.00} + 12 x monthly {monthly:0.00} = found money {oneTime + (12 * monthly):0.00}"), demo.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Demo_Json_PrintsOneDocumentWithTheRunAndFoundMoney()
+    {
+        var again = Run("demo", "--out", demo.Root, "--json");
+        Assert.True(again.Code == 0, again.Err);
+        using var doc = JsonDocument.Parse(again.Out);
+        var run = doc.RootElement.GetProperty("run");
+        Assert.Equal("ok", run.GetProperty("outcome").GetString());
+        Assert.Equal(0, run.GetProperty("rows_stored").GetInt64());
+        Assert.True(run.GetProperty("findings").GetInt32() > 0);
+        Assert.Equal(Path.Combine(demo.Root, "findings.csv"), run.GetProperty("report").GetString());
+        var money = run.GetProperty("found_money").EnumerateArray().ToList();
+        Assert.NotEmpty(money);
+        Assert.All(money, m => Assert.Equal(
+            m.GetProperty("one_time").GetDecimal() + (12 * m.GetProperty("monthly_savings").GetDecimal()), m.GetProperty("found_money").GetDecimal()));
+    }
+
+    [Fact]
+    public void Run_Quiet_PrintsOnlyTheResultLines()
+    {
+        var quiet = Run("run", "--inbox", Path.Combine(demo.Root, "inbox"), "--lake", demo.Lake, "--out", demo.Root, "--quiet");
+        Assert.True(quiet.Code == 0, quiet.Err);
+        var lines = quiet.Out.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd().Split('\n');
+        Assert.All(lines, l => Assert.Matches("^([A-Z]{3}: .* = found money .*|report: .*)$", l));
+        Assert.Contains(lines, l => l.StartsWith("report: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Run_MissingInbox_ExitsOneAndSaysWhichFolder()
+    {
+        var missing = Path.Combine(demo.Root, "no-such-inbox");
+        var result = Run("run", "--inbox", missing, "--lake", demo.Lake, "--out", demo.Root);
+        Assert.Equal(TemApp.Failure, result.Code);
+        Assert.Contains(missing, result.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Version_Json_HasBothVersions()
+    {
+        var (code, output, _) = Run("version", "--json");
+        Assert.Equal(TemApp.Ok, code);
+        using var doc = JsonDocument.Parse(output);
+        Assert.StartsWith("v1.5", doc.RootElement.GetProperty("duckdb").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("demo")]
+    [InlineData("run")]
+    [InlineData("schedule")]
+    [InlineData("sql")]
+    public void Help_EveryNewCommand_ExitsZeroAndDescribesItself(string command)
+    {
+        var (code, output, _) = Run(command, "--help");
+        Assert.Equal(TemApp.Ok, code);
+        Assert.Contains("--json", output, StringComparison.Ordinal);
+        Assert.Contains("--quiet", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Schedule_WithoutConfigOrCron_IsUsageErrorTwo()
+    {
+        var (code, _, error) = Run("schedule");
+        Assert.Equal(TemApp.UsageError, code);
+        Assert.Contains("--config", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Schedule_BadCron_IsUsageErrorNamingIt()
+    {
+        var (code, _, error) = Run("schedule", "--cron", "every night", "--inbox", demo.Root, "--check");
+        Assert.Equal(TemApp.UsageError, code);
+        Assert.Contains("every night", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Schedule_CheckConfigFile_PrintsEachPipelineWithItsNextRun()
+    {
+        var file = Path.Combine(demo.Root, "schedule.json");
+        File.WriteAllText(file, """
+            { "store": { "kind": "sqlite", "path": "schedule.db" },
+              "pipelines": [ { "name": "nightly", "cron": "0 0 2 * * ?", "timeZone": "Europe/London", "inbox": "inbox", "lake": "lake", "out": "out" } ] }
+            """);
+        var (code, output, error) = Run("schedule", "--config", file, "--check");
+        Assert.True(code == 0, error);
+        Assert.Contains("nightly: cron '0 0 2 * * ?' (Europe/London), next run ", output, StringComparison.Ordinal);
+        Assert.Contains($"inbox {Path.Combine(demo.Root, "inbox")}", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Schedule_ConfigWithUnknownProperty_FailsNamingTheFile()
+    {
+        var file = Path.Combine(demo.Root, "bad.json");
+        File.WriteAllText(file, """{ "pipelines": [], "stroe": {} }""");
+        var (code, _, error) = Run("schedule", "--config", file, "--check");
+        Assert.Equal(TemApp.Failure, code);
+        Assert.Contains("bad.json", error, StringComparison.Ordinal);
+    }
+}

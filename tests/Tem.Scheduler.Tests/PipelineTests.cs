@@ -1,0 +1,97 @@
+using Tem.Ingest.Lake;
+using Tem.Ingest.SampleData;
+
+namespace Tem.Scheduler.Tests;
+
+/// <summary>The pipeline shared by tem run, tem demo and the scheduler's job: run history, the write lock, crash leftovers.</summary>
+public sealed class PipelineTests : IDisposable
+{
+    private readonly TempFolder _dir = new("tem-pipeline");
+
+    public void Dispose() => _dir.Dispose();
+
+    private PipelineOptions Options(string name = "run") => new()
+    {
+        Inbox = _dir.Sub("inbox"), Lake = _dir.Sub("lake"), Out = _dir.Sub("out"), Name = name,
+    };
+
+    [Fact]
+    public void Run_OnSampleInbox_RecordsTheRunWithFilesRowsAndFindings()
+    {
+        var sample = SampleDataGenerator.Generate(new SampleDataOptions { Services = 40, Months = 4, Seed = 5 }, _dir.Sub("inbox"));
+
+        var result = new Pipeline(TimeProvider.System).Run(Options());
+
+        Assert.Equal("ok", result.Outcome);
+        var run = Assert.Single(TemLake.OpenExisting(_dir.Sub("lake")).Catalog.Runs());
+        Assert.Equal(result.RunId, run.RunId);
+        Assert.Equal("ok", run.Outcome);
+        Assert.NotNull(run.FinishedAt);
+        Assert.Equal(Directory.GetFiles(_dir.Sub("inbox"), "*", SearchOption.AllDirectories).Length, run.Files);
+        Assert.Equal(sample.Rows.Where(r => !r.Key.Contains("answer", StringComparison.Ordinal)).Sum(r => r.Value), run.RowsRead);
+        Assert.Equal(run.RowsRead, run.RowsStored + run.RowsRejected);
+        Assert.Equal(result.OpenFindings, run.Findings);
+        Assert.True(run.Findings > 0);
+        Assert.True(File.Exists(result.ReportPath));
+    }
+
+    [Fact]
+    public void Run_WhileAnotherWriterHoldsTheLake_IsLockedAndChangesNothing()
+    {
+        SampleDataGenerator.Generate(new SampleDataOptions { Services = 40, Months = 4, Seed = 5 }, _dir.Sub("inbox"));
+        using (var held = LakeWriteLock.TryAcquire(_dir.Sub("lake"), "another host", TimeSpan.Zero, TimeProvider.System, out _))
+        {
+            Assert.NotNull(held);
+            var result = new Pipeline(TimeProvider.System).Run(Options());
+            Assert.Equal("locked", result.Outcome);
+            Assert.Contains("another host", result.Message, StringComparison.Ordinal);
+        }
+
+        Assert.False(File.Exists(Path.Combine(_dir.Sub("lake"), "_tem", "catalog.duckdb")), "a locked-out run must not touch the lake");
+        Assert.Equal("ok", new Pipeline(TimeProvider.System).Run(Options()).Outcome);
+    }
+
+    [Fact]
+    public void Run_AfterARunThatNeverFinished_ClosesItAsInterruptedAndIngestsNothingTwice()
+    {
+        SampleDataGenerator.Generate(new SampleDataOptions { Services = 40, Months = 4, Seed = 5 }, _dir.Sub("inbox"));
+        var first = new Pipeline(TimeProvider.System).Run(Options());
+        var lake = TemLake.Open(_dir.Sub("lake"));
+
+        // A run whose process died: started, never finished.
+        lake.Catalog.StartRun("run-dead", "run", DateTimeOffset.UtcNow);
+        var second = new Pipeline(TimeProvider.System).Run(Options());
+
+        Assert.Equal(["run-dead"], second.InterruptedRuns);
+        var dead = lake.Catalog.Runs().Single(r => r.RunId == "run-dead");
+        Assert.Equal("interrupted", dead.Outcome);
+        Assert.Contains(second.RunId, dead.Message, StringComparison.Ordinal);
+        Assert.Equal(0, second.Ingest.Stored);
+        Assert.Equal(first.OpenFindings, second.OpenFindings);
+        var active = lake.Catalog.Files().Where(f => f.State is FileState.Active or FileState.Superseded).ToList();
+        Assert.Equal(active.Count, active.Select(f => f.Sha256).Distinct().Count());
+    }
+
+    [Fact]
+    public void Run_MissingInbox_FailsWithTheFolderInTheMessageAndRecordsIt()
+    {
+        var result = new Pipeline(TimeProvider.System).Run(Options());
+
+        Assert.Equal("failed", result.Outcome);
+        Assert.Contains(_dir.Sub("inbox"), result.Message, StringComparison.Ordinal);
+        Assert.Equal("failed", Assert.Single(TemLake.OpenExisting(_dir.Sub("lake")).Catalog.Runs()).Outcome);
+    }
+
+    [Fact]
+    public void WriteLock_SecondHolderInTheSameProcess_IsRefusedUntilTheFirstReleases()
+    {
+        var lake = _dir.Sub("lake");
+        using var first = LakeWriteLock.TryAcquire(lake, "first", TimeSpan.Zero, TimeProvider.System, out _);
+        Assert.NotNull(first);
+        Assert.Null(LakeWriteLock.TryAcquire(lake, "second", TimeSpan.Zero, TimeProvider.System, out var holder));
+        Assert.Equal("first", holder);
+        first.Dispose();
+        using var again = LakeWriteLock.TryAcquire(lake, "second", TimeSpan.Zero, TimeProvider.System, out _);
+        Assert.NotNull(again);
+    }
+}
