@@ -81,6 +81,13 @@ public sealed class ChartTests
     }
 
     [Theory]
+    [InlineData("#1F4E79", "#2A9D8F")]
+    [InlineData("#7A1F5C", "#2A9D8F")]
+    [InlineData("#0B6E4F", "#85B7A7")]
+    public void Companion_BrandOfAnotherHue_KeepsTheSavingColour_ACloseHueGetsATintOfTheBrand(string brand, string expected) =>
+        Assert.Equal(expected, Palette.Companion(brand));
+
+    [Theory]
     [InlineData(0.3, 0.5)]
     [InlineData(1, 1)]
     [InlineData(1.2, 2)]

@@ -162,3 +162,28 @@ public sealed partial class ChromiumTests(SampleReportFixture fx)
         return Regex.Count(text, "/Type\\s*/Page[^s]");
     }
 }
+
+/// <summary>Runs only when TEM_WRITE_SCREENSHOT=1: renders the sample report to docs/report.png for the README.</summary>
+[Collection(SampleReportCollection.Name)]
+public sealed class ReadmeScreenshot(SampleReportFixture fx)
+{
+    public sealed class WhenAskedFactAttribute : FactAttribute
+    {
+        public WhenAskedFactAttribute()
+        {
+            if (Environment.GetEnvironmentVariable("TEM_WRITE_SCREENSHOT") != "1")
+            {
+                Skip = "Set TEM_WRITE_SCREENSHOT=1 to render docs/report.png from the sample data.";
+            }
+        }
+    }
+
+    [WhenAskedFact]
+    public void WriteReadmeScreenshot_SampleReport_ToDocsReportPng()
+    {
+        var target = Path.Combine(SampleReportFixture.RepoRoot, "docs", "report.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var (code, _, err) = Chromium.Run("--screenshot=" + target, "--window-size=1280,1560", new Uri(Path.Combine(fx.Out, "report.html")).AbsoluteUri);
+        Assert.True(code == 0 && File.Exists(target), err);
+    }
+}

@@ -132,10 +132,11 @@ internal static class Charts
     /// From a starting total through decreases (savings) to the end total. When the steps are small against the
     /// totals, the value axis starts above zero (marked with a break on the axis) so the steps stay visible.
     /// </summary>
-    public static string Waterfall(string kind, string title, string startLabel, decimal start, IReadOnlyList<(string Label, decimal Delta)> steps, string endLabel, string totalColor, decimal width = 560, decimal height = 290)
+    public static string Waterfall(string kind, string title, string startLabel, decimal start, IReadOnlyList<(string Label, decimal Delta)> steps, string endLabel, string totalColor, string? savingColor = null, decimal width = 560, decimal height = 290)
     {
         var svg = new Svg(width, height, kind, title);
-        Legend(svg, [("current", totalColor, false), ("saving", Palette.Saving, false), ("increase", Palette.Increase, false)], width);
+        var saving = savingColor ?? Palette.Saving;
+        Legend(svg, [("current", totalColor, false), ("saving", saving, false), ("increase", Palette.Increase, false)], width);
         const decimal bottom = 44;
         var end = start + steps.Sum(s => s.Delta);
         var levels = new List<decimal> { 0, start, end };
@@ -184,7 +185,7 @@ internal static class Charts
         for (var i = 0; i < steps.Count; i++)
         {
             var next = running + steps[i].Delta;
-            Bar(i + 1, running, next, steps[i].Delta <= 0 ? Palette.Saving : Palette.Increase, steps[i].Label,
+            Bar(i + 1, running, next, steps[i].Delta <= 0 ? saving : Palette.Increase, steps[i].Label,
                 (steps[i].Delta <= 0 ? "−" : "+") + ChartKit.Value(Math.Abs(steps[i].Delta)), "step");
             running = next;
         }

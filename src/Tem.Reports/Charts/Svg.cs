@@ -151,6 +151,34 @@ internal static class Palette
         return b.ToString();
     }
 
+    /// <summary>
+    /// The colour drawn next to the brand colour for savings: <see cref="Saving"/>, or a tint of the brand when the
+    /// brand is itself close to it (a green brand), so the two stay apart.
+    /// </summary>
+    public static string Companion(string brand)
+    {
+        ArgumentNullException.ThrowIfNull(brand);
+        var apart = Math.Abs(Hue(brand) - Hue(Saving));
+        return Math.Min(apart, 360 - apart) < 30 ? Tint(brand, 0.5m) : Saving;
+    }
+
+    /// <summary>The hue of a <c>#RRGGBB</c> colour in degrees, 0 to 359 (0 for greys).</summary>
+    public static int Hue(string hex)
+    {
+        ArgumentNullException.ThrowIfNull(hex);
+        var c = Convert.FromHexString(hex.AsSpan(1, 6));
+        int r = c[0], g = c[1], b = c[2];
+        var max = Math.Max(r, Math.Max(g, b));
+        var delta = max - Math.Min(r, Math.Min(g, b));
+        if (delta == 0)
+        {
+            return 0;
+        }
+
+        var sector = max == r ? (decimal)(g - b) / delta : max == g ? 2 + ((decimal)(b - r) / delta) : 4 + ((decimal)(r - g) / delta);
+        return (int)((Math.Round(sector * 60, MidpointRounding.AwayFromZero) + 360) % 360);
+    }
+
     /// <summary>Series colours after the brand colour: distinct, print-safe, readable on white.</summary>
     public static readonly string[] Series = ["#2A9D8F", "#E9A23B", "#7B6CF6", "#C8553D", "#3D8BD4", "#8C6D46", "#5C946E", "#B55A8A"];
 }

@@ -111,7 +111,9 @@ internal static class HtmlKit
         .meter > span { display: block; height: 100%; background: #2A9D8F; }
         .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 18px; }
         figure { margin: 8px 0 0; }
-        figcaption { font-size: 12.5px; font-weight: 600; color: #323F4B; margin-bottom: 4px; }
+        figcaption { font-size: 13px; font-weight: 600; color: #323F4B; margin-bottom: 2px; }
+        figcaption .sub { font-weight: 400; }
+        .currency-panel h2 { display: flex; align-items: baseline; gap: 8px; }
         svg.chart { width: 100%; height: auto; display: block; }
         table { width: 100%; border-collapse: collapse; font-size: 12.5px; margin: 6px 0 4px; }
         th { text-align: left; font-weight: 600; color: #52606D; font-size: 11.5px; text-transform: uppercase; letter-spacing: .04em; border-bottom: 1px solid #CBD2D9; padding: 6px 8px; vertical-align: bottom; }
@@ -133,10 +135,19 @@ internal static class HtmlKit
         footer.defs { font-size: 12px; color: #52606D; }
         footer.defs dt { font-weight: 600; color: #323F4B; margin-top: 6px; }
         footer.defs dd { margin: 0 0 4px 0; }
-        @media (max-width: 720px) { .masthead { flex-direction: column; align-items: flex-start; padding: 14px 18px; } .meta { text-align: left; } main { padding: 16px 12px; } .charts { grid-template-columns: 1fr; } }
+        @media screen and (max-width: 720px) { .masthead { flex-direction: column; align-items: flex-start; padding: 14px 18px; } .meta { text-align: left; } main { padding: 16px 12px; } .charts { grid-template-columns: 1fr; } }
         @page { margin: 13mm 11mm; }
         @media print {
-          body { background: #fff; font-size: 10.5pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+          body { background: #fff; font-size: 9.5pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+          table { font-size: 8.5pt; }
+          th { font-size: 7pt; padding: 4px 5px; }
+          td { padding: 4px 5px; }
+          .kpi { padding: 8px 12px; }
+          .kpi-value { font-size: 18pt; }
+          h1 { font-size: 17pt; }
+          h2 { font-size: 12.5pt; }
+          svg.chart { max-width: 560px; }
+          figure { margin-top: 4px; }
           .masthead { padding: 0 0 10px; border-top-width: 4px; }
           main { max-width: none; padding: 10px 0 0; }
           section { border: none; border-radius: 0; padding: 0; margin: 0 0 14px; }

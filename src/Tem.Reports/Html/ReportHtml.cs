@@ -24,10 +24,7 @@ internal static class ReportHtml
         }
         else
         {
-            SavingsByRule(b, fig);
-            SpendTrend(b, fig);
-            Waterfalls(b, fig);
-            CostCentres(b, fig);
+            CurrencyPanels(b, fig);
             TopFindings(b, fig, topFindings);
             Breakdowns(b, fig);
         }
@@ -96,98 +93,77 @@ internal static class ReportHtml
         b.Append("</section>\n");
     }
 
-    private static void SavingsByRule(StringBuilder b, ReportFigures fig)
-    {
-        b.Append("<section id=\"savings-by-rule\">\n<h2>Savings by rule</h2>\n<p class=\"note\">Found money per audit rule: the one-time amount to claim back, and a year of the monthly saving.</p>\n<div class=\"charts\">\n");
-        foreach (var c in fig.Currencies)
-        {
-            var rows = fig.ByRule.Where(r => r.Currency == c && r.FoundMoney > 0).OrderByDescending(r => r.FoundMoney).ThenBy(r => r.Keys[0], StringComparer.Ordinal)
-                .Select(r => new BarCategory(Label(r.Keys[0]), [r.OneTime, 12 * r.Monthly])).ToList();
-            b.Append(CultureInfo.InvariantCulture, $"<figure data-currency=\"{c.Code}\"><figcaption>{c.Code}: found money by rule</figcaption>")
-                .Append(Charts.Charts.HorizontalBar("savings-by-rule", $"{c.Code} found money by rule", rows,
-                    [new BarSegment("one-time", fig.Data.Brand.Color), new BarSegment("12 × monthly", Palette.Tint(fig.Data.Brand.Color, 0.55m))]))
-                .Append("</figure>\n");
-        }
-
-        b.Append("</div>\n</section>\n");
-    }
-
-    private static void SpendTrend(StringBuilder b, ReportFigures fig)
+    /// <summary>
+    /// One panel per currency with its four charts: found money by rule, the run rate before and after the monthly
+    /// savings, monthly spend per carrier (anomalies ringed), and spend by cost centre.
+    /// </summary>
+    private static void CurrencyPanels(StringBuilder b, ReportFigures fig)
     {
         var d = fig.Data;
-        if (d.Window is not { } w)
-        {
-            return;
-        }
-
         var months = new List<BillingMonth>();
-        for (var m = w.First; m <= w.Latest; m = m.AddMonths(1))
+        if (d.Window is { } w)
         {
-            months.Add(m);
+            for (var m = w.First; m <= w.Latest; m = m.AddMonths(1))
+            {
+                months.Add(m);
+            }
         }
 
         var anomalies = d.Current.Where(f => f.Finding.Rule == "spend_anomaly").Select(f => (f.Finding.Carrier, f.Finding.Period)).ToHashSet();
-        b.Append("<section id=\"spend-trend\">\n<h2>Monthly spend by carrier</h2>\n<p class=\"note\">Every invoice line (recurring, usage, one-time, taxes, surcharges, credits) per billing month. Rings mark months with a spend anomaly finding.</p>\n<div class=\"charts\">\n");
-        foreach (var c in fig.Currencies.Where(c => d.Spend.Any(s => s.Currency == c)))
-        {
-            var carriers = d.Spend.Where(s => s.Currency == c).Select(s => s.Carrier).Distinct().Order(StringComparer.Ordinal).ToList();
-            var series = carriers.Select((carrier, i) => new LineSeries(carrier, i == 0 ? d.Brand.Color : Palette.Series[(i - 1) % Palette.Series.Length],
-                [.. months.Select(m => d.Spend.Where(s => s.Carrier == carrier && s.Currency == c && s.Month == m).Select(s => (decimal?)s.Amount).FirstOrDefault())])).ToList();
-            var markers = new List<LineMarker>();
-            for (var s = 0; s < carriers.Count; s++)
-            {
-                for (var m = 0; m < months.Count; m++)
-                {
-                    if (anomalies.Contains((carriers[s], months[m])))
-                    {
-                        markers.Add(new LineMarker(s, m, "anomaly"));
-                    }
-                }
-            }
-
-            b.Append(CultureInfo.InvariantCulture, $"<figure data-currency=\"{c.Code}\"><figcaption>{c.Code}: monthly spend per carrier</figcaption>")
-                .Append(Charts.Charts.Line("spend-trend", $"{c.Code} monthly spend per carrier", [.. months.Select(m => m.ToString())], series, markers))
-                .Append("</figure>\n");
-        }
-
-        b.Append("</div>\n</section>\n");
-    }
-
-    private static void Waterfalls(StringBuilder b, ReportFigures fig)
-    {
-        if (fig.Latest is not { } latest)
-        {
-            return;
-        }
-
-        b.Append(CultureInfo.InvariantCulture, $"<section id=\"waterfall\">\n<h2>From current spend to spend after savings</h2>\n<p class=\"note\">Monthly run rate: the charges of {latest}, less each rule's monthly saving. One-time recoveries come on top and are not part of the run rate.</p>\n<div class=\"charts\">\n");
         foreach (var c in fig.Currencies)
         {
-            var start = fig.LatestSpend(c);
-            var steps = fig.ByRule.Where(r => r.Currency == c && r.Monthly > 0).OrderByDescending(r => r.Monthly).ThenBy(r => r.Keys[0], StringComparer.Ordinal)
-                .Select(r => (Label(r.Keys[0]), -r.Monthly)).ToList();
-            b.Append(CultureInfo.InvariantCulture, $"<figure data-currency=\"{c.Code}\"><figcaption>{c.Code}: monthly spend {latest} to spend after savings</figcaption>")
-                .Append(Charts.Charts.Waterfall("waterfall", $"{c.Code} monthly spend to spend after savings", $"Spend {latest}", start, steps, "After savings", fig.Data.Brand.Color))
-                .Append("</figure>\n");
-        }
+            var carriers = d.Spend.Where(s => s.Currency == c).Select(s => s.Carrier).Distinct().Order(StringComparer.Ordinal).ToList();
+            b.Append(CultureInfo.InvariantCulture, $"<section class=\"currency-panel\" id=\"panel-{c.Code}\" data-currency=\"{c.Code}\">\n<h2>{c.Code}")
+                .Append(carriers.Count > 0 ? ": " + E(string.Join(", ", carriers)) : string.Empty).Append("</h2>\n<div class=\"charts\">\n");
 
-        b.Append("</div>\n</section>\n");
-    }
+            var rules = fig.ByRule.Where(r => r.Currency == c && r.FoundMoney > 0).OrderByDescending(r => r.FoundMoney).ThenBy(r => r.Keys[0], StringComparer.Ordinal)
+                .Select(r => new BarCategory(Label(r.Keys[0]), [r.OneTime, 12 * r.Monthly])).ToList();
+            Figure(b, c, "Found money by rule", "one-time amount to claim back, and a year of the monthly saving",
+                Charts.Charts.HorizontalBar("savings-by-rule", $"{c.Code} found money by rule", rules,
+                    [new BarSegment("one-time", d.Brand.Color), new BarSegment("12 × monthly", Palette.Companion(d.Brand.Color))]));
 
-    private static void CostCentres(StringBuilder b, ReportFigures fig)
-    {
-        b.Append("<section id=\"cost-centres\">\n<h2>Spend by cost centre</h2>\n<p class=\"note\">Charges over the whole period by the cost centre of their service; account-level lines (taxes, surcharges) and services missing from the inventory are shown apart.</p>\n<div class=\"charts\">\n");
-        foreach (var c in fig.Currencies.Where(c => fig.Data.CostCentreSpend.Any(s => s.Currency == c)))
-        {
-            var rows = fig.Data.CostCentreSpend.Where(s => s.Currency == c).OrderByDescending(s => s.Amount).ThenBy(s => s.CostCentre, StringComparer.Ordinal)
+            if (fig.Latest is { } latest)
+            {
+                var steps = fig.ByRule.Where(r => r.Currency == c && r.Monthly > 0).OrderByDescending(r => r.Monthly).ThenBy(r => r.Keys[0], StringComparer.Ordinal)
+                    .Select(r => (Label(r.Keys[0]), -r.Monthly)).ToList();
+                Figure(b, c, $"Monthly spend {latest} to spend after savings", "the run rate less each rule's monthly saving; one-time recoveries come on top",
+                    Charts.Charts.Waterfall("waterfall", $"{c.Code} monthly spend to spend after savings", $"Spend {latest}", fig.LatestSpend(c), steps, "After savings", d.Brand.Color, Palette.Companion(d.Brand.Color)));
+            }
+
+            if (carriers.Count > 0)
+            {
+                var series = carriers.Select((carrier, i) => new LineSeries(carrier, i == 0 ? d.Brand.Color : Palette.Series[(i - 1) % Palette.Series.Length],
+                    [.. months.Select(m => d.Spend.Where(s => s.Carrier == carrier && s.Currency == c && s.Month == m).Select(s => (decimal?)s.Amount).FirstOrDefault())])).ToList();
+                var markers = new List<LineMarker>();
+                for (var s = 0; s < carriers.Count; s++)
+                {
+                    for (var m = 0; m < months.Count; m++)
+                    {
+                        if (anomalies.Contains((carriers[s], months[m])))
+                        {
+                            markers.Add(new LineMarker(s, m, "anomaly"));
+                        }
+                    }
+                }
+
+                Figure(b, c, "Monthly spend per carrier", "every invoice line, taxes and credits included; rings mark spend anomaly findings",
+                    Charts.Charts.Line("spend-trend", $"{c.Code} monthly spend per carrier", [.. months.Select(m => m.ToString())], series, markers));
+            }
+
+            var centres = d.CostCentreSpend.Where(s => s.Currency == c).OrderByDescending(s => s.Amount).ThenBy(s => s.CostCentre, StringComparer.Ordinal)
                 .Select(s => new BarCategory(s.CostCentre, [s.Amount])).ToList();
-            b.Append(CultureInfo.InvariantCulture, $"<figure data-currency=\"{c.Code}\"><figcaption>{c.Code}: spend by cost centre</figcaption>")
-                .Append(Charts.Charts.HorizontalBar("cost-centre", $"{c.Code} spend by cost centre", rows, [new BarSegment("spend", fig.Data.Brand.Color)]))
-                .Append("</figure>\n");
-        }
+            if (centres.Count > 0)
+            {
+                Figure(b, c, "Spend by cost centre", "charges over the period by the cost centre of their service",
+                    Charts.Charts.HorizontalBar("cost-centre", $"{c.Code} spend by cost centre", centres, [new BarSegment("spend", d.Brand.Color)]));
+            }
 
-        b.Append("</div>\n</section>\n");
+            b.Append("</div>\n</section>\n");
+        }
     }
+
+    private static void Figure(StringBuilder b, CurrencyCode c, string caption, string note, string svg) =>
+        b.Append(CultureInfo.InvariantCulture, $"<figure data-currency=\"{c.Code}\"><figcaption>{E(caption)}<span class=\"sub\">{E(note)}</span></figcaption>").Append(svg).Append("</figure>\n");
 
     private static void TopFindings(StringBuilder b, ReportFigures fig, int count)
     {

@@ -16,9 +16,12 @@ internal sealed record Breakdown(IReadOnlyList<string> Keys, CurrencyCode Curren
 /// </summary>
 internal sealed class ReportFigures
 {
+    private readonly Dictionary<(string Service, string Account), ServiceInfo> _services;
+
     public ReportFigures(ReportData data)
     {
         Data = data;
+        _services = data.Services.DistinctBy(s => (s.ServiceId, s.AccountId)).ToDictionary(s => (s.ServiceId, s.AccountId));
         Totals = data.Totals();
         Currencies = [.. Totals.Select(t => t.Currency).Concat(data.Spend.Select(s => s.Currency)).Distinct().Order()];
         var current = data.Current.ToList();
@@ -70,7 +73,7 @@ internal sealed class ReportFigures
             return ReportDataLoader.AccountLevel;
         }
 
-        var s = Data.Services.FirstOrDefault(v => v.ServiceId == f.ServiceId && v.AccountId == f.AccountId);
+        var s = _services.GetValueOrDefault((f.ServiceId, f.AccountId));
         return s is null ? ReportDataLoader.NotInInventory : string.IsNullOrWhiteSpace(s.CostCentre) ? ReportDataLoader.NoCostCentre : s.CostCentre.Trim();
     }
 
