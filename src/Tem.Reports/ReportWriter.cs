@@ -60,11 +60,19 @@ public static class ReportWriter
         WriteSet(full, root, options, generated, files, warnings, tenantsFolder: true, currencyGiven);
         if (options.WriteTenantSets)
         {
+            var folders = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var party in ReportDataLoader.TenantParties(lake))
             {
+                // Two ids that differ only in characters a file name cannot hold still get a folder each.
+                var folder = FileNames.Safe(party.PartyId);
+                for (var i = 2; !folders.Add(folder); i++)
+                {
+                    folder = FileNames.Safe(party.PartyId) + "-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
                 var data = ReportDataLoader.Load(lake, party.PartyId, warnings);
                 // The main set's warnings already say which currencies the proposal cannot count.
-                WriteSet(data, Path.Combine(root, "tenants", FileNames.Safe(party.PartyId)), options, generated, files, [], tenantsFolder: false, currencyGiven);
+                WriteSet(data, Path.Combine(root, "tenants", folder), options, generated, files, [], tenantsFolder: false, currencyGiven);
                 tenants.Add(party.PartyId);
             }
         }

@@ -51,6 +51,21 @@ public sealed partial class ReportHtmlTests(SampleReportFixture fx)
         Assert.Equal(expected, rings);
     }
 
+    [Fact]
+    public void ReportHtml_ManyCostCentres_ChartShowsTheTwelveLargestAndTheRestAsOneBar_TableListsAll()
+    {
+        // 28 customers alternate between USD and EUR, each with its own cost centre: 14 per currency, plus the account-level taxes.
+        using var world = new TenantWorld(new WorldShape(1, [], [], [.. Enumerable.Repeat(-1, 28)], [.. Enumerable.Repeat(0, 28)], false, 3));
+        var output = Path.Combine(world.Folder, "out");
+        ReportWriter.Write(world.Lake, output, new ReportOptions { WriteTenantSets = false }, SampleReportFixture.Clock);
+        var html = File.ReadAllText(Path.Combine(output, "report.html"));
+        var chart = Regex.Match(html, "<svg [^>]*data-chart=\"cost-centre\" [^>]*aria-label=\"USD spend by cost centre\".*?</svg>").Value;
+        Assert.Equal(13, Regex.Count(chart, "<rect "));
+        Assert.Contains(">3 other cost centres</text>", chart, StringComparison.Ordinal);
+        var table = html[html.IndexOf("data-table=\"by-cost-centre\"", StringComparison.Ordinal)..];
+        Assert.Equal(15, Regex.Count(table[..table.IndexOf("</table>", StringComparison.Ordinal)], "<tr data-currency=\"USD\">"));
+    }
+
     [Theory]
     [InlineData("report.html")]
     [InlineData("proposal.html")]

@@ -150,8 +150,14 @@ internal static class ReportHtml
                     Charts.Charts.Line("spend-trend", $"{c.Code} monthly spend per carrier", [.. months.Select(m => m.ToString())], series, markers));
             }
 
-            var centres = d.CostCentreSpend.Where(s => s.Currency == c).OrderByDescending(s => s.Amount).ThenBy(s => s.CostCentre, StringComparer.Ordinal)
-                .Select(s => new BarCategory(s.CostCentre, [s.Amount])).ToList();
+            // The chart shows the largest cost centres and one bar for the rest; the table below lists them all.
+            var ranked = d.CostCentreSpend.Where(s => s.Currency == c).OrderByDescending(s => s.Amount).ThenBy(s => s.CostCentre, StringComparer.Ordinal).ToList();
+            var centres = ranked.Take(ChartRows).Select(s => new BarCategory(s.CostCentre, [s.Amount])).ToList();
+            if (ranked.Count > ChartRows)
+            {
+                var rest = ranked.Count - ChartRows;
+                centres.Add(new BarCategory($"{rest} other cost centre{(rest == 1 ? string.Empty : "s")}", [ranked.Skip(ChartRows).Sum(s => s.Amount)]));
+            }
             if (centres.Count > 0)
             {
                 Figure(b, c, "Spend by cost centre", "charges over the period by the cost centre of their service",
@@ -161,6 +167,9 @@ internal static class ReportHtml
             b.Append("</div>\n</section>\n");
         }
     }
+
+    /// <summary>Bars a cost-centre chart shows before grouping the rest into one.</summary>
+    private const int ChartRows = 12;
 
     private static void Figure(StringBuilder b, CurrencyCode c, string caption, string note, string svg) =>
         b.Append(CultureInfo.InvariantCulture, $"<figure data-currency=\"{c.Code}\"><figcaption>{E(caption)}<span class=\"sub\">{E(note)}</span></figcaption>").Append(svg).Append("</figure>\n");
