@@ -59,6 +59,7 @@ public static class TemApp
         root.Subcommands.Add(AuditCommands.Findings(output, error, TimeProvider.System));
         root.Subcommands.Add(AuditCommands.Run(output, error, TimeProvider.System));
         root.Subcommands.Add(ScheduleCommand.Create(output, error));
+        root.Subcommands.Add(ReportCommand.Create(output, error, TimeProvider.System));
         return root;
     }
 

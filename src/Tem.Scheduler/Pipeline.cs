@@ -3,6 +3,7 @@ using Tem.Audit;
 using Tem.Core;
 using Tem.Ingest;
 using Tem.Ingest.Lake;
+using Tem.Reports;
 
 namespace Tem.Scheduler;
 
@@ -147,7 +148,7 @@ public sealed class Pipeline(TimeProvider time)
 
             cancellationToken.ThrowIfCancellationRequested();
             progress?.Invoke(new PipelineProgress(PipelineStage.Report, 0, 1, "writing the report", false));
-            report = WriteReport(lake, options.Out, audit);
+            report = WriteReport(lake, options.Out, progress);
             progress?.Invoke(new PipelineProgress(PipelineStage.Report, 1, 1, $"report: {report}", false));
 
             var failures = ingest.Failed + audit.Rules.Count(r => r.Error is not null) + audit.BrokenRuleFiles.Count;
@@ -176,18 +177,17 @@ public sealed class Pipeline(TimeProvider time)
         }
     }
 
-    /// <summary>
-    /// The report step, in one place. INTEGRATION POINT: the reports issue replaces this body with
-    /// <c>Tem.Reports.ReportWriter.Write(lake, outDir, new ReportOptions(), time)</c> and returns the path of its
-    /// main file (report.html). Until then the report folder holds <c>findings.csv</c> only.
-    /// </summary>
-    /// <returns>The absolute path of the report's main file.</returns>
-    private static string WriteReport(TemLake lake, string outDir, AuditResult audit)
+    /// <summary>The report step: the whole report set (report.html, workbook, CSVs, dispute packs, proposal, tenant sets).</summary>
+    /// <returns>The absolute path of the report's main file (report.html).</returns>
+    private string WriteReport(TemLake lake, string outDir, Action<PipelineProgress>? progress)
     {
-        _ = lake;
-        var csv = Path.GetFullPath(Path.Combine(outDir, "findings.csv"));
-        FindingsCsv.Write(csv, audit.Findings);
-        return csv;
+        var result = ReportWriter.Write(lake, outDir, new ReportOptions(), time);
+        foreach (var warning in result.Warnings)
+        {
+            progress?.Invoke(new PipelineProgress(PipelineStage.Report, 0, 1, $"report: {warning}", true));
+        }
+
+        return Path.GetFullPath(result.ReportPath);
     }
 
     private static void Finish(TemLake lake, PipelineResult r)

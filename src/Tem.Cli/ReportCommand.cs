@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using Tem.Core;
+using Tem.Ingest.Lake;
+using Tem.Reports;
+
+namespace Tem.Cli;
+
+/// <summary><c>tem report --lake DIR --out DIR [--tenant PARTY] [--proposal-currency CUR] [--fx CUR=RATE]...</c>.</summary>
+internal static class ReportCommand
+{
+    public static Command Create(TextWriter output, TextWriter error, TimeProvider time)
+    {
+        var lake = new Option<string>("--lake") { Description = "The lake folder.", DefaultValueFactory = _ => "tem-lake" };
+        var outDir = new Option<string>("--out") { Description = "Report folder.", DefaultValueFactory = _ => "tem-out" };
+        var tenant = new Option<string?>("--tenant") { Description = "Write only this party's set (a distributor, dealer or reseller), branded, with only the customers below it." };
+        var currency = new Option<string?>("--proposal-currency") { Description = "Currency of upgrade.csv's prices (default: the currency most accounts are billed in)." };
+        var fx = new Option<string[]>("--fx")
+        {
+            Description = "Exchange rate into the proposal currency, CUR=RATE (1 CUR = RATE proposal currency); repeatable. Without one, found money in CUR does not fund the proposal.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var noTenants = new Option<bool>("--no-tenants") { Description = "Without --tenant: skip the per-tenant sets under tenants/." };
+        var command = new Command("report", "Write the found-money report (HTML, XLSX, CSV), dispute packs, the upgrade proposal, margins, and the tenants' white-label sets.")
+        {
+            lake, outDir, tenant, currency, fx, noTenants,
+        };
+        command.SetAction(parse =>
+        {
+            var rates = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            foreach (var v in parse.GetValue(fx) ?? [])
+            {
+                var eq = v.IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0 || !CurrencyCode.TryParse(v[..eq], out var code)
+                    || !decimal.TryParse(v[(eq + 1)..], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var rate) || rate <= 0)
+                {
+                    error.WriteLine($"tem report: --fx '{v}' is not CUR=RATE with a positive rate, e.g. --fx EUR=1.08");
+                    return TemApp.UsageError;
+                }
+
+                rates[code.Code] = rate;
+            }
+
+            var proposalCurrency = parse.GetValue(currency);
+            if (proposalCurrency is not null && !CurrencyCode.TryParse(proposalCurrency, out _))
+            {
+                error.WriteLine($"tem report: --proposal-currency '{proposalCurrency}' is not a currency code, e.g. USD");
+                return TemApp.UsageError;
+            }
+
+            var lakePath = parse.GetValue(lake)!;
+            if (!Directory.Exists(Path.Combine(lakePath, "_tem")))
+            {
+                error.WriteLine($"tem report: {Path.GetFullPath(lakePath)} is not a lake (no _tem/ catalog); run 'tem ingest' or 'tem run' first.");
+                return TemApp.Failure;
+            }
+
+            var options = new ReportOptions
+            {
+                Tenant = parse.GetValue(tenant),
+                WriteTenantSets = !parse.GetValue(noTenants),
+                ProposalCurrency = proposalCurrency is null ? null : CurrencyCode.Parse(proposalCurrency).Code,
+                ExchangeRates = rates,
+            };
+            ReportResult result;
+            try
+            {
+                result = ReportWriter.Write(TemLake.Open(lakePath), parse.GetValue(outDir)!, options, time);
+            }
+            catch (ArgumentException e) when (e.ParamName == "options")
+            {
+                error.WriteLine($"tem report: {e.Message[..e.Message.LastIndexOf(" (Parameter", StringComparison.Ordinal)]}");
+                return TemApp.Failure;
+            }
+
+            Print(result, output, error);
+            return TemApp.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Prints found money per currency, the tenants, warnings and the report's path.</summary>
+    public static void Print(ReportResult result, TextWriter output, TextWriter error)
+    {
+        foreach (var t in result.Totals)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{t.Currency.Code}: found money {t.Identified.FoundMoney:0.00} identified ({t.Identified.Findings} findings: one-time {t.Identified.OneTime:0.00} + 12 x monthly {t.Identified.MonthlySavings:0.00}), {t.Realised.FoundMoney:0.00} realised"));
+        }
+
+        foreach (var w in result.Warnings)
+        {
+            error.WriteLine($"tem report: {w}");
+        }
+
+        if (result.Tenants.Count > 0)
+        {
+            output.WriteLine($"tenants: {string.Join(", ", result.Tenants)}");
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Files.Count} files; report: {result.ReportPath}"));
+    }
+}

@@ -1,0 +1,269 @@
+using System.Globalization;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using Tem.Core;
+using Tem.Reports.Query;
+
+namespace Tem.Reports.Files;
+
+/// <summary>
+/// report.xlsx (OpenXml SDK): Summary, Findings (autofilter, frozen header), Carriers, Cost centres, Accounts and,
+/// with resale, Margin. Amounts are numeric cells holding the exact value with a <c>#,##0.00</c> format, so sums and
+/// filters in the spreadsheet work on real numbers.
+/// </summary>
+internal static class XlsxReport
+{
+    private const uint Header = 1;
+    private const uint MoneyStyle = 2;
+    private const uint Percent = 3;
+    private const uint Integer = 4;
+    private const uint MoneyTotal = 5;
+    private const uint Title = 7;
+    private const uint Ratio = 8;
+
+    private sealed record Column(string Name, double Width);
+
+    public static void Write(Stream stream, ReportFigures fig, DateTimeOffset generated)
+    {
+        var d = fig.Data;
+        using var doc = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook);
+        doc.PackageProperties.Creator = "Tem";
+        doc.PackageProperties.Title = d.Brand.Name + ": found money report";
+        doc.PackageProperties.Created = generated.UtcDateTime;
+        var wb = doc.AddWorkbookPart();
+        wb.Workbook = new Workbook();
+        var styles = wb.AddNewPart<WorkbookStylesPart>();
+        styles.Stylesheet = Stylesheet();
+        var sheets = wb.Workbook.AppendChild(new Sheets());
+        var names = new DefinedNames();
+        uint id = 0;
+
+        void Add(string name, IReadOnlyList<Column> columns, IEnumerable<Row> rows, bool filter, int headerRow, Row[]? preamble = null)
+        {
+            var part = wb.AddNewPart<WorksheetPart>();
+            var data = new SheetData();
+            foreach (var r in preamble ?? [])
+            {
+                Renumber(r, r.RowIndex!.Value);
+                data.Append(r);
+            }
+
+            data.Append(HeaderRow((uint)headerRow, columns));
+            var last = (uint)headerRow;
+            foreach (var r in rows)
+            {
+                last++;
+                Renumber(r, last);
+                data.Append(r);
+            }
+
+            var ws = new Worksheet();
+            var view = new SheetView { WorkbookViewId = 0, TabSelected = id == 0 };
+            view.Append(new Pane
+            {
+                VerticalSplit = headerRow,
+                TopLeftCell = "A" + (headerRow + 1).ToString(CultureInfo.InvariantCulture),
+                ActivePane = PaneValues.BottomLeft,
+                State = PaneStateValues.Frozen,
+            });
+            view.Append(new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "A" + (headerRow + 1).ToString(CultureInfo.InvariantCulture), SequenceOfReferences = new ListValue<StringValue> { InnerText = "A" + (headerRow + 1).ToString(CultureInfo.InvariantCulture) } });
+            ws.Append(new SheetViews(view));
+            var cols = new Columns();
+            for (var i = 0; i < columns.Count; i++)
+            {
+                cols.Append(new DocumentFormat.OpenXml.Spreadsheet.Column { Min = (uint)(i + 1), Max = (uint)(i + 1), Width = columns[i].Width, CustomWidth = true });
+            }
+
+            ws.Append(cols);
+            ws.Append(data);
+            var range = $"A{headerRow}:{Letter(columns.Count - 1)}{Math.Max(last, (uint)headerRow)}";
+            if (filter)
+            {
+                ws.Append(new AutoFilter { Reference = range });
+                names.Append(new DefinedName { Name = "_xlnm._FilterDatabase", LocalSheetId = id, Hidden = true, Text = string.Create(CultureInfo.InvariantCulture, $"'{name}'!$A${headerRow}:${Letter(columns.Count - 1)}${Math.Max(last, (uint)headerRow)}") });
+            }
+
+            part.Worksheet = ws;
+            sheets.Append(new Sheet { Id = wb.GetIdOfPart(part), SheetId = id + 1, Name = name });
+            id++;
+        }
+
+        Add("Summary", SummaryColumns, SummaryRows(fig), false, 6, SummaryPreamble(fig, generated));
+        Add("Findings", FindingColumns, FindingRows(fig), true, 1);
+        Add("Carriers", BreakdownColumns("Carrier"), BreakdownRows(fig.ByCarrier, k => [Text(k[0])]), true, 1);
+        Add("Cost centres", BreakdownColumns("Cost centre"), BreakdownRows(fig.ByCostCentre, k => [Text(k[0])]), true, 1);
+        Add("Accounts", [new("Carrier", 14), new("Account", 16), new("Customer", 28), new("Bill-to", 28), new("Reseller", 24), .. BreakdownColumns(null)],
+            BreakdownRows(fig.ByAccount, k =>
+            {
+                var a = d.Account(k[0], k[1]);
+                return [Text(k[0]), Text(k[1]), Text(d.PartyName(a?.CustomerId)), Text(d.PartyName(a?.BillToId)), Text(a?.ResellerId is { } r ? d.PartyName(r) : string.Empty)];
+            }), true, 1);
+        if (d.Margin.Count > 0)
+        {
+            Add("Margin", MarginColumns, MarginRows(MarginReport.Build(d), d), true, 1);
+        }
+
+        if (names.HasChildren)
+        {
+            wb.Workbook.Append(names);
+        }
+
+        wb.Workbook.Save();
+    }
+
+    private static readonly Column[] SummaryColumns =
+    [
+        new("Currency", 12), new("Findings", 11), new("One-time", 15), new("Monthly", 15), new("Found money", 17), new("Realised", 15),
+        new("Realised %", 12), new("In dispute", 15), new("Spend in period", 17), new("Spend latest month", 18),
+    ];
+
+    private static Row[] SummaryPreamble(ReportFigures fig, DateTimeOffset generated)
+    {
+        var d = fig.Data;
+        return
+        [
+            new Row(Text(d.Brand.Name + ": found money report", Title)) { RowIndex = 1 },
+            new Row(Text("Found money = one-time + 12 x monthly savings, per currency; identified = every finding not resolved; realised = status recovered.")) { RowIndex = 2 },
+            new Row(Text(d.Window is { } w ? $"Billing months {w.First} to {w.Latest}" : "No billing months yet")) { RowIndex = 3 },
+            new Row(Text(d.Tenant is null ? $"All customers ({d.Customers.Count})" : $"{d.Customers.Count} customer(s) of {d.PartyName(d.Tenant)}: {string.Join(", ", d.Customers.Select(d.PartyName))}")) { RowIndex = 4 },
+            new Row(Text("Generated " + generated.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC")) { RowIndex = 5 },
+        ];
+    }
+
+    private static IEnumerable<Row> SummaryRows(ReportFigures fig)
+    {
+        foreach (var c in fig.Currencies)
+        {
+            var t = fig.TotalOf(c);
+            var disputed = fig.ByStatus(c).Where(s => s.Status == FindingStatus.Disputed).Sum(s => s.FoundMoney);
+            yield return new Row(
+                Text(c.Code), Number(t.Identified.Findings, Integer), Number(t.Identified.OneTime), Number(t.Identified.MonthlySavings),
+                Number(t.Identified.FoundMoney, MoneyTotal), Number(t.Realised.FoundMoney),
+                Number(t.Identified.FoundMoney == 0 ? 0 : t.Realised.FoundMoney / t.Identified.FoundMoney, Percent), Number(disputed),
+                Number(fig.Data.Spend.Where(s => s.Currency == c).Sum(s => s.Amount)), Number(fig.LatestSpend(c)));
+        }
+    }
+
+    private static readonly Column[] FindingColumns =
+    [
+        new("finding_id", 20), new("rule", 24), new("severity", 9), new("status", 10), new("carrier", 12), new("account_id", 14), new("service_id", 18),
+        new("customer_id", 12), new("customer", 26), new("bill_to_id", 12), new("bill_to", 26), new("reseller_id", 12), new("cost_centre", 18),
+        new("period", 9), new("one_time_amount", 15), new("monthly_savings", 15), new("found_money", 15), new("currency", 9), new("confidence", 11),
+        new("title", 36), new("detail", 60), new("evidence", 60), new("recommended_action", 14), new("recommended_plan_id", 14), new("status_note", 24),
+    ];
+
+    private static IEnumerable<Row> FindingRows(ReportFigures fig)
+    {
+        var d = fig.Data;
+        foreach (var s in d.Findings.OrderBy(f => f.Finding.Rule, StringComparer.Ordinal).ThenBy(f => f.Finding.FindingId, StringComparer.Ordinal))
+        {
+            var f = s.Finding;
+            yield return new Row(
+                Text(f.FindingId), Text(f.Rule), Text(WireNames.ToWire(f.Severity)), Text(WireNames.ToWire(s.Status)), Text(f.Carrier), Text(f.AccountId),
+                Text(f.ServiceId ?? string.Empty), Text(f.CustomerId ?? string.Empty), Text(d.PartyName(f.CustomerId)), Text(f.BillToId ?? string.Empty),
+                Text(d.PartyName(f.BillToId)), Text(f.ResellerId ?? string.Empty), Text(fig.CostCentreOf(f)), Text(f.Period.ToString()),
+                Number(f.OneTimeAmount), Number(f.MonthlySavings), Number(f.FoundMoney), Text(f.Currency.Code), Number(f.Confidence, Ratio),
+                Text(f.Title), Text(f.Detail), Text(f.Evidence), Text(WireNames.ToWire(f.RecommendedAction)), Text(f.RecommendedPlanId ?? string.Empty),
+                Text(s.StatusNote ?? string.Empty));
+        }
+    }
+
+    private static Column[] BreakdownColumns(string? key) =>
+    [
+        .. key is null ? Array.Empty<Column>() : [new Column(key, 26)],
+        new("Currency", 10), new("Spend", 15), new("Findings", 10), new("One-time", 15), new("Monthly", 15), new("Found money", 15), new("Realised", 15),
+    ];
+
+    private static IEnumerable<Row> BreakdownRows(IReadOnlyList<Breakdown> rows, Func<IReadOnlyList<string>, Cell[]> keys)
+    {
+        foreach (var r in rows)
+        {
+            yield return new Row([.. keys(r.Keys), Text(r.Currency.Code), Number(r.Spend), Number(r.Findings, Integer), Number(r.OneTime), Number(r.Monthly),
+                Number(r.FoundMoney), Number(r.Realised)]);
+        }
+    }
+
+    private static readonly Column[] MarginColumns =
+    [
+        new("Reseller", 24), new("Customer", 26), new("Carrier", 12), new("Account", 14), new("Service", 18), new("Currency", 10), new("Months", 9),
+        new("Carrier cost", 15), new("Resale billed", 15), new("Margin", 15), new("Margin %", 11), new("Months unbilled", 15), new("Months below cost", 17),
+    ];
+
+    private static IEnumerable<Row> MarginRows(MarginReport report, ReportData d)
+    {
+        foreach (var l in report.Lines)
+        {
+            yield return new Row(
+                Text(d.PartyName(l.ResellerId)), Text(d.PartyName(l.CustomerId)), Text(l.Carrier ?? string.Empty), Text(l.AccountId ?? string.Empty),
+                Text(l.ServiceId ?? MarginReport.AccountLevelLabel), Text(l.Currency.Code), Number(l.Months, Integer), Number(l.CarrierCost), Number(l.Resale),
+                Number(l.Margin), l.MarginPct is { } p ? Number(p, Percent) : Text(string.Empty), Number(l.UnbilledMonths, Integer), Number(l.BelowCostMonths, Integer));
+        }
+    }
+
+    private static Row HeaderRow(uint index, IReadOnlyList<Column> columns)
+    {
+        var row = new Row { RowIndex = index };
+        for (var i = 0; i < columns.Count; i++)
+        {
+            row.Append(Text(columns[i].Name, Header));
+        }
+
+        Renumber(row, index);
+        return row;
+    }
+
+    private static void Renumber(Row row, uint index)
+    {
+        row.RowIndex = index;
+        var i = 0;
+        foreach (var cell in row.Elements<Cell>())
+        {
+            cell.CellReference = Letter(i++) + index.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    private static Cell Text(string value, uint style = 0) =>
+        new(new InlineString(new Text(value) { Space = SpaceProcessingModeValues.Preserve })) { DataType = CellValues.InlineString, StyleIndex = style == 0 ? null : style };
+
+    private static Cell Number(decimal value, uint style = MoneyStyle) =>
+        new(new CellValue(value.ToString(CultureInfo.InvariantCulture))) { DataType = CellValues.Number, StyleIndex = style };
+
+    private static string Letter(int index)
+    {
+        var s = string.Empty;
+        for (var n = index + 1; n > 0; n = (n - 1) / 26)
+        {
+            s = (char)('A' + ((n - 1) % 26)) + s;
+        }
+
+        return s;
+    }
+
+    private static Stylesheet Stylesheet() => new(
+        new NumberingFormats(
+            new NumberingFormat { NumberFormatId = 164, FormatCode = "#,##0.00" },
+            new NumberingFormat { NumberFormatId = 165, FormatCode = "0.0%" },
+            new NumberingFormat { NumberFormatId = 166, FormatCode = "0.00" }) { Count = 3 },
+        new Fonts(
+            new Font(new FontSize { Val = 11 }, new FontName { Val = "Calibri" }),
+            new Font(new Bold(), new FontSize { Val = 11 }, new FontName { Val = "Calibri" }),
+            new Font(new Bold(), new FontSize { Val = 14 }, new FontName { Val = "Calibri" })) { Count = 3 },
+        new Fills(
+            new Fill(new PatternFill { PatternType = PatternValues.None }),
+            new Fill(new PatternFill { PatternType = PatternValues.Gray125 }),
+            new Fill(new PatternFill(new ForegroundColor { Rgb = "FFE4E8EE" }, new BackgroundColor { Indexed = 64 }) { PatternType = PatternValues.Solid })) { Count = 3 },
+        new Borders(
+            new Border(new LeftBorder(), new RightBorder(), new TopBorder(), new BottomBorder(), new DiagonalBorder()),
+            new Border(new LeftBorder(), new RightBorder(), new TopBorder(), new BottomBorder(new Color { Rgb = "FF9AA5B1" }) { Style = BorderStyleValues.Thin }, new DiagonalBorder())) { Count = 2 },
+        new CellFormats(
+            new CellFormat { NumberFormatId = 0, FontId = 0, FillId = 0, BorderId = 0 },
+            new CellFormat { NumberFormatId = 0, FontId = 1, FillId = 2, BorderId = 1, ApplyFont = true, ApplyFill = true, ApplyBorder = true },
+            new CellFormat { NumberFormatId = 164, FontId = 0, FillId = 0, BorderId = 0, ApplyNumberFormat = true },
+            new CellFormat { NumberFormatId = 165, FontId = 0, FillId = 0, BorderId = 0, ApplyNumberFormat = true },
+            new CellFormat { NumberFormatId = 3, FontId = 0, FillId = 0, BorderId = 0, ApplyNumberFormat = true },
+            new CellFormat { NumberFormatId = 164, FontId = 1, FillId = 0, BorderId = 0, ApplyNumberFormat = true, ApplyFont = true },
+            new CellFormat { NumberFormatId = 0, FontId = 1, FillId = 0, BorderId = 0, ApplyFont = true },
+            new CellFormat { NumberFormatId = 0, FontId = 2, FillId = 0, BorderId = 0, ApplyFont = true },
+            new CellFormat { NumberFormatId = 166, FontId = 0, FillId = 0, BorderId = 0, ApplyNumberFormat = true }) { Count = 9 });
+}

@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Text;
+using Tem.Core;
+using Tem.Reports.Charts;
+using Tem.Reports.Query;
+
+namespace Tem.Reports.Html;
+
+/// <summary>
+/// Shared pieces of the report pages: escaping, number formats (invariant culture, money with two decimals rounded
+/// half away from zero), and the page shell with its inline stylesheet (no fonts, scripts or images from a network).
+/// </summary>
+internal static class HtmlKit
+{
+    public static string E(string? text) => Svg.Escape(text ?? string.Empty);
+
+    /// <summary>Money for a person: 1,234.57 (two decimals, half away from zero).</summary>
+    public static string Money(decimal v) =>
+        Rounding.HalfAwayFromZero(v, 2).ToString("#,##0.00", CultureInfo.InvariantCulture);
+
+    /// <summary>Money with its currency: USD 1,234.57.</summary>
+    public static string Money(decimal v, CurrencyCode c) => c.Code + " " + Money(v);
+
+    /// <summary>The exact amount for a data attribute: 1234.5677.</summary>
+    public static string Exact(decimal v) => v.ToString("0.0000##", CultureInfo.InvariantCulture);
+
+    public static string Pct(decimal? v) =>
+        v is { } x ? Rounding.HalfAwayFromZero(x * 100, 1).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "-";
+
+    public static string Int(long v) => v.ToString("#,##0", CultureInfo.InvariantCulture);
+
+    /// <summary>A money cell: right-aligned, the exact value in <c>data-value</c>.</summary>
+    public static string MoneyCell(decimal v, string? cls = null) =>
+        $"<td class=\"num{(cls is null ? string.Empty : " " + cls)}\" data-value=\"{Exact(v)}\">{Money(v)}</td>";
+
+    public static string Label(string rule) =>
+        rule.Length == 0 ? rule : char.ToUpperInvariant(rule[0]) + rule[1..].Replace('_', ' ');
+
+    /// <summary>A complete HTML document: the brand's masthead, then <paramref name="body"/>.</summary>
+    public static string Page(Brand brand, string title, string documentKind, IEnumerable<string> meta, string body, string? extraCss = null)
+    {
+        var b = new StringBuilder();
+        b.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+            .Append("<meta name=\"generator\" content=\"Tem\">\n")
+            .Append("<title>").Append(E(title)).Append("</title>\n<style>\n")
+            .Append(":root { --brand: ").Append(brand.Color).Append("; }\n")
+            .Append(Css);
+        if (extraCss is not null)
+        {
+            b.Append(extraCss);
+        }
+
+        b.Append("</style>\n</head>\n<body>\n<header class=\"masthead\">\n<div class=\"brand\">")
+            .Append(LogoMarkup(brand)).Append("<div>");
+
+        // A logo usually carries the brand's name already; the name then appears once, as the logo's text alternative.
+        if (brand.LogoDataUri is null)
+        {
+            b.Append("<div class=\"brand-name\">").Append(E(brand.Name)).Append("</div>");
+        }
+
+        b.Append("<div class=\"doc-kind\">").Append(E(documentKind)).Append("</div></div></div>\n<div class=\"meta\">");
+        foreach (var m in meta)
+        {
+            b.Append("<div>").Append(m).Append("</div>");
+        }
+
+        b.Append("</div>\n</header>\n<main>\n").Append(body).Append("</main>\n</body>\n</html>\n");
+        return b.ToString();
+    }
+
+    private static string LogoMarkup(Brand brand)
+    {
+        if (brand.LogoDataUri is { } uri)
+        {
+            return $"<img class=\"logo\" src=\"{uri}\" alt=\"{E(brand.Name)} logo\">";
+        }
+
+        var initials = string.Concat(brand.Name.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => char.IsLetterOrDigit(w[0])).Take(2).Select(w => char.ToUpperInvariant(w[0])));
+        return $"<div class=\"monogram\" aria-hidden=\"true\">{E(initials.Length == 0 ? "T" : initials)}</div>";
+    }
+
+    private const string Css = """
+        * { box-sizing: border-box; }
+        html { -webkit-text-size-adjust: 100%; }
+        body { margin: 0; background: #F4F6F8; color: #1F2933; font: 14px/1.45 "Segoe UI", "Helvetica Neue", Helvetica, Arial, "Liberation Sans", "DejaVu Sans", sans-serif; font-variant-numeric: tabular-nums; }
+        .masthead { display: flex; justify-content: space-between; align-items: center; gap: 24px; padding: 18px 40px; background: #fff; border-top: 6px solid var(--brand); border-bottom: 1px solid #E4E8EE; }
+        .brand { display: flex; align-items: center; gap: 14px; }
+        .logo { height: 48px; max-width: 240px; object-fit: contain; padding-right: 14px; border-right: 1px solid #E4E8EE; }
+        .monogram { width: 44px; height: 44px; border-radius: 10px; background: var(--brand); color: #fff; display: flex; align-items: center; justify-content: center; font-weight: 700; font-size: 17px; letter-spacing: .5px; }
+        .brand-name { font-size: 19px; font-weight: 700; color: var(--brand); line-height: 1.2; }
+        .doc-kind { font-size: 12px; color: #6B7785; text-transform: uppercase; letter-spacing: .08em; }
+        .meta { text-align: right; font-size: 12px; color: #52606D; }
+        main { max-width: 1120px; margin: 0 auto; padding: 24px 40px 48px; }
+        h1 { font-size: 26px; margin: 8px 0 4px; letter-spacing: -.01em; }
+        h2 { font-size: 17px; margin: 0 0 4px; padding-bottom: 6px; border-bottom: 2px solid var(--brand); }
+        h3 { font-size: 14px; margin: 14px 0 6px; color: #323F4B; }
+        p { margin: 6px 0 10px; }
+        .lede { color: #52606D; margin-bottom: 16px; }
+        .note { color: #6B7785; font-size: 12px; }
+        section { background: #fff; border: 1px solid #E4E8EE; border-radius: 8px; padding: 18px 22px; margin: 0 0 18px; }
+        .kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(210px, 1fr)); gap: 14px; margin: 10px 0 4px; }
+        .kpi { border: 1px solid #E4E8EE; border-left: 5px solid var(--brand); border-radius: 6px; padding: 12px 16px; background: #fff; }
+        .kpi-label { font-size: 12px; text-transform: uppercase; letter-spacing: .06em; color: #6B7785; }
+        .kpi-value { font-size: 28px; font-weight: 700; margin: 2px 0; letter-spacing: -.01em; }
+        .kpi-value .ccy { font-size: 15px; font-weight: 600; color: #6B7785; margin-right: 4px; }
+        .kpi-break { font-size: 12.5px; color: #3E4C59; }
+        .kpi-foot { font-size: 12.5px; color: #3E4C59; margin-top: 6px; }
+        .meter { height: 6px; background: #E4E8EE; border-radius: 3px; margin-top: 8px; overflow: hidden; }
+        .meter > span { display: block; height: 100%; background: #2A9D8F; }
+        .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 18px; }
+        figure { margin: 8px 0 0; }
+        figcaption { font-size: 13px; font-weight: 600; color: #323F4B; margin-bottom: 2px; }
+        figcaption .sub { font-weight: 400; }
+        .currency-panel h2 { display: flex; align-items: baseline; gap: 8px; }
+        svg.chart { width: 100%; height: auto; display: block; }
+        table { width: 100%; border-collapse: collapse; font-size: 12.5px; margin: 6px 0 4px; }
+        th { text-align: left; font-weight: 600; color: #52606D; font-size: 11.5px; text-transform: uppercase; letter-spacing: .04em; border-bottom: 1px solid #CBD2D9; padding: 6px 8px; vertical-align: bottom; }
+        td { border-bottom: 1px solid #EEF1F4; padding: 6px 8px; vertical-align: top; }
+        th.num, td.num { text-align: right; white-space: nowrap; }
+        tr.total td { font-weight: 700; border-top: 1.5px solid #9AA5B1; border-bottom: none; }
+        tbody tr:nth-child(even) td { background: #FAFBFC; }
+        th.where { width: 150px; } th.who { width: 170px; }
+        .sub { display: block; color: #6B7785; font-size: 11.5px; }
+        .evidence { display: block; font-family: "SFMono-Regular", Consolas, "Liberation Mono", "DejaVu Sans Mono", monospace; font-size: 10.5px; color: #52606D; word-break: break-word; margin-top: 2px; }
+        .tag { display: inline-block; padding: 1px 7px; border-radius: 10px; font-size: 11px; font-weight: 600; background: #EEF1F4; color: #3E4C59; white-space: nowrap; }
+        .tag.high { background: #FDE8E4; color: #9B2C1F; }
+        .tag.medium { background: #FFF4DB; color: #8A5A00; }
+        .tag.low { background: #E6F4F1; color: #1D6B61; }
+        .tag.recovered { background: #E1F3EC; color: #17694E; }
+        .tag.disputed { background: #E7EEFB; color: #2B4C8C; }
+        .neg { color: #B23A26; }
+        .pos { color: #17694E; }
+        footer.defs { font-size: 12px; color: #52606D; }
+        footer.defs dt { font-weight: 600; color: #323F4B; margin-top: 6px; }
+        footer.defs dd { margin: 0 0 4px 0; }
+        @media screen and (max-width: 720px) { .masthead { flex-direction: column; align-items: flex-start; padding: 14px 18px; } .meta { text-align: left; } main { padding: 16px 12px; } .charts { grid-template-columns: 1fr; } }
+        @page { margin: 13mm 11mm; }
+        @media print {
+          body { background: #fff; font-size: 9.5pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+          table { font-size: 8.5pt; }
+          th { font-size: 7pt; padding: 4px 5px; }
+          td { padding: 4px 5px; }
+          .kpi { padding: 8px 12px; }
+          .kpi-value { font-size: 18pt; }
+          h1 { font-size: 17pt; }
+          h2 { font-size: 12.5pt; }
+          svg.chart { max-width: 560px; }
+          figure { margin-top: 4px; }
+          .masthead { padding: 0 0 10px; border-top-width: 4px; }
+          main { max-width: none; padding: 10px 0 0; }
+          section { border: none; border-radius: 0; padding: 0; margin: 0 0 14px; }
+          .charts { grid-template-columns: 1fr; }
+          figure, .kpi, tr, .letter-block { break-inside: avoid; }
+          thead { display: table-header-group; }
+          h2 { break-after: avoid; }
+          .page-break { break-before: page; }
+        }
+
+        """;
+}

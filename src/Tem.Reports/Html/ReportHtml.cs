@@ -1,0 +1,279 @@
+using System.Globalization;
+using System.Text;
+using Tem.Core;
+using Tem.Reports.Charts;
+using Tem.Reports.Query;
+using static Tem.Reports.Html.HtmlKit;
+
+namespace Tem.Reports.Html;
+
+/// <summary>
+/// report.html: found money per currency (identified and realised), the charts, top findings with their evidence,
+/// and breakdowns by carrier, account and cost centre. Self-contained: inline CSS and SVG, no script, no network.
+/// </summary>
+internal static class ReportHtml
+{
+    public static string Render(ReportFigures fig, DateTimeOffset generated, int topFindings)
+    {
+        var d = fig.Data;
+        var b = new StringBuilder();
+        Headline(b, fig);
+        if (fig.Currencies.Count == 0)
+        {
+            b.Append("<section><h2>Nothing to report yet</h2><p>The lake holds no charges or findings in this scope. Ingest invoices and run <code>tem audit</code>.</p></section>\n");
+        }
+        else
+        {
+            CurrencyPanels(b, fig);
+            TopFindings(b, fig, topFindings);
+            Breakdowns(b, fig);
+        }
+
+        Definitions(b, fig);
+        return Page(d.Brand, $"{d.Brand.Name}: found money report", "Telecom expense audit", Meta(fig, generated), b.ToString());
+    }
+
+    public static IEnumerable<string> Meta(ReportFigures fig, DateTimeOffset generated)
+    {
+        var d = fig.Data;
+        if (d.Tenant is not null)
+        {
+            yield return $"Prepared by <strong>{E(d.Brand.Name)}</strong>";
+        }
+
+        yield return d.Window is { } w ? $"Billing months <strong>{w.First}</strong> to <strong>{w.Latest}</strong>" : "No billing months yet";
+        yield return d.Tenant is null
+            ? $"All customers ({Int(d.Customers.Count)})"
+            : $"{Int(d.Customers.Count)} customer{(d.Customers.Count == 1 ? string.Empty : "s")} of {E(d.PartyName(d.Tenant))}";
+        yield return "Generated " + generated.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
+    }
+
+    private static void Headline(StringBuilder b, ReportFigures fig)
+    {
+        var d = fig.Data;
+        b.Append("<section class=\"headline\" id=\"found-money\">\n<h1>Found money</h1>\n<p class=\"lede\">One-time recoveries plus a year of recurring savings (one-time + 12 &times; monthly), per currency: amounts in different currencies are never added together.");
+        if (d.Tenant is not null && d.Customers.Count > 0)
+        {
+            b.Append(" Customers: ").Append(string.Join(", ", d.Customers.Select(c => E(d.PartyName(c))))).Append('.');
+        }
+
+        b.Append("</p>\n<div class=\"kpis\">\n");
+        foreach (var c in fig.Currencies)
+        {
+            var t = fig.TotalOf(c);
+            var share = t.Identified.FoundMoney == 0 ? 0 : t.Realised.FoundMoney / t.Identified.FoundMoney;
+            b.Append(CultureInfo.InvariantCulture, $"<div class=\"kpi\" data-currency=\"{c.Code}\">")
+                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-label\">Found money identified</div>")
+                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-value\" data-kpi=\"found-money\" data-currency=\"{c.Code}\" data-value=\"{Exact(t.Identified.FoundMoney)}\"><span class=\"ccy\">{c.Code}</span>{Money(t.Identified.FoundMoney)}</div>")
+                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-break\"><span data-kpi=\"one-time\" data-currency=\"{c.Code}\" data-value=\"{Exact(t.Identified.OneTime)}\">{Money(t.Identified.OneTime)}</span> one-time + 12 &times; <span data-kpi=\"monthly\" data-currency=\"{c.Code}\" data-value=\"{Exact(t.Identified.MonthlySavings)}\">{Money(t.Identified.MonthlySavings)}</span> a month</div>")
+                .Append(CultureInfo.InvariantCulture, $"<div class=\"meter\" title=\"realised share\"><span style=\"width:{Math.Round(Math.Clamp(share, 0, 1) * 100, 1).ToString("0.#", CultureInfo.InvariantCulture)}%\"></span></div>")
+                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-foot\">Realised <strong data-kpi=\"realised\" data-currency=\"{c.Code}\" data-value=\"{Exact(t.Realised.FoundMoney)}\">{Money(t.Realised.FoundMoney)}</strong> ({Pct(share)}) &middot; <span data-kpi=\"findings\" data-currency=\"{c.Code}\" data-value=\"{t.Identified.Findings}\">{Int(t.Identified.Findings)}</span> findings</div>")
+                .Append("</div>\n");
+        }
+
+        b.Append("</div>\n");
+        if (fig.Currencies.Count > 0)
+        {
+            b.Append("<table class=\"totals\" data-table=\"totals\">\n<thead><tr><th>Currency</th><th class=\"num\">Findings</th><th class=\"num\">One-time</th><th class=\"num\">Monthly</th><th class=\"num\">Found money</th><th class=\"num\">In dispute</th><th class=\"num\">Realised</th><th class=\"num\">Rejected / closed</th><th class=\"num\">Spend in period</th></tr></thead>\n<tbody>\n");
+            foreach (var c in fig.Currencies)
+            {
+                var t = fig.TotalOf(c);
+                var status = fig.ByStatus(c);
+                decimal Of(params FindingStatus[] s) => status.Where(x => s.Contains(x.Status)).Sum(x => x.FoundMoney);
+                b.Append(CultureInfo.InvariantCulture, $"<tr data-currency=\"{c.Code}\"><td>{c.Code}</td><td class=\"num\">{Int(t.Identified.Findings)}</td>")
+                    .Append(MoneyCell(t.Identified.OneTime)).Append(MoneyCell(t.Identified.MonthlySavings)).Append(MoneyCell(t.Identified.FoundMoney, "found"))
+                    .Append(MoneyCell(Of(FindingStatus.Disputed))).Append(MoneyCell(t.Realised.FoundMoney, "realised"))
+                    .Append(MoneyCell(Of(FindingStatus.Rejected, FindingStatus.Closed)))
+                    .Append(MoneyCell(fig.Data.Spend.Where(s => s.Currency == c).Sum(s => s.Amount))).Append("</tr>\n");
+            }
+
+            b.Append("</tbody></table>\n");
+        }
+
+        b.Append("</section>\n");
+    }
+
+    /// <summary>
+    /// One panel per currency with its four charts: found money by rule, the run rate before and after the monthly
+    /// savings, monthly spend per carrier (anomalies ringed), and spend by cost centre.
+    /// </summary>
+    private static void CurrencyPanels(StringBuilder b, ReportFigures fig)
+    {
+        var d = fig.Data;
+        var months = new List<BillingMonth>();
+        if (d.Window is { } w)
+        {
+            for (var m = w.First; m <= w.Latest; m = m.AddMonths(1))
+            {
+                months.Add(m);
+            }
+        }
+
+        var anomalies = d.Current.Where(f => f.Finding.Rule == "spend_anomaly").Select(f => (f.Finding.Carrier, f.Finding.Period)).ToHashSet();
+        foreach (var c in fig.Currencies)
+        {
+            var carriers = d.Spend.Where(s => s.Currency == c).Select(s => s.Carrier).Distinct().Order(StringComparer.Ordinal).ToList();
+            b.Append(CultureInfo.InvariantCulture, $"<section class=\"currency-panel\" id=\"panel-{c.Code}\" data-currency=\"{c.Code}\">\n<h2>{c.Code}")
+                .Append(carriers.Count > 0 ? ": " + E(string.Join(", ", carriers)) : string.Empty).Append("</h2>\n<div class=\"charts\">\n");
+
+            var rules = fig.ByRule.Where(r => r.Currency == c && r.FoundMoney > 0).OrderByDescending(r => r.FoundMoney).ThenBy(r => r.Keys[0], StringComparer.Ordinal)
+                .Select(r => new BarCategory(Label(r.Keys[0]), [r.OneTime, 12 * r.Monthly])).ToList();
+            Figure(b, c, "Found money by rule", "one-time amount to claim back, and a year of the monthly saving",
+                Charts.Charts.HorizontalBar("savings-by-rule", $"{c.Code} found money by rule", rules,
+                    [new BarSegment("one-time", d.Brand.Color), new BarSegment("12 × monthly", Palette.Companion(d.Brand.Color))]));
+
+            if (fig.Latest is { } latest)
+            {
+                var steps = fig.ByRule.Where(r => r.Currency == c && r.Monthly > 0).OrderByDescending(r => r.Monthly).ThenBy(r => r.Keys[0], StringComparer.Ordinal)
+                    .Select(r => (Label(r.Keys[0]), -r.Monthly)).ToList();
+                Figure(b, c, $"Monthly spend {latest} to spend after savings", "the run rate less each rule's monthly saving; one-time recoveries come on top",
+                    Charts.Charts.Waterfall("waterfall", $"{c.Code} monthly spend to spend after savings", $"Spend {latest}", fig.LatestSpend(c), steps, "After savings", d.Brand.Color, Palette.Companion(d.Brand.Color)));
+            }
+
+            if (carriers.Count > 0)
+            {
+                var series = carriers.Select((carrier, i) => new LineSeries(carrier, i == 0 ? d.Brand.Color : Palette.Series[(i - 1) % Palette.Series.Length],
+                    [.. months.Select(m => d.Spend.Where(s => s.Carrier == carrier && s.Currency == c && s.Month == m).Select(s => (decimal?)s.Amount).FirstOrDefault())])).ToList();
+                var markers = new List<LineMarker>();
+                for (var s = 0; s < carriers.Count; s++)
+                {
+                    for (var m = 0; m < months.Count; m++)
+                    {
+                        if (anomalies.Contains((carriers[s], months[m])))
+                        {
+                            markers.Add(new LineMarker(s, m, "anomaly"));
+                        }
+                    }
+                }
+
+                Figure(b, c, "Monthly spend per carrier", "every invoice line, taxes and credits included; rings mark spend anomaly findings",
+                    Charts.Charts.Line("spend-trend", $"{c.Code} monthly spend per carrier", [.. months.Select(m => m.ToString())], series, markers));
+            }
+
+            // The chart shows the largest cost centres and one bar for the rest; the table below lists them all.
+            var ranked = d.CostCentreSpend.Where(s => s.Currency == c).OrderByDescending(s => s.Amount).ThenBy(s => s.CostCentre, StringComparer.Ordinal).ToList();
+            var centres = ranked.Take(ChartRows).Select(s => new BarCategory(s.CostCentre, [s.Amount])).ToList();
+            if (ranked.Count > ChartRows)
+            {
+                var rest = ranked.Count - ChartRows;
+                centres.Add(new BarCategory($"{rest} other cost centre{(rest == 1 ? string.Empty : "s")}", [ranked.Skip(ChartRows).Sum(s => s.Amount)]));
+            }
+            if (centres.Count > 0)
+            {
+                Figure(b, c, "Spend by cost centre", "charges over the period by the cost centre of their service",
+                    Charts.Charts.HorizontalBar("cost-centre", $"{c.Code} spend by cost centre", centres, [new BarSegment("spend", d.Brand.Color)]));
+            }
+
+            b.Append("</div>\n</section>\n");
+        }
+    }
+
+    /// <summary>Bars a cost-centre chart shows before grouping the rest into one.</summary>
+    private const int ChartRows = 12;
+
+    private static void Figure(StringBuilder b, CurrencyCode c, string caption, string note, string svg) =>
+        b.Append(CultureInfo.InvariantCulture, $"<figure data-currency=\"{c.Code}\"><figcaption>{E(caption)}<span class=\"sub\">{E(note)}</span></figcaption>").Append(svg).Append("</figure>\n");
+
+    private static void TopFindings(StringBuilder b, ReportFigures fig, int count)
+    {
+        var d = fig.Data;
+        b.Append("<section class=\"page-break\" id=\"top-findings\">\n<h2>Top findings</h2>\n<p class=\"note\">The largest findings per currency, with the rows of the carrier's files they rest on. Every finding is in findings.csv and report.xlsx.</p>\n");
+        foreach (var c in fig.Currencies)
+        {
+            var top = fig.Top(c, count);
+            if (top.Count == 0)
+            {
+                continue;
+            }
+
+            b.Append(CultureInfo.InvariantCulture, $"<h3>{c.Code}</h3>\n<table data-table=\"top-findings\" data-currency=\"{c.Code}\">\n<thead><tr><th>Finding and evidence</th><th class=\"where\">Where</th><th class=\"who\">Customer / bill-to</th><th>Period</th><th class=\"num\">One-time</th><th class=\"num\">Monthly</th><th class=\"num\">Found money</th><th>Status</th></tr></thead>\n<tbody>\n");
+            foreach (var s in top)
+            {
+                var f = s.Finding;
+                b.Append(CultureInfo.InvariantCulture, $"<tr data-finding=\"{E(f.FindingId)}\"><td><strong>{E(f.Title)}</strong> <span class=\"tag {WireNames.ToWire(f.Severity)}\">{WireNames.ToWire(f.Severity)}</span>")
+                    .Append(CultureInfo.InvariantCulture, $"<span class=\"sub\">{E(f.Detail)}</span><span class=\"evidence\">{E(Shorten(f.Evidence, 220))}</span></td>")
+                    .Append(CultureInfo.InvariantCulture, $"<td>{E(f.Carrier)}<span class=\"sub\">{E(f.AccountId)}</span><span class=\"sub\">{E(f.ServiceId ?? "account level")}</span></td>")
+                    .Append(CultureInfo.InvariantCulture, $"<td>{E(d.PartyName(f.CustomerId))}<span class=\"sub\">{(f.BillToId is not null && f.BillToId == f.CustomerId ? "invoiced directly" : "invoiced to " + E(d.PartyName(f.BillToId)))}</span></td>")
+                    .Append(CultureInfo.InvariantCulture, $"<td>{f.Period}</td>")
+                    .Append(MoneyCell(f.OneTimeAmount)).Append(MoneyCell(f.MonthlySavings)).Append(MoneyCell(f.FoundMoney))
+                    .Append(CultureInfo.InvariantCulture, $"<td><span class=\"tag {WireNames.ToWire(s.Status)}\">{WireNames.ToWire(s.Status)}</span><span class=\"sub\">{E(WireNames.ToWire(f.RecommendedAction))}</span></td></tr>\n");
+            }
+
+            b.Append("</tbody></table>\n");
+        }
+
+        b.Append("</section>\n");
+    }
+
+    private static void Breakdowns(StringBuilder b, ReportFigures fig)
+    {
+        var d = fig.Data;
+        b.Append("<section id=\"by-carrier\">\n<h2>By carrier</h2>\n");
+        Table(b, "by-carrier", ["Carrier"], fig.ByCarrier, k => [E(k[0])], true);
+        b.Append("</section>\n<section id=\"by-account\">\n<h2>By account</h2>\n<p class=\"note\">The customer is the business the services are for; the bill-to party is the one the carrier invoices.</p>\n");
+        Table(b, "by-account", ["Account", "Customer", "Bill-to"], fig.ByAccount, k =>
+        {
+            var a = d.Account(k[0], k[1]);
+            return [$"{E(k[1])}<span class=\"sub\">{E(k[0])}</span>", E(d.PartyName(a?.CustomerId)),
+                E(d.PartyName(a?.BillToId)) + (a?.ResellerId is { } r ? $"<span class=\"sub\">reseller {E(d.PartyName(r))}</span>" : string.Empty)];
+        }, false);
+        b.Append("</section>\n<section id=\"by-cost-centre\">\n<h2>By cost centre</h2>\n");
+        Table(b, "by-cost-centre", ["Cost centre"], fig.ByCostCentre, k => [E(k[0])], true);
+        b.Append("</section>\n");
+    }
+
+    private static void Table(StringBuilder b, string name, string[] heads, IReadOnlyList<Breakdown> rows, Func<IReadOnlyList<string>, string[]> cells, bool totals)
+    {
+        b.Append(CultureInfo.InvariantCulture, $"<table data-table=\"{name}\">\n<thead><tr>");
+        foreach (var h in heads)
+        {
+            b.Append("<th>").Append(E(h)).Append("</th>");
+        }
+
+        b.Append("<th>Currency</th><th class=\"num\">Spend</th><th class=\"num\">Findings</th><th class=\"num\">One-time</th><th class=\"num\">Monthly</th><th class=\"num\">Found money</th><th class=\"num\">Realised</th></tr></thead>\n<tbody>\n");
+        foreach (var group in rows.GroupBy(r => r.Currency))
+        {
+            foreach (var r in group)
+            {
+                b.Append(CultureInfo.InvariantCulture, $"<tr data-currency=\"{r.Currency.Code}\">");
+                foreach (var cell in cells(r.Keys))
+                {
+                    b.Append("<td>").Append(cell).Append("</td>");
+                }
+
+                Figures(b, r.Currency, r.Spend, r.Findings, r.OneTime, r.Monthly, r.FoundMoney, r.Realised);
+            }
+
+            if (totals && group.Count() > 1)
+            {
+                b.Append(CultureInfo.InvariantCulture, $"<tr class=\"total\" data-currency=\"{group.Key.Code}\"><td colspan=\"{heads.Length}\">Total {group.Key.Code}</td>");
+                Figures(b, group.Key, group.Sum(r => r.Spend), group.Sum(r => r.Findings), group.Sum(r => r.OneTime), group.Sum(r => r.Monthly), group.Sum(r => r.FoundMoney), group.Sum(r => r.Realised));
+            }
+        }
+
+        b.Append("</tbody></table>\n");
+    }
+
+    private static void Figures(StringBuilder b, CurrencyCode c, decimal spend, int findings, decimal oneTime, decimal monthly, decimal found, decimal realised)
+    {
+        b.Append("<td>").Append(c.Code).Append("</td>").Append(MoneyCell(spend))
+            .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{Int(findings)}</td>")
+            .Append(MoneyCell(oneTime)).Append(MoneyCell(monthly)).Append(MoneyCell(found, "found"))
+            .Append(MoneyCell(realised)).Append("</tr>\n");
+    }
+
+    private static void Definitions(StringBuilder b, ReportFigures fig)
+    {
+        b.Append("<section><footer class=\"defs\"><h2>How to read this report</h2><dl>")
+            .Append("<dt>Found money</dt><dd>One-time amounts to claim back from carriers plus 12 times the monthly savings (a year of them), per currency. Exchange rates are never assumed.</dd>")
+            .Append("<dt>Identified</dt><dd>Every finding the latest audit still produces, whatever its status (open, disputed, recovered, rejected, closed). Findings whose cause disappeared (resolved) are kept in findings.csv but not counted.</dd>")
+            .Append("<dt>Realised</dt><dd>Findings recorded as <code>recovered</code> with <code>tem findings set-status ID recovered</code>: money that came back.</dd>")
+            .Append("<dt>Spend</dt><dd>Every carrier invoice line in the period, taxes and credits included.</dd>")
+            .Append("<dt>Files</dt><dd>findings.csv (every finding with its evidence), report.xlsx (the same numbers), disputes/ (a claim per carrier), ")
+            .Append(fig.Data.Upgrade.Count > 0 ? "proposal.html (the savings-funded upgrade), " : string.Empty)
+            .Append(fig.Data.Margin.Count > 0 ? "margin.html (reseller margins). " : string.Empty)
+            .Append("</dd></dl></footer></section>\n");
+    }
+
+    private static string Shorten(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
+}

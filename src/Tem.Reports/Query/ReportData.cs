@@ -1,0 +1,95 @@
+using Tem.Audit;
+using Tem.Core;
+
+namespace Tem.Reports.Query;
+
+/// <summary>A party as a report names it.</summary>
+internal sealed record PartyInfo(string PartyId, string Name, string Kind, string? ParentId, string? BrandName, string? BrandColor, string? LogoFile)
+{
+    public string ReportName => string.IsNullOrEmpty(BrandName) ? Name : BrandName;
+}
+
+/// <summary>A carrier account: who the services are for (customer) and who is invoiced (bill-to).</summary>
+internal sealed record AccountInfo(string Carrier, string AccountId, string? CustomerId, string? BillToId, string? ResellerId, string? Currency);
+
+/// <summary>A service of the inventory.</summary>
+internal sealed record ServiceInfo(string ServiceId, string AccountId, string ServiceType, string? CostCentre, string? UserName);
+
+/// <summary>Carrier charges of one carrier, currency and billing month (every charge type, credits negative).</summary>
+internal sealed record MonthlySpend(string Carrier, CurrencyCode Currency, BillingMonth Month, decimal Amount);
+
+/// <summary>Carrier charges of one account over the lake's months.</summary>
+internal sealed record AccountSpend(string Carrier, string AccountId, CurrencyCode Currency, decimal Amount);
+
+/// <summary>Carrier charges per cost centre and currency over the lake's months.</summary>
+internal sealed record CostCentreSpend(string CostCentre, CurrencyCode Currency, int Services, decimal Amount);
+
+/// <summary>A finding to claim from its carrier, with the invoice lines it is about (<c>invoice#line</c>).</summary>
+internal sealed record DisputeItem(StoredFinding Item, IReadOnlyList<string> InvoiceLines);
+
+/// <summary>One line of upgrade.csv.</summary>
+internal sealed record UpgradeItem(string Item, string Provider, string Role, decimal OneTimeCost, decimal MonthlyCost, decimal MarginPct);
+
+/// <summary>A reseller's carrier cost and resale billing for one service (or account-level charges) and month.</summary>
+internal sealed record MarginMonth(
+    string ResellerId, string CustomerId, string? Carrier, string? AccountId, string? ServiceId, CurrencyCode Currency, BillingMonth Month,
+    decimal CarrierCost, decimal Resale, bool HasResaleLine);
+
+/// <summary>The brand a set is printed with.</summary>
+internal sealed record Brand(string Name, string Color, string? LogoDataUri, string? PartyId);
+
+/// <summary>
+/// Everything one report set shows, read from the lake through the scope of <see cref="ReportScope"/>: writers
+/// never query the lake themselves, so a tenant set can only contain what the scoped queries returned.
+/// </summary>
+internal sealed record ReportData
+{
+    public required Brand Brand { get; init; }
+
+    public required string? Tenant { get; init; }
+
+    public required IReadOnlyList<StoredFinding> Findings { get; init; }
+
+    public required IReadOnlyDictionary<string, PartyInfo> Parties { get; init; }
+
+    public required IReadOnlyList<AccountInfo> Accounts { get; init; }
+
+    public required IReadOnlyList<ServiceInfo> Services { get; init; }
+
+    public required IReadOnlyList<MonthlySpend> Spend { get; init; }
+
+    public required IReadOnlyList<AccountSpend> AccountSpend { get; init; }
+
+    public required IReadOnlyList<CostCentreSpend> CostCentreSpend { get; init; }
+
+    public required IReadOnlyList<DisputeItem> Disputes { get; init; }
+
+    public required IReadOnlyList<UpgradeItem> Upgrade { get; init; }
+
+    public required IReadOnlyList<MarginMonth> Margin { get; init; }
+
+    /// <summary>The customers the set covers (parties named as customer of an in-scope account or resale line), ordered by id.</summary>
+    public required IReadOnlyList<string> Customers { get; init; }
+
+    /// <summary>First and latest billing month of the charges in scope; null when there are none.</summary>
+    public required (BillingMonth First, BillingMonth Latest)? Window { get; init; }
+
+    /// <summary>Findings that count as found money: every status but <c>resolved</c>.</summary>
+    public IEnumerable<StoredFinding> Current => Findings.Where(f => f.Status != FindingStatus.Resolved);
+
+    public string PartyName(string? id) =>
+        id is null ? "-" : Parties.TryGetValue(id, out var p) ? p.Name : id;
+
+    public AccountInfo? Account(string carrier, string accountId) =>
+        Accounts.FirstOrDefault(a => a.Carrier == carrier && a.AccountId == accountId);
+
+    /// <summary>Found money per currency, identified and realised.</summary>
+    public IReadOnlyList<CurrencyFoundMoney> Totals()
+    {
+        var identified = FoundMoney.Totals(Current.Select(f => f.Finding));
+        var realised = FoundMoney.Totals(Current.Where(f => f.Status == FindingStatus.Recovered).Select(f => f.Finding))
+            .ToDictionary(t => t.Currency);
+        return [.. identified.Select(t => new CurrencyFoundMoney(
+            t.Currency, t, realised.TryGetValue(t.Currency, out var r) ? r : new FoundMoneyTotal(t.Currency, 0, 0m, 0m)))];
+    }
+}

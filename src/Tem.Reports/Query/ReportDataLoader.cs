@@ -1,0 +1,358 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Tem.Audit;
+using Tem.Core;
+using Tem.DuckDb;
+using Tem.Ingest.Lake;
+
+namespace Tem.Reports.Query;
+
+/// <summary>Reads a <see cref="ReportData"/> from the lake, every query going through the scoped views of <see cref="ReportScope"/>.</summary>
+internal static partial class ReportDataLoader
+{
+    /// <summary>The colour of sets printed without a party's brand.</summary>
+    public const string DefaultColor = "#1F4E79";
+
+    public static ReportData Load(TemLake lake, string? tenant, ICollection<string> warnings)
+    {
+        using var db = ReportScope.Open(lake, tenant);
+        var parties = Parties(db);
+        var brand = tenant is null
+            ? new Brand("Tem", DefaultColor, null, null)
+            : BrandOf(lake, parties[tenant], warnings);
+        var findings = Findings(db);
+        var accounts = Accounts(db);
+        var resale = Margin(db);
+        return new ReportData
+        {
+            Brand = brand,
+            Tenant = tenant,
+            Findings = findings,
+            Parties = parties,
+            Accounts = accounts,
+            Services = Services(db),
+            Spend = Spend(db),
+            AccountSpend = AccountSpend(db),
+            CostCentreSpend = CostCentreSpend(db),
+            Disputes = Disputes(db, findings),
+            Upgrade = Upgrade(db),
+            Margin = resale,
+            Customers = [.. accounts.Select(a => a.CustomerId).Concat(resale.Select(r => r.CustomerId)).OfType<string>().Distinct().Order(StringComparer.Ordinal)],
+            Window = Window(db),
+        };
+    }
+
+    /// <summary>The parties a full run writes a tenant set for: distributors, dealers, and any party named as a reseller.</summary>
+    public static IReadOnlyList<PartyInfo> TenantParties(TemLake lake)
+    {
+        using var db = ReportScope.Open(lake, null);
+        var parties = Parties(db);
+        var resellers = Strings(db, "SELECT reseller_id FROM accounts WHERE reseller_id IS NOT NULL UNION SELECT reseller_id FROM resale").ToHashSet(StringComparer.Ordinal);
+        return [.. parties.Values.Where(p => p.Kind is "distributor" or "dealer" || (resellers.Contains(p.PartyId) && p.Kind != "customer"))
+            .OrderBy(p => p.PartyId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The currency most of the lake's accounts are billed in (ties: the first code in ordinal order); null without accounts.</summary>
+    public static string? MostUsedCurrency(TemLake lake)
+    {
+        using var db = ReportScope.Open(lake, null);
+        return Strings(db, "SELECT currency FROM accounts WHERE currency IS NOT NULL GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1").FirstOrDefault();
+    }
+
+    /// <summary>Whether the lake's parties table has this party.</summary>
+    public static PartyInfo? FindParty(TemLake lake, string partyId)
+    {
+        using var db = ReportScope.Open(lake, null);
+        return Parties(db).GetValueOrDefault(partyId);
+    }
+
+    private static Dictionary<string, PartyInfo> Parties(DuckDbConnection db)
+    {
+        var map = new Dictionary<string, PartyInfo>(StringComparer.Ordinal);
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT party_id, name, kind, parent_id, brand_name, brand_color, logo_file FROM parties ORDER BY source_file, source_line";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var p = new PartyInfo(r.GetString(0), r.GetString(1), r.GetString(2), Opt(r, 3), Opt(r, 4), Opt(r, 5), Opt(r, 6));
+            map.TryAdd(p.PartyId, p);
+        }
+
+        return map;
+    }
+
+    private static List<StoredFinding> Findings(DuckDbConnection db)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = """
+            SELECT finding_id, rule, severity, carrier, account_id, service_id, customer_id, bill_to_id, reseller_id, period, one_time_amount,
+                   monthly_savings, currency, confidence, title, detail, evidence, recommended_action, recommended_plan_id, status, status_note,
+                   first_seen_run, last_seen_run
+            FROM findings ORDER BY finding_id
+            """;
+        using var r = cmd.ExecuteReader();
+        var list = new List<StoredFinding>();
+        while (r.Read())
+        {
+            var f = new Finding
+            {
+                FindingId = r.GetString(0),
+                Rule = r.GetString(1),
+                Severity = WireNames.Parse<Severity>(r.GetString(2)),
+                Carrier = r.GetString(3),
+                AccountId = r.GetString(4),
+                ServiceId = Opt(r, 5),
+                CustomerId = Opt(r, 6),
+                BillToId = Opt(r, 7),
+                ResellerId = Opt(r, 8),
+                Period = BillingMonth.Parse(r.GetString(9)),
+                OneTimeAmount = r.GetDecimal(10),
+                MonthlySavings = r.GetDecimal(11),
+                Currency = CurrencyCode.Parse(r.GetString(12)),
+                Confidence = r.GetDecimal(13),
+                Title = r.GetString(14),
+                Detail = r.GetString(15),
+                Evidence = r.GetString(16),
+                RecommendedAction = WireNames.Parse<RecommendedAction>(r.GetString(17)),
+                RecommendedPlanId = Opt(r, 18),
+            };
+            list.Add(new StoredFinding(f, WireNames.Parse<FindingStatus>(r.GetString(19)), Opt(r, 20), r.GetString(21), r.GetString(22)));
+        }
+
+        return list;
+    }
+
+    private static List<AccountInfo> Accounts(DuckDbConnection db)
+    {
+        // An account listed twice counts once (its first row), as in the audit.
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = """
+            SELECT carrier, account_id, customer_id, bill_to_id, reseller_id, currency FROM accounts
+            QUALIFY row_number() OVER (PARTITION BY carrier, account_id ORDER BY source_file, source_line) = 1
+            ORDER BY carrier, account_id
+            """;
+        using var r = cmd.ExecuteReader();
+        var list = new List<AccountInfo>();
+        while (r.Read())
+        {
+            list.Add(new AccountInfo(r.GetString(0), r.GetString(1), Opt(r, 2), Opt(r, 3), Opt(r, 4), Opt(r, 5)));
+        }
+
+        return list;
+    }
+
+    private static List<ServiceInfo> Services(DuckDbConnection db)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT service_id, account_id, service_type, cost_center, user_name FROM services ORDER BY service_id, account_id";
+        using var r = cmd.ExecuteReader();
+        var list = new List<ServiceInfo>();
+        while (r.Read())
+        {
+            list.Add(new ServiceInfo(r.GetString(0), r.GetString(1), r.GetString(2), Opt(r, 3), Opt(r, 4)));
+        }
+
+        return list;
+    }
+
+    private static List<MonthlySpend> Spend(DuckDbConnection db)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT carrier, currency, month, sum(amount) FROM charges GROUP BY ALL ORDER BY ALL";
+        using var r = cmd.ExecuteReader();
+        var list = new List<MonthlySpend>();
+        while (r.Read())
+        {
+            list.Add(new MonthlySpend(r.GetString(0), CurrencyCode.Parse(r.GetString(1)), BillingMonth.Parse(r.GetString(2)), r.GetDecimal(3)));
+        }
+
+        return list;
+    }
+
+    private static List<AccountSpend> AccountSpend(DuckDbConnection db)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT carrier, account_id, currency, sum(amount) FROM charges GROUP BY ALL ORDER BY ALL";
+        using var r = cmd.ExecuteReader();
+        var list = new List<AccountSpend>();
+        while (r.Read())
+        {
+            list.Add(new AccountSpend(r.GetString(0), r.GetString(1), CurrencyCode.Parse(r.GetString(2)), r.GetDecimal(3)));
+        }
+
+        return list;
+    }
+
+    private static List<CostCentreSpend> CostCentreSpend(DuckDbConnection db)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = $"""
+            WITH service AS (
+                SELECT service_id, account_id, first(cost_center) AS cost_center FROM services GROUP BY ALL)
+            SELECT CASE WHEN c.service_id IS NULL THEN '{AccountLevel}'
+                        WHEN s.service_id IS NULL THEN '{NotInInventory}'
+                        ELSE coalesce(nullif(trim(s.cost_center), ''), '{NoCostCentre}') END AS cost_centre,
+                   c.currency, count(DISTINCT c.service_id)::INTEGER, sum(c.amount)
+            FROM charges c LEFT JOIN service s ON s.service_id = c.service_id AND s.account_id = c.account_id
+            GROUP BY ALL ORDER BY ALL
+            """;
+        using var r = cmd.ExecuteReader();
+        var list = new List<CostCentreSpend>();
+        while (r.Read())
+        {
+            list.Add(new CostCentreSpend(r.GetString(0), CurrencyCode.Parse(r.GetString(1)), r.GetInt32(2), r.GetDecimal(3)));
+        }
+
+        return list;
+    }
+
+    /// <summary>Cost-centre label of account-level charges (no service).</summary>
+    public const string AccountLevel = "(account level)";
+
+    /// <summary>Cost-centre label of charges for a service missing from the inventory.</summary>
+    public const string NotInInventory = "(not in inventory)";
+
+    /// <summary>Cost-centre label of a service with an empty cost centre.</summary>
+    public const string NoCostCentre = "(no cost centre)";
+
+    /// <summary>
+    /// Findings to claim from the carrier (action <c>dispute</c>, status open or disputed, a one-time amount) with
+    /// their invoice lines: the <c>invoice#line</c> references of the evidence, or, for findings whose evidence
+    /// names usage records (rate_overcharge, duplicate_usage), the usage lines of the service's invoice that month.
+    /// </summary>
+    private static List<DisputeItem> Disputes(DuckDbConnection db, IReadOnlyList<StoredFinding> findings)
+    {
+        var usageLines = new Dictionary<(string, string, string, string), List<string>>();
+        using (var cmd = db.CreateCommand())
+        {
+            cmd.CommandText = """
+                SELECT carrier, account_id, service_id, month, list(invoice_id || '#' || line_no::VARCHAR ORDER BY invoice_id, line_no)
+                FROM charges WHERE charge_type = 'usage' AND service_id IS NOT NULL GROUP BY ALL
+                """;
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                usageLines[(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3))] = [.. ((string?[])r.GetValue(4)).OfType<string>()];
+            }
+        }
+
+        var list = new List<DisputeItem>();
+        foreach (var s in findings.Where(IsClaim))
+        {
+            var f = s.Finding;
+            List<string> lines = [.. InvoiceLineRef().Matches(f.Evidence).Select(m => m.Value).Distinct(StringComparer.Ordinal)];
+            if (lines.Count == 0 && f.ServiceId is not null && usageLines.TryGetValue((f.Carrier, f.AccountId, f.ServiceId, f.Period.ToString()), out var usage))
+            {
+                lines = usage;
+            }
+
+            list.Add(new DisputeItem(s, lines));
+        }
+
+        return list;
+    }
+
+    /// <summary>A finding the carrier is asked to credit.</summary>
+    public static bool IsClaim(StoredFinding s) =>
+        s.Finding.RecommendedAction == RecommendedAction.Dispute && s.Finding.OneTimeAmount > 0
+        && s.Status is FindingStatus.Open or FindingStatus.Disputed;
+
+    private static List<UpgradeItem> Upgrade(DuckDbConnection db)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT item, provider, role, one_time_cost, monthly_cost, provider_margin_pct::DECIMAL(18,6) FROM upgrade ORDER BY source_file, source_line";
+        using var r = cmd.ExecuteReader();
+        var list = new List<UpgradeItem>();
+        while (r.Read())
+        {
+            list.Add(new UpgradeItem(r.GetString(0), r.GetString(1), r.GetString(2), r.GetDecimal(3), r.GetDecimal(4), r.GetDecimal(5)));
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Carrier cost and resale billing per reseller, customer, service and month. Carrier cost is what the carrier
+    /// invoices the reseller for (accounts whose bill-to is their reseller): every invoice line but taxes (passed
+    /// through), credits netted, account-level lines (surcharges) under a null service. Resale is resale.csv.
+    /// </summary>
+    private static List<MarginMonth> Margin(DuckDbConnection db)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = """
+            WITH resold AS (
+                SELECT carrier, account_id, customer_id, reseller_id FROM accounts
+                WHERE reseller_id IS NOT NULL AND bill_to_id = reseller_id
+                QUALIFY row_number() OVER (PARTITION BY carrier, account_id ORDER BY source_file, source_line) = 1),
+            cost AS (
+                SELECT r.reseller_id, r.customer_id, c.carrier, c.account_id, c.service_id, c.currency, c.month, sum(c.amount) AS cost
+                FROM charges c JOIN resold r ON r.carrier = c.carrier AND r.account_id = c.account_id
+                WHERE c.charge_type <> 'tax'
+                GROUP BY ALL),
+            sale AS (
+                SELECT reseller_id, customer_id, service_id, period AS month, currency, sum(amount) AS resale FROM resale GROUP BY ALL),
+            home AS (
+                SELECT v.service_id, first(a.carrier ORDER BY a.carrier) AS carrier, first(a.account_id ORDER BY a.carrier) AS account_id
+                FROM services v JOIN accounts a ON a.account_id = v.account_id GROUP BY v.service_id)
+            SELECT coalesce(c.reseller_id, s.reseller_id), coalesce(c.customer_id, s.customer_id), coalesce(c.carrier, h.carrier),
+                   coalesce(c.account_id, h.account_id), coalesce(c.service_id, s.service_id), coalesce(c.currency, s.currency),
+                   coalesce(c.month, s.month), coalesce(c.cost, 0)::DECIMAL(18,4), coalesce(s.resale, 0)::DECIMAL(18,4), s.resale IS NOT NULL
+            FROM cost c
+            FULL JOIN sale s ON s.reseller_id = c.reseller_id AND s.customer_id = c.customer_id AND s.service_id = c.service_id
+                            AND s.month = c.month AND s.currency = c.currency
+            LEFT JOIN home h ON h.service_id = s.service_id
+            ORDER BY 1, 2, 3, 4, 5 NULLS FIRST, 6, 7
+            """;
+        using var r = cmd.ExecuteReader();
+        var list = new List<MarginMonth>();
+        while (r.Read())
+        {
+            list.Add(new MarginMonth(r.GetString(0), r.GetString(1), Opt(r, 2), Opt(r, 3), Opt(r, 4), CurrencyCode.Parse(r.GetString(5)),
+                BillingMonth.Parse(r.GetString(6)), r.GetDecimal(7), r.GetDecimal(8), r.GetBoolean(9)));
+        }
+
+        return list;
+    }
+
+    private static (BillingMonth, BillingMonth)? Window(DuckDbConnection db)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT min(month), max(month) FROM charges";
+        using var r = cmd.ExecuteReader();
+        return r.Read() && !r.IsDBNull(0) ? (BillingMonth.Parse(r.GetString(0)), BillingMonth.Parse(r.GetString(1))) : null;
+    }
+
+    private static List<string> Strings(DuckDbConnection db, string sql)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = sql;
+        using var r = cmd.ExecuteReader();
+        var list = new List<string>();
+        while (r.Read())
+        {
+            if (!r.IsDBNull(0))
+            {
+                list.Add(r.GetString(0));
+            }
+        }
+
+        return list;
+    }
+
+    private static Brand BrandOf(TemLake lake, PartyInfo party, ICollection<string> warnings)
+    {
+        return new Brand(party.ReportName, ColorOr(party.BrandColor, DefaultColor), Logo.Load(lake, party, warnings), party.PartyId);
+    }
+
+    private static string? Opt(DuckDbDataReader r, int i) => r.IsDBNull(i) ? null : Convert.ToString(r.GetValue(i), CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"[A-Za-z0-9][^\s,()#]*#[0-9]+", RegexOptions.CultureInvariant)]
+    private static partial Regex InvoiceLineRef();
+
+    /// <summary>A <c>#RRGGBB</c> colour in upper case, or <paramref name="fallback"/> for anything else (it goes into CSS).</summary>
+    public static string ColorOr(string? color, string fallback) =>
+        color is not null && HexColor().IsMatch(color) ? color.ToUpperInvariant() : fallback;
+
+    [GeneratedRegex("^#[0-9A-Fa-f]{6}$", RegexOptions.CultureInvariant)]
+    private static partial Regex HexColor();
+}

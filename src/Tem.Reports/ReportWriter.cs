@@ -1,0 +1,154 @@
+using System.Text;
+using Tem.Audit;
+using Tem.Ingest.Lake;
+using Tem.Reports.Files;
+using Tem.Reports.Html;
+using Tem.Reports.Query;
+
+namespace Tem.Reports;
+
+/// <summary>
+/// Writes the report set of cli.md into a folder: report.html, report.xlsx, findings.csv, disputes/ (a CSV and a
+/// letter per carrier), proposal.html when upgrade.csv was ingested, margin.html/margin.csv when resale exists, and
+/// (for the full set) tenants/&lt;party_id&gt;/ with the same set for every distributor, dealer and reseller, branded
+/// and holding only the customers below that party.
+/// </summary>
+public static class ReportWriter
+{
+    /// <summary>The files and folders of a set that <see cref="Write"/> owns and replaces on every run.</summary>
+    private static readonly string[] OwnedFiles = ["report.html", "report.xlsx", "findings.csv", "proposal.html", "margin.html", "margin.csv"];
+
+    /// <summary>Writes the report set of <paramref name="lake"/> into <paramref name="outDir"/>.</summary>
+    /// <param name="lake">The lake, audited (a lake without findings gives a report of its spend).</param>
+    /// <param name="outDir">The report folder; created when missing. The set's own files and its <c>disputes/</c> and <c>tenants/</c> folders are replaced.</param>
+    /// <param name="options">Tenant, proposal currency and exchange rates.</param>
+    /// <param name="time">The clock the "generated" date and the letters' date come from.</param>
+    /// <returns>The files written and the found money per currency of the main set.</returns>
+    /// <exception cref="ArgumentException"><see cref="ReportOptions.Tenant"/> is not a party of the lake.</exception>
+    public static ReportResult Write(TemLake lake, string outDir, ReportOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(lake);
+        ArgumentException.ThrowIfNullOrEmpty(outDir);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        var generated = time.GetUtcNow();
+        var currencyGiven = options.ProposalCurrency is not null;
+        var root = Path.GetFullPath(outDir);
+        var files = new List<string>();
+        var warnings = new List<string>();
+        var tenants = new List<string>();
+
+        // upgrade.csv has one price list for the whole lake: every set's proposal uses the same currency.
+        options = options with { ProposalCurrency = options.ProposalCurrency ?? ReportDataLoader.MostUsedCurrency(lake) };
+        if (options.Tenant is { } tenant)
+        {
+            if (ReportDataLoader.FindParty(lake, tenant) is null)
+            {
+                var known = ReportDataLoader.TenantParties(lake).Select(p => p.PartyId).ToList();
+                throw new ArgumentException(
+                    $"No party '{tenant}' in the lake's parties table; tenants are {(known.Count == 0 ? "none (ingest a parties.csv)" : string.Join(", ", known))}.",
+                    nameof(options));
+            }
+
+            var data = ReportDataLoader.Load(lake, tenant, warnings);
+            WriteSet(data, root, options, generated, files, warnings, tenantsFolder: false, currencyGiven);
+            tenants.Add(tenant);
+            return Result(files, root, data, tenants, warnings);
+        }
+
+        var full = ReportDataLoader.Load(lake, null, warnings);
+        WriteSet(full, root, options, generated, files, warnings, tenantsFolder: true, currencyGiven);
+        if (options.WriteTenantSets)
+        {
+            var folders = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var party in ReportDataLoader.TenantParties(lake))
+            {
+                // Two ids that differ only in characters a file name cannot hold still get a folder each.
+                var folder = FileNames.Safe(party.PartyId);
+                for (var i = 2; !folders.Add(folder); i++)
+                {
+                    folder = FileNames.Safe(party.PartyId) + "-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                var data = ReportDataLoader.Load(lake, party.PartyId, warnings);
+                // The main set's warnings already say which currencies the proposal cannot count.
+                WriteSet(data, Path.Combine(root, "tenants", folder), options, generated, files, [], tenantsFolder: false, currencyGiven);
+                tenants.Add(party.PartyId);
+            }
+        }
+
+        return Result(files, root, full, tenants, warnings);
+    }
+
+    private static ReportResult Result(List<string> files, string root, ReportData data, List<string> tenants, List<string> warnings) => new()
+    {
+        Files = files,
+        ReportPath = Path.Combine(root, "report.html"),
+        Totals = data.Totals(),
+        Tenants = tenants,
+        Warnings = [.. warnings.Distinct(StringComparer.Ordinal)],
+    };
+
+    private static void WriteSet(
+        ReportData data, string dir, ReportOptions options, DateTimeOffset generated, List<string> files, List<string> warnings, bool tenantsFolder, bool currencyGiven)
+    {
+        Directory.CreateDirectory(dir);
+        Clean(dir, tenantsFolder);
+        var fig = new ReportFigures(data);
+        void Text(string name, string content)
+        {
+            var path = Path.Combine(dir, name);
+            FileNames.WriteAtomically(path, stream =>
+            {
+                using var w = new StreamWriter(stream, new UTF8Encoding(false));
+                w.Write(content);
+            });
+            files.Add(path);
+        }
+
+        Text("report.html", ReportHtml.Render(fig, generated, options.TopFindings));
+        var xlsx = Path.Combine(dir, "report.xlsx");
+        FileNames.WriteAtomically(xlsx, stream => XlsxReport.Write(stream, fig, generated));
+        files.Add(xlsx);
+
+        var csv = Path.Combine(dir, "findings.csv");
+        var temporary = csv + ".tmp";
+        FindingsCsv.Write(temporary, data.Findings);
+        File.Move(temporary, csv, overwrite: true);
+        files.Add(csv);
+
+        files.AddRange(Disputes.Write(Path.Combine(dir, "disputes"), data, generated));
+        if (data.Upgrade.Count > 0)
+        {
+            var proposal = Proposal.Build(fig, options, warnings) with { CurrencyGiven = currencyGiven };
+            Text("proposal.html", ProposalHtml.Render(fig, proposal, generated));
+        }
+
+        if (data.Margin.Count > 0)
+        {
+            var margin = MarginReport.Build(data);
+            Text("margin.html", MarginHtml.Render(fig, margin, generated));
+            var path = Path.Combine(dir, "margin.csv");
+            FileNames.WriteAtomically(path, stream => MarginReport.WriteCsv(stream, margin, data));
+            files.Add(path);
+        }
+    }
+
+    /// <summary>Removes what an earlier run wrote (a carrier without disputes now, a tenant gone), nothing else.</summary>
+    private static void Clean(string dir, bool tenantsFolder)
+    {
+        foreach (var name in OwnedFiles)
+        {
+            File.Delete(Path.Combine(dir, name));
+        }
+
+        foreach (var sub in tenantsFolder ? new[] { "disputes", "tenants" } : ["disputes"])
+        {
+            var path = Path.Combine(dir, sub);
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.IO.Compression;
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using Microsoft.FSharp.Core;
+
+namespace Tem.Reports.Tests;
+
+/// <summary>Tenant sets: the scope holds exactly the customers below the party, in every file; branding; the one-tenant command.</summary>
+[Collection(SampleReportCollection.Name)]
+public sealed class TenantTests(SampleReportFixture fx)
+{
+    private static readonly Gen<WorldShape> Shapes =
+        from distributors in Gen.Choose(1, 2)
+        from dealers in Gen.Choose(0, 3)
+        from dealerParents in Gen.ArrayOf(Gen.Choose(-1, 1), dealers)
+        from subs in Gen.Choose(0, 2)
+        from subParents in Gen.ArrayOf(Gen.Choose(0, 2), subs)
+        from customers in Gen.Choose(2, 6)
+        from customerParents in Gen.ArrayOf(Gen.Choose(-1, 8), customers)
+        from billTo in Gen.ArrayOf(Gen.Choose(0, 6), customers)
+        from cycle in Gen.Elements(false, false, true)
+        from seed in Gen.Choose(0, 1_000_000)
+        select new WorldShape(distributors, dealerParents, subParents, customerParents, billTo, cycle, seed);
+
+    [Fact]
+    public void TenantSets_RandomChannels_NoRowOfACustomerOutsideTheSubtreeAppearsInAnyFile()
+    {
+        Check.One(
+            Config.QuickThrowOnFailure.WithMaxTest(12).WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(20261015), FSharpOption<int>.None))),
+            Prop.ForAll(Shapes.ToArbitrary(), shape =>
+            {
+                using var world = new TenantWorld(shape);
+                var output = Path.Combine(world.Folder, "out");
+                var result = ReportWriter.Write(world.Lake, output, new ReportOptions(), SampleReportFixture.Clock);
+
+                // Every distributor and dealer gets a set, whether or not it has customers.
+                Assert.Equal(world.Channel.Order(StringComparer.Ordinal), result.Tenants);
+                foreach (var tenant in world.Channel)
+                {
+                    var scope = world.Subtree(tenant);
+                    var text = AllText(Path.Combine(output, "tenants", tenant));
+                    foreach (var c in world.Customers)
+                    {
+                        if (scope.Contains(c.Id))
+                        {
+                            Assert.True(text.Contains(c.Token, StringComparison.Ordinal), $"{shape}: {c.Id} is below {tenant} but missing from its set");
+                        }
+                        else
+                        {
+                            Assert.False(text.Contains(c.Token, StringComparison.Ordinal), $"{shape}: {c.Id} is not below {tenant} but appears in its set");
+                        }
+                    }
+                }
+
+                // The full set holds everyone.
+                var all = AllText(output);
+                Assert.All(world.Customers, c => Assert.Contains(c.Token, all, StringComparison.Ordinal));
+            }));
+    }
+
+    [Fact]
+    public void TenantSet_SampleDealer_HoldsOnlyItsCustomers_Branded()
+    {
+        var dir = Path.Combine(fx.Out, "tenants", "DLR-01");
+        var csv = Read.Csv(Path.Combine(dir, "findings.csv"));
+        var expected = fx.Sql("SELECT finding_id FROM findings WHERE customer_id IN (SELECT party_id FROM parties WHERE parent_id = 'DLR-01')")
+            .Select(r => (string)r[0]!).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, csv.Select(r => r["finding_id"]!).Order(StringComparer.Ordinal));
+
+        var html = File.ReadAllText(Path.Combine(dir, "report.html"));
+        Assert.Contains(":root { --brand: #0B6E4F; }", html, StringComparison.Ordinal);
+        Assert.Contains("alt=\"Harbor Connect logo\"", html, StringComparison.Ordinal);
+        var logo = Convert.ToBase64String(File.ReadAllBytes(Path.Combine(SampleReportFixture.RepoRoot, "sample-data", "logos", "harbor-connect.svg")));
+        Assert.Contains("src=\"data:image/svg+xml;base64," + logo + "\"", html, StringComparison.Ordinal);
+        Assert.Contains("Prepared by <strong>Harbor Connect</strong>", html, StringComparison.Ordinal);
+        foreach (var other in new[] { "Kessler Maschinenbau", "Northgate Retail", "St. Aldric", "Orion Freight", "RH4711002", "0551004417" })
+        {
+            Assert.DoesNotContain(other, AllText(dir), StringComparison.Ordinal);
+        }
+
+        // A dealer without a logo file is branded by name and colour.
+        var summit = File.ReadAllText(Path.Combine(fx.Out, "tenants", "DLR-02", "report.html"));
+        Assert.Contains(":root { --brand: #7A1F5C; }", summit, StringComparison.Ordinal);
+        Assert.Contains("<div class=\"brand-name\">Summit Partner Portal</div>", summit, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TenantSet_Distributor_HoldsBothDealersCustomers()
+    {
+        var csv = Read.Csv(Path.Combine(fx.Out, "tenants", "DIST-01", "findings.csv"));
+        var expected = fx.Sql("SELECT finding_id FROM findings WHERE customer_id IN ('CUS-01', 'CUS-02', 'CUS-03')").Select(r => (string)r[0]!).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, csv.Select(r => r["finding_id"]!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Write_OneTenant_WritesOnlyItsSetIntoTheFolder()
+    {
+        var dir = Path.Combine(fx.Folder, "one-tenant");
+        var result = ReportWriter.Write(fx.Lake, dir, new ReportOptions { Tenant = "DLR-02" }, SampleReportFixture.Clock);
+        Assert.Equal(["DLR-02"], result.Tenants);
+        Assert.False(Directory.Exists(Path.Combine(dir, "tenants")));
+        Assert.Equal(File.ReadAllText(Path.Combine(fx.Out, "tenants", "DLR-02", "findings.csv")), File.ReadAllText(Path.Combine(dir, "findings.csv")));
+        var expected = fx.Sql("SELECT currency, sum(one_time_amount + 12 * monthly_savings) FROM findings WHERE customer_id = 'CUS-03' AND status <> 'resolved' GROUP BY ALL");
+        Assert.Equal(expected.Select(r => ((string)r[0]!, Read.Dec(r[1]))), result.Totals.Select(t => (t.Currency.Code, t.Identified.FoundMoney)));
+    }
+
+    [Fact]
+    public void Write_UnknownTenant_ThrowsNamingTheKnownOnes()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ReportWriter.Write(fx.Lake, Path.Combine(fx.Folder, "nope"), new ReportOptions { Tenant = "DLR-99" }, SampleReportFixture.Clock));
+        Assert.Contains("DLR-99", e.Message, StringComparison.Ordinal);
+        Assert.Contains("DIST-01, DLR-01, DLR-02", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The text of every file under a folder; workbooks unzipped, so cell text is searchable.</summary>
+    internal static string AllText(string dir)
+    {
+        var b = new StringBuilder();
+        foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            if (file.EndsWith(".xlsx", StringComparison.Ordinal))
+            {
+                using var zip = ZipFile.OpenRead(file);
+                foreach (var entry in zip.Entries)
+                {
+                    using var reader = new StreamReader(entry.Open());
+                    b.Append(reader.ReadToEnd()).Append('\n');
+                }
+            }
+            else
+            {
+                b.Append(File.ReadAllText(file)).Append('\n');
+            }
+        }
+
+        return b.ToString();
+    }
+}
