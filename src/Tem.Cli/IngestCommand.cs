@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Tem.Core;
 using Tem.Ingest;
+using Tem.Ingest.Formats;
 using Tem.Ingest.Lake;
 
 namespace Tem.Cli;
@@ -13,15 +14,30 @@ internal static class IngestCommand
     {
         var paths = new Argument<string[]>("path") { Description = "Files or folders (walked recursively).", Arity = ArgumentArity.OneOrMore };
         var lake = new Option<string>("--lake") { Description = "The lake folder.", DefaultValueFactory = _ => "tem-lake" };
-        var kind = new Option<string?>("--kind") { Description = "Read every file as this kind instead of recognising it from its header." };
-        kind.AcceptOnlyFromAmong([.. Tem.Ingest.Layouts.CanonicalLayouts.All.Select(l => l.Kind)]);
+        var kind = new Option<string?>("--kind")
+        {
+            Description = "Read every file as this kind instead of recognising it: a canonical kind, or a format (" +
+                          string.Join(", ", FormatRegistry.All.Select(f => f.Name)) + ").",
+        };
+        kind.AcceptOnlyFromAmong([.. FormatRegistry.KindNames]);
+        var pbxZone = new Option<string?>("--pbx-time-zone")
+        {
+            Description = "IANA time zone of the PBX's local times (Asterisk Master.csv), e.g. Europe/London; beats tem-pbx.json next to the file.",
+        };
+        var pbxName = new Option<string?>("--pbx-name") { Description = "Name stored with PBX call records (pbx_calls.pbx); beats tem-pbx.json next to the file." };
         var memory = new Option<string>("--memory-limit") { Description = "DuckDB memory limit while staging (it spills to disk beyond).", DefaultValueFactory = _ => "1GB" };
         var command = new Command("ingest", "Read carrier bills, usage and reference data into the lake; every row is stored or rejected with a reason.")
         {
-            paths, lake, kind, memory,
+            paths, lake, kind, memory, pbxZone, pbxName,
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(pbxZone) is { } zone && !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
+            {
+                error.WriteLine($"tem ingest: --pbx-time-zone '{zone}' is not a time zone the tz database knows; expected an IANA name such as Europe/London or America/New_York");
+                return TemApp.UsageError;
+            }
+
             IReadOnlyList<string> files;
             try
             {
@@ -36,7 +52,11 @@ internal static class IngestCommand
             var temLake = TemLake.Open(parse.GetValue(lake)!);
             var runId = "run-" + time.GetUtcNow().ToString("yyyyMMddTHHmmssfffZ", CultureInfo.InvariantCulture);
             temLake.Catalog.StartRun(runId, "ingest", time.GetUtcNow());
-            var ingestor = new Ingestor(temLake, time, new IngestOptions { Kind = parse.GetValue(kind), MemoryLimit = parse.GetValue(memory)! });
+            var ingestor = new Ingestor(temLake, time, new IngestOptions
+            {
+                Kind = parse.GetValue(kind), MemoryLimit = parse.GetValue(memory)!, PbxTimeZone = parse.GetValue(pbxZone),
+                PbxName = parse.GetValue(pbxName),
+            });
             var (failed, read, stored, rejected) = IngestAll(ingestor, files, runId, output, error);
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -43,7 +43,11 @@ public interface IFormatReader : IDisposable
 /// <param name="Line">1-based line (segment line for EDI) at fault, 0 when the whole file is.</param>
 /// <param name="Column">1-based column (element position for EDI), 0 when not one column.</param>
 /// <param name="Message">What was wrong, what was expected, and a hint.</param>
-public sealed record FileProblem(long Line, int Column, string Message);
+public sealed record FileProblem(long Line, int Column, string Message)
+{
+    /// <summary>The reason code every row of the file is rejected with; <c>bad_file</c> unless a more precise one applies.</summary>
+    public Tem.Core.RejectReason Reason { get; init; } = Tem.Core.RejectReason.BadFile;
+}
 
 /// <summary>
 /// One source record translated into a canonical layout's fields (in the layout's field order). Field texts

@@ -62,7 +62,9 @@ public sealed class TemLake
         {
             var columns = layout.Fields.Select(f => (f.Name, f.DuckType)).Concat(RowWriter.DerivedColumns(layout))
                 .Append(("source_file", "VARCHAR")).ToList();
-            var extra = layout.Kind == CanonicalLayouts.Usage.Kind ? ", tem_phone_digits(called_number) AS called_digits" : string.Empty;
+            var extra = layout.Kind == CanonicalLayouts.Usage.Kind || layout.Kind == CanonicalLayouts.PbxCalls.Kind
+                ? ", tem_phone_digits(called_number) AS called_digits"
+                : string.Empty;
             CreateView(connection, layout.Table, LakeCatalog.ActivePaths(catalog, layout.Table), columns, layout.PartitionBy, extra);
         }
 
