@@ -53,6 +53,15 @@ public sealed record IngestOptions
     /// <summary>Name stored in <c>pbx_calls.pbx</c> for PBX records; beats <c>pbx</c> of a <c>tem-pbx.json</c> next to the file.</summary>
     public string? PbxName { get; init; }
 
+    /// <summary>How EDI 811 invoices map onto invoice lines (carrier name, default currency, charge codes...).</summary>
+    public Formats.Edi.Edi811Options Edi811 { get; init; } = new();
+
+    /// <summary>
+    /// Carrier profiles (<see cref="Formats.Profiles.CarrierProfile.LoadAll"/>): a CSV whose header has a profile's
+    /// detection columns is read through that profile.
+    /// </summary>
+    public IReadOnlyList<Formats.Profiles.CarrierProfile> Profiles { get; init; } = [];
+
     /// <summary>Threads that parse and write in parallel (slices of one file); null = one per core.</summary>
     public int? Threads { get; init; }
 
@@ -369,7 +378,8 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             if (reader.Problem is not { } problem)
             {
                 var message = string.Create(CultureInfo.InvariantCulture,
-                    $"{name}: {format.Name} -> {layout.Table}: read {scan.Read} / stored {scan.Stored} / rejected {scan.Rejected}");
+                    $"{name}: {format.Name} -> {layout.Table}: read {scan.Read} / stored {scan.Stored} / rejected {scan.Rejected}") +
+                    (reader is ISkipsRows { RowsSkipped: > 0 and var skipped } ? string.Create(CultureInfo.InvariantCulture, $" (skipped {skipped} rows as the profile says)") : string.Empty);
                 return CommitStaged(staged, rejectDb, scan.Read, scan.Stored, scan.Rejected, null, message, []);
             }
 

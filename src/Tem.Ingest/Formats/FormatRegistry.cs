@@ -16,6 +16,8 @@ public static class FormatRegistry
         .. PbxFormats.All,
 
         // Carrier bills: EDI 811 and carrier CSV profiles register here, one line each.
+        new Edi.Edi811Format(),
+        new Profiles.ProfileFormat(),
     ];
 
     /// <summary>The format of a name (case-insensitive), or null.</summary>
