@@ -4,5 +4,5 @@ namespace Tem.Ingest.Formats;
 public static class PbxFormats
 {
     /// <summary>Cisco CUCM first (its header is unmistakable), then Asterisk (recognised by its shape).</summary>
-    public static IReadOnlyList<IFormat> All { get; } = [];
+    public static IReadOnlyList<IFormat> All { get; } = [new CucmFormat(), new AsteriskFormat()];
 }
