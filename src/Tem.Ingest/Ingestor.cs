@@ -379,7 +379,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             {
                 var message = string.Create(CultureInfo.InvariantCulture,
                     $"{name}: {format.Name} -> {layout.Table}: read {scan.Read} / stored {scan.Stored} / rejected {scan.Rejected}") +
-                    (reader is ISkipsRows { RowsSkipped: > 0 and var skipped } ? string.Create(CultureInfo.InvariantCulture, $" (skipped {skipped} rows as the profile says)") : string.Empty);
+                    (reader is ISkipsRows { RowsSkipped: > 0 and var skipped } ? string.Create(CultureInfo.InvariantCulture, $" (skipped {skipped} row{(skipped == 1 ? "" : "s")} as the profile says)") : string.Empty);
                 return CommitStaged(staged, rejectDb, scan.Read, scan.Stored, scan.Rejected, null, message, []);
             }
 
