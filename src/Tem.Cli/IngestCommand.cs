@@ -26,7 +26,7 @@ internal static class IngestCommand
         };
         var pbxName = new Option<string?>("--pbx-name") { Description = "Name stored with PBX call records (pbx_calls.pbx); beats tem-pbx.json next to the file." };
         var memory = new Option<string>("--memory-limit") { Description = "DuckDB memory limit while staging (it spills to disk beyond).", DefaultValueFactory = _ => "1GB" };
-        var command = new Command("ingest", "Read carrier bills, usage and reference data into the lake; every row is stored or rejected with a reason.")
+        var command = new Command("ingest", "Read carrier bills, usage, reference data and PBX call records into the lake; every row is stored or rejected with a reason.")
         {
             paths, lake, kind, memory, pbxZone, pbxName,
         };
