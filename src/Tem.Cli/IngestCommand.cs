@@ -37,7 +37,7 @@ internal static class IngestCommand
             Description = "Maps a carrier's EDI charge code (IT1/SLN product id, SAC02) to a charge type, e.g. BASIC=recurring (repeatable).",
         };
         var memory = new Option<string>("--memory-limit") { Description = "DuckDB memory limit while staging (it spills to disk beyond).", DefaultValueFactory = _ => "1GB" };
-        var command = new Command("ingest", "Read carrier bills, usage and reference data into the lake; every row is stored or rejected with a reason.")
+        var command = new Command("ingest", "Read carrier bills, usage, reference data and PBX call records into the lake; every row is stored or rejected with a reason.")
         {
             paths, lake, kind, memory, pbxZone, pbxName, profiles, ediCarrier, ediCurrency, ediCodes,
         };

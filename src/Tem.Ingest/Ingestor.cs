@@ -397,7 +397,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             try
             {
                 using var again = format.Open(path, options);
-                read = RejectAll(again, all, new RowReject(problem.Line == 0 ? 0 : problem.Column, null, problem.Reason, "file rejected: " + failure));
+                read = RejectAll(again, all, new RowReject(0, null, problem.Reason, "file rejected: " + failure));
             }
             finally
             {
