@@ -83,7 +83,7 @@ public sealed class CarrierBillIngestTests
         Assert.Equal(0, lake.Count("charges"));
         var rejects = lake.Rejects();
         Assert.Equal(8, rejects.Count);
-        Assert.All(rejects, r => Assert.Equal("bad_file", r.Reason));
+        Assert.All(rejects, r => Assert.Equal(("bad_file", 0), (r.Reason, r.Column)));
         Assert.Equal([15L, 17, 18, 20, 23, 25, 28, 30], rejects.Select(r => r.Line));
         Assert.Contains("file rejected: bad-tds.edi:31:1: TDS01", rejects[0].Message, StringComparison.Ordinal);
     }
