@@ -96,6 +96,28 @@ public enum UsageType
 }
 
 /// <summary>
+/// How a PBX call ended (lake table <c>pbx_calls</c> <c>disposition</c>), normalised from the PBX's own words
+/// (Asterisk <c>ANSWERED</c>, <c>NO ANSWER</c>...; Cisco CUCM: the connect time and the Q.850 cause code).
+/// </summary>
+public enum CallDisposition
+{
+    /// <summary><c>answered</c>: the call was connected; its talk time is billable.</summary>
+    Answered,
+
+    /// <summary><c>no_answer</c>: it rang out or the caller hung up before an answer.</summary>
+    NoAnswer,
+
+    /// <summary><c>busy</c>: the called party was busy.</summary>
+    Busy,
+
+    /// <summary><c>failed</c>: the call could not be placed (unallocated number, channel error...).</summary>
+    Failed,
+
+    /// <summary><c>congestion</c>: no route or circuit was available.</summary>
+    Congestion,
+}
+
+/// <summary>
 /// The time band of a rate (rates.csv <c>time_band</c>). Peak is Monday to Friday, 08:00 &lt;= local time &lt; 18:00
 /// in the account's time zone; offpeak is every other time.
 /// </summary>

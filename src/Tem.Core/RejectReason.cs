@@ -56,6 +56,24 @@ public enum RejectReason
     /// <summary><c>bad_quote</c>: text after a closing quote, before the next separator (<c>"ab"c,</c>).</summary>
     BadQuote,
 
+    /// <summary>
+    /// <c>nonexistent_time</c>: a local time without an offset (a PBX's) falls in the hour skipped when clocks go
+    /// forward, so no instant has it.
+    /// </summary>
+    NonexistentTime,
+
+    /// <summary>
+    /// <c>ambiguous_time</c>: a local time without an offset falls in the hour repeated when clocks go back, and the
+    /// record's other times (e.g. end minus duration) cannot tell which of the two instants it is.
+    /// </summary>
+    AmbiguousTime,
+
+    /// <summary>
+    /// <c>bad_file</c>: the file as a whole cannot be used (e.g. a PBX file whose time zone is unknown, an EDI
+    /// interchange cut short); every row of it is rejected with the file's message.
+    /// </summary>
+    BadFile,
+
     /// <summary><c>other</c>: none of the above; the reject's detail says what.</summary>
     Other,
 }

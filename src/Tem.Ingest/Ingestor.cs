@@ -4,6 +4,7 @@ using System.Text;
 using Tem.Core;
 using Tem.DuckDb;
 using Tem.Ingest.Csv;
+using Tem.Ingest.Formats;
 using Tem.Ingest.Lake;
 using Tem.Ingest.Layouts;
 using Tem.Ingest.Validation;
@@ -24,6 +25,9 @@ public enum FileOutcome
 
     /// <summary>The file could not be read as a whole (empty, missing or duplicated required column); its rows are rejected.</summary>
     Failed,
+
+    /// <summary>Recognised, but deliberately not stored (e.g. Cisco CMR call-quality records); the message says why.</summary>
+    Skipped,
 }
 
 /// <summary>The result of one file: counts always add up (<c>read = stored + rejected</c>).</summary>
@@ -42,8 +46,29 @@ public sealed record IngestTotals(int Files, int Failed, long Read, long Stored,
 /// <summary>Settings of an ingest run.</summary>
 public sealed record IngestOptions
 {
-    /// <summary>Read every file as this kind instead of recognising it from its header.</summary>
+    /// <summary>
+    /// Read every file as this kind instead of recognising it: a canonical kind (<c>usage</c>...) or a format name
+    /// (<c>asterisk</c>, <c>cucm-cdr</c>...; see <see cref="FormatRegistry"/>).
+    /// </summary>
     public string? Kind { get; init; }
+
+    /// <summary>
+    /// IANA time zone of the PBX whose records hold local times without an offset (Asterisk Master.csv), e.g.
+    /// <c>Europe/London</c>; beats <c>time_zone</c> of a <c>tem-pbx.json</c> next to the file.
+    /// </summary>
+    public string? PbxTimeZone { get; init; }
+
+    /// <summary>Name stored in <c>pbx_calls.pbx</c> for PBX records; beats <c>pbx</c> of a <c>tem-pbx.json</c> next to the file.</summary>
+    public string? PbxName { get; init; }
+
+    /// <summary>How EDI 811 invoices map onto invoice lines (carrier name, default currency, charge codes...).</summary>
+    public Formats.Edi.Edi811Options Edi811 { get; init; } = new();
+
+    /// <summary>
+    /// Carrier profiles (<see cref="Formats.Profiles.CarrierProfile.LoadAll"/>): a CSV whose header has a profile's
+    /// detection columns is read through that profile.
+    /// </summary>
+    public IReadOnlyList<Formats.Profiles.CarrierProfile> Profiles { get; init; } = [];
 
     /// <summary>Threads that parse and write in parallel (slices of one file); null = one per core.</summary>
     public int? Threads { get; init; }
@@ -71,6 +96,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             {
                 list.AddRange(Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories)
                     .Where(f => !Path.GetRelativePath(p, f).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.') || part == "_tem"))
+                    .Where(f => !PbxSettings.IsSettingsFile(f))
                     .Order(StringComparer.Ordinal));
             }
             else if (File.Exists(p))
@@ -143,6 +169,35 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
                 $"{name}: already ingested as {earlier.Path} on {earlier.IngestedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC (same SHA-256); nothing changed", []);
         }
 
+        IFormat? format = null;
+        var match = FormatMatch.No;
+        try
+        {
+            if (options.Kind is { } forced && CanonicalLayouts.ByKind(forced) is null)
+            {
+                format = FormatRegistry.ByName(forced)
+                    ?? throw new ArgumentException($"Unknown kind '{forced}'; expected one of: {string.Join(", ", FormatRegistry.KindNames)}.");
+
+                // A forced format still gets to say that this file is one it skips (e.g. a CMR file read as cucm-cdr).
+                match = format.Sniff(FileHead.Read(path), options);
+            }
+            else if (options.Kind is null && FormatRegistry.Detect(FileHead.Read(path), options) is { } detected)
+            {
+                (format, match) = detected;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new FileReport(path, null, FileOutcome.Failed, 0, 0, 0, $"{name}: cannot be read: {e.Message}", []);
+        }
+
+        if (format is not null)
+        {
+            return match.Verdict == SniffVerdict.Skip
+                ? new FileReport(path, format.Name, FileOutcome.Skipped, 0, 0, 0, $"{name}: skipped: {match.Message}", [])
+                : IngestFormat(path, name, info.Length, sha, runId, format);
+        }
+
         using var reader = new CsvRecordReader(File.OpenRead(path));
         if (!reader.Read())
         {
@@ -157,7 +212,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
 
         var header = Enumerable.Range(0, reader.FieldCount).Select(i => Encoding.UTF8.GetString(FieldParsers.Trim(reader.Field(i)))).ToArray();
         var layout = options.Kind is null ? CanonicalLayouts.Recognise(header) : CanonicalLayouts.ByKind(options.Kind)
-            ?? throw new ArgumentException($"Unknown kind '{options.Kind}'; expected one of: {string.Join(", ", CanonicalLayouts.All.Select(l => l.Kind))}.");
+            ?? throw new ArgumentException($"Unknown kind '{options.Kind}'; expected one of: {string.Join(", ", FormatRegistry.KindNames)}.");
         if (layout is null)
         {
             return new FileReport(path, null, FileOutcome.Unrecognised, 0, 0, 0,
@@ -199,6 +254,52 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         int[] columnOf, RowReject? fatal, List<string> ignored, bool sequential = false)
     {
         var fileId = sha[..16];
+        var (stageDir, tableDir) = PrepareStaging(fileId, layout);
+
+        // Rejected rows go to a private database of their own, so that they can be written while the COPY runs.
+        using var rejectDb = OpenRejectDb();
+        var threads = fatal is null && !sequential ? Math.Max(1, options.Threads ?? Environment.ProcessorCount) : 1;
+        var slices = threads > 1
+            ? CsvSplitter.Plan(path, reader.BytesRead, reader.LineNumber + 1, 2 * threads)
+            : [new CsvSlice(reader.BytesRead, bytes - reader.BytesRead, reader.LineNumber + 1)];
+        using var rejectAppender = rejectDb.CreateAppender("rej");
+        var scan = new FileScan(path, slices, reader, () => new RowWriter(layout, columnOf, headerCount), rejectAppender,
+            fatal, fileId, runId, name, layout.Kind);
+
+        try
+        {
+            CopyToParquet(name, fileId, layout, tableDir, scan.OpenSource, threads);
+        }
+        finally
+        {
+            scan.Close();
+        }
+
+        if (!scan.SlicesLinedUp)
+        {
+            // A literal quote fooled the split: the slices did not meet at record boundaries. Redo it in one pass.
+            Directory.Delete(stageDir, recursive: true);
+            using var again = new CsvRecordReader(File.OpenRead(path));
+            again.Read();
+            return Stage(path, name, bytes, sha, runId, again, layout, headerCount, columnOf, fatal, ignored, sequential: true);
+        }
+
+        var (read, stored, rejected) = (scan.Read, scan.Stored, scan.Rejected);
+        var message = fatal is { } fatalReject
+            ? $"{name}: {fatalReject.Message}; all {read} rows rejected"
+            : string.Create(CultureInfo.InvariantCulture, $"{name}: {layout.Kind}: read {read} / stored {stored} / rejected {rejected}");
+        return CommitStaged(new StagedFile(path, bytes, sha, runId, layout.Kind, layout, stageDir, tableDir),
+            rejectDb, read, stored, rejected, fatal?.Message, message, ignored);
+    }
+
+    /// <summary>A file written to staging, ready to be committed.</summary>
+    private sealed record StagedFile(string Path, long Bytes, string Sha, string RunId, string Kind, Layout Layout, string StageDir, string TableDir)
+    {
+        public string FileId => Sha[..16];
+    }
+
+    private (string StageDir, string TableDir) PrepareStaging(string fileId, Layout layout)
+    {
         var stageDir = Path.Combine(lake.StagingRoot, fileId);
         if (Directory.Exists(stageDir))
         {
@@ -208,24 +309,25 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         var tableDir = Path.Combine(stageDir, layout.Table);
         Directory.CreateDirectory(tableDir);
         Directory.CreateDirectory(lake.TempDirectory);
+        return (stageDir, tableDir);
+    }
 
-        // Rejected rows go to a private database of their own, so that they can be written while the COPY runs.
-        using var rejectDb = new DuckDbConnection();
+    private static DuckDbConnection OpenRejectDb()
+    {
+        var rejectDb = new DuckDbConnection();
         rejectDb.Open();
         rejectDb.Execute("CREATE TABLE rej (" + TemLake.RejectsColumns + ")");
-        var threads = fatal is null && !sequential ? Math.Max(1, options.Threads ?? Environment.ProcessorCount) : 1;
-        var slices = threads > 1
-            ? CsvSplitter.Plan(path, reader.BytesRead, reader.LineNumber + 1, 2 * threads)
-            : [new CsvSlice(reader.BytesRead, bytes - reader.BytesRead, reader.LineNumber + 1)];
-        using var rejectAppender = rejectDb.CreateAppender("rej");
-        var scan = new FileScan(path, slices, reader, () => new RowWriter(layout, columnOf, headerCount), rejectAppender,
-            fatal, fileId, runId, name, layout.Kind);
+        return rejectDb;
+    }
 
+    /// <summary>Streams the rows of <paramref name="open"/>'s sources through a table function into ZSTD Parquet under <paramref name="tableDir"/>.</summary>
+    private void CopyToParquet(string name, string fileId, Layout layout, string tableDir, Func<IDuckDbRowSource> open, int threads)
+    {
         using var db = new DuckDbConnection(
             $"Data Source=:memory:;memory_limit={options.MemoryLimit};temp_directory={lake.TempDirectory};preserve_insertion_order=false");
         db.Open();
         var columns = layout.Fields.Select(f => (f.Name, f.DuckType)).Concat(RowWriter.DerivedColumns(layout)).ToList();
-        var rows = db.RegisterTableFunction("tem_rows", columns, scan.OpenSource, maxThreads: threads);
+        var rows = db.RegisterTableFunction("tem_rows", columns, open, maxThreads: threads);
         var target = layout.PartitionBy.Count == 0
             ? $"'{Escape(Path.Combine(tableDir, $"part-{fileId}.parquet"))}' (FORMAT parquet, COMPRESSION zstd)"
             : $"'{Escape(tableDir)}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY ({string.Join(", ", layout.PartitionBy)}), " +
@@ -245,48 +347,203 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
 
             throw new InfrastructureException($"Writing {name} to the lake as Parquet", e);
         }
-        finally
-        {
-            scan.Close();
-        }
+    }
 
-        if (!scan.SlicesLinedUp)
-        {
-            // A literal quote fooled the split: the slices did not meet at record boundaries. Redo it in one pass.
-            Directory.Delete(stageDir, recursive: true);
-            using var again = new CsvRecordReader(File.OpenRead(path));
-            again.Read();
-            return Stage(path, name, bytes, sha, runId, again, layout, headerCount, columnOf, fatal, ignored, sequential: true);
-        }
-
-        if (scan.Stored == 0)
+    /// <summary>
+    /// Writes the rejects next to the staged rows, records the file in the catalog and moves its Parquet files into
+    /// the lake. <paramref name="failure"/> non-null marks the file failed (its rows are all in rejects).
+    /// </summary>
+    private FileReport CommitStaged(
+        StagedFile file, DuckDbConnection rejectDb, long read, long stored, long rejected, string? failure, string message,
+        IReadOnlyList<string> ignored)
+    {
+        if (stored == 0 && Directory.Exists(file.TableDir))
         {
             // Nothing stored (e.g. every row rejected): no empty Parquet file in the table.
-            Directory.Delete(tableDir, recursive: true);
+            Directory.Delete(file.TableDir, recursive: true);
         }
 
-        if (scan.Rejected > 0)
+        if (rejected > 0)
         {
-            var rejectDir = Path.Combine(stageDir, TemLake.RejectsTable);
+            var rejectDir = Path.Combine(file.StageDir, TemLake.RejectsTable);
             Directory.CreateDirectory(rejectDir);
-            rejectDb.Execute($"COPY rej TO '{Escape(Path.Combine(rejectDir, $"part-{fileId}.parquet"))}' (FORMAT parquet, COMPRESSION zstd)");
+            rejectDb.Execute($"COPY rej TO '{Escape(Path.Combine(rejectDir, $"part-{file.FileId}.parquet"))}' (FORMAT parquet, COMPRESSION zstd)");
         }
 
-        var staged = Directory.EnumerateFiles(stageDir, "*.parquet", SearchOption.AllDirectories)
+        var staged = Directory.EnumerateFiles(file.StageDir, "*.parquet", SearchOption.AllDirectories)
             .Select(p => Path.GetRelativePath(lake.Root, p).Replace(Path.DirectorySeparatorChar, '/'))
             .Select(rel => (Table: rel.Split('/')[3], StagedPath: rel))
             .Order()
             .ToList();
-        var (read, stored, rejected) = (scan.Read, scan.Stored, scan.Rejected);
-        var outcome = fatal is null ? FileOutcome.Stored : FileOutcome.Failed;
-        var message = fatal is { } fatalReject
-            ? $"{name}: {fatalReject.Message}; all {read} rows rejected"
-            : string.Create(CultureInfo.InvariantCulture, $"{name}: {layout.Kind}: read {read} / stored {stored} / rejected {rejected}");
         lake.Commit(
-            new CatalogFile(fileId, sha, Path.GetFullPath(path), layout.Kind, layout.Table, bytes, read, stored, rejected,
-                time.GetUtcNow(), runId, fatal is null ? FileState.Active : FileState.Failed, fatal?.Message),
+            new CatalogFile(file.FileId, file.Sha, Path.GetFullPath(file.Path), file.Kind, file.Layout.Table, file.Bytes, read, stored, rejected,
+                time.GetUtcNow(), file.RunId, failure is null ? FileState.Active : FileState.Failed, failure),
             staged);
-        return new FileReport(path, layout.Kind, outcome, read, stored, rejected, message, ignored);
+        return new FileReport(file.Path, file.Kind, failure is null ? FileOutcome.Stored : FileOutcome.Failed, read, stored, rejected, message, ignored);
+    }
+
+    /// <summary>
+    /// Ingests a file through a format reader: its records, translated into the reader's canonical layout, are checked
+    /// and stored exactly like canonical rows (one thread: format files are small next to carrier usage). When the
+    /// reader reports a whole-file problem at the end, nothing is stored and the file is read again to reject every record.
+    /// </summary>
+    private FileReport IngestFormat(string path, string name, long bytes, string sha, string runId, IFormat format)
+    {
+        var fileId = sha[..16];
+        IFormatReader reader;
+        try
+        {
+            reader = format.Open(path, options);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new FileReport(path, format.Name, FileOutcome.Failed, 0, 0, 0, $"{name}: cannot be read: {e.Message}", []);
+        }
+
+        using (reader)
+        {
+            var layout = reader.Layout;
+            var (stageDir, tableDir) = PrepareStaging(fileId, layout);
+            using var rejectDb = OpenRejectDb();
+            var scan = new FormatScan(reader, new RowWriter(layout, [.. Enumerable.Range(0, layout.Fields.Count)], layout.Fields.Count),
+                new RejectWriter(rejectDb, fileId, runId, name, format.Name));
+            try
+            {
+                CopyToParquet(name, fileId, layout, tableDir, scan.OpenSource, threads: 1);
+            }
+            finally
+            {
+                scan.Rejects.Close();
+            }
+
+            var staged = new StagedFile(path, bytes, sha, runId, format.Name, layout, stageDir, tableDir);
+            if (reader.Problem is not { } problem)
+            {
+                var message = string.Create(CultureInfo.InvariantCulture,
+                    $"{name}: {format.Name} -> {layout.Table}: read {scan.Read} / stored {scan.Stored} / rejected {scan.Rejected}") +
+                    (reader is ISkipsRows { RowsSkipped: > 0 and var skipped } ? string.Create(CultureInfo.InvariantCulture, $" (skipped {skipped} row{(skipped == 1 ? "" : "s")} as the profile says)") : string.Empty);
+                return CommitStaged(staged, rejectDb, scan.Read, scan.Stored, scan.Rejected, null, message, []);
+            }
+
+            // The file fails as a whole: drop what was staged and reject every record with the file's problem.
+            Directory.Delete(tableDir, recursive: true);
+            rejectDb.Execute("DELETE FROM rej");
+            var where = problem.Line > 0
+                ? problem.Column > 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"{name}:{problem.Line}:{problem.Column}")
+                    : string.Create(CultureInfo.InvariantCulture, $"{name}:{problem.Line}")
+                : name;
+            var failure = $"{where}: {problem.Message}";
+            var all = new RejectWriter(rejectDb, fileId, runId, name, format.Name);
+            long read;
+            try
+            {
+                using var again = format.Open(path, options);
+                read = RejectAll(again, all, new RowReject(0, null, problem.Reason, "file rejected: " + failure));
+            }
+            finally
+            {
+                all.Close();
+            }
+
+            return CommitStaged(staged, rejectDb, read, 0, read, failure, $"{failure}; all {read} rows rejected", []);
+        }
+    }
+
+    private static long RejectAll(IFormatReader reader, RejectWriter rejects, RowReject reject)
+    {
+        long read = 0;
+        while (reader.Read(out _))
+        {
+            read++;
+            rejects.Write(reader.Record.Line, reader.Record.Raw, reject);
+        }
+
+        return read;
+    }
+
+    /// <summary>Appends rejected rows to the private rejects table (thread-safe).</summary>
+    private sealed class RejectWriter(DuckDbConnection rejectDb, string fileId, string runId, string name, string kind)
+    {
+        private readonly DuckDbAppender _appender = rejectDb.CreateAppender("rej");
+
+        public void Write(long line, string raw, RowReject reject)
+        {
+            var message = Describe(name, line, reject);
+            lock (_appender)
+            {
+                _appender.Append(fileId).Append(runId).Append(name).Append(kind).Append(line).Append(reject.Column)
+                    .Append(reject.ColumnName).Append(WireNames.ToWire(reject.Reason)).Append(message).Append(raw).EndRow();
+            }
+        }
+
+        public void Close()
+        {
+            _appender.Close();
+            _appender.Dispose();
+        }
+    }
+
+    /// <summary>The records of a format reader for DuckDB's COPY, on one thread.</summary>
+    private sealed class FormatScan(IFormatReader reader, RowWriter writer, RejectWriter rejects)
+    {
+        private int _opened;
+
+        public RejectWriter Rejects => rejects;
+
+        public long Read { get; private set; }
+
+        public long Stored { get; private set; }
+
+        public long Rejected { get; private set; }
+
+        public IDuckDbRowSource OpenSource() =>
+            Interlocked.Exchange(ref _opened, 1) == 0 ? new Source(this) : new Source(null);
+
+        private bool Fill(DuckDbRowSink sink)
+        {
+            var expected = reader.Layout.Fields.Count;
+            while (!sink.IsChunkFull)
+            {
+                if (!reader.Read(out var refused))
+                {
+                    return false;
+                }
+
+                Read++;
+                var record = reader.Record;
+                if (refused is null)
+                {
+                    if (record.FieldCount != expected)
+                    {
+                        throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                            $"Format reader {reader.Format} handed out {record.FieldCount} fields for line {record.Line}; layout {reader.Layout.Kind} has {expected}."));
+                    }
+
+                    if (writer.TryWrite(new TranslatedFieldRecord(record), sink, out var reject))
+                    {
+                        Stored++;
+                        continue;
+                    }
+
+                    refused = reject;
+                }
+
+                Rejected++;
+                rejects.Write(record.Line, record.Raw, refused.Value);
+            }
+
+            return true;
+        }
+
+        private sealed class Source(FormatScan? scan) : IDuckDbRowSource
+        {
+            public bool Fill(DuckDbRowSink sink) => scan is not null && scan.Fill(sink);
+
+            public void Dispose()
+            {
+            }
+        }
     }
 
     /// <summary>

@@ -10,8 +10,9 @@ public sealed class RuleCatalogTests
     {
         string[] spec =
         [
-            "billed_after_disconnect", "duplicate_recurring", "duplicate_usage", "missing_credit", "oversized_plan", "rate_overcharge",
-            "recurring_above_contract", "resold_below_cost", "tax_on_exempt", "unbilled_resale", "unknown_service", "unused_service", "usage_mismatch",
+            "billed_after_disconnect", "duplicate_recurring", "duplicate_usage", "missing_credit", "oversized_plan", "pbx_unmatched",
+            "rate_overcharge", "recurring_above_contract", "resold_below_cost", "tax_on_exempt", "unbilled_resale", "unknown_service",
+            "unused_service", "usage_mismatch",
         ];
         Assert.Equal(spec, RuleCatalog.BuiltIn.Select(r => r.Id));
         Assert.All(RuleCatalog.BuiltIn, r =>

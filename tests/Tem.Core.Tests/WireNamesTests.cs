@@ -19,7 +19,7 @@ public class WireNamesTests
             new HashSet<string>
             {
                 "PartyKind", "ServiceType", "ServiceStatus", "ChargeType", "UsageType", "TimeBand", "Severity",
-                "RecommendedAction", "FindingStatus", "ProviderRole", "RejectReason",
+                "RecommendedAction", "FindingStatus", "ProviderRole", "RejectReason", "CallDisposition",
             },
             names);
     }
@@ -56,7 +56,7 @@ public class WireNamesTests
             [
                 "missing_column", "extra_columns", "short_row", "long_row", "bad_date", "bad_timestamp", "bad_number",
                 "bad_money", "bad_enum", "bad_phone_number", "negative_value", "required", "too_long", "bad_encoding",
-                "duplicate_header", "unterminated_quote", "bad_quote", "other",
+                "duplicate_header", "unterminated_quote", "bad_quote", "nonexistent_time", "ambiguous_time", "bad_file", "other",
             ],
             WireNames.All<RejectReason>());
 

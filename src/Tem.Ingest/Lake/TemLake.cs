@@ -76,7 +76,9 @@ public sealed class TemLake
         {
             var columns = layout.Fields.Select(f => (f.Name, f.DuckType)).Concat(RowWriter.DerivedColumns(layout))
                 .Append(("source_file", "VARCHAR")).ToList();
-            var extra = layout.Kind == CanonicalLayouts.Usage.Kind ? ", tem_phone_digits(called_number) AS called_digits" : string.Empty;
+            var extra = layout.Kind == CanonicalLayouts.Usage.Kind || layout.Kind == CanonicalLayouts.PbxCalls.Kind
+                ? ", tem_phone_digits(called_number) AS called_digits"
+                : string.Empty;
             var paths = LakeCatalog.ActivePaths(catalog, layout.Table);
             read.AddRange(paths.Select(p => Path.Combine(Root, p)));
             CreateView(connection, layout.Table, paths, columns, layout.PartitionBy, extra);

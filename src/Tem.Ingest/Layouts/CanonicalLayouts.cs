@@ -104,8 +104,29 @@ public static class CanonicalLayouts
         Money("monthly_cost", nonNegative: true), new("provider_margin_pct", FieldType.Quantity, Required: true) { NonNegative = true },
     ]);
 
+    /// <summary>
+    /// pbx_calls: the client's own record of its calls, from a PBX (Asterisk <c>Master.csv</c>, Cisco CUCM CDR files),
+    /// reconciled against carrier usage by the <c>pbx_unmatched</c> rule. Numbers are kept as the PBX wrote them
+    /// (extensions, <c>s</c>, <c>anonymous</c>, feature codes are all real values), so they are text, not checked
+    /// phone numbers; views add <c>called_digits</c>.
+    /// </summary>
+    public static Layout PbxCalls { get; } = new("pbx_calls", "pbx_calls", LoadMode.Append,
+    [
+        Id("pbx"), Id("source_format"), Id("record_id", required: false), Id("call_id", required: false),
+        new("start_time", FieldType.Timestamp, Required: true), new("answer_time", FieldType.Timestamp, InHeader: false),
+        new("end_time", FieldType.Timestamp, InHeader: false),
+        new("duration_s", FieldType.WholeNumber, Required: true) { NonNegative = true },
+        new("billsec_s", FieldType.WholeNumber, Required: true) { NonNegative = true },
+        Text("calling_number"), Text("called_number"), new("original_called_number", FieldType.Text, InHeader: false),
+        Enum<CallDisposition>("disposition"), new("cause_code", FieldType.WholeNumber, InHeader: false) { NonNegative = true },
+        new("channel", FieldType.Text, InHeader: false), new("dst_channel", FieldType.Text, InHeader: false),
+        new("context", FieldType.Text, InHeader: false), new("account_code", FieldType.Text, InHeader: false),
+        new("orig_ip", FieldType.Text, InHeader: false), new("dest_ip", FieldType.Text, InHeader: false),
+    ])
+    { PartitionBy = ["pbx", "month"] };
+
     /// <summary>Every canonical layout.</summary>
-    public static IReadOnlyList<Layout> All { get; } = [Parties, Accounts, Services, Plans, Rates, Invoices, Usage, CreditsDue, Resale, Upgrade];
+    public static IReadOnlyList<Layout> All { get; } = [Parties, Accounts, Services, Plans, Rates, Invoices, Usage, CreditsDue, Resale, Upgrade, PbxCalls];
 
     /// <summary>The layout of a kind name (case-insensitive), or null.</summary>
     public static Layout? ByKind(string kind) =>

@@ -33,6 +33,8 @@ public sealed class RowWriter
     private readonly int _duration = -1;
     private readonly int _called = -1;
     private readonly int _dataMb = -1;
+    private readonly int _start = -1;
+    private readonly bool _startMonth;
 
     /// <param name="layout">The file's layout.</param>
     /// <param name="columnOf">For each layout field, its 0-based column in the file, or -1 when the (optional) column is absent.</param>
@@ -53,7 +55,20 @@ public sealed class RowWriter
             _called = Index("called_number");
             _dataMb = Index("data_mb");
         }
+
+        _startMonth = HasStartMonth(layout);
+        if (_startMonth)
+        {
+            _start = Index("start_time");
+        }
     }
+
+    /// <summary>
+    /// Whether rows of the layout get <c>start_offset_min</c> and a <c>month</c> taken from <c>start_time</c>
+    /// (usage, pbx_calls); other month-partitioned layouts take the month from <c>period_start</c>.
+    /// </summary>
+    private static bool HasStartMonth(Layout layout) =>
+        layout.PartitionBy.Contains("month") && layout.Fields.Any(f => f.Name == "start_time" && f.Type == FieldType.Timestamp);
 
     /// <summary>
     /// Columns the writer adds after the layout's fields, as (name, DuckDB type). The lake also stores
@@ -63,7 +78,7 @@ public sealed class RowWriter
     {
         ArgumentNullException.ThrowIfNull(layout);
         var list = new List<(string, string)>();
-        if (layout.Kind == CanonicalLayouts.Usage.Kind)
+        if (HasStartMonth(layout))
         {
             list.Add(("start_offset_min", "INTEGER"));
         }
@@ -87,10 +102,21 @@ public sealed class RowWriter
         return $"CREATE TABLE \"{tableName}\" ({string.Join(", ", columns)})";
     }
 
-    /// <summary>Validates the current record and appends it; false with <paramref name="reject"/> when it is refused.</summary>
+    /// <summary>Validates the reader's current record and appends it; false with <paramref name="reject"/> when it is refused.</summary>
     public bool TryWrite(CsvRecordReader record, DuckDbRowSink appender, out RowReject reject)
     {
         ArgumentNullException.ThrowIfNull(record);
+        return TryWrite(new CsvFieldRecord(record), appender, out reject);
+    }
+
+    /// <summary>
+    /// Validates a record and appends it; false with <paramref name="reject"/> (its column is the source file's,
+    /// <see cref="IFieldRecord.SourceColumn"/>) when it is refused. Generic over a struct view so that each kind of
+    /// record gets its own compiled copy with the field accessors inlined.
+    /// </summary>
+    public bool TryWrite<TRecord>(TRecord record, DuckDbRowSink appender, out RowReject reject)
+        where TRecord : struct, IFieldRecord
+    {
         ArgumentNullException.ThrowIfNull(appender);
         if (!CheckShape(record, out reject))
         {
@@ -112,7 +138,7 @@ public sealed class RowWriter
             {
                 if (spec.Required || RequiredByUsageType(record, f))
                 {
-                    reject = Reject(column, spec, RejectReason.Required, "is empty; a value is required");
+                    reject = Reject(record, column, spec, RejectReason.Required, "is empty; a value is required");
                     appender.DiscardRow();
                     return false;
                 }
@@ -123,7 +149,7 @@ public sealed class RowWriter
 
             if (value.Length > spec.MaxLength)
             {
-                reject = Reject(column, spec, RejectReason.TooLong, $"is {value.Length} bytes long; the limit is {spec.MaxLength}");
+                reject = Reject(record, column, spec, RejectReason.TooLong, $"is {value.Length} bytes long; the limit is {spec.MaxLength}");
                 appender.DiscardRow();
                 return false;
             }
@@ -161,13 +187,18 @@ public sealed class RowWriter
                     appender.Append(date);
                     continue;
                 case FieldType.Timestamp:
-                    if (!FieldParsers.TryParseTimestamp(value, out start, out error))
+                    if (!FieldParsers.TryParseTimestamp(value, out var instant, out error))
                     {
                         reason = RejectReason.BadTimestamp;
                         break;
                     }
 
-                    appender.Append(start);
+                    if (f == _start)
+                    {
+                        start = instant;
+                    }
+
+                    appender.Append(instant);
                     continue;
                 case FieldType.Money or FieldType.Quantity:
                     var money = spec.Type == FieldType.Money;
@@ -264,16 +295,16 @@ public sealed class RowWriter
                     throw new InvalidOperationException($"Field type {spec.Type} has no parser.");
             }
 
-            reject = Reject(column, spec, reason, Quote(value) + " " + error);
+            reject = Reject(record, column, spec, reason, Quote(value) + " " + error);
             appender.DiscardRow();
             return false;
         }
 
-        if (_layout.Kind == CanonicalLayouts.Usage.Kind)
+        if (_startMonth)
         {
             appender.Append((int)start.Offset.TotalMinutes);
 
-            // The billing month of a usage record: the month of its start in the offset it was recorded with.
+            // The billing month of a usage record (and a PBX call's month): the month of its start in the offset it was recorded with.
             appender.AppendValidUtf8(Month(start.Year, start.Month));
         }
         else if (_layout.PartitionBy.Contains("month"))
@@ -310,7 +341,8 @@ public sealed class RowWriter
         return _monthCache[key] ??= Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{year:D4}-{month:D2}"));
     }
 
-    private bool CheckShape(CsvRecordReader record, out RowReject reject)
+    private bool CheckShape<TRecord>(TRecord record, out RowReject reject)
+        where TRecord : struct, IFieldRecord
     {
         reject = record.Problem switch
         {
@@ -340,7 +372,8 @@ public sealed class RowWriter
         return true;
     }
 
-    private bool RequiredByUsageType(CsvRecordReader record, int field)
+    private bool RequiredByUsageType<TRecord>(TRecord record, int field)
+        where TRecord : struct, IFieldRecord
     {
         if (_usageType < 0 || (field != _duration && field != _called && field != _dataMb))
         {
@@ -379,8 +412,9 @@ public sealed class RowWriter
         throw new InvalidOperationException($"Layout {_layout.Kind} has no field {name}.");
     }
 
-    private static RowReject Reject(int column, FieldSpec spec, RejectReason reason, string message) =>
-        new(column + 1, spec.Name, reason, message);
+    private static RowReject Reject<TRecord>(TRecord record, int column, FieldSpec spec, RejectReason reason, string message)
+        where TRecord : struct, IFieldRecord =>
+        new(column < 0 ? 0 : record.SourceColumn(column), spec.Name, reason, message);
 
     private static string Quote(ReadOnlySpan<byte> value)
     {

@@ -1,0 +1,360 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Tem.Core;
+using Tem.Ingest.Csv;
+using Tem.Ingest.Layouts;
+using Tem.Ingest.Validation;
+using F = Tem.Ingest.Formats.PbxRecords.Field;
+
+namespace Tem.Ingest.Formats;
+
+/// <summary>
+/// Cisco Unified CM CDR flat files (<c>cdr_&lt;cluster&gt;_&lt;node&gt;_&lt;yyyyMMddHHmm&gt;_&lt;seq&gt;</c>): a line of
+/// column names, a line of column types, then one call leg per line with times as UTC epoch seconds. Recognised by
+/// the names line (<c>cdrRecordType</c>, <c>globalCallID_callId</c>, <c>dateTimeOrigination</c>). CMR files (call
+/// management records: voice-quality counters per leg, same family) are recognised and skipped: they are not calls.
+/// </summary>
+public sealed class CucmFormat : IFormat
+{
+    /// <inheritdoc/>
+    public string Name => "cucm-cdr";
+
+    /// <inheritdoc/>
+    public string Description => "Cisco CUCM CDR flat file (names and types header lines, UTC epoch seconds); CMR files are skipped";
+
+    /// <inheritdoc/>
+    public FormatMatch Sniff(FileHead head, IngestOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(head);
+        using var csv = new CsvRecordReader(new MemoryStream(head.Bytes.ToArray()), (byte)',', 64 * 1024);
+        if (!csv.Read() || csv.Problem != RecordProblem.None || csv.FieldCount < 2)
+        {
+            return FormatMatch.No;
+        }
+
+        var names = new HashSet<string>(Enumerable.Range(0, csv.FieldCount).Select(i => PbxRecords.Text(csv, i)), StringComparer.OrdinalIgnoreCase);
+        if (!names.Contains("cdrRecordType") || !names.Contains("globalCallID_callId"))
+        {
+            return FormatMatch.No;
+        }
+
+        if (names.Contains("dateTimeOrigination"))
+        {
+            return FormatMatch.Yes;
+        }
+
+        return names.Contains("varVQMetrics") || names.Contains("numberPacketsSent") || names.Contains("directoryNum")
+            ? FormatMatch.Skip(
+                "a Cisco CUCM CMR file (call management records: voice-quality counters per call leg, not calls); " +
+                "CMRs are not stored, the calls are in the matching cdr_ file")
+            : FormatMatch.Yes;
+    }
+
+    /// <inheritdoc/>
+    public IFormatReader Open(string path, IngestOptions options) => new CucmReader(path, options);
+}
+
+/// <summary>Reads a CUCM CDR flat file into pbx_calls (see <see cref="CucmFormat"/>).</summary>
+internal sealed partial class CucmReader : IFormatReader
+{
+    private static readonly string[] Required =
+    [
+        "cdrRecordType", "globalCallID_callManagerId", "globalCallID_callId", "dateTimeOrigination", "dateTimeConnect",
+        "dateTimeDisconnect", "callingPartyNumber", "originalCalledPartyNumber", "finalCalledPartyNumber", "duration",
+    ];
+
+    private static readonly string[] Optional =
+    [
+        "pkid", "origDeviceName", "destDeviceName", "origCause_value", "destCause_value", "origIpAddr", "destIpAddr", "origIpv4v6Addr",
+        "destIpv4v6Addr", "clientMatterCode", "outpulsedCalledPartyNumber", "globalCallId_ClusterID", "finalCalledPartyNumberPartition",
+    ];
+
+    private readonly CsvRecordReader _csv;
+    private readonly string? _pbx;
+    private readonly Dictionary<string, int> _column = new(StringComparer.OrdinalIgnoreCase);
+    private readonly string[] _names = [];
+    private readonly string?[] _values = new string?[PbxRecords.FieldCount];
+
+    // Line 2 was not a types line: it is kept as the first record, so that it is counted and rejected, not lost.
+    private bool _replay;
+
+    public CucmReader(string path, IngestOptions options)
+    {
+        var settings = PbxSettings.For(path, options);
+        _pbx = settings.Name;
+        _csv = new CsvRecordReader(File.OpenRead(path));
+        if (settings.Problem is { } bad)
+        {
+            Problem = new FileProblem(0, 0, $"{bad} (it sits next to the file and holds the PBX's settings)");
+        }
+
+        if (!_csv.Read() || _csv.Problem != RecordProblem.None)
+        {
+            Problem ??= new FileProblem(1, 0, "the first line is not a CUCM names header; expected \"cdrRecordType\",\"globalCallID_callManagerId\",...");
+            return;
+        }
+
+        _names = [.. Enumerable.Range(0, _csv.FieldCount).Select(i => PbxRecords.Text(_csv, i))];
+        for (var i = 0; i < _names.Length; i++)
+        {
+            if (!_column.TryAdd(_names[i], i))
+            {
+                Problem ??= new FileProblem(1, i + 1, $"the header names '{_names[i]}' twice; expected each CUCM column once") { Reason = RejectReason.DuplicateHeader };
+            }
+        }
+
+        if (Required.FirstOrDefault(r => !_column.ContainsKey(r)) is { } missing)
+        {
+            Problem ??= new FileProblem(1, 0, $"the header has no '{missing}' column, which a CUCM CDR file always has; is it a complete CDR file?")
+            {
+                Reason = RejectReason.MissingColumn,
+            };
+        }
+
+        // The second header line holds the column types. Without it, the first data line would be lost as a header
+        // or a type line read as a call: a file missing it was edited, and is refused rather than guessed.
+        if (!_csv.Read())
+        {
+            Problem ??= new FileProblem(2, 0, "the file ends after the names line; a CUCM CDR file has a second header line of column types (INTEGER, VARCHAR(50)...)");
+        }
+        else if (_csv.Problem != RecordProblem.None || _csv.FieldCount != _names.Length ||
+                 !Enumerable.Range(0, _csv.FieldCount).All(i => TypeName().IsMatch(PbxRecords.Text(_csv, i))))
+        {
+            _replay = true;
+            Problem ??= new FileProblem(2, 0,
+                "line 2 is not the line of column types (INTEGER, VARCHAR(50), UNIQUEIDENTIFIER...) that CUCM writes under the names; " +
+                "the file was edited (a spreadsheet drops it); export it again from the CDR Repository Manager");
+        }
+
+        var source = new int[PbxRecords.FieldCount];
+        source[(int)F.RecordId] = Source("pkid");
+        source[(int)F.CallId] = Source("globalCallID_callId");
+        source[(int)F.StartTime] = Source("dateTimeOrigination");
+        source[(int)F.AnswerTime] = Source("dateTimeConnect");
+        source[(int)F.EndTime] = Source("dateTimeDisconnect");
+        source[(int)F.DurationS] = Source("dateTimeDisconnect");
+        source[(int)F.BillsecS] = Source("duration");
+        source[(int)F.CallingNumber] = Source("callingPartyNumber");
+        source[(int)F.CalledNumber] = Source("finalCalledPartyNumber");
+        source[(int)F.OriginalCalledNumber] = Source("originalCalledPartyNumber");
+        source[(int)F.CauseCode] = Source("destCause_value");
+        source[(int)F.Channel] = Source("origDeviceName");
+        source[(int)F.DstChannel] = Source("destDeviceName");
+        source[(int)F.Context] = Source("finalCalledPartyNumberPartition");
+        source[(int)F.AccountCode] = Source("clientMatterCode");
+        source[(int)F.OrigIp] = Source("origIpAddr");
+        source[(int)F.DestIp] = Source("destIpAddr");
+        Record.SourceColumn = source;
+    }
+
+    public Layout Layout => CanonicalLayouts.PbxCalls;
+
+    public string Format => "cucm-cdr";
+
+    public TranslatedRecord Record { get; } = new();
+
+    public FileProblem? Problem { get; }
+
+    public bool Read(out RowReject? reject)
+    {
+        reject = null;
+        if (_names.Length == 0 || (!_replay && !_csv.Read()))
+        {
+            return false;
+        }
+
+        _replay = false;
+
+        Record.Clear();
+        Record.Line = _csv.LineNumber;
+        Record.Raw = _csv.RawText();
+        reject = Problem is { } problem ? new RowReject(0, null, problem.Reason, problem.Message) : Translate();
+        return true;
+    }
+
+    public void Dispose() => _csv.Dispose();
+
+    /// <summary>
+    /// A CUCM IPv4 field: a signed 32-bit integer whose little-endian bytes are the address's octets in order
+    /// (<c>-1139627840</c> = <c>0xBC12A8C0</c> = <c>192.168.18.188</c>, Cisco's own example); 0 means none.
+    /// </summary>
+    internal static bool TryDecodeIp(string text, out string? address)
+    {
+        address = null;
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ||
+            value < int.MinValue || value > uint.MaxValue)
+        {
+            return false;
+        }
+
+        if (value == 0)
+        {
+            return true;
+        }
+
+        Span<byte> bytes = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes, unchecked((uint)value));
+        address = string.Create(CultureInfo.InvariantCulture, $"{bytes[0]}.{bytes[1]}.{bytes[2]}.{bytes[3]}");
+        return true;
+    }
+
+    /// <summary>
+    /// The disposition of a leg: answered when it connected, otherwise from the Q.850 cause that ended it (the
+    /// destination's when set, else the origin's): 17 busy; 34, 38, 41, 42, 44, 47 congestion; 0, 16, 18, 19, 31
+    /// (normal clearing, no answer) no_answer; anything else failed.
+    /// </summary>
+    internal static CallDisposition Disposition(bool connected, long cause) => connected
+        ? CallDisposition.Answered
+        : cause switch
+        {
+            17 => CallDisposition.Busy,
+            34 or 38 or 41 or 42 or 44 or 47 => CallDisposition.Congestion,
+            0 or 16 or 18 or 19 or 31 => CallDisposition.NoAnswer,
+            _ => CallDisposition.Failed,
+        };
+
+    [GeneratedRegex(@"^[A-Z][A-Z0-9_ ]*(\(\d+\))?$", RegexOptions.CultureInvariant)]
+    private static partial Regex TypeName();
+
+    private int Source(string name) => _column.TryGetValue(name, out var i) ? i + 1 : 0;
+
+    private RowReject? Translate()
+    {
+        if (PbxRecords.StructureReject(_csv) is { } structure)
+        {
+            return structure;
+        }
+
+        if (_csv.FieldCount != _names.Length)
+        {
+            return new RowReject(0, null, _csv.FieldCount < _names.Length ? RejectReason.ShortRow : RejectReason.LongRow,
+                string.Create(CultureInfo.InvariantCulture, $"{_csv.FieldCount} columns, expected {_names.Length} as in the header"));
+        }
+
+        string Field(string name) => _column.TryGetValue(name, out var i) ? PbxRecords.Text(_csv, i) : string.Empty;
+
+        var type = Field("cdrRecordType");
+        if (type != "1")
+        {
+            return new RowReject(Source("cdrRecordType"), "cdrRecordType", RejectReason.BadEnum, type switch
+            {
+                "0" => "is 0, a start record (CUCM documents it as unused); only end records (1) describe a whole call",
+                "2" => "is 2, a CMR (call quality) row; a CDR file holds call records (1) only",
+                _ => $"{PbxRecords.Quote(type)} is not a CDR record type; expected 1",
+            });
+        }
+
+        if (!Epoch("dateTimeOrigination", required: true, out var origination, out var reject) ||
+            !Epoch("dateTimeConnect", required: false, out var connect, out reject) ||
+            !Epoch("dateTimeDisconnect", required: false, out var disconnect, out reject) ||
+            !Count("duration", out var talk, out reject) ||
+            !Count("destCause_value", out var destCause, out reject) ||
+            !Count("origCause_value", out var origCause, out reject) ||
+            !Ip("origIpv4v6Addr", "origIpAddr", out var origIp, out reject) ||
+            !Ip("destIpv4v6Addr", "destIpAddr", out var destIp, out reject))
+        {
+            return reject;
+        }
+
+        if (disconnect is { } end && end < origination!.Value)
+        {
+            return new RowReject(Source("dateTimeDisconnect"), "dateTimeDisconnect", RejectReason.BadTimestamp,
+                $"{PbxRecords.Quote(Field("dateTimeDisconnect"))} is before dateTimeOrigination {PbxRecords.Quote(Field("dateTimeOrigination"))}; a leg cannot end before it starts");
+        }
+
+        var cause = destCause != 0 ? destCause : origCause;
+        var total = disconnect is { } stop ? (long)(stop - origination!.Value).TotalSeconds : talk;
+        var called = Field("outpulsedCalledPartyNumber") is { Length: > 0 } outpulsed ? outpulsed : Field("finalCalledPartyNumber");
+        Array.Clear(_values);
+        _values[(int)F.Pbx] = _pbx ?? (Field("globalCallId_ClusterID") is { Length: > 0 } cluster ? cluster : "cucm");
+        _values[(int)F.SourceFormat] = Format;
+        _values[(int)F.RecordId] = Field("pkid");
+        _values[(int)F.CallId] = Field("globalCallID_callManagerId") + "/" + Field("globalCallID_callId");
+        _values[(int)F.StartTime] = PbxRecords.Iso(origination!.Value);
+        _values[(int)F.AnswerTime] = connect is { } c ? PbxRecords.Iso(c) : null;
+        _values[(int)F.EndTime] = disconnect is { } d ? PbxRecords.Iso(d) : null;
+        _values[(int)F.DurationS] = total.ToString(CultureInfo.InvariantCulture);
+        _values[(int)F.BillsecS] = talk.ToString(CultureInfo.InvariantCulture);
+        _values[(int)F.CallingNumber] = Field("callingPartyNumber");
+        _values[(int)F.CalledNumber] = called;
+        _values[(int)F.OriginalCalledNumber] = Field("originalCalledPartyNumber");
+        _values[(int)F.Disposition] = WireNames.ToWire(Disposition(connect is not null, cause));
+        _values[(int)F.CauseCode] = cause.ToString(CultureInfo.InvariantCulture);
+        _values[(int)F.Channel] = Field("origDeviceName");
+        _values[(int)F.DstChannel] = Field("destDeviceName");
+        _values[(int)F.Context] = Field("finalCalledPartyNumberPartition");
+        _values[(int)F.AccountCode] = Field("clientMatterCode");
+        _values[(int)F.OrigIp] = origIp;
+        _values[(int)F.DestIp] = destIp;
+        PbxRecords.Fill(Record, _values);
+        return null;
+
+        bool Epoch(string name, bool required, out DateTimeOffset? instant, out RowReject? error)
+        {
+            instant = null;
+            error = null;
+            var text = Field(name);
+            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > 253_402_300_799)
+            {
+                error = new RowReject(Source(name), name, text.Length == 0 ? RejectReason.Required : RejectReason.BadTimestamp,
+                    $"{PbxRecords.Quote(text)} is not a CUCM time; expected UTC seconds since 1970 (e.g. 1791032525), or 0 for none");
+                return false;
+            }
+
+            if (seconds == 0)
+            {
+                if (required)
+                {
+                    error = new RowReject(Source(name), name, RejectReason.Required, "is 0; every CUCM call leg has an origination time");
+                    return false;
+                }
+
+                return true;
+            }
+
+            instant = DateTimeOffset.FromUnixTimeSeconds(seconds);
+            return true;
+        }
+
+        bool Count(string name, out long value, out RowReject? error)
+        {
+            value = 0;
+            error = null;
+            var text = Field(name);
+            if (text.Length == 0 && !Required.Contains(name))
+            {
+                return true;
+            }
+
+            if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value) || value < 0)
+            {
+                error = new RowReject(Source(name), name, value < 0 ? RejectReason.NegativeValue : RejectReason.BadNumber,
+                    $"{PbxRecords.Quote(text)} is not a count; expected a whole number of 0 or more");
+                return false;
+            }
+
+            return true;
+        }
+
+        bool Ip(string textName, string intName, out string? address, out RowReject? error)
+        {
+            error = null;
+            address = Field(textName) is { Length: > 0 } text ? text : null;
+            if (address is not null)
+            {
+                return true;
+            }
+
+            var number = Field(intName);
+            if (number.Length == 0 || TryDecodeIp(number, out address))
+            {
+                return true;
+            }
+
+            error = new RowReject(Source(intName), intName, RejectReason.BadNumber,
+                $"{PbxRecords.Quote(number)} is not a CUCM IPv4 field; expected a signed 32-bit integer, e.g. -1139627840 for 192.168.18.188");
+            return false;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+using Tem.Core;
+using Tem.Ingest.Csv;
+using Tem.Ingest.Layouts;
+using Tem.Ingest.Validation;
+
+namespace Tem.Ingest.Formats;
+
+/// <summary>Helpers shared by the PBX readers: CSV structure problems, field texts, and the pbx_calls field order.</summary>
+internal static class PbxRecords
+{
+    /// <summary>Positions of the pbx_calls fields, in layout order.</summary>
+    internal enum Field
+    {
+        Pbx,
+        SourceFormat,
+        RecordId,
+        CallId,
+        StartTime,
+        AnswerTime,
+        EndTime,
+        DurationS,
+        BillsecS,
+        CallingNumber,
+        CalledNumber,
+        OriginalCalledNumber,
+        Disposition,
+        CauseCode,
+        Channel,
+        DstChannel,
+        Context,
+        AccountCode,
+        OrigIp,
+        DestIp,
+    }
+
+    /// <summary>Number of pbx_calls fields.</summary>
+    internal const int FieldCount = (int)Field.DestIp + 1;
+
+    /// <summary>Fills <paramref name="record"/> with <paramref name="values"/> (indexed by <see cref="Field"/>).</summary>
+    internal static void Fill(TranslatedRecord record, string?[] values)
+    {
+        foreach (var value in values)
+        {
+            record.Add(value);
+        }
+    }
+
+    /// <summary>The reject for a CSV record's structural problem, or null when it has none.</summary>
+    internal static RowReject? StructureReject(CsvRecordReader csv) => csv.Problem switch
+    {
+        RecordProblem.None => null,
+        RecordProblem.UnterminatedQuote => new RowReject(csv.ProblemField, null, RejectReason.UnterminatedQuote,
+            "a quoted field is never closed; the rest of the file was read as this one row"),
+        RecordProblem.BadQuote => new RowReject(csv.ProblemField, null, RejectReason.BadQuote,
+            "text follows a closing quote; a quoted field must end right before a comma or the line end"),
+        RecordProblem.BadEncoding => new RowReject(csv.ProblemField, null, RejectReason.BadEncoding,
+            "is not valid UTF-8 (a Latin-1 or Windows-1252 export?); save the file as UTF-8"),
+        _ => new RowReject(0, null, RejectReason.TooLong, $"the row is longer than {CsvRecordReader.MaxRecordBytes / (1024 * 1024)} MiB"),
+    };
+
+    /// <summary>A field's text (UTF-8 checked by the reader), trimmed of spaces.</summary>
+    internal static string Text(CsvRecordReader csv, int index) => Encoding.UTF8.GetString(FieldParsers.Trim(csv.Field(index)));
+
+    /// <summary>An instant as canonical text: ISO 8601 with the offset it was recorded with.</summary>
+    internal static string Iso(DateTimeOffset instant) =>
+        instant.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    /// <summary>A value quoted for a message, cut at 80 characters.</summary>
+    internal static string Quote(string value) => "'" + (value.Length > 80 ? value[..80] + "…" : value) + "'";
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+
+namespace Tem.Ingest.Formats;
+
+/// <summary>
+/// Where a PBX file's settings come from: the command line (<see cref="IngestOptions.PbxName"/>,
+/// <see cref="IngestOptions.PbxTimeZone"/>) first, then a <c>tem-pbx.json</c> in the file's folder, e.g.
+/// <c>{"pbx": "hq-asterisk", "time_zone": "Europe/London"}</c>, so that a nightly inbox needs no options.
+/// </summary>
+/// <param name="Name">The PBX's name stored with each call; null when none is configured.</param>
+/// <param name="TimeZone">The IANA zone of its local times; null when none is configured.</param>
+/// <param name="Problem">Why the settings file could not be used, or null.</param>
+public sealed record PbxSettings(string? Name, string? TimeZone, string? Problem)
+{
+    /// <summary>The settings file's name.</summary>
+    public const string FileName = "tem-pbx.json";
+
+    /// <summary>Whether a path is a PBX settings file (not data: the ingest walks past it).</summary>
+    public static bool IsSettingsFile(string path) =>
+        string.Equals(Path.GetFileName(path), FileName, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The settings for a PBX file: options first, then its folder's <c>tem-pbx.json</c>.</summary>
+    public static PbxSettings For(string path, IngestOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+        var file = Path.Combine(folder, FileName);
+        string? name = null, zone = null, problem = null;
+        if (File.Exists(file))
+        {
+            try
+            {
+                using var json = JsonDocument.Parse(File.ReadAllBytes(file));
+                if (json.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    problem = $"{FileName} is not a JSON object; expected e.g. {{\"pbx\": \"hq\", \"time_zone\": \"Europe/London\"}}";
+                }
+                else
+                {
+                    name = Text(json.RootElement, "pbx", ref problem);
+                    zone = Text(json.RootElement, "time_zone", ref problem);
+                }
+            }
+            catch (JsonException e)
+            {
+                problem = $"{FileName} is not valid JSON ({e.Message})";
+            }
+        }
+
+        return new PbxSettings(options.PbxName ?? name, options.PbxTimeZone ?? zone, problem);
+    }
+
+    private static string? Text(JsonElement root, string property, ref string? problem)
+    {
+        if (!root.TryGetProperty(property, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
+        {
+            problem ??= $"{FileName}: \"{property}\" must be a non-empty string";
+            return null;
+        }
+
+        return value.GetString()!.Trim();
+    }
+}
