@@ -44,6 +44,19 @@ public sealed class FormatDetectionTests
     }
 
     [Fact]
+    public void Ingest_CanonicalPbxCallsCsv_LandsInPbxCallsWithItsMonth()
+    {
+        using var lake = new ScratchLake();
+        var report = lake.Ingest(lake.Write("pbx.csv",
+            "pbx,source_format,record_id,call_id,start_time,duration_s,billsec_s,calling_number,called_number,disposition\n" +
+            "branch,3cx,r1,c1,2026-06-30T23:30:00-04:00,70,61,201,+12125550100,ANSWERED\n"));
+
+        Assert.Equal(("pbx_calls", 1L, 0L), (report.Kind, report.RowsStored, report.RowsRejected));
+        var call = Assert.Single(PbxLake.Calls(lake));
+        Assert.Equal(("answered", "2026-06", -240), (call.Disposition, call.Month, call.OffsetMinutes));
+    }
+
+    [Fact]
     public void Ingest_KindNamesAFormat_ReadsWithItEvenWhenTheFirstRecordIsNotRecognisable()
     {
         using var lake = new ScratchLake();
