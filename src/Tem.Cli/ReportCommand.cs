@@ -73,31 +73,50 @@ internal static class ReportCommand
                 return TemApp.Failure;
             }
 
-            Print(result, output, error);
+            var cli = CliOutput.For(parse, output, error);
+            Print(result, cli);
+            cli.Summary(new
+            {
+                report = result.ReportPath,
+                files = result.Files.Count,
+                tenants = result.Tenants,
+                warnings = result.Warnings,
+                found_money = result.Totals.Select(t => new
+                {
+                    currency = t.Currency.Code,
+                    findings = t.Identified.Findings,
+                    one_time = t.Identified.OneTime,
+                    monthly_savings = t.Identified.MonthlySavings,
+                    identified = t.Identified.FoundMoney,
+                    realised = t.Realised.FoundMoney,
+                }),
+            });
             return TemApp.Ok;
         });
         return command;
     }
 
     /// <summary>Prints found money per currency, the tenants, warnings and the report's path.</summary>
-    public static void Print(ReportResult result, TextWriter output, TextWriter error)
+    public static void Print(ReportResult result, CliOutput cli)
     {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(cli);
         foreach (var t in result.Totals)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            cli.Result(string.Create(CultureInfo.InvariantCulture,
                 $"{t.Currency.Code}: found money {t.Identified.FoundMoney:0.00} identified ({t.Identified.Findings} findings: one-time {t.Identified.OneTime:0.00} + 12 x monthly {t.Identified.MonthlySavings:0.00}), {t.Realised.FoundMoney:0.00} realised"));
         }
 
         foreach (var w in result.Warnings)
         {
-            error.WriteLine($"tem report: {w}");
+            cli.Problem($"tem report: {w}");
         }
 
         if (result.Tenants.Count > 0)
         {
-            output.WriteLine($"tenants: {string.Join(", ", result.Tenants)}");
+            cli.Line($"tenants: {string.Join(", ", result.Tenants)}");
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Files.Count} files; report: {result.ReportPath}"));
+        cli.Result(string.Create(CultureInfo.InvariantCulture, $"{result.Files.Count} files; report: {result.ReportPath}"));
     }
 }

@@ -18,9 +18,10 @@ public sealed class DemoCommandTests(DemoLakeFixture demo) : IClassFixture<DemoL
     public void Demo_PrintsFoundMoneyPerCurrencyAndTheReportPath()
     {
         Assert.True(demo.Code == 0, demo.Err);
-        var report = Path.Combine(demo.Root, "findings.csv");
+        var report = Path.Combine(demo.Root, "report.html");
         Assert.Contains($"report: {report}", demo.Out, StringComparison.Ordinal);
-        var findings = File.ReadAllLines(report).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Contains("<svg", File.ReadAllText(report), StringComparison.Ordinal);
+        var findings = File.ReadAllLines(Path.Combine(demo.Root, "findings.csv")).Skip(1).Select(l => l.Split(',')).ToList();
         Assert.NotEmpty(findings);
 
         // Each currency's line matches the report's own findings: one-time + 12 x monthly.
@@ -44,7 +45,7 @@ public sealed class DemoCommandTests(DemoLakeFixture demo) : IClassFixture<DemoL
         Assert.Equal("ok", run.GetProperty("outcome").GetString());
         Assert.Equal(0, run.GetProperty("rows_stored").GetInt64());
         Assert.True(run.GetProperty("findings").GetInt32() > 0);
-        Assert.Equal(Path.Combine(demo.Root, "findings.csv"), run.GetProperty("report").GetString());
+        Assert.Equal(Path.Combine(demo.Root, "report.html"), run.GetProperty("report").GetString());
         var money = run.GetProperty("found_money").EnumerateArray().ToList();
         Assert.NotEmpty(money);
         Assert.All(money, m => Assert.Equal(
