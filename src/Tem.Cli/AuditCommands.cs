@@ -110,11 +110,19 @@ internal static class AuditCommands
         var inbox = new Option<string>("--inbox") { Description = "Folder of new files (already ingested files are skipped).", Required = true };
         var lake = LakeOption();
         var outDir = new Option<string>("--out") { Description = "Report folder.", DefaultValueFactory = _ => "tem-out" };
+        var formats = new IngestFormatOptions();
         var command = new Command("run", "One nightly run: ingest what is new in the inbox, audit, write the report folder.") { inbox, lake, outDir };
+        formats.AddTo(command);
         command.SetAction(parse =>
         {
             var cli = CliOutput.For(parse, output, error);
-            var options = new PipelineOptions { Inbox = parse.GetValue(inbox)!, Lake = parse.GetValue(lake)!, Out = parse.GetValue(outDir)! };
+            if (formats.Build(parse, out var problem, out var exitCode) is not { } ingest)
+            {
+                cli.Problem($"tem run: {problem}");
+                return exitCode;
+            }
+
+            var options = new PipelineOptions { Inbox = parse.GetValue(inbox)!, Lake = parse.GetValue(lake)!, Out = parse.GetValue(outDir)!, Ingest = ingest };
             return PipelineRunner.Run(cli, new Pipeline(time), options);
         });
         return command;

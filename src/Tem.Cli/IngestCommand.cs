@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Tem.Core;
 using Tem.Ingest;
 using Tem.Ingest.Formats;
 using Tem.Ingest.Lake;
@@ -20,63 +19,19 @@ internal static class IngestCommand
                           string.Join(", ", FormatRegistry.All.Select(f => f.Name)) + ").",
         };
         kind.AcceptOnlyFromAmong([.. FormatRegistry.KindNames]);
-        var pbxZone = new Option<string?>("--pbx-time-zone")
-        {
-            Description = "IANA time zone of the PBX's local times (Asterisk Master.csv), e.g. Europe/London; beats tem-pbx.json next to the file.",
-        };
-        var pbxName = new Option<string?>("--pbx-name") { Description = "Name stored with PBX call records (pbx_calls.pbx); beats tem-pbx.json next to the file." };
-        var profiles = new Option<string[]>("--profile")
-        {
-            Description = "A carrier profile (JSON) or a folder of them: CSV files whose header a profile detects are read through it (repeatable).",
-            AllowMultipleArgumentsPerToken = false,
-        };
-        var ediCarrier = new Option<string?>("--edi-carrier") { Description = "Carrier name stored with EDI 811 lines (default: the invoice's issuer N1, else GS02, else ISA06)." };
-        var ediCurrency = new Option<string>("--edi-currency") { Description = "Currency of EDI 811 invoices without a CUR segment.", DefaultValueFactory = _ => "USD" };
-        var ediCodes = new Option<string[]>("--edi-charge-code")
-        {
-            Description = "Maps a carrier's EDI charge code (IT1/SLN product id, SAC02) to a charge type, e.g. BASIC=recurring (repeatable).",
-        };
+        var formats = new IngestFormatOptions();
         var memory = new Option<string>("--memory-limit") { Description = "DuckDB memory limit while staging (it spills to disk beyond).", DefaultValueFactory = _ => "1GB" };
         var command = new Command("ingest", "Read carrier bills, usage, reference data and PBX call records into the lake; every row is stored or rejected with a reason.")
         {
-            paths, lake, kind, memory, pbxZone, pbxName, profiles, ediCarrier, ediCurrency, ediCodes,
+            paths, lake, kind, memory,
         };
+        formats.AddTo(command);
         command.SetAction(parse =>
         {
-            if (parse.GetValue(pbxZone) is { } zone && !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
+            if (formats.Build(parse, out var problem, out var exitCode) is not { } ingestOptions)
             {
-                error.WriteLine($"tem ingest: --pbx-time-zone '{zone}' is not a time zone the tz database knows; expected an IANA name such as Europe/London or America/New_York");
-                return TemApp.UsageError;
-            }
-
-            var codes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var code in parse.GetValue(ediCodes) ?? [])
-            {
-                var parts = code.Split('=', 2, StringSplitOptions.TrimEntries);
-                if (parts.Length != 2 || parts[0].Length == 0 || !WireNames.TryParse<ChargeType>(parts[1], out _))
-                {
-                    error.WriteLine($"tem ingest: --edi-charge-code '{code}' is not CODE=TYPE with TYPE {WireNames.Expected<ChargeType>()}; e.g. BASIC=recurring");
-                    return TemApp.UsageError;
-                }
-
-                codes[parts[0]] = parts[1].ToLowerInvariant();
-            }
-
-            if (!IsCurrencyCode(parse.GetValue(ediCurrency)!))
-            {
-                error.WriteLine($"tem ingest: --edi-currency '{parse.GetValue(ediCurrency)}' is not an ISO 4217 code; expected three letters, e.g. USD");
-                return TemApp.UsageError;
-            }
-
-            IReadOnlyList<Tem.Ingest.Formats.Profiles.CarrierProfile> loaded;
-            try
-            {
-                loaded = Tem.Ingest.Formats.Profiles.CarrierProfile.LoadAll(parse.GetValue(profiles) ?? []);
-            }
-            catch (Exception e) when (e is InputDataException or FileNotFoundException or IOException)
-            {
-                error.WriteLine($"tem ingest: profile: {e.Message}");
-                return TemApp.Failure;
+                error.WriteLine($"tem ingest: {problem}");
+                return exitCode;
             }
 
             IReadOnlyList<string> files;
@@ -101,15 +56,7 @@ internal static class IngestCommand
             var temLake = TemLake.Open(lakeRoot);
             var runId = "run-" + time.GetUtcNow().ToString("yyyyMMddTHHmmssfffZ", CultureInfo.InvariantCulture);
             temLake.Catalog.StartRun(runId, "ingest", time.GetUtcNow());
-            var ingestor = new Ingestor(temLake, time, new IngestOptions
-            {
-                Kind = parse.GetValue(kind), MemoryLimit = parse.GetValue(memory)!, PbxTimeZone = parse.GetValue(pbxZone),
-                PbxName = parse.GetValue(pbxName), Profiles = loaded,
-                Edi811 = new Tem.Ingest.Formats.Edi.Edi811Options
-                {
-                    Carrier = parse.GetValue(ediCarrier), DefaultCurrency = parse.GetValue(ediCurrency)!.ToUpperInvariant(), ChargeCodes = codes,
-                },
-            });
+            var ingestor = new Ingestor(temLake, time, ingestOptions with { Kind = parse.GetValue(kind), MemoryLimit = parse.GetValue(memory)! });
             var (failed, read, stored, rejected) = IngestAll(ingestor, files, runId, output, error);
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -124,8 +71,6 @@ internal static class IngestCommand
         });
         return command;
     }
-
-    private static bool IsCurrencyCode(string code) => code.Length == 3 && code.All(char.IsAsciiLetter);
 
     /// <summary>
     /// Ingests files one by one, printing each file's result (failures to <paramref name="error"/>); a file that

@@ -26,6 +26,8 @@ internal static class ScheduleCommand
         {
             config, cron, inbox, lake, outDir, store, name, zone, check,
         };
+        var formats = new IngestFormatOptions();
+        formats.AddTo(command);
         command.SetAction(parse =>
         {
             var cli = CliOutput.For(parse, output, error);
@@ -40,10 +42,22 @@ internal static class ScheduleCommand
                         return TemApp.UsageError;
                     }
 
+                    if (formats.AnyGiven(parse))
+                    {
+                        cli.Problem("tem schedule: with --config, the ingest options go into each pipeline's \"ingest\" section of the file (see README, 'Nightly runs')");
+                        return TemApp.UsageError;
+                    }
+
                     settings = SchedulerConfig.Load(file);
                 }
                 else if (parse.GetValue(cron) is { } c && parse.GetValue(inbox) is { } i)
                 {
+                    if (formats.Read(parse, out var problem) is not { } ingest)
+                    {
+                        cli.Problem($"tem schedule: {problem}");
+                        return TemApp.UsageError;
+                    }
+
                     var lakeDir = Path.GetFullPath(parse.GetValue(lake)!);
                     settings = new SchedulerConfig
                     {
@@ -53,7 +67,7 @@ internal static class ScheduleCommand
                             new PipelineSchedule
                             {
                                 Name = parse.GetValue(name)!, Cron = c, TimeZone = parse.GetValue(zone), Inbox = Path.GetFullPath(i), Lake = lakeDir,
-                                Out = Path.GetFullPath(parse.GetValue(outDir)!),
+                                Out = Path.GetFullPath(parse.GetValue(outDir)!), Ingest = ingest,
                             },
                         ],
                     };
@@ -94,7 +108,7 @@ internal static class ScheduleCommand
                     Store = settings.Store.Kind.ToString().ToLowerInvariant(),
                     Pipelines = settings.Pipelines.Select(p => new
                     {
-                        p.Name, p.Cron, p.TimeZone, p.Inbox, p.Lake, p.Out,
+                        p.Name, p.Cron, p.TimeZone, p.Inbox, p.Lake, p.Out, p.Ingest,
                         Next = SchedulerHost.TriggerFor(p, TimeProvider.System).GetFireTimeAfter(TimeProvider.System.GetUtcNow()),
                     }),
                 });

@@ -24,12 +24,27 @@ public sealed partial class PipelineJob(ILogger<PipelineJob> log, TimeProvider t
     /// <summary>Job data key: how long to wait for the lake's write lock, in seconds.</summary>
     public const string LockWaitKey = "lockWaitSeconds";
 
+    /// <summary>Job data key: the pipeline's ingest settings (<see cref="IngestSettings"/> as JSON), when it has any.</summary>
+    public const string IngestKey = "ingest";
+
     /// <inheritdoc />
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var map = context.MergedJobDataMap;
         var name = context.JobDetail.Key.Name;
+        Tem.Ingest.IngestOptions ingest;
+        try
+        {
+            // Profiles are read at every fire, so an edited profile takes effect on the next run without a restart.
+            ingest = map.GetString(IngestKey) is { } json ? IngestSettings.FromJobData(json).ToOptions() : new Tem.Ingest.IngestOptions();
+        }
+        catch (Exception e) when (e is Tem.Core.InputDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            Problem(log, name, $"run skipped: its ingest settings cannot be used: {e.Message}");
+            return;
+        }
+
         var options = new PipelineOptions
         {
             Name = name,
@@ -37,6 +52,7 @@ public sealed partial class PipelineJob(ILogger<PipelineJob> log, TimeProvider t
             Lake = map.GetString(LakeKey) ?? throw new InvalidOperationException($"job {name} has no '{LakeKey}' in its data"),
             Out = map.GetString(OutKey) ?? throw new InvalidOperationException($"job {name} has no '{OutKey}' in its data"),
             LockWait = TimeSpan.FromSeconds(double.Parse(map.GetString(LockWaitKey) ?? "0", CultureInfo.InvariantCulture)),
+            Ingest = ingest,
             Holder = $"{name} fire {context.FireInstanceId} on {context.Scheduler.SchedulerInstanceId} (pid {Environment.ProcessId})",
         };
 

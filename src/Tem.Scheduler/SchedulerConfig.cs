@@ -68,6 +68,12 @@ public sealed record PipelineSchedule
 
     /// <summary>How long a run waits for another writer of its lake (another pipeline on the same lake) before it gives up (default 00:30:00).</summary>
     public TimeSpan LockWait { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// How the inbox's files are read where they leave a choice (PBX zone and name, carrier profiles, EDI 811
+    /// carrier, currency and charge codes), as <c>tem ingest</c>'s options; null: the defaults.
+    /// </summary>
+    public IngestSettings? Ingest { get; init; }
 }
 
 /// <summary>
@@ -75,7 +81,9 @@ public sealed record PipelineSchedule
 /// <code>
 /// { "store": { "kind": "sqlite", "path": "scheduler.db" },
 ///   "pipelines": [ { "name": "nightly", "cron": "0 0 2 * * ?", "timeZone": "Europe/London",
-///                    "inbox": "inbox", "lake": "lake", "out": "out" } ] }
+///                    "inbox": "inbox", "lake": "lake", "out": "out",
+///                    "ingest": { "pbxTimeZone": "Europe/London", "profiles": [ "profiles" ],
+///                                "ediCarrier": "Acme", "ediCurrency": "USD", "ediChargeCodes": { "BASIC": "recurring" } } } ] }
 /// </code>
 /// </summary>
 public sealed record SchedulerConfig
@@ -159,6 +167,20 @@ public sealed record SchedulerConfig
             {
                 problems.Add($"pipeline '{p.Name}': lockWait must not be negative");
             }
+
+            if (p.Ingest is { } ingest)
+            {
+                problems.AddRange(ingest.Validate().Select(i => $"pipeline '{p.Name}': ingest.{i.Setting} {i.Message}"));
+                try
+                {
+                    // Loaded once here so a broken profile stops the host at start (and --check), not at 02:00.
+                    _ = Tem.Ingest.Formats.Profiles.CarrierProfile.LoadAll(ingest.Profiles);
+                }
+                catch (Exception e) when (e is Tem.Core.InputDataException or IOException or UnauthorizedAccessException)
+                {
+                    problems.Add($"pipeline '{p.Name}': ingest.profiles: {e.Message}");
+                }
+            }
         }
 
         foreach (var dup in Pipelines.GroupBy(p => p.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
@@ -185,7 +207,19 @@ public sealed record SchedulerConfig
         return this with
         {
             Store = Store.Path is null ? Store : Store with { Path = Resolve(Store.Path) },
-            Pipelines = [.. Pipelines.Select(p => p with { Inbox = Resolve(p.Inbox), Lake = Resolve(p.Lake), Out = Resolve(p.Out) })],
+            Pipelines =
+            [
+                .. Pipelines.Select(p => p with
+                {
+                    Inbox = Resolve(p.Inbox), Lake = Resolve(p.Lake), Out = Resolve(p.Out),
+                    Ingest = p.Ingest is null ? null : p.Ingest with
+                    {
+                        // JSON null for a list or map means "none", like leaving it out.
+                        Profiles = [.. (p.Ingest.Profiles ?? []).Select(Resolve)],
+                        EdiChargeCodes = p.Ingest.EdiChargeCodes ?? new Dictionary<string, string>(),
+                    },
+                }),
+            ],
         };
     }
 }

@@ -112,15 +112,22 @@ public static class SchedulerHost
     public static IJobDetail JobFor(PipelineSchedule p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        return JobBuilder.Create<PipelineJob>()
+        var job = JobBuilder.Create<PipelineJob>()
             .WithIdentity(p.Name, "tem")
             .UsingJobData(PipelineJob.InboxKey, p.Inbox)
             .UsingJobData(PipelineJob.LakeKey, p.Lake)
             .UsingJobData(PipelineJob.OutKey, p.Out)
             .UsingJobData(PipelineJob.LockWaitKey, p.LockWait.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .RequestRecovery(true)
-            .StoreDurably(true)
-            .Build();
+            .StoreDurably(true);
+
+        // Only when set, so the job data of a pipeline without settings stays as stored by earlier versions.
+        if (p.Ingest is { IsEmpty: false } ingest)
+        {
+            job = job.UsingJobData(PipelineJob.IngestKey, ingest.ToJobData());
+        }
+
+        return job.Build();
     }
 
     /// <summary>The cron trigger of a pipeline: a missed fire (the host was down) runs once as soon as the host is back.</summary>

@@ -63,6 +63,42 @@ public sealed class DemoCommandTests(DemoLakeFixture demo) : IClassFixture<DemoL
     }
 
     [Fact]
+    public void Report_Json_PrintsOneDocumentWhoseFoundMoneyIsTheSumOfFindingsCsv()
+    {
+        var outDir = Path.Combine(demo.Root, "report-json");
+        var result = Run("report", "--lake", demo.Lake, "--out", outDir, "--json");
+        Assert.True(result.Code == 0, result.Err);
+
+        // One document and nothing else: JsonDocument.Parse rejects trailing text.
+        using var doc = JsonDocument.Parse(result.Out);
+        var findings = File.ReadAllLines(Path.Combine(outDir, "findings.csv")).Skip(1).Select(l => l.Split(','))
+            .Where(f => f[19] != "resolved").ToList();
+        var money = doc.RootElement.GetProperty("found_money").EnumerateArray().ToList();
+        Assert.Equal(findings.Select(f => f[12]).Distinct().Order(StringComparer.Ordinal), money.Select(m => m.GetProperty("currency").GetString()!).Order(StringComparer.Ordinal));
+        foreach (var m in money)
+        {
+            var mine = findings.Where(f => f[12] == m.GetProperty("currency").GetString()).ToList();
+            var oneTime = mine.Sum(f => decimal.Parse(f[10], CultureInfo.InvariantCulture));
+            var monthly = mine.Sum(f => decimal.Parse(f[11], CultureInfo.InvariantCulture));
+            Assert.Equal(mine.Count, m.GetProperty("findings").GetInt32());
+            Assert.Equal(oneTime, m.GetProperty("one_time").GetDecimal());
+            Assert.Equal(monthly, m.GetProperty("monthly_savings").GetDecimal());
+            Assert.Equal(oneTime + (12 * monthly), m.GetProperty("identified").GetDecimal());
+        }
+    }
+
+    [Fact]
+    public void Report_Quiet_PrintsOnlyTheResultLines()
+    {
+        var quiet = Run("report", "--lake", demo.Lake, "--out", Path.Combine(demo.Root, "report-quiet"), "--quiet");
+        Assert.True(quiet.Code == 0, quiet.Err);
+        var lines = quiet.Out.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd().Split('\n');
+        Assert.All(lines, l => Assert.Matches("^([A-Z]{3}: found money .* identified .*|[0-9]+ files; report: .*)$", l));
+        Assert.Contains(lines, l => l.Contains("; report: ", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.StartsWith("tenants: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Run_MissingInbox_ExitsOneAndSaysWhichFolder()
     {
         var missing = Path.Combine(demo.Root, "no-such-inbox");
