@@ -51,6 +51,7 @@ public static class TemApp
         root.Subcommands.Add(AuditCommands.Audit(output, error, TimeProvider.System));
         root.Subcommands.Add(AuditCommands.Findings(output, error, TimeProvider.System));
         root.Subcommands.Add(AuditCommands.Run(output, error, TimeProvider.System));
+        root.Subcommands.Add(EvalAnomalyCommand.Create(output, error));
         return root;
     }
 

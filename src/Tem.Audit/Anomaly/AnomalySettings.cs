@@ -42,15 +42,17 @@ public sealed record AnomalySettings
         new(SpendRule, "daily_weeks", "8", 1, 520, true, "Weeks of history the daily seasonal baseline looks at."),
         new(SpendRule, "daily_min_weeks", "4", 1, 520, true, "Weeks of history needed before a day is judged; with fewer there is no verdict (and no finding)."),
         new(SpendRule, "relative_floor", "0.1", 0, 100, false,
-            "The robust standard deviation of the seasonal baselines and level shifts is at least this fraction of the expected level."),
+            "The robust standard deviation of the seasonal baselines (daily and monthly) is at least this fraction of the expected value."),
         new(SpendRule, "sr_window", "32", 4, 4096, true, "Spectral residual: days in the window ending at the judged day (also the history it needs)."),
         new(SpendRule, "sr_extend", "0", 0, 4096, true, "Spectral residual: extrapolated points appended to the window (ML.NET appends 5; window + extend = FFT length, a power of two is fastest)."),
         new(SpendRule, "sr_lookahead", "5", 1, 4096, true, "Spectral residual: points whose slopes estimate the extrapolated value (when sr_extend > 0)."),
         new(SpendRule, "sr_averaging", "3", 1, 4095, true, "Spectral residual: width (odd) of the moving average over the log amplitude spectrum."),
         new(SpendRule, "sr_judgement", "21", 1, 4096, true, "Spectral residual: saliency values averaged to judge the last day."),
         new(SpendRule, "sr_threshold", "3", 0.01, 1e6, false, "Spectral residual: a day is anomalous when its saliency exceeds the average by this factor of it."),
-        new(SpendRule, "shift_window", "7", 2, 4096, true, "Level shift over daily spend: days on each side of a candidate change (a change is confirmed this many days minus one late)."),
-        new(SpendRule, "shift_threshold", "4", 0.1, 1e6, false, "Level shift: a change moves the median by more than this many robust standard deviations."),
+        new(SpendRule, "shift_window", "7", 2, 4096, true, "Level shift over daily spend: days on each side of a candidate change, a whole number of weeks (a change is confirmed this many days minus one late)."),
+        new(SpendRule, "shift_relative_floor", "0.1", 0.001, 100, false,
+            "Level shift: one day's (or month's) noise is taken as at least this fraction of its level."),
+        new(SpendRule, "shift_threshold", "4", 0.1, 1e6, false, "Level shift: a change moves the median same-weekday difference by more than this many standard errors."),
         new(SpendRule, "monthly_months", "6", 1, 600, true, "Monthly baseline: past months it looks at (seasonal by calendar month once 24 months of history exist)."),
         new(SpendRule, "monthly_min_months", "3", 1, 600, true, "Monthly baseline: complete months of history needed before a month is judged."),
         new(SpendRule, "monthly_threshold", "5", 0.1, 1e6, false, "Monthly baseline: a month is anomalous beyond this many robust standard deviations from the median of past months."),
@@ -144,8 +146,7 @@ public sealed record AnomalySettings
                 {
                     var rule = key[..key.IndexOf('.', StringComparison.Ordinal)];
                     throw new ArgumentException(
-                        $"{key} is not a setting of {rule}; its settings are {string.Join(", ", Definitions.Where(d => d.Rule == rule).Select(d => d.Name))}.",
-                        nameof(overrides));
+                        $"{key} is not a setting of {rule}; its settings are {string.Join(", ", Definitions.Where(d => d.Rule == rule).Select(d => d.Name))}.");
                 }
             }
         }
@@ -171,7 +172,11 @@ public sealed record AnomalySettings
                 Window = I("spend_anomaly.sr_window"), ExtendBy = I("spend_anomaly.sr_extend"), Lookahead = I("spend_anomaly.sr_lookahead"),
                 Averaging = I("spend_anomaly.sr_averaging"), Judgement = I("spend_anomaly.sr_judgement"), Threshold = D("spend_anomaly.sr_threshold"),
             },
-            DailyShift = new LevelShiftOptions { Window = I("spend_anomaly.shift_window"), Threshold = D("spend_anomaly.shift_threshold"), RelativeFloor = floor },
+            DailyShift = new LevelShiftOptions
+            {
+                Period = 7, Window = I("spend_anomaly.shift_window"), Threshold = D("spend_anomaly.shift_threshold"),
+                RelativeFloor = D("spend_anomaly.shift_relative_floor"),
+            },
             Monthly = new SeasonalBaselineOptions
             {
                 Period = 1, Cycles = I("spend_anomaly.monthly_months"), MinCycles = I("spend_anomaly.monthly_min_months"),
@@ -181,7 +186,11 @@ public sealed record AnomalySettings
             {
                 Period = 12, Cycles = 2, MinCycles = 2, Threshold = D("spend_anomaly.monthly_threshold"), RelativeFloor = floor,
             },
-            MonthlyShift = new LevelShiftOptions { Window = I("spend_anomaly.monthly_shift_window"), Threshold = D("spend_anomaly.shift_threshold"), RelativeFloor = floor },
+            MonthlyShift = new LevelShiftOptions
+            {
+                Period = 1, Window = I("spend_anomaly.monthly_shift_window"), Threshold = D("spend_anomaly.shift_threshold"),
+                RelativeFloor = D("spend_anomaly.shift_relative_floor"),
+            },
             Forest = new IsolationForestOptions
             {
                 Trees = I("usage_anomaly.trees"), SampleSize = I("usage_anomaly.sample_size"), Seed = (ulong)values["usage_anomaly.seed"],
@@ -202,7 +211,7 @@ public sealed record AnomalySettings
         }
         catch (ArgumentOutOfRangeException e)
         {
-            throw new ArgumentException($"The anomaly settings do not fit together: {e.Message}", nameof(overrides), e);
+            throw new ArgumentException($"The anomaly settings do not fit together: {e.ParamName} = {e.ActualValue} is out of range.", e);
         }
 
         return settings;
@@ -217,13 +226,13 @@ public sealed record AnomalySettings
             var text = overrides is not null && overrides.TryGetValue(Key, out var v) ? v : Default;
             if (!decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
             {
-                throw new ArgumentException($"Setting {Key} = '{text}' is not a number.", nameof(overrides));
+                throw new ArgumentException($"Setting {Key} = '{text}' is not a number.");
             }
 
             if ((double)value < Min || (double)value > Max || (Whole && value != decimal.Truncate(value)))
             {
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"Setting {Key} = {text} is out of range: expected {(Whole ? "a whole number" : "a number")} from {Min} to {Max}."), nameof(overrides));
+                    $"Setting {Key} = {text} is out of range: expected {(Whole ? "a whole number" : "a number")} from {Min} to {Max}."));
             }
 
             return value;
