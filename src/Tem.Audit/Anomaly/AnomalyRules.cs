@@ -224,20 +224,19 @@ public static class AnomalyRules
 
         public List<MonthlyFlag> Monthly { get; } = [];
 
-        /// <summary>
-        /// Spend above the expected: the flagged days' spend above their expected values, or the month's spend above the
-        /// monthly baseline's expectation when that is flagged and larger; rounded to 4 places.
-        /// </summary>
-        public decimal Excess
-        {
-            get
-            {
-                var days = Days.Sum(d => d.Excess);
-                var monthly = Monthly.FirstOrDefault(m => m.Measure == Measures.Spend);
-                var month = monthly is null ? 0m : Math.Max(Observed - Money(monthly.Expected), 0m);
-                return Math.Round(Math.Max(days, month), 4, MidpointRounding.AwayFromZero);
-            }
-        }
+        /// <summary>The flagged days' spend above their expected values, rounded to 4 places.</summary>
+        public decimal DaysExcess => Math.Round(Days.Sum(d => d.Excess), 4, MidpointRounding.AwayFromZero);
+
+        /// <summary>The month's spend above the monthly baseline's expectation when that flagged it (else null), rounded to 4 places.</summary>
+        public decimal? MonthExcess => Monthly.FirstOrDefault(m => m.Measure == Measures.Spend) is { } monthly
+            ? Math.Round(Math.Max(Observed - Money(monthly.Expected), 0m), 4, MidpointRounding.AwayFromZero)
+            : null;
+
+        /// <summary>The monthly comparison states the excess (it flagged the month and saw more than the flagged days).</summary>
+        public bool ByMonth => MonthExcess is { } month && month > DaysExcess;
+
+        /// <summary>Spend above the expected: the larger of the flagged days' excess and the month's.</summary>
+        public decimal Excess => ByMonth ? MonthExcess!.Value : DaysExcess;
 
         /// <summary>Usage flags that qualify on their own (see QualifyUsage).</summary>
         public List<UsageFlag> Usage { get; } = [];
@@ -396,7 +395,9 @@ public static class AnomalyRules
         cmd.CommandText = """
             SELECT f.k, r.source_file || ':' || r.source_line::VARCHAR || ' record ' || r.record_id || ' ' || r.usage_type || ' '
                        || printf('%.4f', r.billed_amount) AS reference,
-                   r.billed_amount, coalesce(c.rate_destination, CASE WHEN r.usage_type = 'voice' THEN 'voice (unrated)' ELSE r.usage_type END) AS what
+                   r.billed_amount,
+                   CASE WHEN f.service_id IS NULL THEN r.service_id || ' ' ELSE '' END
+                       || coalesce(c.rate_destination, CASE WHEN r.usage_type = 'voice' THEN 'voice (unrated)' ELSE r.usage_type END) AS what
             FROM anomaly_flagged f
             JOIN anomaly_usage_records r ON r.carrier = f.carrier AND r.account_id = f.account_id AND r.day = f.day
                 AND r.service_id = coalesce(f.service_id, r.service_id)
@@ -416,7 +417,7 @@ public static class AnomalyRules
     private static ModelFinding SpendFinding(DailySeries s, MonthCase c, decimal amount, List<EvidenceRecord> records, AnomalySettings settings)
     {
         var currency = s.Currency ?? string.Empty;
-        var expected = c.Observed - amount;
+        var expected = c.Observed - c.Excess;
 
         // The month's band: the unflagged days as observed, each flagged day anywhere within its own band.
         decimal low = c.Observed, high = c.Observed;
@@ -426,11 +427,11 @@ public static class AnomalyRules
             high -= d.Observed - Money(double.IsNaN(d.Upper) ? (double)d.Expected : Math.Max(d.Upper, 0));
         }
 
-        var monthlySpend = c.Days.Count == 0 ? c.Monthly.FirstOrDefault(m => m.Measure == Measures.Spend) : null;
-        if (monthlySpend is not null)
+        if (c.ByMonth)
         {
-            low = Money(Math.Max(monthlySpend.Lower, 0));
-            high = Money(Math.Max(monthlySpend.Upper, 0));
+            var monthly = c.Monthly.First(m => m.Measure == Measures.Spend);
+            low = Money(Math.Max(monthly.Lower, 0));
+            high = Money(Math.Max(monthly.Upper, 0));
         }
 
         low = Math.Max(low, 0m);
@@ -448,7 +449,11 @@ public static class AnomalyRules
         }
 
         var detail = new StringBuilder();
-        detail.Append(Invariant($"observed {c.Observed:0.00} {currency}, expected {expected:0.00} (band {low:0.00} to {high:0.00}): {amount:0.0000} above"));
+        detail.Append(Invariant($"observed {c.Observed:0.00} {currency}, expected {expected:0.00} (band {low:0.00} to {high:0.00}): {c.Excess:0.0000} above"));
+        if (amount != c.Excess)
+        {
+            detail.Append(Invariant($", of which {c.Excess - amount:0.0000} is in its services' spend_anomaly findings and {amount:0.0000} is not"));
+        }
         if (c.Days.Count > 0)
         {
             var first = c.Days.Min(d => d.Day);
