@@ -75,6 +75,7 @@ public sealed class SeasonalBaselineDetector : ISeriesDetector
         var deviations = pool.Rent(window);
         try
         {
+            var known = -1;
             for (var t = 0; t < values.Length; t++)
             {
                 var cycles = Math.Min(Options.Cycles, t / p);
@@ -84,25 +85,37 @@ public sealed class SeasonalBaselineDetector : ISeriesDetector
                     continue;
                 }
 
-                // The past `cycles` seasons: start..t-1. Offset j within them has the phase of t + j (mod p); j = 0 is t's.
+                // The past `cycles` seasons: start..t-1; medians[a] is the median of the points of phase a (k mod p = a).
+                // Moving on by one point with as many seasons drops t-1-cycles·p and adds t-1, both of phase (t-1) mod p,
+                // so only that phase's median changes.
                 var start = t - (cycles * p);
-                for (var j = 0; j < p; j++)
+                var n = cycles * p;
+                unchecked
                 {
-                    for (var c = 0; c < cycles; c++)
+                    for (var a = 0; a < p; a++)
                     {
-                        phase[c] = values[start + j + (c * p)];
+                        if (cycles == known && a != (t - 1) % p)
+                        {
+                            continue;
+                        }
+
+                        var first = start + (((a - start) % p) + p) % p;
+                        for (var c = 0; c < cycles; c++)
+                        {
+                            phase[c] = values[first + (c * p)];
+                        }
+
+                        medians[a] = RobustStats.Median(phase.AsSpan(0, cycles));
                     }
 
-                    medians[j] = RobustStats.Median(phase.AsSpan(0, cycles));
+                    known = cycles;
+                    for (var k = 0; k < n; k++)
+                    {
+                        deviations[k] = values[start + k] - medians[(start + k) % p];
+                    }
                 }
 
-                var n = cycles * p;
-                for (var k = 0; k < n; k++)
-                {
-                    deviations[k] = values[start + k] - medians[k % p];
-                }
-
-                var expected = medians[0];
+                var expected = medians[t % p];
                 var sigma = Math.Max(RobustStats.Sigma(deviations.AsSpan(0, n)), Options.RelativeFloor * Math.Abs(expected));
                 sigma = Math.Max(sigma, RobustStats.Epsilon);
                 var z = (values[t] - expected) / sigma;

@@ -154,6 +154,8 @@ public sealed class SpectralResidualDetector : ISeriesDetector
         Transform(new Fft(n), window, re, im, logAmp, saliency);
     }
 
+    private static double Log0(double logAmplitude) => double.IsNaN(logAmplitude) ? 0 : logAmplitude;
+
     private double Score(Fft fft, ReadOnlySpan<double> window, Span<double> re, Span<double> im, Span<double> logAmp, Span<double> saliency)
     {
         Transform(fft, window, re, im, logAmp, saliency);
@@ -192,38 +194,44 @@ public sealed class SpectralResidualDetector : ISeriesDetector
         im.Clear();
         fft.Forward(re, im);
 
-        for (var k = 0; k < n; k++)
+        // A real input has a conjugate-symmetric spectrum: amplitudes (and their logarithms) only for k <= n/2, mirrored.
+        var half = n / 2;
+        unchecked
         {
-            var amplitude = Math.Sqrt((re[k] * re[k]) + (im[k] * im[k]));
-            logAmp[k] = amplitude > RobustStats.Epsilon ? Math.Log(amplitude) : 0;
-            saliency[k] = amplitude;
-        }
-
-        var q = Options.Averaging;
-        var reach = q / 2;
-        var running = 0.0;
-        for (var j = -reach; j <= reach; j++)
-        {
-            running += logAmp[((j % n) + n) % n];
-        }
-
-        for (var k = 0; k < n; k++)
-        {
-            var amplitude = saliency[k];
-            if (amplitude > RobustStats.Epsilon)
+            for (var k = 0; k <= half; k++)
             {
-                // Unit phase vector times e^(L − mean L): the residual spectrum with the original phase.
-                var scale = Math.Exp(logAmp[k] - (running / q)) / amplitude;
+                var amplitude = Math.Sqrt((re[k] * re[k]) + (im[k] * im[k]));
+                logAmp[k] = amplitude > RobustStats.Epsilon ? Math.Log(amplitude) : double.NaN;
+            }
+
+            for (var k = half + 1; k < n; k++)
+            {
+                logAmp[k] = logAmp[n - k];
+            }
+
+            // e^(L − mean L) / A = e^(−mean L): the factor that turns each bin into its spectral residual with the phase
+            // kept. The centred mean is symmetric too, so it is computed for k <= n/2 and mirrored. A zero bin stays zero
+            // and counts as log 0 = 0 in its neighbours' means, as in the reference implementation.
+            var q = Options.Averaging;
+            var reach = q / 2;
+            var running = 0.0;
+            for (var j = -reach; j <= reach; j++)
+            {
+                running += Log0(logAmp[((j % n) + n) % n]);
+            }
+
+            for (var k = 0; k <= half; k++)
+            {
+                saliency[k] = double.IsNaN(logAmp[k]) ? 0 : Math.Exp(-running / q);
+                running += Log0(logAmp[(k + reach + 1) % n]) - Log0(logAmp[((k - reach) % n + n) % n]);
+            }
+
+            for (var k = 0; k < n; k++)
+            {
+                var scale = saliency[k <= half ? k : n - k];
                 re[k] *= scale;
                 im[k] *= scale;
             }
-            else
-            {
-                re[k] = 0;
-                im[k] = 0;
-            }
-
-            running += logAmp[(k + reach + 1) % n] - logAmp[((k - reach) % n + n) % n];
         }
 
         fft.Inverse(re, im);

@@ -112,6 +112,45 @@ public sealed class SeasonalBaselineDetectorTests
         Assert.Equal(450, scores[55].Expected);
     }
 
+    [Theory]
+    [InlineData(7, 8, 4)]
+    [InlineData(3, 5, 2)]
+    [InlineData(1, 6, 3)]
+    public void Detect_RandomSeries_MatchesAPlainRecomputationOfEveryPoint(int period, int cycles, int minCycles)
+    {
+        var rng = new Random(period * 100 + cycles);
+        var values = Enumerable.Range(0, 300).Select(_ => Math.Round(rng.NextDouble() * 20, 1)).ToArray();
+        var options = new SeasonalBaselineOptions { Period = period, Cycles = cycles, MinCycles = minCycles };
+
+        var scores = Detect(values, options);
+
+        for (var t = 0; t < values.Length; t++)
+        {
+            var c = Math.Min(cycles, t / period);
+            if (c < minCycles)
+            {
+                Assert.Equal(PointVerdict.NotScored, scores[t].Verdict);
+                continue;
+            }
+
+            // Straight from the definition: phase medians of the past c seasons, then the spread of the deviations.
+            var start = t - (c * period);
+            double PhaseMedian(int k) => Median([.. Enumerable.Range(0, c).Select(i => values[start + ((k - start) % period) + (i * period)])]);
+            var expected = PhaseMedian(t);
+            var deviations = Enumerable.Range(start, c * period).Select(k => Math.Abs(values[k] - PhaseMedian(k))).ToArray();
+            var mad = 1.482602218505602 * Median(deviations);
+            var sigma = Math.Max(mad > 1e-9 ? mad : 1.2533141373155001 * deviations.Average(), 0.1 * Math.Abs(expected));
+            Assert.Equal(expected, scores[t].Expected, 9);
+            Assert.Equal((values[t] - expected) / Math.Max(sigma, 1e-9), scores[t].Score, 6);
+        }
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
     [Fact]
     public void Detect_BadInput_Throws()
     {
