@@ -65,7 +65,7 @@ public static class AnomalyRules
             foreach (var c in serviceRuns[i].Cases)
             {
                 var amount = c.Excess;
-                if (amount >= settings.MinAmount || c.Usage.Count > 0)
+                if ((amount >= settings.MinAmount && amount >= settings.MinIncrease * (c.Observed - amount)) || c.Usage.Count > 0)
                 {
                     fired.Add((services[i], c, amount));
                     var key = (services[i].Carrier, services[i].AccountId, c.Month);
@@ -82,7 +82,8 @@ public static class AnomalyRules
                 var key = (accounts[i].Carrier, accounts[i].AccountId, c.Month);
                 var hasServiceFinding = explained.TryGetValue(key, out var byServices);
                 var residual = c.Excess - byServices;
-                if (residual >= settings.MinAmount || (!hasServiceFinding && c.Usage.Count > 0))
+                var expected = c.Observed - c.Excess;
+                if ((residual >= settings.MinAmount && residual >= settings.AccountMinIncrease * expected) || (!hasServiceFinding && c.Usage.Count > 0))
                 {
                     fired.Add((accounts[i], c, Math.Max(residual, 0m)));
                 }
@@ -138,19 +139,36 @@ public static class AnomalyRules
 
     private sealed record SeriesAnalysis(List<MonthCase> Cases, Dictionary<(string Measure, BillingMonth Month), double> Totals);
 
-    /// <summary>A month's usage flagged by a monthly detector that also grew enough and stands out among its peers that month.</summary>
-    private sealed record UsageFlag(MonthlyFlag Flag, int Peers, double PeerMedian, double PeerUpper);
+    /// <summary>
+    /// A month's usage flagged by a monthly detector that also grew enough and stands out among its peers that month,
+    /// both in volume and in growth (the month over the median of its own past months).
+    /// </summary>
+    private sealed record UsageFlag(MonthlyFlag Flag, int Peers, double Growth, PeerBand Volume, PeerBand GrowthBand);
+
+    /// <summary>The peers' median and the top of their band (median + peer_threshold robust standard deviations).</summary>
+    private sealed record PeerBand(double Median, double Upper)
+    {
+        public static PeerBand Of(double[] peers, AnomalySettings settings)
+        {
+            var median = RobustStats.Median(peers.ToArray());
+            var sigma = Math.Max(RobustStats.Sigma([.. peers.Select(p => p - median)]), settings.Monthly.RelativeFloor * Math.Abs(median));
+            return new PeerBand(median, median + (settings.PeerThreshold * sigma));
+        }
+    }
 
     /// <summary>
-    /// Keeps, for each case, the monthly usage flags that grew by usage_min_increase and lie above the peers' band
-    /// (median + peer_threshold robust standard deviations of the same month's totals of the other series of the
-    /// same group: services of one type, or accounts); with fewer than min_peers peers, none.
+    /// Keeps, for each case, the monthly usage flags that grew by usage_min_increase and lie above the peers' band (the
+    /// same month of the other series of the same group: services of one type, or accounts) twice over: in volume, so
+    /// that a heavy-tailed measure (a few long calls make a line's minutes triple now and then) is not a finding on a
+    /// small line, and in growth, so that a big line is not a finding for being big and a month that is busier for
+    /// everyone is not one either. With fewer than min_peers peers, none.
     /// </summary>
     private static void QualifyUsage(List<DailySeries> series, SeriesAnalysis[] runs, AnomalySettings settings)
     {
-        var groups = new Dictionary<(string Group, string Measure, BillingMonth Month), List<(int Series, double Total)>>();
+        var groups = new Dictionary<(string Group, string Measure, BillingMonth Month), List<(int Series, double Total, double Growth)>>();
         for (var i = 0; i < series.Count; i++)
         {
+            var growth = Growth(runs[i].Totals, settings.Monthly).ToDictionary(g => g.Key, g => g.Growth);
             foreach (var ((measure, month), total) in runs[i].Totals)
             {
                 var key = (series[i].ServiceType ?? string.Empty, measure, month);
@@ -159,7 +177,7 @@ public static class AnomalyRules
                     groups[key] = list = [];
                 }
 
-                list.Add((i, total));
+                list.Add((i, total, growth.GetValueOrDefault((measure, month), double.NaN)));
             }
         }
 
@@ -169,20 +187,39 @@ public static class AnomalyRules
             {
                 foreach (var m in c.Monthly.Where(m => m.Measure != Measures.Spend && m.Observed > m.Expected && m.Observed >= m.Expected * (1 + settings.UsageMinIncrease)))
                 {
-                    var peers = groups[(series[i].ServiceType ?? string.Empty, m.Measure, c.Month)].Where(p => p.Series != i).Select(p => p.Total).ToArray();
-                    if (peers.Length < settings.MinPeers)
+                    var all = groups[(series[i].ServiceType ?? string.Empty, m.Measure, c.Month)];
+                    var own = all.First(p => p.Series == i);
+                    var peers = all.Where(p => p.Series != i && !double.IsNaN(p.Growth)).ToList();
+                    if (peers.Count < settings.MinPeers || double.IsNaN(own.Growth))
                     {
                         continue;
                     }
 
-                    var median = RobustStats.Median(peers.ToArray());
-                    var deviations = peers.Select(p => p - median).ToArray();
-                    var sigma = Math.Max(RobustStats.Sigma(deviations), settings.Monthly.RelativeFloor * Math.Abs(median));
-                    var upper = median + (settings.PeerThreshold * sigma);
-                    if (m.Observed > upper)
+                    var volume = PeerBand.Of([.. peers.Select(p => p.Total)], settings);
+                    var growth = PeerBand.Of([.. peers.Select(p => p.Growth)], settings);
+                    if (own.Total > volume.Upper && own.Growth > growth.Upper)
                     {
-                        c.Usage.Add(new UsageFlag(m, peers.Length, median, upper));
+                        c.Usage.Add(new UsageFlag(m, peers.Count, own.Growth, volume, growth));
                     }
+                }
+            }
+        }
+    }
+
+    /// <summary>Each complete month's total over the median of up to <c>Cycles</c> months before it (with at least <c>MinCycles</c>).</summary>
+    private static IEnumerable<((string Measure, BillingMonth Month) Key, double Growth)> Growth(
+        Dictionary<(string Measure, BillingMonth Month), double> totals, SeasonalBaselineOptions monthly)
+    {
+        foreach (var measure in totals.Keys.Select(k => k.Measure).Distinct())
+        {
+            var months = totals.Where(kv => kv.Key.Measure == measure).OrderBy(kv => kv.Key.Month).ToList();
+            for (var k = monthly.MinCycles; k < months.Count; k++)
+            {
+                var past = months.Skip(Math.Max(0, k - monthly.Cycles)).Take(Math.Min(k, monthly.Cycles)).Select(kv => kv.Value).ToArray();
+                var median = RobustStats.Median(past);
+                if (median > RobustStats.Epsilon)
+                {
+                    yield return (months[k].Key, months[k].Value / median);
                 }
             }
         }
@@ -438,7 +475,7 @@ public static class AnomalyRules
         var scope = s.ServiceId is null ? $"account {s.AccountId} (beyond its services' findings)" : s.ServiceId;
         var usage = c.Usage;
         string title;
-        if (amount >= settings.MinAmount || usage.Count == 0)
+        if (usage.Count == 0 || amount >= settings.MinAmount)
         {
             title = Invariant($"Usage spend {c.Observed:0.00} {currency} in {c.Month} against {expected:0.00} expected (band {low:0.00} to {high:0.00}) on {scope}");
         }
@@ -476,7 +513,7 @@ public static class AnomalyRules
             detail.Append(Invariant($"; monthly {m.Measure} {m.Observed:0.##} against {m.Expected:0.##} (band {Math.Max(m.Lower, 0):0.##} to {m.Upper:0.##}) by {m.Detector} ({Statistic(m.Detector)} {m.Score:0.0})"));
             if (usage.Find(u => u.Flag == m) is { } peer)
             {
-                detail.Append(Invariant($", above its {peer.Peers} peers' median {peer.PeerMedian:0.##} (band up to {peer.PeerUpper:0.##})"));
+                detail.Append(Invariant($", against its {peer.Peers} peers' median {peer.Volume.Median:0.##} (band up to {peer.Volume.Upper:0.##}) and grown x{peer.Growth:0.00} against their x{peer.GrowthBand.Median:0.00} (band up to x{peer.GrowthBand.Upper:0.00})"));
             }
         }
 

@@ -32,10 +32,14 @@ public sealed record AnomalySettings
     [
         new(SpendRule, "min_amount", "50", 0, 1e9, false,
             "Smallest spend above the expected baseline that fires, per service and billing month (for an account: beyond what its services' findings explain), in the account's currency."),
-        new(SpendRule, "usage_min_increase", "1.0", 0, 1e6, false,
-            "A month whose voice minutes or data MB the monthly detectors flag fires even without spend when it exceeds the expected month by this fraction (1.0 = doubled)."),
+        new(SpendRule, "min_increase", "0.2", 0, 1e6, false,
+            "A service's spend above the baseline must also be at least this fraction of its expected month (0.2 = 20 %), so that noise on a large bill is no finding."),
+        new(SpendRule, "account_min_increase", "0.5", 0, 1e6, false,
+            "The same for an account's spend beyond its services' findings (an account sums many lines, so its noise adds up to more money)."),
+        new(SpendRule, "usage_min_increase", "2.0", 0, 1e6, false,
+            "A month whose voice minutes or data MB the monthly detectors flag fires even without spend when it exceeds the expected month by this fraction (2.0 = tripled: minutes and data are heavy-tailed, a few long calls or downloads double a small line now and then)."),
         new(SpendRule, "peer_threshold", "5", 0.1, 1e6, false,
-            "A month's usage fires without spend only if it also lies this many robust standard deviations above the median of its peers (services of the same type, or accounts) that month."),
+            "A month's usage fires without spend only if both its volume and its growth over its past months lie this many robust standard deviations above its peers' (services of the same type, or accounts) that month."),
         new(SpendRule, "min_peers", "5", 1, 1e6, true, "Peers needed for that comparison; with fewer, usage alone never fires."),
         new(SpendRule, "daily_threshold", "5", 0.1, 1e6, false,
             "Seasonal baseline over daily spend: a day is anomalous beyond this many robust standard deviations from the median of the same weekday in past weeks."),
@@ -84,6 +88,12 @@ public sealed record AnomalySettings
 
     /// <summary>Smallest spend above baseline that fires, account currency.</summary>
     public decimal MinAmount { get; init; }
+
+    /// <summary>Fraction of its expected month a service's spend above baseline must also reach.</summary>
+    public decimal MinIncrease { get; init; }
+
+    /// <summary>Fraction of its expected month an account's unexplained spend above baseline must also reach.</summary>
+    public decimal AccountMinIncrease { get; init; }
 
     /// <summary>Fraction by which a flagged month's usage must exceed its expected value to fire without spend.</summary>
     public double UsageMinIncrease { get; init; }
@@ -159,6 +169,8 @@ public sealed record AnomalySettings
         var settings = new AnomalySettings
         {
             MinAmount = values["spend_anomaly.min_amount"],
+            MinIncrease = values["spend_anomaly.min_increase"],
+            AccountMinIncrease = values["spend_anomaly.account_min_increase"],
             UsageMinIncrease = D("spend_anomaly.usage_min_increase"),
             PeerThreshold = D("spend_anomaly.peer_threshold"),
             MinPeers = I("spend_anomaly.min_peers"),

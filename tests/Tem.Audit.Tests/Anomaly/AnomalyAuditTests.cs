@@ -21,7 +21,7 @@ public sealed class AnomalyAuditTests(AnomalyAuditTests.WorldFixture world) : IC
     [Fact]
     public void Audit_PlantedSpikeAndFraudNight_AreTheOnlyServiceSpendAnomalies()
     {
-        var found = Model(AnomalySettings.SpendRule).Where(f => f.ServiceId is not null).Select(f => (f.ServiceId, f.Period.ToString())).Order().ToList();
+        var found = Model(AnomalySettings.SpendRule).Where(f => f.ServiceId is not null && f.OneTimeAmount > 0).Select(f => (f.ServiceId, f.Period.ToString())).Order().ToList();
 
         Assert.Equal([("S-FRAUD", "2026-07"), ("S-SPIKE", "2026-08")], found);
         Assert.All(world.Result.Rules.Where(r => r.Source == "built-in model"), r => Assert.Null(r.Error));
@@ -72,6 +72,16 @@ public sealed class AnomalyAuditTests(AnomalyAuditTests.WorldFixture world) : IC
     }
 
     [Fact]
+    public void Audit_BundledDataFortyTimesItsUsual_IsASpendAnomalyWithoutMoney()
+    {
+        var usageOnly = Assert.Single(Model(AnomalySettings.SpendRule), f => f.OneTimeAmount == 0);
+
+        Assert.Equal(("M-BLOAT", "2026-08"), (usageOnly.ServiceId, usageOnly.Period.ToString()));
+        Assert.Matches(@"^Data MB \d+ in 2026-08 against \d+ expected \(band \d+ to \d+\) on M-BLOAT$", usageOnly.Title);
+        Assert.Matches(@"monthly data MB \d+(\.\d+)? against .* by seasonal_baseline \(z [\d.]+\), against its 5 peers' median", usageOnly.Detail);
+    }
+
+    [Fact]
     public void Audit_ShortHistory_GivesNoSpendFindingForTheNewService()
     {
         Assert.DoesNotContain(Model(AnomalySettings.SpendRule), f => f.ServiceId == "S-NEW");
@@ -106,7 +116,7 @@ public sealed class AnomalyAuditTests(AnomalyAuditTests.WorldFixture world) : IC
     [Fact]
     public void Audit_SettingOverrides_RaiseTheBarOrReportABadSetting()
     {
-        var strict = world.World.Audit(new Dictionary<string, string> { ["spend_anomaly.min_amount"] = "100000", ["usage_anomaly.min_score"] = "0.99" }, "run-strict");
+        var strict = world.World.Audit(new Dictionary<string, string> { ["spend_anomaly.min_amount"] = "100000", ["spend_anomaly.usage_min_increase"] = "1000", ["usage_anomaly.min_score"] = "0.99" }, "run-strict");
         Assert.DoesNotContain(strict.Findings, f => f.Status != FindingStatus.Resolved && f.Finding.Rule.EndsWith("_anomaly", StringComparison.Ordinal));
 
         var bad = world.World.Audit(new Dictionary<string, string> { ["spend_anomaly.daily_weeks"] = "0" }, "run-bad");

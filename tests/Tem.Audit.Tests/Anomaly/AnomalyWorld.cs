@@ -15,6 +15,8 @@ namespace Tem.Audit.Tests.Anomaly;
 /// <item><c>S-NEW</c>: activated 2026-09-18, ordinary calls, then 20 three-hour calls on 2026-09-29: a day that would be
 /// anomalous with a history, but the service has only 11 days of it (the account, with six months, does see it).</item>
 /// <item><c>S-CLEAN</c>: nothing.</item>
+/// <item>Six mobile lines in an unlimited bundle (data billed 0), a session of 10-30 MB a day; <c>M-BLOAT</c> uses about
+/// 1 GB a day through August.</item>
 /// </list>
 /// Every call is billed at the deck price (60/60 increments), so the planted amounts are known exactly.
 /// </summary>
@@ -41,6 +43,7 @@ public sealed class AnomalyWorld : IDisposable
         Ingest("plans.csv", """
             plan_id,carrier,service_type,name,monthly_fee,included_minutes,included_sms,included_data_mb,overage_per_minute,overage_per_sms,overage_per_mb,effective_from,effective_to
             SIP,Telco,sip_trunk,Trunk,90.00,,,,,,,2025-01-01,
+            MOB,Telco,mobile,Unlimited,30.00,,,,,,,2025-01-01,
             """);
         Ingest("rates.csv", """
             rate_plan_id,prefix,destination,time_band,rate_per_minute,connect_fee,initial_increment_s,subsequent_increment_s,effective_from,effective_to
@@ -54,6 +57,12 @@ public sealed class AnomalyWorld : IDisposable
             S-SPIKE,A1,sip_trunk,SIP,active,2025-01-01,,CC
             S-FRAUD,A1,sip_trunk,SIP,active,2025-01-01,,CC
             S-NEW,A1,sip_trunk,SIP,active,2026-09-18,,CC
+            M1,A1,mobile,MOB,active,2025-01-01,,CC
+            M2,A1,mobile,MOB,active,2025-01-01,,CC
+            M3,A1,mobile,MOB,active,2025-01-01,,CC
+            M4,A1,mobile,MOB,active,2025-01-01,,CC
+            M5,A1,mobile,MOB,active,2025-01-01,,CC
+            M-BLOAT,A1,mobile,MOB,active,2025-01-01,,CC
             """);
 
         var rng = new Random(20260401);
@@ -76,6 +85,17 @@ public sealed class AnomalyWorld : IDisposable
                         ? Call(service, start, seconds, "+44207946" + rng.Next(10000).ToString("D4", CultureInfo.InvariantCulture), UkRate, 0)
                         : Call(service, start, seconds, "+1212555" + rng.Next(10000).ToString("D4", CultureInfo.InvariantCulture), UsRate, 0);
                 }
+            }
+        }
+
+        foreach (var mobile in new[] { "M1", "M2", "M3", "M4", "M5", "M-BLOAT" })
+        {
+            for (var day = new DateOnly(2026, 4, 1); day <= new DateOnly(2026, 9, 30); day = day.AddDays(1))
+            {
+                var bloated = mobile == "M-BLOAT" && day.Month == 8;
+                var mb = bloated ? 900 + rng.Next(300) : 10 + rng.Next(20);
+                _usage.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"D{_usage.Count},Telco,A1,{mobile},data,{day:yyyy-MM-dd}T12:00:00-04:00,0,,{mb}.5,0.0000,INV-{day:yyyy-MM}"));
             }
         }
 
