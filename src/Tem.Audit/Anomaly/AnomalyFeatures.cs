@@ -36,12 +36,15 @@ internal sealed class DailySeries
     public string Name => ServiceId is null ? $"account {AccountId}" : $"service {ServiceId}";
 }
 
-/// <summary>The per-call features of the isolation forest, row-major, in <c>call_no</c> order.</summary>
+/// <summary>The per-call features of the isolation forest, row-major, sorted by service and start.</summary>
 internal sealed class CallFeatures
 {
     public static readonly string[] Names = ["price_class", "local_hour", "weekday", "log_duration_s", "log_cost", "calls_within_30_min", "new_destination"];
 
     public required double[] Rows { get; init; }
+
+    /// <summary>Each call's rowid in <c>anomaly_calls</c>.</summary>
+    public required long[] Ids { get; init; }
 
     public int Count => Rows.Length / Names.Length;
 
@@ -54,8 +57,7 @@ internal sealed class CallFeatures
 /// </summary>
 internal static class AnomalyFeatures
 {
-    public static void Define(DuckDbConnection db, AnomalySettings settings) =>
-        db.Execute(RuleCatalog.Script("anomaly.sql").Replace("{{warmup_days}}", settings.WarmupDays.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+    public static void Define(DuckDbConnection db) => db.Execute(RuleCatalog.Script("anomaly.sql"));
 
     /// <summary>Every service's daily series, in series_no order, each running to the lake's last day of usage.</summary>
     public static List<DailySeries> LoadServiceSeries(DuckDbConnection db)
@@ -135,30 +137,87 @@ internal static class AnomalyFeatures
         return accounts;
     }
 
-    /// <summary>The isolation forest's features of every call in <c>anomaly_calls</c>, in call_no order.</summary>
-    public static CallFeatures LoadCalls(DuckDbConnection db)
+    /// <summary>
+    /// The isolation forest's features of every call in <c>anomaly_calls</c>, sorted by service and start (a fixed order,
+    /// so the forest's draws are the same on every run), with each call's <c>rowid</c> to fetch its details later.
+    /// calls_within_30_min (the service's calls starting at most 30 minutes before or after, this one included) and
+    /// new_destination (the service first called this destination less than a day before, and at least
+    /// <paramref name="warmupDays"/> days after its first call in the lake) come from one sweep per service.
+    /// </summary>
+    public static CallFeatures LoadCalls(DuckDbConnection db, int warmupDays)
     {
         var count = Scalar<long>(db, "SELECT count(*) FROM anomaly_calls");
         var width = CallFeatures.Names.Length;
         var rows = new double[checked((int)count * width)];
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = """
-            SELECT call_no, CAST(price_class AS DOUBLE), CAST(hour(local_start) + minute(local_start) / 60.0 AS DOUBLE),
-                   CAST(isodow(local_start) - 1 AS DOUBLE), ln(1 + greatest(duration_s, 0)), ln(1 + greatest(CAST(billed_amount AS DOUBLE), 0)),
-                   CAST(calls_in_hour AS DOUBLE), CAST(new_destination AS DOUBLE)
-            FROM anomaly_calls ORDER BY call_no
-            """;
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
+        var ids = new long[count];
+        var starts = new long[count];
+        var destinations = new long[count];
+        var services = new long[count];
+        using (var cmd = db.CreateCommand())
         {
-            var offset = r.GetInt32(0) * width;
-            for (var f = 0; f < width; f++)
+            cmd.CommandText = """
+                SELECT rowid, CAST(price_class AS DOUBLE), CAST(hour(local_start) + minute(local_start) / 60.0 AS DOUBLE),
+                       CAST(isodow(local_start) - 1 AS DOUBLE), ln(1 + greatest(duration_s, 0)), ln(1 + greatest(CAST(billed_amount AS DOUBLE), 0)),
+                       epoch_us(start_time), CAST(hash(destination_key) >> 1 AS BIGINT), CAST(hash(carrier, account_id, service_id) >> 1 AS BIGINT)
+                FROM anomaly_calls
+                ORDER BY carrier, account_id, service_id, start_time, source_file, source_line, record_id
+                """;
+            using var r = cmd.ExecuteReader();
+            var i = 0;
+            while (r.Read())
             {
-                rows[offset + f] = r.IsDBNull(f + 1) ? 0 : r.GetDouble(f + 1);
+                ids[i] = r.GetInt64(0);
+                var offset = i * width;
+                for (var f = 0; f < 5; f++)
+                {
+                    rows[offset + f] = r.IsDBNull(f + 1) ? 0 : r.GetDouble(f + 1);
+                }
+
+                starts[i] = r.GetInt64(6);
+                destinations[i] = r.GetInt64(7);
+                services[i] = r.GetInt64(8);
+                i++;
             }
         }
 
-        return new CallFeatures { Rows = rows };
+        const long HalfHour = 30L * 60 * 1_000_000;
+        const long Day = 24L * 3600 * 1_000_000;
+        var warmup = warmupDays * Day;
+        for (var first = 0; first < count;)
+        {
+            var end = first;
+            while (end < count && services[end] == services[first])
+            {
+                end++;
+            }
+
+            var firstSeen = new Dictionary<long, long>();
+            int lo = first, hi = first;
+            for (var i = first; i < end; i++)
+            {
+                while (starts[lo] < starts[i] - HalfHour)
+                {
+                    lo++;
+                }
+
+                while (hi + 1 < end && starts[hi + 1] <= starts[i] + HalfHour)
+                {
+                    hi++;
+                }
+
+                if (!firstSeen.TryGetValue(destinations[i], out var seen))
+                {
+                    firstSeen[destinations[i]] = seen = starts[i];
+                }
+
+                rows[(i * width) + 5] = hi - lo + 1;
+                rows[(i * width) + 6] = seen > starts[i] - Day && seen >= starts[first] + warmup ? 1 : 0;
+            }
+
+            first = end;
+        }
+
+        return new CallFeatures { Rows = rows, Ids = ids };
     }
 
     private static T Scalar<T>(DuckDbConnection db, string sql)

@@ -40,7 +40,7 @@ public static class AnomalyRules
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(settings);
-        AnomalyFeatures.Define(db, settings);
+        AnomalyFeatures.Define(db);
     }
 
     /// <summary>The <c>spend_anomaly</c> findings (after <see cref="DefineFeatures"/>).</summary>
@@ -53,10 +53,24 @@ public static class AnomalyRules
         var detectors = new Detectors(settings);
         var serviceRuns = new SeriesAnalysis[services.Count];
         var accountRuns = new SeriesAnalysis[accounts.Count];
-        Parallel.For(0, services.Count, i => serviceRuns[i] = Analyse(services[i], detectors));
-        Parallel.For(0, accounts.Count, i => accountRuns[i] = Analyse(accounts[i], detectors));
+        Parallel.For(0, services.Count, i => serviceRuns[i] = AnalyseMonthly(services[i], detectors));
+        Parallel.For(0, accounts.Count, i => accountRuns[i] = AnalyseMonthly(accounts[i], detectors));
         QualifyUsage(services, serviceRuns, settings);
         QualifyUsage(accounts, accountRuns, settings);
+        Parallel.For(0, services.Count, i =>
+        {
+            if (NeedsDaily(services[i], serviceRuns[i], settings))
+            {
+                AnalyseDaily(services[i], detectors, serviceRuns[i]);
+            }
+        });
+        Parallel.For(0, accounts.Count, i =>
+        {
+            if (NeedsDaily(accounts[i], accountRuns[i], settings))
+            {
+                AnalyseDaily(accounts[i], detectors, accountRuns[i]);
+            }
+        });
 
         var fired = new List<(DailySeries Series, MonthCase Case, decimal Amount)>();
         var explained = new Dictionary<(string, string, BillingMonth), decimal>();
@@ -99,7 +113,7 @@ public static class AnomalyRules
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(settings);
-        var calls = AnomalyFeatures.LoadCalls(db);
+        var calls = AnomalyFeatures.LoadCalls(db, settings.WarmupDays);
         if (calls.Count == 0)
         {
             return [];
@@ -113,7 +127,7 @@ public static class AnomalyRules
             var end = Math.Min(calls.Count, (chunk + 1) * 4096);
             for (var i = chunk * 4096; i < end; i++)
             {
-                scores[i] = forest.Score(calls.Row(i));
+                scores[i] = forest.TryScoreAtLeast(calls.Row(i), settings.MinScore, out var score) ? score : 0;
             }
         });
 
@@ -124,7 +138,7 @@ public static class AnomalyRules
         }
 
         var typical = TypicalBands(calls);
-        var details = OutlierDetails(db, outliers);
+        var details = OutlierDetails(db, outliers, calls.Ids);
         var findings = new List<ModelFinding>();
         foreach (var group in outliers.GroupBy(i => details[i].Key).OrderBy(g => g.Key, KeyComparer.Instance))
         {
@@ -137,7 +151,31 @@ public static class AnomalyRules
         return findings;
     }
 
-    private sealed record SeriesAnalysis(List<MonthCase> Cases, Dictionary<(string Measure, BillingMonth Month), double> Totals);
+    /// <summary>What the detectors saw in one series: a case per month with flags, and the complete months' totals per measure.</summary>
+    private sealed class SeriesAnalysis(DailySeries series)
+    {
+        public SortedDictionary<BillingMonth, MonthCase> Months { get; } = [];
+
+        public Dictionary<(string Measure, BillingMonth Month), double> Totals { get; } = [];
+
+        public IEnumerable<MonthCase> Cases => Months.Values.Where(c => c.Days.Count > 0 || c.Monthly.Count > 0);
+
+        public MonthCase Case(BillingMonth m)
+        {
+            if (!Months.TryGetValue(m, out var c))
+            {
+                var observed = 0m;
+                for (var i = 0; i < series.Length; i++)
+                {
+                    observed += BillingMonth.FromDate(series.Day(i)) == m ? series.Spend[i] : 0m;
+                }
+
+                Months[m] = c = new MonthCase(m, observed);
+            }
+
+            return c;
+        }
+    }
 
     /// <summary>
     /// A month's usage flagged by a monthly detector that also grew enough and stands out among its peers that month,
@@ -288,64 +326,86 @@ public static class AnomalyRules
         public const string DataMb = "data MB";
     }
 
-    private static SeriesAnalysis Analyse(DailySeries s, Detectors detectors)
+    /// <summary>The monthly detectors over spend, minutes and data MB of the series' complete months.</summary>
+    private static SeriesAnalysis AnalyseMonthly(DailySeries s, Detectors detectors)
     {
-        var cases = new SortedDictionary<BillingMonth, MonthCase>();
-        var totals = new Dictionary<(string, BillingMonth), double>();
-        MonthCase Case(BillingMonth m)
-        {
-            if (!cases.TryGetValue(m, out var c))
-            {
-                var observed = 0m;
-                for (var i = 0; i < s.Length; i++)
-                {
-                    observed += BillingMonth.FromDate(s.Day(i)) == m ? s.Spend[i] : 0m;
-                }
-
-                cases[m] = c = new MonthCase(m, observed);
-            }
-
-            return c;
-        }
-
-        // An all-zero series (a bundle billed 0) cannot be flagged by any detector: skip the work.
-        if (Array.Exists(s.Spend, v => v != 0m))
-        {
-            var values = Array.ConvertAll(s.Spend, v => (double)v);
-            var verdicts = detectors.Daily.Select(d => Detect(d, values)).ToArray();
-            var baseline = verdicts[0];
-            for (var i = 0; i < values.Length; i++)
-            {
-                List<(string, double)>? by = null;
-                for (var d = 0; d < verdicts.Length; d++)
-                {
-                    if (verdicts[d][i].Verdict == PointVerdict.High)
-                    {
-                        (by ??= []).Add((detectors.Daily[d].Name, verdicts[d][i].Score));
-                    }
-                }
-
-                if (by is null)
-                {
-                    continue;
-                }
-
-                // The seasonal baseline states what the day should have cost whenever it has the history; otherwise the flagging detector does.
-                var reference = baseline[i].Verdict != PointVerdict.NotScored ? baseline[i]
-                    : verdicts.Select(v => v[i]).First(v => v.Verdict == PointVerdict.High);
-                var expected = Math.Max(reference.Expected, 0);
-                Case(BillingMonth.FromDate(s.Day(i))).Days.Add(new DayFlag(s.Day(i), s.Spend[i], Money(expected), reference.Lower, reference.Upper, by));
-            }
-        }
-
-        MonthlyDetect(s, detectors, Measures.Spend, i => (double)s.Spend[i], Case, totals);
-        MonthlyDetect(s, detectors, Measures.Minutes, i => s.Minutes[i], Case, totals);
-        MonthlyDetect(s, detectors, Measures.DataMb, i => s.DataMb[i], Case, totals);
-        return new SeriesAnalysis([.. cases.Values.Where(c => c.Days.Count > 0 || c.Monthly.Count > 0)], totals);
+        var analysis = new SeriesAnalysis(s);
+        MonthlyDetect(s, detectors, Measures.Spend, i => (double)s.Spend[i], analysis);
+        MonthlyDetect(s, detectors, Measures.Minutes, i => s.Minutes[i], analysis);
+        MonthlyDetect(s, detectors, Measures.DataMb, i => s.DataMb[i], analysis);
+        return analysis;
     }
 
-    private static void MonthlyDetect(
-        DailySeries s, Detectors detectors, string measure, Func<int, double> value, Func<BillingMonth, MonthCase> caseOf, Dictionary<(string, BillingMonth), double> totals)
+    /// <summary>
+    /// Whether the daily detectors can change anything for this series: a month whose spend could reach min_amount
+    /// (the excess of a month never exceeds its spend), or a month its usage alone already qualifies. Most lines of a
+    /// large inventory spend less than that in any month, and skipping them gives the same findings.
+    /// </summary>
+    private static bool NeedsDaily(DailySeries s, SeriesAnalysis analysis, AnomalySettings settings)
+    {
+        if (analysis.Cases.Any(c => c.Usage.Count > 0))
+        {
+            return true;
+        }
+
+        var month = BillingMonth.FromDate(s.FirstDay);
+        var spend = 0m;
+        for (var i = 0; i < s.Length; i++)
+        {
+            var m = BillingMonth.FromDate(s.Day(i));
+            if (m != month)
+            {
+                month = m;
+                spend = 0m;
+            }
+
+            spend += Math.Max(s.Spend[i], 0m);
+            if (spend >= settings.MinAmount)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The daily detectors over the series' spend; days flagged above their expectation join their month's case.</summary>
+    private static void AnalyseDaily(DailySeries s, Detectors detectors, SeriesAnalysis analysis)
+    {
+        // An all-zero series (a bundle billed 0) cannot be flagged by any detector: skip the work.
+        if (!Array.Exists(s.Spend, v => v != 0m))
+        {
+            return;
+        }
+
+        var values = Array.ConvertAll(s.Spend, v => (double)v);
+        var verdicts = detectors.Daily.Select(d => Detect(d, values)).ToArray();
+        var baseline = verdicts[0];
+        for (var i = 0; i < values.Length; i++)
+        {
+            List<(string, double)>? by = null;
+            for (var d = 0; d < verdicts.Length; d++)
+            {
+                if (verdicts[d][i].Verdict == PointVerdict.High)
+                {
+                    (by ??= []).Add((detectors.Daily[d].Name, verdicts[d][i].Score));
+                }
+            }
+
+            if (by is null)
+            {
+                continue;
+            }
+
+            // The seasonal baseline states what the day should have cost whenever it has the history; otherwise the flagging detector does.
+            var reference = baseline[i].Verdict != PointVerdict.NotScored ? baseline[i]
+                : verdicts.Select(v => v[i]).First(v => v.Verdict == PointVerdict.High);
+            var expected = Math.Max(reference.Expected, 0);
+            analysis.Case(BillingMonth.FromDate(s.Day(i))).Days.Add(new DayFlag(s.Day(i), s.Spend[i], Money(expected), reference.Lower, reference.Upper, by));
+        }
+    }
+
+    private static void MonthlyDetect(DailySeries s, Detectors detectors, string measure, Func<int, double> value, SeriesAnalysis analysis)
     {
         // Complete calendar months inside the series only: a partial first or last month is not comparable.
         var months = new List<(BillingMonth Month, double Total)>();
@@ -364,7 +424,7 @@ public static class AnomalyRules
             }
 
             months.Add((m, total));
-            totals[(measure, m)] = total;
+            analysis.Totals[(measure, m)] = total;
         }
 
         if (months.Count == 0 || months.TrueForAll(m => m.Total == 0))
@@ -381,7 +441,7 @@ public static class AnomalyRules
             {
                 if (scores[i].Verdict == PointVerdict.High)
                 {
-                    caseOf(months[i].Month).Monthly.Add(new MonthlyFlag(measure, detector.Name, values[i], Math.Max(scores[i].Expected, 0), scores[i].Lower, scores[i].Upper, scores[i].Score));
+                    analysis.Case(months[i].Month).Monthly.Add(new MonthlyFlag(measure, detector.Name, values[i], Math.Max(scores[i].Expected, 0), scores[i].Lower, scores[i].Upper, scores[i].Score));
                 }
             }
         }
@@ -552,26 +612,25 @@ public static class AnomalyRules
 
     private sealed record OutlierDetail(OutlierKey Key, string Reference, DateTime LocalStart, decimal Billed, string? Currency, string Destination);
 
-    private static Dictionary<int, OutlierDetail> OutlierDetails(DuckDbConnection db, List<int> outliers)
+    private static Dictionary<int, OutlierDetail> OutlierDetails(DuckDbConnection db, List<int> outliers, long[] ids)
     {
-        db.Execute("CREATE OR REPLACE TEMP TABLE anomaly_outliers (call_no INTEGER)");
+        db.Execute("CREATE OR REPLACE TEMP TABLE anomaly_outliers (call INTEGER, id BIGINT)");
         using (var app = db.CreateAppender("anomaly_outliers"))
         {
             foreach (var i in outliers)
             {
-                app.Append(i).EndRow();
+                app.Append(i).Append(ids[i]).EndRow();
             }
         }
 
         using var cmd = db.CreateCommand();
         cmd.CommandText = """
-            SELECT c.call_no, c.carrier, c.account_id, c.service_id, c.usage_month,
+            SELECT o.call, c.carrier, c.account_id, c.service_id, c.usage_month,
                    c.source_file || ':' || c.source_line::VARCHAR || ' record ' || c.record_id || ' to ' || c.called_number || ' '
                        || strftime(c.local_start, '%Y-%m-%d %H:%M') || ' ' || c.duration_s::VARCHAR || ' s ' || printf('%.4f', c.billed_amount),
-                   c.local_start, c.billed_amount, a.currency, coalesce(c.rate_destination, 'unrated ' || c.destination_key)
-            FROM anomaly_calls c
-            JOIN anomaly_outliers o USING (call_no)
-            LEFT JOIN rating_accounts a ON a.account_id = c.account_id AND a.carrier = c.carrier
+                   c.local_start, c.billed_amount, c.currency, coalesce(c.rate_destination, c.destination_key)
+            FROM anomaly_outliers o
+            JOIN anomaly_calls c ON c.rowid = o.id
             """;
         using var r = cmd.ExecuteReader();
         var map = new Dictionary<int, OutlierDetail>();

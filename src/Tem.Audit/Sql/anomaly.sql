@@ -2,7 +2,7 @@
 -- Series: usage per service and local day in the account's zone (the same day boundaries as audit_usage's billing
 -- month: zones are converted once per 15-minute bucket, and a zone DuckDB does not know falls back to the offset the
 -- record was written with). Calls: the voice records of accounts with a rate deck, with the features of the
--- isolation forest. {{warmup_days}} is the usage_anomaly.warmup_days setting.
+-- isolation forest.
 
 -- Every usage record with its local day (a view: the evidence of a finding reads it again for the flagged days only).
 CREATE OR REPLACE VIEW anomaly_usage_records AS
@@ -41,31 +41,19 @@ LEFT JOIN inventory i ON i.account_id = s.account_id AND i.service_id = s.servic
 
 -- Voice records of accounts with a deck. price_class: the rank (0 cheapest .. 1 dearest) of the call's contract rate per
 -- minute among the deck's rates; a call the deck does not price is class 1 (unknown destinations are where toll fraud goes).
+-- The features that need a service's neighbouring calls (calls within 30 minutes, new destination) are computed in C#
+-- in one sweep over the calls sorted by service and start: cheaper than three window functions over millions of rows.
 CREATE OR REPLACE TEMP TABLE anomaly_calls AS
 WITH deck AS (
     SELECT rate_plan_id, rate_per_minute,
            CASE WHEN count(*) OVER (PARTITION BY rate_plan_id) = 1 THEN 0.0
                 ELSE percent_rank() OVER (PARTITION BY rate_plan_id ORDER BY rate_per_minute) END AS price_class
-    FROM (SELECT DISTINCT rate_plan_id, rate_per_minute FROM rates)),
-calls AS (
-    SELECT r.carrier, r.account_id, r.service_id, r.record_id, r.source_file, r.source_line, r.start_time, r.local_start, r.usage_month,
-           r.called_number, r.duration_s, r.billed_amount, r.rate_destination,
-           coalesce(r.rate_prefix, 'unrated ' || left(r.called_digits, 4)) AS destination_key,
-           coalesce(d.price_class, 1.0) AS price_class
-    FROM rated_usage r
-    JOIN rating_accounts a ON a.account_id = r.account_id AND a.carrier = r.carrier
-    LEFT JOIN deck d ON d.rate_plan_id = a.rate_plan_id AND d.rate_per_minute = r.rate_per_minute
-    WHERE a.rate_plan_id IS NOT NULL AND r.local_start IS NOT NULL AND r.service_id IS NOT NULL),
-windowed AS (
-    SELECT c.*,
-           count(*) OVER (PARTITION BY carrier, account_id, service_id ORDER BY start_time
-                          RANGE BETWEEN INTERVAL 30 MINUTES PRECEDING AND INTERVAL 30 MINUTES FOLLOWING) AS calls_in_hour,
-           min(start_time) OVER (PARTITION BY carrier, account_id, service_id, destination_key) AS first_to_destination,
-           min(start_time) OVER (PARTITION BY carrier, account_id, service_id) AS first_call
-    FROM calls c)
-SELECT CAST(row_number() OVER (ORDER BY carrier, account_id, service_id, start_time, source_file, source_line) - 1 AS INTEGER) AS call_no,
-       *,
-       -- New: the service first called this destination within the day before this call, after its warm-up period.
-       CASE WHEN first_to_destination > start_time - INTERVAL 1 DAY
-                 AND first_to_destination >= first_call + to_days({{warmup_days}}) THEN 1 ELSE 0 END AS new_destination
-FROM windowed;
+    FROM (SELECT DISTINCT rate_plan_id, rate_per_minute FROM rates))
+SELECT r.carrier, r.account_id, r.service_id, r.record_id, r.source_file, r.source_line, r.start_time, r.local_start, r.usage_month,
+       r.called_number, r.duration_s, r.billed_amount, r.rate_destination, a.currency,
+       coalesce(r.rate_prefix, 'unrated ' || left(r.called_digits, 4)) AS destination_key,
+       coalesce(d.price_class, 1.0) AS price_class
+FROM rated_usage r
+JOIN rating_accounts a ON a.account_id = r.account_id AND a.carrier = r.carrier
+LEFT JOIN deck d ON d.rate_plan_id = a.rate_plan_id AND d.rate_per_minute = r.rate_per_minute
+WHERE a.rate_plan_id IS NOT NULL AND r.local_start IS NOT NULL AND r.service_id IS NOT NULL;

@@ -78,6 +78,29 @@ public sealed class IsolationForestTests
     }
 
     [Fact]
+    public void TryScoreAtLeast_AgreesWithScoreOnEveryRow()
+    {
+        var rows = Cloud(3000, 3, seed: 5);
+        for (var i = 0; i < 30; i++)
+        {
+            rows[i * 3] = 10 + i;
+        }
+
+        var forest = IsolationForest.Fit(rows, 3);
+
+        foreach (var threshold in new[] { 0.5, 0.6, 0.7 })
+        {
+            for (var i = 0; i < 3000; i++)
+            {
+                var row = rows.AsSpan(i * 3, 3);
+                var full = forest.Score(row);
+                Assert.Equal(full >= threshold, forest.TryScoreAtLeast(row, threshold, out var score));
+                Assert.Equal(full >= threshold ? full : 0, score, 12);
+            }
+        }
+    }
+
+    [Fact]
     public void Explain_OutlierInOneFeature_CreditsThatFeatureMost()
     {
         var rows = Cloud(2000, 4, seed: 4);
