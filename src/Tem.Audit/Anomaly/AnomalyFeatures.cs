@@ -39,7 +39,8 @@ internal sealed class DailySeries
 /// <summary>The per-call features of the isolation forest, row-major, sorted by service and start.</summary>
 internal sealed class CallFeatures
 {
-    public static readonly string[] Names = ["price_class", "local_hour", "weekday", "log_duration_s", "log_cost", "calls_within_30_min", "new_destination"];
+    /// <summary>Feature names; duration_s and cost enter the forest as ln(1 + x), weekday counts from Monday = 0.</summary>
+    public static readonly string[] Names = ["price_class", "local_hour", "weekday", "duration_s", "cost", "calls_within_30_min", "new_destination"];
 
     public required double[] Rows { get; init; }
 

@@ -731,8 +731,8 @@ public static class AnomalyRules
     /// <summary>A feature's value in its own unit (durations in seconds and cost in money rather than their logarithms).</summary>
     private static string Show(int feature, double value) => CallFeatures.Names[feature] switch
     {
-        "log_duration_s" => Invariant($"{Math.Exp(value) - 1:0} s"),
-        "log_cost" => Invariant($"{Math.Exp(value) - 1:0.00}"),
+        "duration_s" => Invariant($"{Math.Exp(value) - 1:0} s"),
+        "cost" => Invariant($"{Math.Exp(value) - 1:0.00}"),
         "local_hour" => Invariant($"{value:0.0} h"),
         _ => Invariant($"{value:0.##}"),
     };

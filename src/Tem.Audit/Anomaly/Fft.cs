@@ -8,7 +8,7 @@ namespace Tem.Audit.Anomaly;
 /// (forward X_k = Σ x_j e^(−2πijk/n), inverse x_j = Σ X_k e^(+2πijk/n), so inverse(forward(x)) = n·x). Powers of two
 /// use an in-place iterative radix-2 transform with precomputed twiddles and bit-reversal (the spectral residual
 /// detector runs one pair per point, so this is its hot path); other lengths go through MathNet.Numerics. An instance
-/// is not thread-safe (it owns scratch for the MathNet path).
+/// holds only read-only tables and may be shared between threads.
 /// </summary>
 internal sealed class Fft
 {
@@ -16,15 +16,15 @@ internal sealed class Fft
     private readonly double[] _cos = [];
     private readonly double[] _sin = [];
     private readonly int[] _reverse = [];
-    private readonly Complex[]? _scratch;
+    private readonly bool _radix2;
 
     public Fft(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
         _n = length;
-        if (!BitOperations.IsPow2(length))
+        _radix2 = BitOperations.IsPow2(length);
+        if (!_radix2)
         {
-            _scratch = new Complex[length];
             return;
         }
 
@@ -58,26 +58,27 @@ internal sealed class Fft
             throw new ArgumentException($"The transform has length {_n}; got {re.Length} and {im.Length}.", nameof(re));
         }
 
-        if (_scratch is not null)
+        if (!_radix2)
         {
+            var samples = new Complex[_n];
             for (var i = 0; i < _n; i++)
             {
-                _scratch[i] = new Complex(re[i], im[i]);
+                samples[i] = new Complex(re[i], im[i]);
             }
 
             if (inverse)
             {
-                Fourier.Inverse(_scratch, FourierOptions.NoScaling);
+                Fourier.Inverse(samples, FourierOptions.NoScaling);
             }
             else
             {
-                Fourier.Forward(_scratch, FourierOptions.NoScaling);
+                Fourier.Forward(samples, FourierOptions.NoScaling);
             }
 
             for (var i = 0; i < _n; i++)
             {
-                re[i] = _scratch[i].Real;
-                im[i] = _scratch[i].Imaginary;
+                re[i] = samples[i].Real;
+                im[i] = samples[i].Imaginary;
             }
 
             return;

@@ -71,12 +71,15 @@ public sealed record SpectralResidualOptions
 /// </summary>
 public sealed class SpectralResidualDetector : ISeriesDetector
 {
+    private readonly Fft _fft;
+
     /// <summary>Creates the detector.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public SpectralResidualDetector(SpectralResidualOptions? options = null)
     {
         Options = options ?? new SpectralResidualOptions();
         Options.Validate();
+        _fft = new Fft(Options.Window + Options.ExtendBy);
     }
 
     /// <summary>The detector's name in findings and evaluations.</summary>
@@ -94,7 +97,7 @@ public sealed class SpectralResidualDetector : ISeriesDetector
         RobustStats.CheckInput(values, scores.Length);
         var w = Options.Window;
         var n = w + Options.ExtendBy;
-        var fft = new Fft(n);
+        var fft = _fft;
         var pool = ArrayPool<double>.Shared;
         var re = pool.Rent(n);
         var im = pool.Rent(n);
@@ -147,11 +150,16 @@ public sealed class SpectralResidualDetector : ISeriesDetector
     /// </summary>
     internal void Saliency(ReadOnlySpan<double> window, Span<double> saliency)
     {
+        if (window.Length != Options.Window)
+        {
+            throw new ArgumentException($"The window has {Options.Window} points; got {window.Length}.", nameof(window));
+        }
+
         var n = window.Length + Options.ExtendBy;
         var re = new double[n];
         var im = new double[n];
         var logAmp = new double[n];
-        Transform(new Fft(n), window, re, im, logAmp, saliency);
+        Transform(_fft, window, re, im, logAmp, saliency);
     }
 
     private static double Log0(double logAmplitude) => double.IsNaN(logAmplitude) ? 0 : logAmplitude;
