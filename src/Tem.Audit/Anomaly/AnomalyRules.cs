@@ -114,8 +114,9 @@ public static class AnomalyRules
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(settings);
         var calls = AnomalyFeatures.LoadCalls(db, settings.WarmupDays);
-        if (calls.Count == 0)
+        if (calls.Count < 2)
         {
+            // One call is an outlier against nothing: no verdict, no finding.
             return [];
         }
 

@@ -69,7 +69,7 @@ public sealed class IsolationForest
     };
 
     /// <summary>Grows a forest on <paramref name="rows"/>, row-major (<paramref name="features"/> values per row).</summary>
-    /// <exception cref="ArgumentException">No rows, a length that is not a multiple of features, or a value that is not finite.</exception>
+    /// <exception cref="ArgumentException">Fewer than 2 rows, a length that is not a multiple of features, or a value that is not finite.</exception>
     public static IsolationForest Fit(ReadOnlySpan<double> rows, int features, IsolationForestOptions? options = null)
     {
         options ??= new IsolationForestOptions();
@@ -89,6 +89,11 @@ public sealed class IsolationForest
         }
 
         var count = rows.Length / features;
+        if (count < 2)
+        {
+            throw new ArgumentException("An isolation forest needs at least 2 rows: one row is isolated from nothing.", nameof(rows));
+        }
+
         var psi = Math.Min(options.SampleSize, count);
         var maxDepth = (int)Math.Ceiling(Math.Log2(psi));
         var rng = new SplitMix64(options.Seed);

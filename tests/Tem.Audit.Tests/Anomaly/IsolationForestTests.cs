@@ -120,8 +120,9 @@ public sealed class IsolationForestTests
     {
         Assert.Throws<ArgumentException>(() => IsolationForest.Fit([], 2));
         Assert.Throws<ArgumentException>(() => IsolationForest.Fit([1, 2, 3], 2));
+        Assert.Throws<ArgumentException>(() => IsolationForest.Fit([1, 2], 2));
         Assert.Throws<ArgumentException>(() => IsolationForest.Fit([1, double.NaN], 2));
-        Assert.Throws<ArgumentOutOfRangeException>(() => IsolationForest.Fit([1, 2], 2, new IsolationForestOptions { Trees = 0 }));
-        Assert.Throws<ArgumentException>(() => IsolationForest.Fit([1, 2], 2).Score([1.0]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => IsolationForest.Fit([1, 2, 3, 4], 2, new IsolationForestOptions { Trees = 0 }));
+        Assert.Throws<ArgumentException>(() => IsolationForest.Fit([1, 2, 3, 4], 2).Score([1.0]));
     }
 }
