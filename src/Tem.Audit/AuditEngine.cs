@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tem.Audit.Anomaly;
 using Tem.Core;
 using Tem.DuckDb;
 using Tem.Ingest.Lake;
@@ -72,6 +73,8 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
             }
         }
 
+        RunModels(db, options, accounts, runs, findings);
+
         var stored = new FindingStore(lake, time).Save([.. findings.Values.OrderBy(f => f.FindingId, StringComparer.Ordinal)], runId);
         return new AuditResult(stored, runs, broken);
     }
@@ -100,43 +103,145 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
         while (r.Read())
         {
             var account = Text("account_id") ?? throw new InvalidOperationException($"Rule {rule.Id} returned a row without account_id.");
-            var info = accounts.Find(Text("carrier"), account);
-            var carrier = Text("carrier") ?? info?.Carrier ?? string.Empty;
-            var service = Text("service_id");
             var period = BillingMonth.Parse(Text("period") ?? throw new InvalidOperationException($"Rule {rule.Id} returned a row without period."));
-            var currency = Text("currency") ?? info?.Currency;
-            if (currency is null)
+            var row = new Row(rule.Id, rule.Severity, rule.Action, rule.Title, Text("carrier"), account, Text("service_id"), period)
             {
-                skipped++;
-                reason ??= $"account {account} of carrier '{carrier}' is in neither accounts.csv nor any invoice, so its currency is unknown";
-                continue;
-            }
-
-            list.Add(new Finding
-            {
-                FindingId = FindingId.Create(rule.Id, account, service, period, Text("discriminator")),
-                Rule = rule.Id,
-                Severity = rule.Severity,
-                Carrier = carrier,
-                AccountId = account,
-                ServiceId = service,
-                CustomerId = info?.CustomerId,
-                BillToId = info?.BillToId,
-                ResellerId = info?.ResellerId,
-                Period = period,
-                OneTimeAmount = Amount("one_time_amount"),
-                MonthlySavings = Amount("monthly_savings"),
-                Currency = CurrencyCode.Parse(currency),
+                OneTime = Amount("one_time_amount"),
+                Monthly = Amount("monthly_savings"),
+                Currency = Text("currency"),
                 Confidence = names.Contains("confidence") && !r.IsDBNull(r.GetOrdinal("confidence")) ? r.GetDecimal(r.GetOrdinal("confidence")) : rule.Confidence,
-                Title = rule.Title,
                 Detail = Text("detail") ?? string.Empty,
                 Evidence = Text("evidence") ?? string.Empty,
-                RecommendedAction = rule.Action,
-                RecommendedPlanId = Text("recommended_plan_id"),
-            });
+                Discriminator = Text("discriminator"),
+                PlanId = Text("recommended_plan_id"),
+            };
+            if (Build(row, accounts, out var why) is { } finding)
+            {
+                list.Add(finding);
+            }
+            else
+            {
+                skipped++;
+                reason ??= why;
+            }
         }
 
         return (list, skipped, reason);
+    }
+
+    /// <summary>A rule's row before it becomes a finding (the engine adds parties, currency and the id).</summary>
+    private sealed record Row(string Rule, Severity Severity, RecommendedAction Action, string Title, string? Carrier, string Account, string? Service, BillingMonth Period)
+    {
+        public decimal OneTime { get; init; }
+
+        public decimal Monthly { get; init; }
+
+        public string? Currency { get; init; }
+
+        public decimal Confidence { get; init; }
+
+        public string Detail { get; init; } = string.Empty;
+
+        public string Evidence { get; init; } = string.Empty;
+
+        public string? Discriminator { get; init; }
+
+        public string? PlanId { get; init; }
+    }
+
+    /// <summary>The finding of a row, or null (with the reason) when its account's currency is unknown.</summary>
+    private static Finding? Build(Row row, Accounts accounts, out string? skipReason)
+    {
+        var info = accounts.Find(row.Carrier, row.Account);
+        var carrier = row.Carrier ?? info?.Carrier ?? string.Empty;
+        var currency = row.Currency ?? info?.Currency;
+        if (currency is null)
+        {
+            skipReason = $"account {row.Account} of carrier '{carrier}' is in neither accounts.csv nor any invoice, so its currency is unknown";
+            return null;
+        }
+
+        skipReason = null;
+        return new Finding
+        {
+            FindingId = FindingId.Create(row.Rule, row.Account, row.Service, row.Period, row.Discriminator),
+            Rule = row.Rule,
+            Severity = row.Severity,
+            Carrier = carrier,
+            AccountId = row.Account,
+            ServiceId = row.Service,
+            CustomerId = info?.CustomerId,
+            BillToId = info?.BillToId,
+            ResellerId = info?.ResellerId,
+            Period = row.Period,
+            OneTimeAmount = row.OneTime,
+            MonthlySavings = row.Monthly,
+            Currency = CurrencyCode.Parse(currency),
+            Confidence = row.Confidence,
+            Title = row.Title,
+            Detail = row.Detail,
+            Evidence = row.Evidence,
+            RecommendedAction = row.Action,
+            RecommendedPlanId = row.PlanId,
+        };
+    }
+
+    /// <summary>
+    /// The model rules (spend_anomaly, usage_anomaly), after the SQL rules and on the same connection. Their settings
+    /// come from the same overrides; a bad setting or a failing model is reported under the rule's name like a failing
+    /// SQL rule, and the other rules' findings stand.
+    /// </summary>
+    private static void RunModels(DuckDbConnection db, AuditOptions options, Accounts accounts, List<RuleRun> runs, Dictionary<string, Finding> findings)
+    {
+        const string Source = "built-in model";
+        var clock = Stopwatch.StartNew();
+        AnomalySettings settings;
+        try
+        {
+            settings = AnomalySettings.Resolve(options.Settings);
+            AnomalyRules.DefineFeatures(db, settings);
+        }
+        catch (Exception e) when (e is DuckDbException or ArgumentException or InvalidOperationException)
+        {
+            runs.AddRange(AnomalySettings.Rules.Select(m => new RuleRun(m.Id, Source, 0, clock.Elapsed, e.Message)));
+            return;
+        }
+
+        // The shared feature tables are charged to the first model.
+        foreach (var model in AnomalySettings.Rules)
+        {
+            try
+            {
+                var produced = model.Id == AnomalySettings.SpendRule ? AnomalyRules.SpendAnomalies(db, settings) : AnomalyRules.UsageAnomalies(db, settings);
+                int count = 0, skipped = 0;
+                string? reason = null;
+                foreach (var m in produced)
+                {
+                    var row = new Row(m.Rule, model.Severity, model.Action, m.Title, m.Carrier, m.AccountId, m.ServiceId, m.Period)
+                    {
+                        OneTime = m.OneTimeAmount, Confidence = m.Confidence, Detail = m.Detail, Evidence = m.Evidence,
+                    };
+                    if (Build(row, accounts, out var why) is { } finding)
+                    {
+                        findings[finding.FindingId] = finding;
+                        count++;
+                    }
+                    else
+                    {
+                        skipped++;
+                        reason ??= why;
+                    }
+                }
+
+                runs.Add(new RuleRun(model.Id, Source, count, clock.Elapsed, null, skipped, reason));
+            }
+            catch (Exception e) when (e is DuckDbException or InvalidOperationException or ArgumentException or InvalidCastException or OverflowException)
+            {
+                runs.Add(new RuleRun(model.Id, Source, 0, clock.Elapsed, e.Message));
+            }
+
+            clock.Restart();
+        }
     }
 
     private static Finding Merge(Finding a, Finding b) => a with

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Tem.Audit;
+using Tem.Audit.Anomaly;
 using Tem.Core;
 using Tem.Ingest;
 using Tem.Ingest.Lake;
@@ -32,6 +33,15 @@ internal static class AuditCommands
                     }
                 }
 
+                foreach (var m in AnomalySettings.Rules)
+                {
+                    output.WriteLine($"{m.Id,-26} {WireNames.ToWire(m.Severity),-6} {WireNames.ToWire(m.Action),-11} {m.Title} (model)");
+                    foreach (var s in m.Settings)
+                    {
+                        output.WriteLine($"{string.Empty,-26} setting {s.Name} = {s.Default}: {s.Description}");
+                    }
+                }
+
                 foreach (var (file, message) in brokenFiles)
                 {
                     error.WriteLine($"tem audit: {message}");
@@ -43,6 +53,16 @@ internal static class AuditCommands
             if (!TryParseSettings(parse.GetValue(set) ?? [], out var overrides, out var bad))
             {
                 error.WriteLine($"tem audit: --set '{bad}' is not rule.setting=number");
+                return TemApp.UsageError;
+            }
+
+            try
+            {
+                AnomalySettings.Resolve(overrides);
+            }
+            catch (ArgumentException e)
+            {
+                error.WriteLine($"tem audit: {e.Message}");
                 return TemApp.UsageError;
             }
 

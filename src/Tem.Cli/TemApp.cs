@@ -60,6 +60,7 @@ public static class TemApp
         root.Subcommands.Add(AuditCommands.Run(output, error, TimeProvider.System));
         root.Subcommands.Add(ScheduleCommand.Create(output, error));
         root.Subcommands.Add(ReportCommand.Create(output, error, TimeProvider.System));
+        root.Subcommands.Add(EvalAnomalyCommand.Create(output, error));
         return root;
     }
 
