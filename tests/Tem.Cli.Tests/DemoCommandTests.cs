@@ -1,3 +1,4 @@
+using static Tem.Cli.Tests.Cli;
 using System.Globalization;
 using System.Text.Json;
 
@@ -6,14 +7,6 @@ namespace Tem.Cli.Tests;
 /// <summary>tem demo and the --json / --quiet machinery every command shares.</summary>
 public sealed class DemoCommandTests(DemoLakeFixture demo) : IClassFixture<DemoLakeFixture>
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = TemApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public void Demo_PrintsFoundMoneyPerCurrencyAndTheReportPath()
     {

@@ -1,3 +1,4 @@
+using static Tem.Cli.Tests.Cli;
 using System.Globalization;
 using System.Text;
 
@@ -20,13 +21,6 @@ public sealed class EvalAnomalyCommandTests : IDisposable
         }
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = TemApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     private string Write(string name, string text)
     {

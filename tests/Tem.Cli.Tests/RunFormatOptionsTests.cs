@@ -1,3 +1,4 @@
+using static Tem.Cli.Tests.Cli;
 namespace Tem.Cli.Tests;
 
 /// <summary>tem run and tem schedule take tem ingest's format options (--profile, --pbx-*, --edi-*).</summary>
@@ -7,25 +8,7 @@ public sealed class RunFormatOptionsTests : IDisposable
 
     public RunFormatOptionsTests() => Directory.CreateDirectory(_folder);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = TemApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
-    /// <summary>A file of the repository (found by walking up to Tem.sln).</summary>
-    private static string Repo(params string[] parts)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Tem.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine([dir!.FullName, .. parts]);
-    }
 
     private static long Scalar(string lake, string sql)
     {

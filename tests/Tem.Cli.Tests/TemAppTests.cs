@@ -1,15 +1,8 @@
+using static Tem.Cli.Tests.Cli;
 namespace Tem.Cli.Tests;
 
 public sealed class TemAppTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = TemApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public void Run_Help_ListsCommandsAndExitsZero()
     {
