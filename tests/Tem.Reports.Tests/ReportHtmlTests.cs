@@ -33,10 +33,14 @@ public sealed partial class ReportHtmlTests(SampleReportFixture fx)
     }
 
     [Fact]
-    public void ReportHtml_NoSpendAnomalyFindings_DrawsNoMarkers()
+    public void ReportHtml_SampleSpendAnomalies_RingExactlyTheirCarrierAndMonth()
     {
-        Assert.Empty(fx.Sql("SELECT 1 FROM findings WHERE rule = 'spend_anomaly'"));
-        Assert.DoesNotContain("class=\"anomaly\"", File.ReadAllText(Path.Combine(fx.Out, "report.html")), StringComparison.Ordinal);
+        var expected = fx.Sql("SELECT DISTINCT carrier, period FROM findings WHERE rule = 'spend_anomaly'")
+            .Select(r => (System.Net.WebUtility.HtmlEncode((string)r[0]!), (string)r[1]!)).Order().ToList();
+        Assert.NotEmpty(expected);
+        var html = File.ReadAllText(Path.Combine(fx.Out, "report.html"));
+        var rings = AnomalyRing().Matches(html).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).Order().ToList();
+        Assert.Equal(expected, rings);
     }
 
     [Fact]
