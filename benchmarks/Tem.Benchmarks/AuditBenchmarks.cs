@@ -1,10 +1,11 @@
+using DuckDB.NET.Data;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using Tem.Audit;
 using Tem.DuckDb;
 using Tem.Ingest;
-using Tem.Ingest.Lake;
-using Tem.Ingest.SampleData;
+using Tem.Lake;
+using Tem.SampleData;
 
 namespace Tem.Benchmarks;
 
@@ -34,11 +35,11 @@ public class AuditBenchmarks
         SampleDataGenerator.Generate(new SampleDataOptions { Services = 19_500, Months = 12, Seed = 42 }, data);
 
         // Copies of the invoices under new invoice ids, until there are 1 M invoice lines.
-        using (var db = new DuckDbConnection())
+        using (var db = new DuckDBConnection())
         {
             db.Open();
             var invoices = Path.Combine(data, "invoices.csv");
-            var lines = Convert.ToInt64(new DuckDbCommand($"SELECT count(*) FROM read_csv('{invoices}', all_varchar = true)", db).ExecuteScalar(), CultureInfo.InvariantCulture);
+            var lines = Convert.ToInt64(new DuckDBCommand($"SELECT count(*) FROM read_csv('{invoices}', all_varchar = true)", db).ExecuteScalar(), CultureInfo.InvariantCulture);
             var copies = (int)Math.Ceiling((1_000_000.0 - lines) / lines);
             for (var k = 1; k <= copies; k++)
             {
@@ -56,11 +57,11 @@ public class AuditBenchmarks
             ingestor.IngestFile(file, "bench-setup");
         }
 
-        using var q = new DuckDbConnection();
+        using var q = new DuckDBConnection();
         q.Open();
         _lake.CreateViews(q);
-        UsageRows = Convert.ToInt64(new DuckDbCommand("SELECT count(*) FROM usage", q).ExecuteScalar(), CultureInfo.InvariantCulture);
-        InvoiceLines = Convert.ToInt64(new DuckDbCommand("SELECT count(*) FROM charges", q).ExecuteScalar(), CultureInfo.InvariantCulture);
+        UsageRows = Convert.ToInt64(new DuckDBCommand("SELECT count(*) FROM usage", q).ExecuteScalar(), CultureInfo.InvariantCulture);
+        InvoiceLines = Convert.ToInt64(new DuckDBCommand("SELECT count(*) FROM charges", q).ExecuteScalar(), CultureInfo.InvariantCulture);
         Console.WriteLine($"// audit lake: {UsageRows} usage records, {InvoiceLines} invoice lines");
     }
 

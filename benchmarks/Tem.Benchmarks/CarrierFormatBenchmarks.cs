@@ -1,3 +1,4 @@
+using DuckDB.NET.Data;
 using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Attributes;
@@ -30,7 +31,7 @@ public class CarrierFormatBenchmarks
     private string _ediPath = string.Empty;
     private string _csvPath = string.Empty;
     private CarrierProfile _profile = null!;
-    private DuckDbConnection _db = null!;
+    private DuckDBConnection _db = null!;
 
     /// <summary>Invoice lines (EDI) or call rows (CSV) per operation.</summary>
     [Params(200_000)]
@@ -48,7 +49,7 @@ public class CarrierFormatBenchmarks
         File.WriteAllBytes(_ediPath, _edi);
         File.WriteAllBytes(_csvPath, _csv);
         _profile = CarrierProfile.Parse(Encoding.UTF8.GetBytes(Profile), "bench.json");
-        _db = new DuckDbConnection();
+        _db = new DuckDBConnection();
         _db.Open();
 
         Check(EdiBytesPerLine, _edi.Length, "EDI");

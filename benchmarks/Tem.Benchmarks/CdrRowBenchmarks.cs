@@ -1,3 +1,4 @@
+using DuckDB.NET.Data;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using Tem.DuckDb;
@@ -42,7 +43,7 @@ public class CdrRowBenchmarks
     private static readonly DateTimeOffset PeriodStart = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private const int PeriodSeconds = 31 * 86_400;
 
-    private DuckDbConnection _connection = null!;
+    private DuckDBConnection _connection = null!;
     private string[] _recordIds = [];
     private string[] _serviceIds = [];
     private DateTimeOffset[] _startTimes = [];
@@ -58,7 +59,7 @@ public class CdrRowBenchmarks
     [GlobalSetup]
     public void GlobalSetup()
     {
-        _connection = new DuckDbConnection("Data Source=:memory:");
+        _connection = new DuckDBConnection("Data Source=:memory:");
         _connection.Open();
         GenerateRows();
         _createTableAsSelectSql = "CREATE TABLE cdr_load AS " + CdrSelectFromRange(N);
@@ -84,7 +85,7 @@ public class CdrRowBenchmarks
     [IterationSetup(Target = nameof(DuckDbBaseline_CreateTableAsSelect))]
     public void DropLoadTable() => _connection.Execute("DROP TABLE IF EXISTS cdr_load");
 
-    /// <summary>N pre-generated rows into an empty table through <see cref="DuckDbAppender"/>, final flush included.</summary>
+    /// <summary>N pre-generated rows into an empty table through <see cref="DuckDBAppender"/>, final flush included.</summary>
     [Benchmark, BenchmarkCategory(LoadCategory)]
     [Throughput(CdrColumns, CdrPayloadBytesPerRow, GoalRowsPerSecond = 2_000_000)]
     public long Appender() => AppendAll("cdr_load");
@@ -99,7 +100,7 @@ public class CdrRowBenchmarks
     [Throughput(CdrColumns, CdrPayloadBytesPerRow, GoalValuesPerSecond = 20_000_000)]
     public long Reader()
     {
-        using var command = new DuckDbCommand(ReadSql, _connection);
+        using var command = new DuckDBCommand(ReadSql, _connection);
         using var reader = command.ExecuteReader();
         long checksum = 0;
         decimal amount = 0m;
@@ -123,7 +124,7 @@ public class CdrRowBenchmarks
     [Throughput(CdrColumns, NumericPayloadBytesPerRow)]
     public long Reader_NumericOnly()
     {
-        using var command = new DuckDbCommand(ReadNumericSql, _connection);
+        using var command = new DuckDBCommand(ReadNumericSql, _connection);
         using var reader = command.ExecuteReader();
         long checksum = 0;
         double x = 0;
@@ -147,7 +148,7 @@ public class CdrRowBenchmarks
     [Throughput(CdrColumns, CdrPayloadBytesPerRow)]
     public long DuckDbBaseline_Scan()
     {
-        using var command = new DuckDbCommand(ScanSql, _connection);
+        using var command = new DuckDBCommand(ScanSql, _connection);
         using var reader = command.ExecuteReader();
         reader.Read();
         return unchecked(reader.GetInt64(0) + reader.GetInt64(1) + reader.GetInt64(2) + reader.GetDateTime(3).Ticks
@@ -215,18 +216,18 @@ public class CdrRowBenchmarks
         var amounts = _amounts;
         for (var i = 0; i < recordIds.Length; i++)
         {
-            appender
-                .Append(recordIds[i])
-                .Append(serviceIds[i])
-                .Append(startTimes[i])
-                .Append(durations[i])
-                .Append(calledNumbers[i])
-                .Append(amounts[i])
+            appender.CreateRow()
+                .AppendValue(recordIds[i])
+                .AppendValue(serviceIds[i])
+                .AppendValue(startTimes[i])
+                .AppendValue(durations[i])
+                .AppendValue(calledNumbers[i])
+                .AppendValue(amounts[i])
                 .EndRow();
         }
 
         appender.Close();
-        return appender.RowsAppended;
+        return recordIds.Length;
     }
 
     /// <summary>
@@ -246,7 +247,7 @@ public class CdrRowBenchmarks
 
         var expectedAmount = _amounts.Sum();
         var expectedDuration = _durations.Sum(d => (long)d);
-        using (var command = new DuckDbCommand("SELECT count(*), sum(duration_s), sum(billed_amount) FROM cdr", _connection))
+        using (var command = new DuckDBCommand("SELECT count(*), sum(duration_s), sum(billed_amount) FROM cdr", _connection))
         using (var reader = command.ExecuteReader())
         {
             reader.Read();
@@ -267,7 +268,7 @@ public class CdrRowBenchmarks
                 $"The baseline's columns ({string.Join(", ", generated)}) differ from the table's ({string.Join(", ", appended)}).");
         }
 
-        using (var command = new DuckDbCommand(
+        using (var command = new DuckDBCommand(
             "SELECT min(strlen(record_id) + strlen(service_id) + strlen(called_number)), " +
             "max(strlen(record_id) + strlen(service_id) + strlen(called_number)) FROM ctas_check", _connection))
         using (var reader = command.ExecuteReader())
@@ -293,7 +294,7 @@ public class CdrRowBenchmarks
 
     private List<string> ColumnTypes(string table)
     {
-        using var command = new DuckDbCommand(
+        using var command = new DuckDBCommand(
             $"SELECT data_type FROM information_schema.columns WHERE table_name = '{table}' ORDER BY ordinal_position",
             _connection);
         using var reader = command.ExecuteReader();

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Tem.Ingest;
-using Tem.Ingest.Lake;
+using Tem.Lake;
 
 namespace Tem.Benchmarks;
 

@@ -1,8 +1,9 @@
+using DuckDB.NET.Data;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using Tem.DuckDb;
-using Tem.Ingest.Lake;
-using Tem.Ingest.Layouts;
+using Tem.Lake;
+using Tem.Lake.Layouts;
 using Tem.Ingest.Validation;
 
 namespace Tem.Benchmarks;
@@ -84,7 +85,7 @@ public class RatingBenchmarks
         FROM range(2000)
         """;
 
-    private DuckDbConnection _connection = null!;
+    private DuckDBConnection _connection = null!;
 
     /// <summary>Voice records per operation.</summary>
     [Params(10_000_000)]
@@ -93,7 +94,7 @@ public class RatingBenchmarks
     [GlobalSetup]
     public void GlobalSetup()
     {
-        _connection = new DuckDbConnection("Data Source=:memory:");
+        _connection = new DuckDBConnection("Data Source=:memory:");
         _connection.Open();
         _connection.Execute(TemLake.PhoneDigitsMacro);
         _connection.Execute(CreateTableSql(CanonicalLayouts.Rates, "rates"));
@@ -127,7 +128,7 @@ public class RatingBenchmarks
     private static string CreateTableSql(Layout layout, string name) =>
         $"CREATE TABLE {name} (" + string.Join(
             ", ",
-            layout.Fields.Select(f => (f.Name, f.DuckType)).Concat(RowWriter.DerivedColumns(layout)).Append(("source_file", "VARCHAR"))
+            layout.StoredColumns
                 .Select(c => $"\"{c.Item1}\" {c.Item2}")) + ")";
 
     private static string UsageSql(int records) => string.Create(
@@ -198,7 +199,7 @@ public class RatingBenchmarks
 
     private long Long(string sql)
     {
-        using var command = new DuckDbCommand(sql, _connection);
+        using var command = new DuckDBCommand(sql, _connection);
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 }

@@ -1,8 +1,9 @@
+using DuckDB.NET.Data;
 using System.Diagnostics;
 using Tem.Audit.Anomaly;
 using Tem.Core;
 using Tem.DuckDb;
-using Tem.Ingest.Lake;
+using Tem.Lake;
 
 namespace Tem.Audit;
 
@@ -45,8 +46,7 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         var rules = RuleCatalog.Load(options.RulesFolder, out var broken);
-        using var db = new DuckDbConnection();
-        db.Open();
+        using var db = LakeSession.InMemory();
         lake.CreateViews(db);
         db.Execute(RuleCatalog.Script("base.sql"));
         db.Execute(RuleCatalog.Script("rating.sql"));
@@ -67,7 +67,7 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
 
                 runs.Add(new RuleRun(rule.Id, rule.Source, produced.Count, clock.Elapsed, null, skipped, reason));
             }
-            catch (Exception e) when (e is DuckDbException or InvalidOperationException or ArgumentException or InvalidCastException or OverflowException)
+            catch (Exception e) when (e is DuckDBException or InvalidOperationException or ArgumentException or InvalidCastException or OverflowException)
             {
                 runs.Add(new RuleRun(rule.Id, rule.Source, 0, clock.Elapsed, e.Message));
             }
@@ -80,7 +80,7 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
     }
 
     private static (List<Finding> Findings, int Skipped, string? Reason) RunRule(
-        DuckDbConnection db, RuleDefinition rule, IReadOnlyDictionary<string, string> settings, Accounts accounts)
+        DuckDBConnection db, RuleDefinition rule, IReadOnlyDictionary<string, string> settings, Accounts accounts)
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = rule.BoundSql(settings);
@@ -191,7 +191,7 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
     /// come from the same overrides; a bad setting or a failing model is reported under the rule's name like a failing
     /// SQL rule, and the other rules' findings stand.
     /// </summary>
-    private static void RunModels(DuckDbConnection db, AuditOptions options, Accounts accounts, List<RuleRun> runs, Dictionary<string, Finding> findings)
+    private static void RunModels(DuckDBConnection db, AuditOptions options, Accounts accounts, List<RuleRun> runs, Dictionary<string, Finding> findings)
     {
         const string Source = "built-in model";
         var clock = Stopwatch.StartNew();
@@ -201,7 +201,7 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
             settings = AnomalySettings.Resolve(options.Settings);
             AnomalyRules.DefineFeatures(db, settings);
         }
-        catch (Exception e) when (e is DuckDbException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is DuckDBException or ArgumentException or InvalidOperationException)
         {
             runs.AddRange(AnomalySettings.Rules.Select(m => new RuleRun(m.Id, Source, 0, clock.Elapsed, e.Message)));
             return;
@@ -235,7 +235,7 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
 
                 runs.Add(new RuleRun(model.Id, Source, count, clock.Elapsed, null, skipped, reason));
             }
-            catch (Exception e) when (e is DuckDbException or InvalidOperationException or ArgumentException or InvalidCastException or OverflowException)
+            catch (Exception e) when (e is DuckDBException or InvalidOperationException or ArgumentException or InvalidCastException or OverflowException)
             {
                 runs.Add(new RuleRun(model.Id, Source, 0, clock.Elapsed, e.Message));
             }
@@ -273,7 +273,7 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
         }
     }
 
-    private static Accounts LoadAccounts(DuckDbConnection db)
+    private static Accounts LoadAccounts(DuckDBConnection db)
     {
         var listed = new Dictionary<(string, string), AccountInfo>();
         using (var cmd = db.CreateCommand())
@@ -283,7 +283,7 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
             while (r.Read())
             {
                 listed.TryAdd((r.GetString(0), r.GetString(1)), new AccountInfo(
-                    r.GetString(0), r.GetFieldValue<string?>(2), r.GetFieldValue<string?>(3), r.GetFieldValue<string?>(4), r.GetString(5)));
+                    r.GetString(0), r.GetStringOrNull(2), r.GetStringOrNull(3), r.GetStringOrNull(4), r.GetString(5)));
             }
         }
 

@@ -1,7 +1,8 @@
+using DuckDB.NET.Data;
 using System.Globalization;
 using Tem.Core;
 using Tem.DuckDb;
-using Tem.Ingest.Lake;
+using Tem.Lake;
 
 namespace Tem.Audit;
 
@@ -61,13 +62,12 @@ public sealed class FindingStore(TemLake lake, TimeProvider time)
             return [];
         }
 
-        using var db = new DuckDbConnection();
-        db.Open();
+        using var db = LakeSession.InMemory();
         using var cmd = db.CreateCommand();
-        cmd.CommandText = $"SELECT * FROM read_parquet('{Escape(Path)}') ORDER BY finding_id";
+        cmd.CommandText = $"SELECT * FROM read_parquet({SqlQuote.Literal(Path)}) ORDER BY finding_id";
         using var r = cmd.ExecuteReader();
         var list = new List<StoredFinding>();
-        string? Opt(string n) => r.GetFieldValue<string?>(r.GetOrdinal(n));
+        string? Opt(string n) => r.GetStringOrNull(r.GetOrdinal(n));
         while (r.Read())
         {
             var finding = new Finding
@@ -145,39 +145,36 @@ public sealed class FindingStore(TemLake lake, TimeProvider time)
         var map = new Dictionary<string, (FindingStatus, string?)>(StringComparer.Ordinal);
         while (r.Read())
         {
-            map[r.GetString(0)] = (WireNames.Parse<FindingStatus>(r.GetString(1)), r.GetFieldValue<string?>(2));
+            map[r.GetString(0)] = (WireNames.Parse<FindingStatus>(r.GetString(1)), r.GetStringOrNull(2));
         }
 
         return map;
     }
 
-    private static void EnsureTable(DuckDbConnection c) =>
+    private static void EnsureTable(DuckDBConnection c) =>
         c.Execute("CREATE TABLE IF NOT EXISTS finding_status (finding_id VARCHAR PRIMARY KEY, status VARCHAR NOT NULL, note VARCHAR, updated_at TIMESTAMPTZ NOT NULL)");
 
     private void Write(IReadOnlyList<StoredFinding> findings)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        using var db = new DuckDbConnection();
-        db.Open();
+        using var db = LakeSession.InMemory();
         db.Execute($"CREATE TABLE f ({Columns})");
         using (var app = db.CreateAppender("f"))
         {
             foreach (var s in findings)
             {
                 var f = s.Finding;
-                app.Append(f.FindingId).Append(f.Rule).Append(WireNames.ToWire(f.Severity)).Append(f.Carrier).Append(f.AccountId).Append(f.ServiceId)
-                    .Append(f.CustomerId).Append(f.BillToId).Append(f.ResellerId).Append(f.Period.ToString()).Append(f.OneTimeAmount)
-                    .Append(f.MonthlySavings).Append(f.Currency.Code).Append(Math.Round(f.Confidence, 4, MidpointRounding.AwayFromZero)).Append(f.Title)
-                    .Append(f.Detail).Append(f.Evidence).Append(WireNames.ToWire(f.RecommendedAction)).Append(f.RecommendedPlanId)
-                    .Append(WireNames.ToWire(s.Status)).Append(s.StatusNote).Append(s.FirstSeenRun).Append(s.LastSeenRun).EndRow();
+                app.CreateRow().AppendValue(f.FindingId).AppendValue(f.Rule).AppendValue(WireNames.ToWire(f.Severity)).AppendValue(f.Carrier).AppendValue(f.AccountId).AppendValue(f.ServiceId)
+                    .AppendValue(f.CustomerId).AppendValue(f.BillToId).AppendValue(f.ResellerId).AppendValue(f.Period.ToString()).AppendValue(f.OneTimeAmount)
+                    .AppendValue(f.MonthlySavings).AppendValue(f.Currency.Code).AppendValue(Math.Round(f.Confidence, 4, MidpointRounding.AwayFromZero)).AppendValue(f.Title)
+                    .AppendValue(f.Detail).AppendValue(f.Evidence).AppendValue(WireNames.ToWire(f.RecommendedAction)).AppendValue(f.RecommendedPlanId)
+                    .AppendValue(WireNames.ToWire(s.Status)).AppendValue(s.StatusNote).AppendValue(s.FirstSeenRun).AppendValue(s.LastSeenRun).EndRow();
             }
         }
 
         // Written aside and renamed over the old file: a reader sees the old findings or the new ones, never half.
         var temporary = Path + ".tmp";
-        db.Execute($"COPY (SELECT * FROM f ORDER BY finding_id) TO '{Escape(temporary)}' (FORMAT parquet, COMPRESSION zstd)");
+        db.Execute($"COPY (SELECT * FROM f ORDER BY finding_id) TO {SqlQuote.Literal(temporary)} (FORMAT parquet, COMPRESSION zstd)");
         File.Move(temporary, Path, overwrite: true);
     }
-
-    private static string Escape(string path) => path.Replace("'", "''", StringComparison.Ordinal);
 }

@@ -4,7 +4,7 @@ using Tem.Audit;
 using Tem.Audit.Anomaly;
 using Tem.Core;
 using Tem.Ingest;
-using Tem.Ingest.Lake;
+using Tem.Lake;
 using Tem.Scheduler;
 
 namespace Tem.Cli;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Tem.Ingest.SampleData;
+using Tem.SampleData;
 using Tem.Scheduler;
 
 namespace Tem.Cli;

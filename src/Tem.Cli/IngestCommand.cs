@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Tem.Ingest;
 using Tem.Ingest.Formats;
-using Tem.Ingest.Lake;
+using Tem.Lake;
 
 namespace Tem.Cli;
 

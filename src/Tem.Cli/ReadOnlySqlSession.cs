@@ -1,6 +1,7 @@
+using DuckDB.NET.Data;
 using System.Globalization;
 using Tem.DuckDb;
-using Tem.Ingest.Lake;
+using Tem.Lake;
 
 namespace Tem.Cli;
 
@@ -32,9 +33,9 @@ internal sealed class ReadOnlySqlSession : IDisposable
         DuckDbStatementType.Explain,
     ];
 
-    private readonly DuckDbConnection _connection;
+    private readonly DuckDBConnection _connection;
 
-    private ReadOnlySqlSession(DuckDbConnection connection, IReadOnlyList<string> tables)
+    private ReadOnlySqlSession(DuckDBConnection connection, IReadOnlyList<string> tables)
     {
         _connection = connection;
         Tables = tables;
@@ -47,10 +48,9 @@ internal sealed class ReadOnlySqlSession : IDisposable
     /// <exception cref="DirectoryNotFoundException">The folder holds no lake.</exception>
     public static ReadOnlySqlSession Open(string? lakeRoot)
     {
-        var connection = new DuckDbConnection();
+        var connection = LakeSession.InMemory();
         try
         {
-            connection.Open();
             IReadOnlyList<string> files = [];
             if (lakeRoot is not null)
             {
@@ -68,7 +68,7 @@ internal sealed class ReadOnlySqlSession : IDisposable
                 }
             }
 
-            var allowed = string.Join(", ", files.Select(f => "'" + f.Replace("'", "''", StringComparison.Ordinal) + "'"));
+            var allowed = string.Join(", ", files.Select(SqlQuote.Literal));
             connection.Execute(string.Create(CultureInfo.InvariantCulture, $"""
                 SET allowed_paths = [{allowed}];
                 SET allowed_directories = [];
@@ -93,8 +93,8 @@ internal sealed class ReadOnlySqlSession : IDisposable
     /// Runs one statement (no trailing semicolon needed) and hands its reader to <paramref name="print"/>.
     /// Returns null, or why the statement was refused (it did not run).
     /// </summary>
-    /// <exception cref="DuckDbException">DuckDB's error for the statement.</exception>
-    public string? Execute(string statement, Action<DuckDbDataReader> print)
+    /// <exception cref="DuckDBException">DuckDB's error for the statement.</exception>
+    public string? Execute(string statement, Action<DuckDBDataReader> print)
     {
         ArgumentNullException.ThrowIfNull(print);
         if (Refusal(statement) is { } refusal)
@@ -201,23 +201,8 @@ internal sealed class ReadOnlySqlSession : IDisposable
             : "tem sql is read-only: EXPLAIN ANALYZE runs the statement it explains, so it is allowed for queries only";
     }
 
-    private List<DuckDbStatementType>? TypesOf(string statement)
-    {
-        try
-        {
-            using var cmd = _connection.CreateCommand();
-            cmd.CommandText = statement;
-            return [.. cmd.GetStatementTypes()];
-        }
-        catch (DuckDbException)
-        {
-            return null;
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
-    }
+    private List<DuckDbStatementType>? TypesOf(string statement) =>
+        DuckDbStatements.TryGetKinds(_connection, statement) is { } kinds ? [.. kinds] : null;
 
     private static string WireName(DuckDbStatementType type) => type.ToString().ToUpperInvariant();
 }

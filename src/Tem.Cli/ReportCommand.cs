@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Tem.Core;
-using Tem.Ingest.Lake;
+using Tem.Lake;
 using Tem.Reports;
 
 namespace Tem.Cli;

@@ -1,3 +1,4 @@
+using DuckDB.NET.Data;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -22,7 +23,7 @@ public enum ResultFormat
 public static class ResultWriter
 {
     /// <summary>Writes every row of the reader's current result.</summary>
-    public static void Write(DuckDbDataReader reader, TextWriter output, ResultFormat format)
+    public static void Write(DuckDBDataReader reader, TextWriter output, ResultFormat format)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(output);
@@ -47,7 +48,7 @@ public static class ResultWriter
         var rows = new List<string[]>();
         while (reader.Read())
         {
-            rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(i => Text(reader.GetValue(i)))]);
+            rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(i => Text(Value(reader, i)))]);
         }
 
         if (format == ResultFormat.Csv)
@@ -72,7 +73,7 @@ public static class ResultWriter
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"({rows.Count} row{(rows.Count == 1 ? string.Empty : "s")})"));
     }
 
-    private static void WriteJson(DuckDbDataReader reader, string[] names, TextWriter output)
+    private static void WriteJson(DuckDBDataReader reader, string[] names, TextWriter output)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -84,7 +85,7 @@ public static class ResultWriter
                 for (var i = 0; i < names.Length; i++)
                 {
                     json.WritePropertyName(names[i]);
-                    WriteJsonValue(json, reader.GetValue(i));
+                    WriteJsonValue(json, Value(reader, i));
                 }
 
                 json.WriteEndObject();
@@ -128,7 +129,7 @@ public static class ResultWriter
             case ulong u:
                 json.WriteNumberValue(u);
                 break;
-            case Array a:
+            case System.Collections.IList a when value is not byte[]:
                 json.WriteStartArray();
                 foreach (var item in a)
                 {
@@ -144,6 +145,12 @@ public static class ResultWriter
         }
     }
 
+    /// <summary>A value as Tem shows it: a TIMESTAMPTZ as an instant in UTC (DuckDB.NET's GetValue gives a DateTime of unspecified kind).</summary>
+    private static object Value(DuckDBDataReader reader, int i) =>
+        reader.IsDBNull(i) ? DBNull.Value
+        : reader.GetDataTypeName(i).Equals("TimestampTz", StringComparison.OrdinalIgnoreCase) ? reader.GetFieldValue<DateTimeOffset>(i)
+        : reader.GetValue(i);
+
     private static string Text(object value) => value switch
     {
         DBNull => "NULL",
@@ -152,7 +159,7 @@ public static class ResultWriter
         DateTime dt => dt.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
         DateTimeOffset dto => dto.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFzzz", CultureInfo.InvariantCulture),
         byte[] blob => Convert.ToHexString(blob),
-        Array a => "[" + string.Join(", ", a.Cast<object?>().Select(x => x is null ? "NULL" : Text(x))) + "]",
+        System.Collections.IList a => "[" + string.Join(", ", a.Cast<object?>().Select(x => x is null ? "NULL" : Text(x))) + "]",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? string.Empty,
     };

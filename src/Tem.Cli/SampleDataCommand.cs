@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Tem.Core;
-using Tem.Ingest.SampleData;
+using Tem.SampleData;
 
 namespace Tem.Cli;
 

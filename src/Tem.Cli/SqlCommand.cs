@@ -1,3 +1,4 @@
+using DuckDB.NET.Data;
 using System.CommandLine;
 using Tem.DuckDb;
 
@@ -42,7 +43,7 @@ internal static class SqlCommand
             {
                 session = ReadOnlySqlSession.Open(lakePath);
             }
-            catch (Exception e) when (e is DirectoryNotFoundException or DuckDbException or Tem.Core.InfrastructureException)
+            catch (Exception e) when (e is DirectoryNotFoundException or DuckDBException or Tem.Core.InfrastructureException)
             {
                 error.WriteLine($"tem sql: {e.Message}");
                 return TemApp.Failure;
@@ -184,7 +185,7 @@ internal static class SqlCommand
 
                 return true;
             }
-            catch (DuckDbException e)
+            catch (DuckDBException e)
             {
                 error.WriteLine($"tem sql: {e.Message}");
                 return false;

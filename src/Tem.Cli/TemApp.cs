@@ -1,3 +1,4 @@
+using DuckDB.NET.Data;
 using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
@@ -71,8 +72,7 @@ public static class TemApp
         {
             var cli = CliOutput.For(parse, output, output);
             var tem = typeof(TemApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-            using var connection = new DuckDbConnection();
-            connection.Open();
+            using var connection = Tem.Lake.LakeSession.InMemory();
             cli.Result($"tem {tem}");
             cli.Result($"duckdb {connection.ServerVersion}");
             cli.Summary(new { Tem = tem, Duckdb = connection.ServerVersion });

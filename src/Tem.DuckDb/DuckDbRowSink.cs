@@ -9,8 +9,9 @@ namespace Tem.DuckDb;
 /// Writes typed rows straight into the vectors of a DuckDB data chunk (2048 rows). Each row is a sequence of
 /// <c>Append</c> calls, one per column in order, ended by <see cref="EndRow"/>. A value that the column's type
 /// cannot hold exactly is refused (caller misuse), never silently rounded, and the column cursor stays put.
-/// Two ends use it: <see cref="DuckDbAppender"/> (rows into a table) and table-function output (rows into a
-/// running query, see <see cref="DuckDbConnection.RegisterTableFunction"/>). Not thread-safe.
+/// It is the output of a <see cref="DuckDbTableFunction"/> (rows into a running query, see
+/// <see cref="DuckDbConnectionExtensions.RegisterTableFunction"/>); DuckDB.NET's own appender covers rows into a
+/// table. Not thread-safe.
 /// </summary>
 public abstract unsafe class DuckDbRowSink
 {
@@ -104,7 +105,7 @@ public abstract unsafe class DuckDbRowSink
             case DuckDbTypeId.UInteger: Write(c, checked((uint)value)); break;
             case DuckDbTypeId.USmallInt: Write(c, checked((ushort)value)); break;
             case DuckDbTypeId.UTinyInt: Write(c, checked((byte)value)); break;
-            case DuckDbTypeId.HugeInt: Write(c, ParameterBinder.ToHugeInt(value)); break;
+            case DuckDbTypeId.HugeInt: Write(c, ToHugeInt(value)); break;
             case DuckDbTypeId.Double: Write(c, (double)value); break;
             case DuckDbTypeId.Float: Write(c, (float)value); break;
             case DuckDbTypeId.Decimal: WriteDecimal(c, value); break;
@@ -121,7 +122,7 @@ public abstract unsafe class DuckDbRowSink
         var c = Current();
         switch (_types[c].Id)
         {
-            case DuckDbTypeId.HugeInt: Write(c, ParameterBinder.ToHugeInt(value)); break;
+            case DuckDbTypeId.HugeInt: Write(c, ToHugeInt(value)); break;
             default: return Append(checked((long)value));
         }
 
@@ -203,7 +204,7 @@ public abstract unsafe class DuckDbRowSink
     public DuckDbRowSink Append(DateOnly value)
     {
         var c = Current();
-        Write(c, _types[c].Id == DuckDbTypeId.Date ? value.DayNumber - VectorView.UnixEpochDayNumber : throw Mismatch(c, "DateOnly"));
+        Write(c, _types[c].Id == DuckDbTypeId.Date ? value.DayNumber - UnixEpochDayNumber : throw Mismatch(c, "DateOnly"));
         _column++;
         return this;
     }
@@ -216,8 +217,8 @@ public abstract unsafe class DuckDbRowSink
         var c = Current();
         switch (_types[c].Id)
         {
-            case DuckDbTypeId.Timestamp: Write(c, ParameterBinder.MicrosSinceEpoch(value)); break;
-            case DuckDbTypeId.TimestampTz when value.Kind == DateTimeKind.Utc: Write(c, ParameterBinder.MicrosSinceEpoch(value)); break;
+            case DuckDbTypeId.Timestamp: Write(c, MicrosSinceEpoch(value)); break;
+            case DuckDbTypeId.TimestampTz when value.Kind == DateTimeKind.Utc: Write(c, MicrosSinceEpoch(value)); break;
             case DuckDbTypeId.TimestampTz:
                 throw new ArgumentException(
                     $"{_columnLabels[c]} is a TIMESTAMPTZ; a DateTime of kind {value.Kind} is ambiguous. Pass a DateTimeOffset or a UTC DateTime.",
@@ -234,7 +235,7 @@ public abstract unsafe class DuckDbRowSink
     {
         var c = Current();
         Write(c, _types[c].Id == DuckDbTypeId.TimestampTz
-            ? ParameterBinder.MicrosSinceEpoch(value.UtcDateTime)
+            ? MicrosSinceEpoch(value.UtcDateTime)
             : throw Mismatch(c, "DateTimeOffset"));
         _column++;
         return this;
@@ -345,6 +346,13 @@ public abstract unsafe class DuckDbRowSink
         _column = 0;
     }
 
+
+    private static readonly int UnixEpochDayNumber = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+
+    private static long MicrosSinceEpoch(DateTime value) => (value.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+
+    private static DuckDbHugeIntStruct ToHugeInt(Int128 value) =>
+        new() { Lower = unchecked((ulong)value), Upper = unchecked((long)(value >> 64)) };
 
     /// <summary>Called by <see cref="EndRow"/> when the chunk is full.</summary>
     private protected abstract void OnChunkFull();
@@ -475,7 +483,7 @@ public abstract unsafe class DuckDbRowSink
             case DuckDbTypeId.SmallInt: Write(c, (short)scaled); break;
             case DuckDbTypeId.Integer: Write(c, (int)scaled); break;
             case DuckDbTypeId.BigInt: Write(c, (long)scaled); break;
-            default: Write(c, ParameterBinder.ToHugeInt(scaled)); break;
+            default: Write(c, ToHugeInt(scaled)); break;
         }
     }
 

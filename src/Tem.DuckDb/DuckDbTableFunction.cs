@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using DuckDB.NET.Data;
 using Tem.DuckDb.Native;
 
 namespace Tem.DuckDb;
@@ -45,7 +46,7 @@ public sealed partial class DuckDbTableFunction
     /// <summary>The exception a source threw during the last query, once; null when there was none.</summary>
     public Exception? TakeError() => Interlocked.Exchange(ref _error, null);
 
-    internal unsafe void Register(DuckDbConnection connection)
+    internal unsafe void Register(DuckDBConnection connection)
     {
         var function = NativeMethods.CreateTableFunction();
         var self = GCHandle.Alloc(this);

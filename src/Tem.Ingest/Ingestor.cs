@@ -1,3 +1,4 @@
+using DuckDB.NET.Data;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -5,8 +6,8 @@ using Tem.Core;
 using Tem.DuckDb;
 using Tem.Ingest.Csv;
 using Tem.Ingest.Formats;
-using Tem.Ingest.Lake;
-using Tem.Ingest.Layouts;
+using Tem.Lake;
+using Tem.Lake.Layouts;
 using Tem.Ingest.Validation;
 
 namespace Tem.Ingest;
@@ -312,10 +313,9 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         return (stageDir, tableDir);
     }
 
-    private static DuckDbConnection OpenRejectDb()
+    private static DuckDBConnection OpenRejectDb()
     {
-        var rejectDb = new DuckDbConnection();
-        rejectDb.Open();
+        var rejectDb = LakeSession.InMemory();
         rejectDb.Execute("CREATE TABLE rej (" + TemLake.RejectsColumns + ")");
         return rejectDb;
     }
@@ -323,21 +323,22 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
     /// <summary>Streams the rows of <paramref name="open"/>'s sources through a table function into ZSTD Parquet under <paramref name="tableDir"/>.</summary>
     private void CopyToParquet(string name, string fileId, Layout layout, string tableDir, Func<IDuckDbRowSource> open, int threads)
     {
-        using var db = new DuckDbConnection(
-            $"Data Source=:memory:;memory_limit={options.MemoryLimit};temp_directory={lake.TempDirectory};preserve_insertion_order=false");
-        db.Open();
-        var columns = layout.Fields.Select(f => (f.Name, f.DuckType)).Concat(RowWriter.DerivedColumns(layout)).ToList();
+        using var db = LakeSession.InMemory(new SessionOptions
+        {
+            MemoryLimit = options.MemoryLimit, TempDirectory = lake.TempDirectory, PreserveInsertionOrder = false,
+        });
+        var columns = layout.RowColumns;
         var rows = db.RegisterTableFunction("tem_rows", columns, open, maxThreads: threads);
         var target = layout.PartitionBy.Count == 0
-            ? $"'{Escape(Path.Combine(tableDir, $"part-{fileId}.parquet"))}' (FORMAT parquet, COMPRESSION zstd)"
-            : $"'{Escape(tableDir)}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY ({string.Join(", ", layout.PartitionBy)}), " +
+            ? $"{SqlQuote.Literal(Path.Combine(tableDir, $"part-{fileId}.parquet"))} (FORMAT parquet, COMPRESSION zstd)"
+            : $"{SqlQuote.Literal(tableDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY ({string.Join(", ", layout.PartitionBy)}), " +
               $"OVERWRITE_OR_IGNORE true, FILENAME_PATTERN 'part-{fileId}-{{i}}')";
         try
         {
             // source_file is one constant per file: cheaper as a constant column than appended per row.
-            db.Execute($"COPY (SELECT *, '{Escape(name)}' AS source_file FROM tem_rows()) TO {target}");
+            db.Execute($"COPY (SELECT *, {SqlQuote.Literal(name)} AS source_file FROM tem_rows()) TO {target}");
         }
-        catch (DuckDbException e)
+        catch (DuckDBException e)
         {
             var original = rows.TakeError();
             if (original is not null)
@@ -354,7 +355,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
     /// the lake. <paramref name="failure"/> non-null marks the file failed (its rows are all in rejects).
     /// </summary>
     private FileReport CommitStaged(
-        StagedFile file, DuckDbConnection rejectDb, long read, long stored, long rejected, string? failure, string message,
+        StagedFile file, DuckDBConnection rejectDb, long read, long stored, long rejected, string? failure, string message,
         IReadOnlyList<string> ignored)
     {
         if (stored == 0 && Directory.Exists(file.TableDir))
@@ -367,7 +368,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         {
             var rejectDir = Path.Combine(file.StageDir, TemLake.RejectsTable);
             Directory.CreateDirectory(rejectDir);
-            rejectDb.Execute($"COPY rej TO '{Escape(Path.Combine(rejectDir, $"part-{file.FileId}.parquet"))}' (FORMAT parquet, COMPRESSION zstd)");
+            rejectDb.Execute($"COPY rej TO {SqlQuote.Literal(Path.Combine(rejectDir, $"part-{file.FileId}.parquet"))} (FORMAT parquet, COMPRESSION zstd)");
         }
 
         var staged = Directory.EnumerateFiles(file.StageDir, "*.parquet", SearchOption.AllDirectories)
@@ -463,17 +464,17 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
     }
 
     /// <summary>Appends rejected rows to the private rejects table (thread-safe).</summary>
-    private sealed class RejectWriter(DuckDbConnection rejectDb, string fileId, string runId, string name, string kind)
+    private sealed class RejectWriter(DuckDBConnection rejectDb, string fileId, string runId, string name, string kind)
     {
-        private readonly DuckDbAppender _appender = rejectDb.CreateAppender("rej");
+        private readonly DuckDBAppender _appender = rejectDb.CreateAppender("rej");
 
         public void Write(long line, string raw, RowReject reject)
         {
             var message = Describe(name, line, reject);
             lock (_appender)
             {
-                _appender.Append(fileId).Append(runId).Append(name).Append(kind).Append(line).Append(reject.Column)
-                    .Append(reject.ColumnName).Append(WireNames.ToWire(reject.Reason)).Append(message).Append(raw).EndRow();
+                _appender.CreateRow().AppendValue(fileId).AppendValue(runId).AppendValue(name).AppendValue(kind).AppendValue(line).AppendValue(reject.Column)
+                    .AppendValue(reject.ColumnName).AppendValue(WireNames.ToWire(reject.Reason)).AppendValue(message).AppendValue(raw).EndRow();
             }
         }
 
@@ -551,7 +552,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
     /// parsed by its own reader; rejected rows go to the rejects appender (shared, under a lock).
     /// </summary>
     private sealed class FileScan(
-        string path, IReadOnlyList<CsvSlice> slices, CsvRecordReader headerReader, Func<RowWriter> newWriter, DuckDbAppender rejects,
+        string path, IReadOnlyList<CsvSlice> slices, CsvRecordReader headerReader, Func<RowWriter> newWriter, DuckDBAppender rejects,
         RowReject? fatal, string fileId, string runId, string name, string kind)
     {
         private readonly System.Collections.Concurrent.ConcurrentQueue<int> _pending = new(Enumerable.Range(0, slices.Count));
@@ -620,8 +621,8 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             var raw = reader.RawText();
             lock (rejects)
             {
-                rejects.Append(fileId).Append(runId).Append(name).Append(kind).Append(reader.LineNumber).Append(reject.Column)
-                    .Append(reject.ColumnName).Append(WireNames.ToWire(reject.Reason)).Append(message).Append(raw).EndRow();
+                rejects.CreateRow().AppendValue(fileId).AppendValue(runId).AppendValue(name).AppendValue(kind).AppendValue(reader.LineNumber).AppendValue(reject.Column)
+                    .AppendValue(reject.ColumnName).AppendValue(WireNames.ToWire(reject.Reason)).AppendValue(message).AppendValue(raw).EndRow();
             }
         }
 
@@ -696,6 +697,4 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             : string.Create(CultureInfo.InvariantCulture, $"{file}:{line}");
         return reject.ColumnName is null ? $"{where}: {reject.Message}" : $"{where}: {reject.ColumnName} {reject.Message}";
     }
-
-    private static string Escape(string path) => path.Replace("'", "''", StringComparison.Ordinal);
 }

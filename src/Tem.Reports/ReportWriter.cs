@@ -1,6 +1,6 @@
 using System.Text;
 using Tem.Audit;
-using Tem.Ingest.Lake;
+using Tem.Lake;
 using Tem.Reports.Files;
 using Tem.Reports.Html;
 using Tem.Reports.Query;

@@ -1,8 +1,9 @@
+using DuckDB.NET.Data;
 using System.Globalization;
 using Tem.Audit;
 using Tem.Core;
 using Tem.Ingest;
-using Tem.Ingest.Lake;
+using Tem.Lake;
 using Tem.Reports;
 
 namespace Tem.Scheduler;
@@ -169,7 +170,7 @@ public sealed class Pipeline(TimeProvider time)
                 "stopped before it finished (the host was shutting down); the next run goes on from here"));
             throw;
         }
-        catch (Exception e) when (e is InfrastructureException or IOException or UnauthorizedAccessException or Tem.DuckDb.DuckDbException)
+        catch (Exception e) when (e is InfrastructureException or IOException or UnauthorizedAccessException or DuckDBException)
         {
             var result = new PipelineResult(runId, "failed", started, time.GetUtcNow(), ingest, audit, report, interrupted, e.Message);
             Finish(lake, result);

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Tem.Core;
 using Tem.Ingest;
-using Tem.Ingest.Lake;
-using Tem.Ingest.SampleData;
+using Tem.Lake;
+using Tem.SampleData;
 
 namespace Tem.Audit.Tests;
 

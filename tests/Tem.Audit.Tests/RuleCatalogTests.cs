@@ -1,5 +1,5 @@
 using Tem.Core;
-using Tem.Ingest.SampleData;
+using Tem.SampleData;
 
 namespace Tem.Audit.Tests;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Tem.Core;
 using Tem.Ingest;
-using Tem.Ingest.Lake;
+using Tem.Lake;
 
 namespace Tem.Audit.Tests;
 
@@ -197,7 +197,7 @@ public sealed class AuditRobustnessTests
     [Fact]
     public void Audit_UnknownTimeZoneAndDuplicatedAccount_StillRunsEveryRuleWithoutDoubleCounting()
     {
-        using var scratch = new AuditScratch(new Tem.Ingest.SampleData.SampleDataOptions { Services = 40, Months = 5, Seed = 3 });
+        using var scratch = new AuditScratch(new Tem.SampleData.SampleDataOptions { Services = 40, Months = 5, Seed = 3 });
         var before = scratch.Audit().Findings.Select(f => AuditScratch.Key(f.Finding)).Order(StringComparer.Ordinal).ToList();
 
         // A newer accounts file lists one account twice and gives another a zone nobody knows.

@@ -1,3 +1,4 @@
+using DuckDB.NET.Data;
 namespace Tem.DuckDb.Tests;
 
 /// <summary>One shared fixture: a scratch folder for database files and helpers to open connections.</summary>
@@ -13,9 +14,9 @@ public sealed class DuckDbFixture : IDisposable
 
     public string NewDatabasePath() => Path.Combine(Folder, Guid.NewGuid().ToString("N") + ".duckdb");
 
-    public static DuckDbConnection OpenInMemory(string? extra = null)
+    public static DuckDBConnection OpenInMemory(string? extra = null)
     {
-        var connection = new DuckDbConnection("Data Source=:memory:" + (extra is null ? string.Empty : ";" + extra));
+        var connection = new DuckDBConnection("DataSource=:memory:" + (extra is null ? string.Empty : ";" + extra));
         connection.Open();
         return connection;
     }
@@ -44,21 +45,4 @@ public sealed class DuckDbCollection : ICollectionFixture<DuckDbFixture>
 public sealed class MemoryCollection : ICollectionFixture<DuckDbFixture>
 {
     public const string Name = "duckdb-memory";
-}
-
-internal static class TestSql
-{
-    public static T Scalar<T>(this DuckDbConnection connection, string sql, params object?[] args)
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var a in args)
-        {
-            cmd.Parameters.AddValue(a);
-        }
-
-        using var reader = cmd.ExecuteReader();
-        Assert.True(reader.Read(), "the query returned no row");
-        return reader.GetFieldValue<T>(0);
-    }
 }

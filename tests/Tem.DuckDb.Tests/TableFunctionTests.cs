@@ -1,3 +1,4 @@
+using DuckDB.NET.Data;
 namespace Tem.DuckDb.Tests;
 
 [Collection(DuckDbCollection.Name)]
@@ -84,7 +85,7 @@ public sealed class TableFunctionTests(DuckDbFixture fixture)
     {
         using var c = DuckDbFixture.OpenInMemory();
         var function = c.RegisterTableFunction("numbers", Columns, () => new CountingSource(10_000, failAt: 5000));
-        var e = Assert.Throws<DuckDbException>(() => c.Scalar<long>("SELECT count(*) FROM numbers()"));
+        var e = Assert.Throws<DuckDBException>(() => c.Scalar<long>("SELECT count(*) FROM numbers()"));
         Assert.Contains("source failed at row 5000", e.Message, StringComparison.Ordinal);
         var original = Assert.IsType<InvalidOperationException>(function.TakeError());
         Assert.Equal("source failed at row 5000", original.Message);

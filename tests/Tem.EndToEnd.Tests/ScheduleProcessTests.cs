@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Tem.Ingest.Lake;
+using Tem.Lake;
 
 namespace Tem.EndToEnd.Tests;
 

@@ -1,6 +1,7 @@
+using DuckDB.NET.Data;
 using System.Text;
 using Tem.DuckDb;
-using Tem.Ingest.Lake;
+using Tem.Lake;
 
 namespace Tem.Ingest.Tests;
 
@@ -37,9 +38,9 @@ public sealed class ScratchLake : IDisposable
 
     public void Reopen() => Lake = TemLake.Open(Lake.Root);
 
-    public DuckDbConnection Query()
+    public DuckDBConnection Query()
     {
-        var c = new DuckDbConnection();
+        var c = new DuckDBConnection();
         c.Open();
         Lake.CreateViews(c);
         return c;
@@ -62,7 +63,7 @@ public sealed class ScratchLake : IDisposable
         var list = new List<(long, int, string?, string, string, string)>();
         while (r.Read())
         {
-            list.Add((r.GetInt64(0), r.GetInt32(1), r.GetFieldValue<string?>(2), r.GetString(3), r.GetString(4), r.GetString(5)));
+            list.Add((r.GetInt64(0), r.GetInt32(1), r.GetStringOrNull(2), r.GetString(3), r.GetString(4), r.GetString(5)));
         }
 
         return list;

@@ -1,9 +1,10 @@
+using DuckDB.NET.Data;
 using System.Globalization;
 using Tem.Audit;
 using Tem.Core;
 using Tem.DuckDb;
 using Tem.Ingest;
-using Tem.Ingest.Lake;
+using Tem.Lake;
 
 namespace Tem.Reports.Tests;
 
@@ -56,7 +57,7 @@ public sealed class SampleReportFixture : IDisposable
 
     public static List<object?[]> Query(TemLake lake, string sql)
     {
-        using var db = new DuckDbConnection();
+        using var db = new DuckDBConnection();
         db.Open();
         lake.CreateViews(db);
         using var cmd = db.CreateCommand();
@@ -130,7 +131,7 @@ internal static class Read
     /// <summary>Reads a CSV file with DuckDB's own reader (every column as text), an independent parser of what CsvHelper wrote.</summary>
     public static List<Dictionary<string, string?>> Csv(string path)
     {
-        using var db = new DuckDbConnection();
+        using var db = new DuckDBConnection();
         db.Open();
         using var cmd = db.CreateCommand();
         cmd.CommandText = $"SELECT * FROM read_csv('{path.Replace("'", "''", StringComparison.Ordinal)}', all_varchar = true, header = true, auto_detect = true, quote = '\"', escape = '\"', delim = ',')";

@@ -3,7 +3,7 @@ using System.Text;
 using Tem.Audit;
 using Tem.Core;
 using Tem.Ingest;
-using Tem.Ingest.Lake;
+using Tem.Lake;
 
 namespace Tem.Reports.Tests;
 

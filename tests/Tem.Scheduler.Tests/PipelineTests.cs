@@ -1,5 +1,5 @@
-using Tem.Ingest.Lake;
-using Tem.Ingest.SampleData;
+using Tem.Lake;
+using Tem.SampleData;
 
 namespace Tem.Scheduler.Tests;
 

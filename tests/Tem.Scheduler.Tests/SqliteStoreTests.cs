@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Quartz;
-using Tem.Ingest.Lake;
-using Tem.Ingest.SampleData;
+using Tem.Lake;
+using Tem.SampleData;
 
 namespace Tem.Scheduler.Tests;
 

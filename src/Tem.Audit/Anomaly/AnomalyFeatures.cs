@@ -1,3 +1,4 @@
+using DuckDB.NET.Data;
 using System.Globalization;
 using Tem.DuckDb;
 
@@ -58,10 +59,10 @@ internal sealed class CallFeatures
 /// </summary>
 internal static class AnomalyFeatures
 {
-    public static void Define(DuckDbConnection db) => db.Execute(RuleCatalog.Script("anomaly.sql"));
+    public static void Define(DuckDBConnection db) => db.Execute(RuleCatalog.Script("anomaly.sql"));
 
     /// <summary>Every service's daily series, in series_no order, each running to the lake's last day of usage.</summary>
-    public static List<DailySeries> LoadServiceSeries(DuckDbConnection db)
+    public static List<DailySeries> LoadServiceSeries(DuckDBConnection db)
     {
         var lastDay = Scalar<DateOnly?>(db, "SELECT max(day) FROM anomaly_usage_day");
         var list = new List<DailySeries>();
@@ -80,8 +81,8 @@ internal static class AnomalyFeatures
                 var length = lastDay.Value.DayNumber - first.DayNumber + 1;
                 list.Add(new DailySeries
                 {
-                    Carrier = r.GetString(1), AccountId = r.GetString(2), ServiceId = r.GetString(3), Currency = r.GetFieldValue<string?>(4),
-                    ServiceType = r.GetFieldValue<string?>(6), FirstDay = first, Spend = new decimal[length], Minutes = new double[length], DataMb = new double[length],
+                    Carrier = r.GetString(1), AccountId = r.GetString(2), ServiceId = r.GetString(3), Currency = r.GetStringOrNull(4),
+                    ServiceType = r.GetStringOrNull(6), FirstDay = first, Spend = new decimal[length], Minutes = new double[length], DataMb = new double[length],
                 });
             }
         }
@@ -145,7 +146,7 @@ internal static class AnomalyFeatures
     /// new_destination (the service first called this destination less than a day before, and at least
     /// <paramref name="warmupDays"/> days after its first call in the lake) come from one sweep per service.
     /// </summary>
-    public static CallFeatures LoadCalls(DuckDbConnection db, int warmupDays)
+    public static CallFeatures LoadCalls(DuckDBConnection db, int warmupDays)
     {
         var count = Scalar<long>(db, "SELECT count(*) FROM anomaly_calls");
         var width = CallFeatures.Names.Length;
@@ -221,7 +222,7 @@ internal static class AnomalyFeatures
         return new CallFeatures { Rows = rows, Ids = ids };
     }
 
-    private static T Scalar<T>(DuckDbConnection db, string sql)
+    private static T Scalar<T>(DuckDBConnection db, string sql)
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = sql;

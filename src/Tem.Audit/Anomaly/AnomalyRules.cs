@@ -1,3 +1,4 @@
+using DuckDB.NET.Data;
 using System.Globalization;
 using System.Text;
 using Tem.Core;
@@ -36,7 +37,7 @@ public static class AnomalyRules
     private const int MaxEvidence = 25;
 
     /// <summary>Defines the feature tables (<c>Sql/anomaly.sql</c>) on a connection already holding the lake views, base.sql and rating.sql.</summary>
-    public static void DefineFeatures(DuckDbConnection db, AnomalySettings settings)
+    public static void DefineFeatures(DuckDBConnection db, AnomalySettings settings)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(settings);
@@ -44,7 +45,7 @@ public static class AnomalyRules
     }
 
     /// <summary>The <c>spend_anomaly</c> findings (after <see cref="DefineFeatures"/>).</summary>
-    public static IReadOnlyList<ModelFinding> SpendAnomalies(DuckDbConnection db, AnomalySettings settings)
+    public static IReadOnlyList<ModelFinding> SpendAnomalies(DuckDBConnection db, AnomalySettings settings)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(settings);
@@ -109,7 +110,7 @@ public static class AnomalyRules
     }
 
     /// <summary>The <c>usage_anomaly</c> findings (after <see cref="DefineFeatures"/>).</summary>
-    public static IReadOnlyList<ModelFinding> UsageAnomalies(DuckDbConnection db, AnomalySettings settings)
+    public static IReadOnlyList<ModelFinding> UsageAnomalies(DuckDBConnection db, AnomalySettings settings)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(settings);
@@ -460,7 +461,7 @@ public static class AnomalyRules
     private sealed record EvidenceRecord(string Reference, decimal Billed, string What);
 
     /// <summary>For each case, the usage records of its flagged days (or of its month when only monthly detectors flagged it), dearest first.</summary>
-    private static List<EvidenceRecord>[] EvidenceRecords(DuckDbConnection db, IReadOnlyList<(DailySeries Series, MonthCase Case)> cases)
+    private static List<EvidenceRecord>[] EvidenceRecords(DuckDBConnection db, IReadOnlyList<(DailySeries Series, MonthCase Case)> cases)
     {
         var result = new List<EvidenceRecord>[cases.Count];
         for (var k = 0; k < cases.Count; k++)
@@ -484,7 +485,7 @@ public static class AnomalyRules
                     : Enumerable.Range(0, c.Month.Last.DayNumber - c.Month.First.DayNumber + 1).Select(c.Month.First.AddDays);
                 foreach (var day in days)
                 {
-                    app.Append(k).Append(s.Carrier).Append(s.AccountId).Append(s.ServiceId).Append(day).EndRow();
+                    app.CreateRow().AppendValue(k).AppendValue(s.Carrier).AppendValue(s.AccountId).AppendValue(s.ServiceId).AppendValue(day).EndRow();
                 }
             }
         }
@@ -613,14 +614,14 @@ public static class AnomalyRules
 
     private sealed record OutlierDetail(OutlierKey Key, string Reference, DateTime LocalStart, decimal Billed, string? Currency, string Destination);
 
-    private static Dictionary<int, OutlierDetail> OutlierDetails(DuckDbConnection db, List<int> outliers, long[] ids)
+    private static Dictionary<int, OutlierDetail> OutlierDetails(DuckDBConnection db, List<int> outliers, long[] ids)
     {
         db.Execute("CREATE OR REPLACE TEMP TABLE anomaly_outliers (call INTEGER, id BIGINT)");
         using (var app = db.CreateAppender("anomaly_outliers"))
         {
             foreach (var i in outliers)
             {
-                app.Append(i).Append(ids[i]).EndRow();
+                app.CreateRow().AppendValue(i).AppendValue(ids[i]).EndRow();
             }
         }
 
@@ -639,7 +640,7 @@ public static class AnomalyRules
         {
             map[r.GetInt32(0)] = new OutlierDetail(
                 new OutlierKey(r.GetString(1), r.GetString(2), r.GetString(3), BillingMonth.Parse(r.GetString(4))),
-                r.GetString(5), r.GetDateTime(6), r.GetDecimal(7), r.GetFieldValue<string?>(8), r.GetString(9));
+                r.GetString(5), r.GetDateTime(6), r.GetDecimal(7), r.GetStringOrNull(8), r.GetString(9));
         }
 
         return map;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Tem.Core;
-using Tem.Ingest.Csv;
+using CsvHelper;
 
 namespace Tem.Audit.Anomaly;
 
@@ -57,14 +57,33 @@ public sealed class LabeledSeries
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentException.ThrowIfNullOrEmpty(source);
-        using var csv = new CsvRecordReader(stream);
+        var options = new CsvReaderOptions
+        {
+            HasHeader = false,
+            TrackLineNumbers = true,
+            MalformedData = CsvMalformedDataHandling.Throw,
+        };
+        using var csv = CsvReader.Create(stream, options, false);
+        try
+        {
+            return Parse(csv, source);
+        }
+        catch (CsvFormatException e)
+        {
+            var column = e.FieldIndex is int field and >= 0 ? field + 1 : 0;
+            throw new InputDataException(new SourceLocation(source, Math.Max(0L, (long)e.LineNumber), column),
+                "the row is not well-formed CSV (a quoted field is not closed, or text follows a closing quote)", "an RFC 4180 CSV row in UTF-8");
+        }
+    }
+
+    private static LabeledSeries Parse(CsvReader csv, string source)
+    {
         if (!csv.Read())
         {
             throw new InputDataException(new SourceLocation(source, 1), "the file is empty", "a header timestamp,value,label");
         }
 
-        CheckStructure(csv, source);
-        var header = Enumerable.Range(0, csv.FieldCount).Select(i => Encoding.UTF8.GetString(csv.Field(i)).Trim()).ToList();
+        var header = Enumerable.Range(0, csv.FieldCount).Select(i => csv.GetString(i).Trim()).ToList();
         var ordinals = new int[Columns.Length];
         for (var c = 0; c < Columns.Length; c++)
         {
@@ -81,7 +100,6 @@ public sealed class LabeledSeries
         var labels = new List<bool>();
         while (csv.Read())
         {
-            CheckStructure(csv, source);
             var line = csv.LineNumber;
             if (csv.FieldCount != header.Count)
             {
@@ -89,7 +107,7 @@ public sealed class LabeledSeries
                     string.Create(CultureInfo.InvariantCulture, $"{header.Count} as in the header"));
             }
 
-            string Text(int c) => Encoding.UTF8.GetString(csv.Field(ordinals[c])).Trim();
+            string Text(int c) => csv.GetString(ordinals[c]).Trim();
             SourceLocation At(int c) => new(source, line, ordinals[c] + 1, Columns[c]);
 
             var stamp = ParseTimestamp(Text(0))
@@ -154,20 +172,4 @@ public sealed class LabeledSeries
 
     private static DateTimeOffset? ParseTimestamp(string text) =>
         DateTimeOffset.TryParseExact(text, DateTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var stamp) ? stamp : null;
-
-    private static void CheckStructure(CsvRecordReader csv, string source)
-    {
-        var problem = csv.Problem switch
-        {
-            RecordProblem.None => null,
-            RecordProblem.UnterminatedQuote => "a quoted field is never closed",
-            RecordProblem.BadQuote => "text follows a closing quote",
-            RecordProblem.BadEncoding => "the bytes are not UTF-8",
-            _ => "the record is too long",
-        };
-        if (problem is not null)
-        {
-            throw new InputDataException(new SourceLocation(source, csv.LineNumber, csv.ProblemField), problem, "an RFC 4180 CSV row in UTF-8");
-        }
-    }
 }

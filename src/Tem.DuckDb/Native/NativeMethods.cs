@@ -3,47 +3,17 @@ using System.Runtime.InteropServices;
 namespace Tem.DuckDb.Native;
 
 /// <summary>
-/// P/Invoke declarations over DuckDB's C API. Handles are plain pointers here; ownership lives in the
-/// <see cref="SafeHandle"/> types and the ADO.NET classes. Pointers to <c>duckdb_xxx</c> out-parameters are
-/// written as <c>out nint</c>.
+/// The few P/Invoke declarations over DuckDB's C API that DuckDB.NET does not offer in the form Tem needs: a table
+/// function scanned by several threads that writes whole data chunks (see <see cref="DuckDbTableFunction"/>), and the
+/// kind of each statement in a text (see <see cref="DuckDbStatements"/>).
+/// The library name is DuckDB.NET's own (<c>duckdb</c>), so the runtime resolves it to the very native library
+/// DuckDB.NET loads from its package: one DuckDB in the process, and a connection handle from DuckDB.NET is valid here.
 /// </summary>
 internal static unsafe partial class NativeMethods
 {
     internal const string Library = "duckdb";
 
-    // ---- database, connection, configuration ----
-    [LibraryImport(Library, EntryPoint = "duckdb_create_instance_cache")]
-    internal static partial nint CreateInstanceCache();
-
-    [LibraryImport(Library, EntryPoint = "duckdb_get_or_create_from_cache", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial DuckDbState GetOrCreateFromCache(nint cache, string? path, out nint database, nint config, out nint error);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_open_ext", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial DuckDbState OpenExt(string? path, out nint database, nint config, out nint error);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_close")]
-    internal static partial void Close(ref nint database);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_connect")]
-    internal static partial DuckDbState Connect(nint database, out nint connection);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_disconnect")]
-    internal static partial void Disconnect(ref nint connection);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_interrupt")]
-    internal static partial void Interrupt(nint connection);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_library_version")]
-    internal static partial byte* LibraryVersion();
-
-    [LibraryImport(Library, EntryPoint = "duckdb_create_config")]
-    internal static partial DuckDbState CreateConfig(out nint config);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_set_config", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial DuckDbState SetConfig(nint config, string name, string option);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_destroy_config")]
-    internal static partial void DestroyConfig(ref nint config);
+    // ---- memory ----
 
     [LibraryImport(Library, EntryPoint = "duckdb_free")]
     internal static partial void Free(void* ptr);
@@ -51,7 +21,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "duckdb_vector_size")]
     internal static partial ulong VectorSize();
 
-    // ---- statements ----
+    // ---- statements (their kinds, for a read-only session) ----
     [LibraryImport(Library, EntryPoint = "duckdb_extract_statements", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial ulong ExtractStatements(nint connection, string query, out nint extracted);
 
@@ -72,119 +42,6 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library, EntryPoint = "duckdb_destroy_prepare")]
     internal static partial void DestroyPrepare(ref nint prepared);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_nparams")]
-    internal static partial ulong ParameterCount(nint prepared);
-
-    /// <summary>Returns a string to be freed with <see cref="Free"/>.</summary>
-    [LibraryImport(Library, EntryPoint = "duckdb_parameter_name")]
-    internal static partial byte* ParameterName(nint prepared, ulong index);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_clear_bindings")]
-    internal static partial DuckDbState ClearBindings(nint prepared);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_null")]
-    internal static partial DuckDbState BindNull(nint prepared, ulong index);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_boolean")]
-    internal static partial DuckDbState BindBoolean(nint prepared, ulong index, byte value);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_int8")]
-    internal static partial DuckDbState BindInt8(nint prepared, ulong index, sbyte value);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_int16")]
-    internal static partial DuckDbState BindInt16(nint prepared, ulong index, short value);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_int32")]
-    internal static partial DuckDbState BindInt32(nint prepared, ulong index, int value);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_int64")]
-    internal static partial DuckDbState BindInt64(nint prepared, ulong index, long value);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_uint8")]
-    internal static partial DuckDbState BindUInt8(nint prepared, ulong index, byte value);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_uint16")]
-    internal static partial DuckDbState BindUInt16(nint prepared, ulong index, ushort value);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_uint32")]
-    internal static partial DuckDbState BindUInt32(nint prepared, ulong index, uint value);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_uint64")]
-    internal static partial DuckDbState BindUInt64(nint prepared, ulong index, ulong value);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_hugeint")]
-    internal static partial DuckDbState BindHugeInt(nint prepared, ulong index, DuckDbHugeIntStruct value);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_uhugeint")]
-    internal static partial DuckDbState BindUHugeInt(nint prepared, ulong index, DuckDbUHugeIntStruct value);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_decimal")]
-    internal static partial DuckDbState BindDecimal(nint prepared, ulong index, DuckDbDecimalStruct value);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_float")]
-    internal static partial DuckDbState BindFloat(nint prepared, ulong index, float value);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_double")]
-    internal static partial DuckDbState BindDouble(nint prepared, ulong index, double value);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_date")]
-    internal static partial DuckDbState BindDate(nint prepared, ulong index, int days);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_time")]
-    internal static partial DuckDbState BindTime(nint prepared, ulong index, long micros);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_timestamp")]
-    internal static partial DuckDbState BindTimestamp(nint prepared, ulong index, long micros);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_timestamp_tz")]
-    internal static partial DuckDbState BindTimestampTz(nint prepared, ulong index, long micros);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_interval")]
-    internal static partial DuckDbState BindInterval(nint prepared, ulong index, DuckDbIntervalStruct value);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_varchar_length")]
-    internal static partial DuckDbState BindVarcharLength(nint prepared, ulong index, byte* value, ulong length);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_bind_blob")]
-    internal static partial DuckDbState BindBlob(nint prepared, ulong index, byte* value, ulong length);
-
-    // ---- execution and results ----
-    [LibraryImport(Library, EntryPoint = "duckdb_pending_prepared_streaming")]
-    internal static partial DuckDbState PendingPreparedStreaming(nint prepared, out nint pending);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_pending_error")]
-    internal static partial byte* PendingError(nint pending);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_execute_pending")]
-    internal static partial DuckDbState ExecutePending(nint pending, DuckDbResultStruct* result);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_destroy_pending")]
-    internal static partial void DestroyPending(ref nint pending);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_destroy_result")]
-    internal static partial void DestroyResult(DuckDbResultStruct* result);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_result_error")]
-    internal static partial byte* ResultError(DuckDbResultStruct* result);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_result_error_type")]
-    internal static partial int ResultErrorType(DuckDbResultStruct* result);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_result_return_type")]
-    internal static partial DuckDbResultType ResultReturnType(DuckDbResultStruct result);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_column_count")]
-    internal static partial ulong ColumnCount(DuckDbResultStruct* result);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_column_name")]
-    internal static partial byte* ColumnName(DuckDbResultStruct* result, ulong column);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_column_logical_type")]
-    internal static partial nint ColumnLogicalType(DuckDbResultStruct* result, ulong column);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_fetch_chunk")]
-    internal static partial nint FetchChunk(DuckDbResultStruct result);
 
     // ---- logical types ----
     [LibraryImport(Library, EntryPoint = "duckdb_get_type_id")]
@@ -216,17 +73,6 @@ internal static unsafe partial class NativeMethods
     internal static partial byte* EnumDictionaryValue(nint logicalType, ulong index);
 
     // ---- data chunks and vectors ----
-    [LibraryImport(Library, EntryPoint = "duckdb_create_data_chunk")]
-    internal static partial nint CreateDataChunk(nint* types, ulong columnCount);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_destroy_data_chunk")]
-    internal static partial void DestroyDataChunk(ref nint chunk);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_data_chunk_reset")]
-    internal static partial void DataChunkReset(nint chunk);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_data_chunk_get_size")]
-    internal static partial ulong DataChunkGetSize(nint chunk);
 
     [LibraryImport(Library, EntryPoint = "duckdb_data_chunk_set_size")]
     internal static partial void DataChunkSetSize(nint chunk, ulong size);
@@ -249,9 +95,6 @@ internal static unsafe partial class NativeMethods
     /// <summary>Like <see cref="VectorAssignStringElementLen"/> without DuckDB's UTF-8 check: only for bytes .NET encoded.</summary>
     [LibraryImport(Library, EntryPoint = "duckdb_unsafe_vector_assign_string_element_len")]
     internal static partial void UnsafeVectorAssignStringElementLen(nint vector, ulong index, byte* value, ulong length);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_list_vector_get_child")]
-    internal static partial nint ListVectorGetChild(nint vector);
 
     // ---- table functions ----
     [LibraryImport(Library, EntryPoint = "duckdb_create_table_function")]
@@ -305,9 +148,6 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "duckdb_init_set_error", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void InitSetError(nint info, string error);
 
-    [LibraryImport(Library, EntryPoint = "duckdb_function_get_init_data")]
-    internal static partial nint FunctionGetInitData(nint info);
-
     [LibraryImport(Library, EntryPoint = "duckdb_function_set_error", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void FunctionSetError(nint info, string error);
 
@@ -317,31 +157,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "duckdb_create_decimal_type")]
     internal static partial nint CreateDecimalType(byte width, byte scale);
 
-    // ---- appender ----
-    [LibraryImport(Library, EntryPoint = "duckdb_appender_create_ext", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial DuckDbState AppenderCreateExt(nint connection, string? catalog, string? schema, string table, out nint appender);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_appender_error")]
-    internal static partial byte* AppenderError(nint appender);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_appender_column_count")]
-    internal static partial ulong AppenderColumnCount(nint appender);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_appender_column_type")]
-    internal static partial nint AppenderColumnType(nint appender, ulong column);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_append_data_chunk")]
-    internal static partial DuckDbState AppendDataChunk(nint appender, nint chunk);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_appender_flush")]
-    internal static partial DuckDbState AppenderFlush(nint appender);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_appender_close")]
-    internal static partial DuckDbState AppenderClose(nint appender);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_appender_destroy")]
-    internal static partial DuckDbState AppenderDestroy(ref nint appender);
-
+    /// <summary>Copies a string DuckDB keeps ownership of.</summary>
     internal static string? ToManaged(byte* utf8) => utf8 == null ? null : Marshal.PtrToStringUTF8((nint)utf8);
 
     /// <summary>Copies and frees a string that DuckDB allocated for the caller.</summary>

@@ -1,4 +1,4 @@
-using Tem.Ingest.Layouts;
+using Tem.Lake.Layouts;
 
 namespace Tem.Ingest.Formats;
 

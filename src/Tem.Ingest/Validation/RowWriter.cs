@@ -3,7 +3,7 @@ using System.Text;
 using Tem.Core;
 using Tem.DuckDb;
 using Tem.Ingest.Csv;
-using Tem.Ingest.Layouts;
+using Tem.Lake.Layouts;
 
 namespace Tem.Ingest.Validation;
 
@@ -17,7 +17,7 @@ public readonly record struct RowReject(int Column, string? ColumnName, RejectRe
 /// <summary>
 /// Checks records of one file against a layout and writes the good ones into a staging table through an
 /// row sink; the first bad field rejects the whole row (nothing half-stored). Staging columns are the layout's
-/// fields, then the derived ones (<see cref="DerivedColumns"/>), then <c>source_file</c> and <c>source_line</c>.
+/// fields, then the derived ones (<see cref="Layout.DerivedColumns"/>), then <c>source_file</c> and <c>source_line</c>.
 /// </summary>
 public sealed class RowWriter
 {
@@ -56,50 +56,11 @@ public sealed class RowWriter
             _dataMb = Index("data_mb");
         }
 
-        _startMonth = HasStartMonth(layout);
+        _startMonth = layout.HasStartMonth;
         if (_startMonth)
         {
             _start = Index("start_time");
         }
-    }
-
-    /// <summary>
-    /// Whether rows of the layout get <c>start_offset_min</c> and a <c>month</c> taken from <c>start_time</c>
-    /// (usage, pbx_calls); other month-partitioned layouts take the month from <c>period_start</c>.
-    /// </summary>
-    private static bool HasStartMonth(Layout layout) =>
-        layout.PartitionBy.Contains("month") && layout.Fields.Any(f => f.Name == "start_time" && f.Type == FieldType.Timestamp);
-
-    /// <summary>
-    /// Columns the writer adds after the layout's fields, as (name, DuckDB type). The lake also stores
-    /// <c>source_file</c> (the file's name, one constant per file, added by the COPY).
-    /// </summary>
-    public static IReadOnlyList<(string Name, string Type)> DerivedColumns(Layout layout)
-    {
-        ArgumentNullException.ThrowIfNull(layout);
-        var list = new List<(string, string)>();
-        if (HasStartMonth(layout))
-        {
-            list.Add(("start_offset_min", "INTEGER"));
-        }
-
-        if (layout.PartitionBy.Contains("month"))
-        {
-            list.Add(("month", "VARCHAR"));
-        }
-
-        list.Add(("source_line", "BIGINT"));
-        return list;
-    }
-
-    /// <summary>The staging table's CREATE statement.</summary>
-    public static string CreateTableSql(Layout layout, string tableName)
-    {
-        ArgumentNullException.ThrowIfNull(layout);
-        var columns = layout.Fields.Select(f => $"\"{f.Name}\" {f.DuckType}")
-            .Concat(DerivedColumns(layout).Select(d => $"\"{d.Name}\" {d.Type}"))
-            .Append("source_file VARCHAR");
-        return $"CREATE TABLE \"{tableName}\" ({string.Join(", ", columns)})";
     }
 
     /// <summary>Validates the reader's current record and appends it; false with <paramref name="reject"/> when it is refused.</summary>

@@ -1,4 +1,4 @@
-using Tem.Ingest.Lake;
+using Tem.Lake;
 
 namespace Tem.Reports.Query;
 

@@ -1,9 +1,10 @@
+using DuckDB.NET.Data;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Tem.Audit;
 using Tem.Core;
 using Tem.DuckDb;
-using Tem.Ingest.Lake;
+using Tem.Lake;
 
 namespace Tem.Reports.Query;
 
@@ -66,7 +67,7 @@ internal static partial class ReportDataLoader
         return Parties(db).GetValueOrDefault(partyId);
     }
 
-    private static Dictionary<string, PartyInfo> Parties(DuckDbConnection db)
+    private static Dictionary<string, PartyInfo> Parties(DuckDBConnection db)
     {
         var map = new Dictionary<string, PartyInfo>(StringComparer.Ordinal);
         using var cmd = db.CreateCommand();
@@ -81,7 +82,7 @@ internal static partial class ReportDataLoader
         return map;
     }
 
-    private static List<StoredFinding> Findings(DuckDbConnection db)
+    private static List<StoredFinding> Findings(DuckDBConnection db)
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = """
@@ -122,7 +123,7 @@ internal static partial class ReportDataLoader
         return list;
     }
 
-    private static List<AccountInfo> Accounts(DuckDbConnection db)
+    private static List<AccountInfo> Accounts(DuckDBConnection db)
     {
         // An account listed twice counts once (its first row), as in the audit.
         using var cmd = db.CreateCommand();
@@ -141,7 +142,7 @@ internal static partial class ReportDataLoader
         return list;
     }
 
-    private static List<ServiceInfo> Services(DuckDbConnection db)
+    private static List<ServiceInfo> Services(DuckDBConnection db)
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = "SELECT service_id, account_id, service_type, cost_center, user_name FROM services ORDER BY service_id, account_id";
@@ -155,7 +156,7 @@ internal static partial class ReportDataLoader
         return list;
     }
 
-    private static List<MonthlySpend> Spend(DuckDbConnection db)
+    private static List<MonthlySpend> Spend(DuckDBConnection db)
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = "SELECT carrier, currency, month, sum(amount) FROM charges GROUP BY ALL ORDER BY ALL";
@@ -169,7 +170,7 @@ internal static partial class ReportDataLoader
         return list;
     }
 
-    private static List<AccountSpend> AccountSpend(DuckDbConnection db)
+    private static List<AccountSpend> AccountSpend(DuckDBConnection db)
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = "SELECT carrier, account_id, currency, sum(amount) FROM charges GROUP BY ALL ORDER BY ALL";
@@ -183,7 +184,7 @@ internal static partial class ReportDataLoader
         return list;
     }
 
-    private static List<CostCentreSpend> CostCentreSpend(DuckDbConnection db)
+    private static List<CostCentreSpend> CostCentreSpend(DuckDBConnection db)
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = $"""
@@ -220,7 +221,7 @@ internal static partial class ReportDataLoader
     /// their invoice lines: the <c>invoice#line</c> references of the evidence, or, for findings whose evidence
     /// names usage records (rate_overcharge, duplicate_usage), the usage lines of the service's invoice that month.
     /// </summary>
-    private static List<DisputeItem> Disputes(DuckDbConnection db, IReadOnlyList<StoredFinding> findings)
+    private static List<DisputeItem> Disputes(DuckDBConnection db, IReadOnlyList<StoredFinding> findings)
     {
         var usageLines = new Dictionary<(string, string, string, string), List<string>>();
         using (var cmd = db.CreateCommand())
@@ -232,7 +233,7 @@ internal static partial class ReportDataLoader
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {
-                usageLines[(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3))] = [.. ((string?[])r.GetValue(4)).OfType<string>()];
+                usageLines[(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3))] = [.. ((IEnumerable<string?>)r.GetValue(4)).OfType<string>()];
             }
         }
 
@@ -257,7 +258,7 @@ internal static partial class ReportDataLoader
         s.Finding.RecommendedAction == RecommendedAction.Dispute && s.Finding.OneTimeAmount > 0
         && s.Status is FindingStatus.Open or FindingStatus.Disputed;
 
-    private static List<UpgradeItem> Upgrade(DuckDbConnection db)
+    private static List<UpgradeItem> Upgrade(DuckDBConnection db)
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = "SELECT item, provider, role, one_time_cost, monthly_cost, provider_margin_pct::DECIMAL(18,6) FROM upgrade ORDER BY source_file, source_line";
@@ -276,7 +277,7 @@ internal static partial class ReportDataLoader
     /// invoices the reseller for (accounts whose bill-to is their reseller): every invoice line but taxes (passed
     /// through), credits netted, account-level lines (surcharges) under a null service. Resale is resale.csv.
     /// </summary>
-    private static List<MarginMonth> Margin(DuckDbConnection db)
+    private static List<MarginMonth> Margin(DuckDBConnection db)
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = """
@@ -314,7 +315,7 @@ internal static partial class ReportDataLoader
         return list;
     }
 
-    private static (BillingMonth, BillingMonth)? Window(DuckDbConnection db)
+    private static (BillingMonth, BillingMonth)? Window(DuckDBConnection db)
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = "SELECT min(month), max(month) FROM charges";
@@ -322,7 +323,7 @@ internal static partial class ReportDataLoader
         return r.Read() && !r.IsDBNull(0) ? (BillingMonth.Parse(r.GetString(0)), BillingMonth.Parse(r.GetString(1))) : null;
     }
 
-    private static List<string> Strings(DuckDbConnection db, string sql)
+    private static List<string> Strings(DuckDBConnection db, string sql)
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = sql;
@@ -344,7 +345,7 @@ internal static partial class ReportDataLoader
         return new Brand(party.ReportName, ColorOr(party.BrandColor, DefaultColor), Logo.Load(lake, party, warnings), party.PartyId);
     }
 
-    private static string? Opt(DuckDbDataReader r, int i) => r.IsDBNull(i) ? null : Convert.ToString(r.GetValue(i), CultureInfo.InvariantCulture);
+    private static string? Opt(DuckDBDataReader r, int i) => r.IsDBNull(i) ? null : Convert.ToString(r.GetValue(i), CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"[A-Za-z0-9][^\s,()#]*#[0-9]+", RegexOptions.CultureInvariant)]
     private static partial Regex InvoiceLineRef();

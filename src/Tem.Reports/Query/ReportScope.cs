@@ -1,6 +1,7 @@
+using DuckDB.NET.Data;
 using System.Globalization;
 using Tem.DuckDb;
-using Tem.Ingest.Lake;
+using Tem.Lake;
 
 namespace Tem.Reports.Query;
 
@@ -25,12 +26,11 @@ internal static class ReportScope
         """;
 
     /// <summary>Opens an in-memory connection over the lake with the scope of <paramref name="tenant"/> (null: everything).</summary>
-    public static DuckDbConnection Open(TemLake lake, string? tenant)
+    public static DuckDBConnection Open(TemLake lake, string? tenant)
     {
-        var db = new DuckDbConnection("Data Source=:memory:;threads=2");
+        var db = LakeSession.InMemory(new SessionOptions { Threads = 2 });
         try
         {
-            db.Open();
             lake.CreateViews(db);
             if (!Exists(db, "findings"))
             {
@@ -64,9 +64,9 @@ internal static class ReportScope
     private static readonly string[] Tables =
         ["parties", "accounts", "services", "plans", "charges", "usage", "credits_due", "resale", "upgrade", "findings"];
 
-    private static void Restrict(DuckDbConnection db, string tenant)
+    private static void Restrict(DuckDBConnection db, string tenant)
     {
-        var t = "'" + tenant.Replace("'", "''", StringComparison.Ordinal) + "'";
+        var t = SqlQuote.Literal(tenant);
         db.Execute(string.Create(CultureInfo.InvariantCulture, $"""
             CREATE TABLE rpt.tem_scope AS
             WITH RECURSIVE below(party_id) AS (
@@ -134,7 +134,7 @@ internal static class ReportScope
             """));
     }
 
-    private static bool Exists(DuckDbConnection db, string view)
+    private static bool Exists(DuckDBConnection db, string view)
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = "SELECT count(*) FROM duckdb_views() WHERE schema_name = 'main' AND view_name = $1";

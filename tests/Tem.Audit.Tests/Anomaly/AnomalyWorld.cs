@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Tem.Ingest;
-using Tem.Ingest.Lake;
+using Tem.Lake;
 
 namespace Tem.Audit.Tests.Anomaly;
 

@@ -1,6 +1,7 @@
+using Tem.DuckDb;
 using System.Text.RegularExpressions;
 using Tem.Core;
-using Tem.Ingest.Layouts;
+using Tem.Lake.Layouts;
 using static Tem.Audit.Tests.Rating.HandCaseDeck;
 
 namespace Tem.Audit.Tests.Rating;

@@ -1,8 +1,9 @@
+using DuckDB.NET.Data;
 using System.Globalization;
 using Tem.Core;
 using Tem.DuckDb;
-using Tem.Ingest.Lake;
-using Tem.Ingest.Layouts;
+using Tem.Lake;
+using Tem.Lake.Layouts;
 using Tem.Ingest.Validation;
 
 namespace Tem.Audit.Tests.Rating;
@@ -35,14 +36,14 @@ public sealed class RatingDatabase : IDisposable
 
     private static readonly Lazy<string> Script = new(LoadScript);
 
-    private readonly DuckDbConnection _connection;
+    private readonly DuckDBConnection _connection;
     private long _rateLines;
     private long _accountLines;
     private long _usageLines;
 
     public RatingDatabase()
     {
-        _connection = new DuckDbConnection("Data Source=:memory:");
+        _connection = new DuckDBConnection("Data Source=:memory:");
         _connection.Open();
         _connection.Execute(TemLake.PhoneDigitsMacro);
         _connection.Execute(CreateTableSql(CanonicalLayouts.Rates));
@@ -54,7 +55,7 @@ public sealed class RatingDatabase : IDisposable
     /// <summary>The script as Tem.Audit embeds it.</summary>
     public static string RatingScript => Script.Value;
 
-    public DuckDbConnection Connection => _connection;
+    public DuckDBConnection Connection => _connection;
 
     /// <summary>Appends rate entries in deck order: <c>source_line</c> continues from the rows already there.</summary>
     public void AddRates(IEnumerable<RateEntry> entries)
@@ -62,9 +63,9 @@ public sealed class RatingDatabase : IDisposable
         using var appender = _connection.CreateAppender("rates");
         foreach (var e in entries)
         {
-            appender.Append(e.RatePlanId).Append(e.Prefix).Append(e.Destination).Append(WireNames.ToWire(e.TimeBand))
-                .Append(e.RatePerMinute).Append(e.ConnectFee).Append(e.InitialIncrementS).Append(e.SubsequentIncrementS)
-                .Append(e.EffectiveFrom).AppendValue(e.EffectiveTo).Append(++_rateLines).Append(RatesFile).EndRow();
+            appender.CreateRow().AppendValue(e.RatePlanId).AppendValue(e.Prefix).AppendValue(e.Destination).AppendValue(WireNames.ToWire(e.TimeBand))
+                .AppendValue(e.RatePerMinute).AppendValue(e.ConnectFee).AppendValue(e.InitialIncrementS).AppendValue(e.SubsequentIncrementS)
+                .AppendValue(e.EffectiveFrom).AppendValue(e.EffectiveTo).AppendValue(++_rateLines).AppendValue(RatesFile).EndRow();
         }
 
         appender.Close();
@@ -75,8 +76,8 @@ public sealed class RatingDatabase : IDisposable
         using var appender = _connection.CreateAppender("accounts");
         foreach (var a in accounts)
         {
-            appender.Append(a.AccountId).Append(a.Carrier).Append("CUST-" + a.AccountId).Append("CUST-" + a.AccountId).AppendNull()
-                .Append(a.Currency).Append(a.TimeZone).Append(false).Append(a.RatePlanId).Append(++_accountLines).Append(AccountsFile).EndRow();
+            appender.CreateRow().AppendValue(a.AccountId).AppendValue(a.Carrier).AppendValue("CUST-" + a.AccountId).AppendValue("CUST-" + a.AccountId).AppendNullValue()
+                .AppendValue(a.Currency).AppendValue(a.TimeZone).AppendValue(false).AppendValue(a.RatePlanId).AppendValue(++_accountLines).AppendValue(AccountsFile).EndRow();
         }
 
         appender.Close();
@@ -90,11 +91,11 @@ public sealed class RatingDatabase : IDisposable
             foreach (var c in calls)
             {
                 var voice = c.UsageType == "voice";
-                appender.Append(c.RecordId).Append(c.Carrier).Append(c.AccountId).Append("SVC-" + c.AccountId).Append(c.UsageType)
-                    .Append(c.Start).AppendValue(voice ? c.DurationS : null).Append(c.CalledNumber)
-                    .AppendValue(c.UsageType == "data" ? 12.5m : null).Append(0.1234m).Append("INV-1")
-                    .Append((int)c.Start.Offset.TotalMinutes).Append(c.Start.ToString("yyyy-MM", CultureInfo.InvariantCulture))
-                    .Append(++_usageLines).Append(UsageFile).AppendNull().EndRow();
+                appender.CreateRow().AppendValue(c.RecordId).AppendValue(c.Carrier).AppendValue(c.AccountId).AppendValue("SVC-" + c.AccountId).AppendValue(c.UsageType)
+                    .AppendValue(c.Start).AppendValue(voice ? c.DurationS : null).AppendValue(c.CalledNumber)
+                    .AppendValue(c.UsageType == "data" ? 12.5m : null).AppendValue(0.1234m).AppendValue("INV-1")
+                    .AppendValue((int)c.Start.Offset.TotalMinutes).AppendValue(c.Start.ToString("yyyy-MM", CultureInfo.InvariantCulture))
+                    .AppendValue(++_usageLines).AppendValue(UsageFile).AppendNullValue().EndRow();
             }
 
             appender.Close();
@@ -152,14 +153,14 @@ public sealed class RatingDatabase : IDisposable
 
     /// <summary>The lake view's columns for a layout, as a table (see <see cref="TemLake.CreateViews"/>).</summary>
     public static List<(string Name, string Type)> LakeColumns(Layout layout) =>
-        [.. layout.Fields.Select(f => (f.Name, f.DuckType)).Concat(RowWriter.DerivedColumns(layout)).Append(("source_file", "VARCHAR"))];
+        [.. layout.StoredColumns];
 
     private static string CreateTableSql(Layout layout, string extra = "") =>
         $"CREATE TABLE \"{layout.Table}\" ({string.Join(", ", LakeColumns(layout).Select(c => $"\"{c.Name}\" {c.Type}"))}{extra})";
 
-    private static string? Text(DuckDbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    private static string? Text(DuckDBDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
-    private static decimal? Money(DuckDbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDecimal(i);
+    private static decimal? Money(DuckDBDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDecimal(i);
 
     private static string LoadScript()
     {

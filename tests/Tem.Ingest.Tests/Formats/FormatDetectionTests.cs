@@ -84,7 +84,7 @@ public sealed class FormatDetectionTests
     {
         static string Snake(string pascal) => string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
         Assert.Equal(
-            Tem.Ingest.Layouts.CanonicalLayouts.PbxCalls.Fields.Select(f => f.Name),
+            Tem.Lake.Layouts.CanonicalLayouts.PbxCalls.Fields.Select(f => f.Name),
             Enum.GetNames<PbxRecords.Field>().Select(Snake));
     }
 

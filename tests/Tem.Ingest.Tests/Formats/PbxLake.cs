@@ -1,3 +1,4 @@
+using Tem.DuckDb;
 using System.Globalization;
 
 namespace Tem.Ingest.Tests.Formats;
@@ -27,11 +28,11 @@ internal static class PbxLake
         while (r.Read())
         {
             list.Add(new Call(
-                r.GetString(0), r.GetString(1), r.GetFieldValue<string?>(2), r.GetFieldValue<string?>(3), r.GetFieldValue<DateTimeOffset>(4),
+                r.GetString(0), r.GetString(1), r.GetStringOrNull(2), r.GetStringOrNull(3), r.GetFieldValue<DateTimeOffset>(4),
                 r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5), r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6),
-                r.GetInt64(7), r.GetInt64(8), r.GetFieldValue<string?>(9), r.GetFieldValue<string?>(10), r.GetFieldValue<string?>(11),
-                r.GetString(12), r.IsDBNull(13) ? null : r.GetInt64(13), r.GetFieldValue<string?>(14), r.GetFieldValue<string?>(15),
-                r.GetFieldValue<string?>(16), r.GetFieldValue<string?>(17), r.GetFieldValue<string?>(18), r.GetInt32(19), r.GetString(20),
+                r.GetInt64(7), r.GetInt64(8), r.GetStringOrNull(9), r.GetStringOrNull(10), r.GetStringOrNull(11),
+                r.GetString(12), r.IsDBNull(13) ? null : r.GetInt64(13), r.GetStringOrNull(14), r.GetStringOrNull(15),
+                r.GetStringOrNull(16), r.GetStringOrNull(17), r.GetStringOrNull(18), r.GetInt32(19), r.GetString(20),
                 r.GetInt64(21)));
         }
 

@@ -1,3 +1,4 @@
+using DuckDB.NET.Data;
 using System.Diagnostics;
 using System.Globalization;
 using Tem.DuckDb;
@@ -17,7 +18,7 @@ public sealed class MemoryTests(ITestOutputHelper output)
 {
     private static void WriteUsage(string path, long rows)
     {
-        using var db = new DuckDbConnection();
+        using var db = new DuckDBConnection();
         db.Open();
         db.Execute(string.Create(CultureInfo.InvariantCulture, $"""
             COPY (SELECT 'R' || lpad(range::VARCHAR, 10, '0') AS record_id, 'Carrier ' || (range % 3)::VARCHAR AS carrier,

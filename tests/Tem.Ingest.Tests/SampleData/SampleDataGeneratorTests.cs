@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Tem.Core;
-using Tem.Ingest.SampleData;
+using Tem.SampleData;
 
 namespace Tem.Ingest.Tests.SampleData;
 

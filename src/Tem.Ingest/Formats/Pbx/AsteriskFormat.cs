@@ -1,7 +1,7 @@
 using System.Globalization;
 using Tem.Core;
 using Tem.Ingest.Csv;
-using Tem.Ingest.Layouts;
+using Tem.Lake.Layouts;
 using Tem.Ingest.Validation;
 using F = Tem.Ingest.Formats.PbxRecords.Field;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Tem.Core;
 using Tem.Ingest.Csv;
-using Tem.Ingest.Layouts;
+using Tem.Lake.Layouts;
 using Tem.Ingest.Validation;
 using F = Tem.Ingest.Formats.PbxRecords.Field;
 

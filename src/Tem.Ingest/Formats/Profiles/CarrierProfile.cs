@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Tem.Core;
 using Tem.Ingest.Csv;
-using Tem.Ingest.Layouts;
+using Tem.Lake.Layouts;
 
 namespace Tem.Ingest.Formats.Profiles;
 

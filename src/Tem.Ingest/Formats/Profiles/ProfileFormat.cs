@@ -1,4 +1,4 @@
-using Tem.Ingest.Layouts;
+using Tem.Lake.Layouts;
 using Tem.Ingest.Validation;
 
 namespace Tem.Ingest.Formats.Profiles;

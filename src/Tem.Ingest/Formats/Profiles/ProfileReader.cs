@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Tem.Core;
 using Tem.Ingest.Csv;
-using Tem.Ingest.Layouts;
+using Tem.Lake.Layouts;
 using Tem.Ingest.Validation;
 
 namespace Tem.Ingest.Formats.Profiles;

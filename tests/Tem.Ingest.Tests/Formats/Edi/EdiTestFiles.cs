@@ -1,7 +1,7 @@
 using System.Text;
 using Tem.Ingest.Formats;
 using Tem.Ingest.Formats.Edi;
-using Tem.Ingest.Layouts;
+using Tem.Lake.Layouts;
 using Tem.Ingest.Validation;
 
 namespace Tem.Ingest.Tests.Formats.Edi;

@@ -2,7 +2,7 @@ using System.Text;
 using Tem.Core;
 using Tem.Ingest.Formats;
 using Tem.Ingest.Formats.Profiles;
-using Tem.Ingest.Layouts;
+using Tem.Lake.Layouts;
 
 namespace Tem.Ingest.Tests.Formats.Profiles;
 

@@ -141,7 +141,7 @@ public sealed class ProfileReaderTests
     [InlineData("-0,40", ",", null, "-0.4")]
     public void TryNumber_CarrierConventions_GiveCanonicalNumbers(string text, string decimalSeparator, string? thousands, string expected)
     {
-        var rule = new FieldRule(new Tem.Ingest.Layouts.FieldSpec("amount", Tem.Ingest.Layouts.FieldType.Money))
+        var rule = new FieldRule(new Tem.Lake.Layouts.FieldSpec("amount", Tem.Lake.Layouts.FieldType.Money))
         {
             DecimalSeparator = decimalSeparator[0], ThousandsSeparator = thousands?[0], Strip = "€",
         };
@@ -152,7 +152,7 @@ public sealed class ProfileReaderTests
     [Fact]
     public void TryNumber_DecimalCommaWithoutSettings_RejectedWithAHint()
     {
-        var rule = new FieldRule(new Tem.Ingest.Layouts.FieldSpec("amount", Tem.Ingest.Layouts.FieldType.Money));
+        var rule = new FieldRule(new Tem.Lake.Layouts.FieldSpec("amount", Tem.Lake.Layouts.FieldType.Money));
         Assert.False(ProfileValues.TryNumber("1,20", rule, negate: false, out _, out var error));
         Assert.Contains("set decimal_separator / thousands_separator", error, StringComparison.Ordinal);
     }
@@ -164,7 +164,7 @@ public sealed class ProfileReaderTests
     [InlineData("hh:mm:ss", "25:00:01", "90001")]
     public void TryDuration_Formats_GiveWholeSeconds(string format, string text, string expected)
     {
-        var rule = new FieldRule(new Tem.Ingest.Layouts.FieldSpec("duration_s", Tem.Ingest.Layouts.FieldType.WholeNumber))
+        var rule = new FieldRule(new Tem.Lake.Layouts.FieldSpec("duration_s", Tem.Lake.Layouts.FieldType.WholeNumber))
         {
             Duration = format switch { "minutes" => DurationFormat.Minutes, "mm:ss" => DurationFormat.MinutesSeconds, "seconds" => DurationFormat.Seconds, _ => DurationFormat.HoursMinutesSeconds },
         };
@@ -175,7 +175,7 @@ public sealed class ProfileReaderTests
     [Fact]
     public void TryDuration_MinutesNotWholeSeconds_Rejected()
     {
-        var rule = new FieldRule(new Tem.Ingest.Layouts.FieldSpec("duration_s", Tem.Ingest.Layouts.FieldType.WholeNumber)) { Duration = DurationFormat.Minutes };
+        var rule = new FieldRule(new Tem.Lake.Layouts.FieldSpec("duration_s", Tem.Lake.Layouts.FieldType.WholeNumber)) { Duration = DurationFormat.Minutes };
         Assert.False(ProfileValues.TryDuration("2.51", rule, out _, out var error));
         Assert.Contains("is 150.6 seconds", error, StringComparison.Ordinal);
     }

@@ -1,0 +1,258 @@
+using DuckDB.NET.Data;
+using Tem.Core;
+using Tem.DuckDb;
+
+namespace Tem.Lake;
+
+/// <summary>State of an ingested file in the catalog.</summary>
+public enum FileState
+{
+    /// <summary>Its Parquet files are staged and being moved into the lake (a crash here is completed on the next run).</summary>
+    Committing,
+
+    /// <summary>Its rows are in the lake.</summary>
+    Active,
+
+    /// <summary>A newer file of the same reference kind replaced it; kept for history.</summary>
+    Superseded,
+
+    /// <summary>It could not be read as a whole (e.g. a required column is missing); its rows are in rejects.</summary>
+    Failed,
+}
+
+/// <summary>One ingested file as the catalog records it.</summary>
+public sealed record CatalogFile(
+    string FileId, string Sha256, string Path, string Kind, string Table, long Bytes, long RowsRead, long RowsStored,
+    long RowsRejected, DateTimeOffset IngestedAt, string RunId, FileState State, string? Message);
+
+/// <summary>One run of a command that changes the lake, as the catalog's run history records it.</summary>
+/// <param name="RunId">The run's id.</param>
+/// <param name="Command">What ran: <c>ingest</c>, <c>audit</c>, <c>run</c>, <c>demo</c> or a scheduled pipeline's name.</param>
+/// <param name="StartedAt">When it started (UTC).</param>
+/// <param name="FinishedAt">When it ended; null while it runs, or when its process died and no later run closed it yet.</param>
+/// <param name="Outcome"><c>ok</c>, <c>failed</c>, <c>interrupted</c> (its process died) or null while it runs.</param>
+/// <param name="Files">Input files it looked at.</param>
+/// <param name="RowsRead">Rows read from them.</param>
+/// <param name="RowsStored">Rows stored in the lake.</param>
+/// <param name="RowsRejected">Rows rejected.</param>
+/// <param name="Findings">Findings open after its audit; null when it did not audit.</param>
+/// <param name="Message">Why it failed or was interrupted.</param>
+public sealed record RunRecord(
+    string RunId, string Command, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? Outcome, int? Files, long? RowsRead,
+    long? RowsStored, long? RowsRejected, int? Findings, string? Message);
+
+/// <summary>
+/// The lake's catalog: a DuckDB database at <c>_tem/catalog.duckdb</c> holding the ingested files (SHA-256,
+/// row counts, time, run), the Parquet files each contributed (the commit manifest) and the run history.
+/// Connections are opened per operation and closed again, so other processes (an analyst's <c>tem sql</c>)
+/// are locked out only for moments.
+/// </summary>
+public sealed class LakeCatalog
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS files (
+            file_id VARCHAR PRIMARY KEY, sha256 VARCHAR NOT NULL, path VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+            table_name VARCHAR NOT NULL, bytes BIGINT NOT NULL, rows_read BIGINT NOT NULL, rows_stored BIGINT NOT NULL,
+            rows_rejected BIGINT NOT NULL, ingested_at TIMESTAMPTZ NOT NULL, run_id VARCHAR NOT NULL, state VARCHAR NOT NULL,
+            target_state VARCHAR NOT NULL, superseded_by VARCHAR, message VARCHAR);
+        CREATE TABLE IF NOT EXISTS lake_files (
+            file_id VARCHAR NOT NULL, table_name VARCHAR NOT NULL, path VARCHAR NOT NULL, staged_path VARCHAR, removed BOOLEAN NOT NULL);
+        CREATE TABLE IF NOT EXISTS runs (
+            run_id VARCHAR PRIMARY KEY, command VARCHAR NOT NULL, started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ,
+            outcome VARCHAR, files INTEGER, rows_read BIGINT, rows_stored BIGINT, rows_rejected BIGINT, findings INTEGER, message VARCHAR);
+        """;
+
+    private readonly string _path;
+
+    private LakeCatalog(string path) => _path = path;
+
+    /// <summary>Opens (creating when needed) the catalog of a lake folder.</summary>
+    public static LakeCatalog Open(string lakeRoot)
+    {
+        var dir = System.IO.Path.Combine(lakeRoot, "_tem");
+        Directory.CreateDirectory(dir);
+        var catalog = new LakeCatalog(System.IO.Path.Combine(dir, "catalog.duckdb"));
+        using var c = catalog.Connect();
+        c.Execute(Schema);
+        return catalog;
+    }
+
+    /// <summary>
+    /// Opens the catalog of an existing lake without changing anything (no folder or schema is created), for readers
+    /// such as <c>tem sql</c>. Throws <see cref="DirectoryNotFoundException"/> when the folder holds no lake.
+    /// </summary>
+    public static LakeCatalog OpenExisting(string lakeRoot)
+    {
+        var path = System.IO.Path.Combine(lakeRoot, "_tem", "catalog.duckdb");
+        if (!File.Exists(path))
+        {
+            throw new DirectoryNotFoundException($"{lakeRoot} is not a lake: it has no _tem/catalog.duckdb (run 'tem ingest' or 'tem demo' to make one).");
+        }
+
+        return new LakeCatalog(path);
+    }
+
+    /// <summary>Opens a short-lived connection to the catalog database.</summary>
+    public DuckDBConnection Connect(bool readOnly = false)
+    {
+        try
+        {
+            return LakeSession.File(_path, new SessionOptions { Threads = 1, ReadOnly = readOnly });
+        }
+        catch (InfrastructureException e)
+        {
+            throw new InfrastructureException($"Opening the lake catalog {_path}", e.InnerException ?? e);
+        }
+    }
+
+    /// <summary>Records the start of a run (a command that changes the lake).</summary>
+    public void StartRun(string runId, string command, DateTimeOffset startedAt)
+    {
+        using var c = Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "INSERT INTO runs (run_id, command, started_at) VALUES ($1, $2, $3)";
+        cmd.Parameters.AddValue(runId);
+        cmd.Parameters.AddValue(command);
+        cmd.Parameters.AddValue(startedAt);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Records how a run ended, with its totals (<paramref name="findings"/>: open findings after its audit, if it audited).</summary>
+    public void FinishRun(
+        string runId, DateTimeOffset finishedAt, string outcome, int files, long read, long stored, long rejected, string? message, int? findings = null)
+    {
+        using var c = Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            UPDATE runs SET finished_at = $2, outcome = $3, files = $4, rows_read = $5, rows_stored = $6, rows_rejected = $7, message = $8,
+                            findings = $9
+            WHERE run_id = $1
+            """;
+        foreach (var v in new object?[] { runId, finishedAt, outcome, files, read, stored, rejected, message, findings })
+        {
+            cmd.Parameters.AddValue(v);
+        }
+
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Closes the runs that started but never finished (their process died: only a caller holding the lake's
+    /// <see cref="LakeWriteLock"/> may call this, so no other writer can still be running them) as
+    /// <c>interrupted</c>, naming the run that found them. Returns their ids.
+    /// </summary>
+    public IReadOnlyList<string> CloseInterruptedRuns(string foundByRunId, DateTimeOffset now)
+    {
+        using var c = Connect();
+        var ids = new List<string>();
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT run_id FROM runs WHERE finished_at IS NULL AND run_id <> $1 ORDER BY started_at";
+            cmd.Parameters.AddValue(foundByRunId);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                ids.Add(r.GetString(0));
+            }
+        }
+
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = """
+                UPDATE runs SET finished_at = $2, outcome = 'interrupted',
+                       message = 'the process ended before the run finished; run ' || $1 || ' completed the lake'
+                WHERE finished_at IS NULL AND run_id <> $1
+                """;
+            cmd.Parameters.AddValue(foundByRunId);
+            cmd.Parameters.AddValue(now);
+            cmd.ExecuteNonQuery();
+        }
+
+        return ids;
+    }
+
+    /// <summary>The run history, oldest first.</summary>
+    public IReadOnlyList<RunRecord> Runs()
+    {
+        // The writers' configuration, not read-only: in one process DuckDB refuses a second configuration of an open file.
+        using var c = Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT run_id, command, started_at, finished_at, outcome, files, rows_read, rows_stored, rows_rejected, findings, message
+            FROM runs ORDER BY started_at, run_id
+            """;
+        using var r = cmd.ExecuteReader();
+        var list = new List<RunRecord>();
+        while (r.Read())
+        {
+            list.Add(new RunRecord(
+                r.GetString(0), r.GetString(1), r.GetFieldValue<DateTimeOffset>(2), r.GetFieldValue<DateTimeOffset?>(3),
+                r.GetStringOrNull(4), r.GetFieldValue<int?>(5), r.GetFieldValue<long?>(6), r.GetFieldValue<long?>(7),
+                r.GetFieldValue<long?>(8), r.GetFieldValue<int?>(9), r.GetStringOrNull(10)));
+        }
+
+        return list;
+    }
+
+    /// <summary>The active or superseded file with this content, if it was ingested before.</summary>
+    public CatalogFile? FindIngested(string sha256)
+    {
+        using var c = Connect();
+        return Query(c, "WHERE sha256 = $1 AND state IN ('active', 'superseded', 'committing') ORDER BY ingested_at LIMIT 1", sha256).FirstOrDefault();
+    }
+
+    /// <summary>Every file the catalog knows, oldest first.</summary>
+    public IReadOnlyList<CatalogFile> Files()
+    {
+        using var c = Connect();
+        return Query(c, "ORDER BY ingested_at, file_id");
+    }
+
+    /// <summary>The lake-relative paths of the Parquet files that make up a table now.</summary>
+    public IReadOnlyList<string> ActivePaths(string table)
+    {
+        using var c = Connect();
+        return ActivePaths(c, table);
+    }
+
+    internal static IReadOnlyList<string> ActivePaths(DuckDBConnection c, string table)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT l.path FROM lake_files l JOIN files f USING (file_id)
+            WHERE l.table_name = $1 AND NOT l.removed AND f.state IN ('active', 'failed') ORDER BY l.path
+            """;
+        cmd.Parameters.AddValue(table);
+        using var r = cmd.ExecuteReader();
+        var list = new List<string>();
+        while (r.Read())
+        {
+            list.Add(r.GetString(0));
+        }
+
+        return list;
+    }
+
+    private static List<CatalogFile> Query(DuckDBConnection c, string tail, params object[] args)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT file_id, sha256, path, kind, table_name, bytes, rows_read, rows_stored, rows_rejected, " +
+                          "ingested_at, run_id, state, message FROM files " + tail;
+        foreach (var a in args)
+        {
+            cmd.Parameters.AddValue(a);
+        }
+
+        using var r = cmd.ExecuteReader();
+        var list = new List<CatalogFile>();
+        while (r.Read())
+        {
+            list.Add(new CatalogFile(
+                r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt64(6),
+                r.GetInt64(7), r.GetInt64(8), r.GetFieldValue<DateTimeOffset>(9), r.GetString(10),
+                WireNames.Parse<FileState>(r.GetString(11)), r.GetStringOrNull(12)));
+        }
+
+        return list;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+using Tem.Core;
+
+namespace Tem.Lake;
+
+/// <summary>How a DuckDB connection is set up: threads, memory limit, spill folder, read-only.</summary>
+public sealed record SessionOptions
+{
+    /// <summary>DuckDB worker threads; null for DuckDB's default (every core).</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>DuckDB's memory limit, e.g. <c>1GB</c>; null for DuckDB's default (80 % of RAM).</summary>
+    public string? MemoryLimit { get; init; }
+
+    /// <summary>Where DuckDB spills beyond the memory limit; null for DuckDB's default.</summary>
+    public string? TempDirectory { get; init; }
+
+    /// <summary>Keep the order rows were produced in (DuckDB's default); false lets parallel writes reorder.</summary>
+    public bool PreserveInsertionOrder { get; init; } = true;
+
+    /// <summary>Open a database file read-only (ignored in memory).</summary>
+    public bool ReadOnly { get; init; }
+}
+
+/// <summary>
+/// Opens every DuckDB connection Tem uses, through DuckDB.NET's connection-string builder, so that threads, memory,
+/// spill folder and access mode are set in one place. Connections to one file share one database instance
+/// (DuckDB.NET's cache), whose settings are those of the first connection; an in-memory connection is private.
+/// </summary>
+public static class LakeSession
+{
+    /// <summary>A private in-memory database (views over lake files, staging, scratch work).</summary>
+    public static DuckDBConnection InMemory(SessionOptions? options = null) =>
+        Open(DuckDBConnectionStringBuilder.InMemoryDataSource, options ?? new SessionOptions());
+
+    /// <summary>A database file (the lake's catalog).</summary>
+    /// <exception cref="InfrastructureException">DuckDB could not open it (locked by another process, unreadable...).</exception>
+    public static DuckDBConnection File(string path, SessionOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        try
+        {
+            return Open(path, options ?? new SessionOptions());
+        }
+        catch (DuckDBException e)
+        {
+            throw new InfrastructureException($"Opening the DuckDB database {path}", e);
+        }
+    }
+
+    /// <summary>The connection string a session would use (for tests and diagnostics).</summary>
+    public static string ConnectionString(string dataSource, SessionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = new DuckDBConnectionStringBuilder { DataSource = dataSource };
+        if (options.Threads is { } threads)
+        {
+            builder["threads"] = threads.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (options.MemoryLimit is { Length: > 0 } memory)
+        {
+            builder["memory_limit"] = memory;
+        }
+
+        if (options.TempDirectory is { Length: > 0 } temp)
+        {
+            builder["temp_directory"] = temp;
+        }
+
+        if (!options.PreserveInsertionOrder)
+        {
+            builder["preserve_insertion_order"] = "false";
+        }
+
+        if (options.ReadOnly && dataSource != DuckDBConnectionStringBuilder.InMemoryDataSource)
+        {
+            builder["access_mode"] = "READ_ONLY";
+        }
+
+        return builder.ConnectionString;
+    }
+
+    private static DuckDBConnection Open(string dataSource, SessionOptions options)
+    {
+        var connection = new DuckDBConnection(ConnectionString(dataSource, options));
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+}

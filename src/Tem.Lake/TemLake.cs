@@ -1,0 +1,338 @@
+using DuckDB.NET.Data;
+using Tem.Core;
+using Tem.DuckDb;
+using Tem.Lake.Layouts;
+
+namespace Tem.Lake;
+
+/// <summary>
+/// A lake folder: Hive-partitioned Parquet per table (<c>usage/carrier=X/month=YYYY-MM/*.parquet</c>,
+/// <c>charges/...</c>, <c>services/</c>, ..., <c>rejects/</c>) plus the catalog in <c>_tem/</c>.
+/// Writes are staged under <c>_tem/staging/</c> and committed through the catalog: the catalog records the
+/// files first, then they are moved into place (each move atomic), then the file is marked active. A crash leaves
+/// the previous state readable, and the next <see cref="Open"/> completes an interrupted commit.
+/// </summary>
+public sealed class TemLake
+{
+    /// <summary>The lake table of rejected input rows.</summary>
+    public const string RejectsTable = "rejects";
+
+    /// <summary>Columns of <c>rejects</c>: where a row came from, which column, why, and its raw text.</summary>
+    public const string RejectsColumns =
+        "file_id VARCHAR, run_id VARCHAR, source_file VARCHAR, kind VARCHAR, line BIGINT, \"column\" INTEGER, column_name VARCHAR, " +
+        "reason VARCHAR, message VARCHAR, raw VARCHAR";
+
+    private TemLake(string root, LakeCatalog catalog)
+    {
+        Root = root;
+        Catalog = catalog;
+    }
+
+    /// <summary>The lake folder (absolute).</summary>
+    public string Root { get; }
+
+    /// <summary>The lake's catalog.</summary>
+    public LakeCatalog Catalog { get; }
+
+    internal string StagingRoot => Path.Combine(Root, "_tem", "staging");
+
+    internal string TempDirectory => Path.Combine(Root, "_tem", "tmp");
+
+    /// <summary>Opens (creating when needed) a lake and completes any commit a crash interrupted.</summary>
+    public static TemLake Open(string root)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        var full = Path.GetFullPath(root);
+        Directory.CreateDirectory(full);
+        var lake = new TemLake(full, LakeCatalog.Open(full));
+        lake.Recover();
+        return lake;
+    }
+
+    /// <summary>
+    /// Opens an existing lake to read it, changing nothing: no folder is created and an interrupted commit is left
+    /// for the next writer to complete (readers never see it: views list committed files only).
+    /// Throws <see cref="DirectoryNotFoundException"/> when the folder holds no lake.
+    /// </summary>
+    public static TemLake OpenExisting(string root)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        var full = Path.GetFullPath(root);
+        return new TemLake(full, LakeCatalog.OpenExisting(full));
+    }
+
+    /// <summary>
+    /// Creates one view per lake table on <paramref name="connection"/>, over the Parquet files the catalog lists
+    /// as committed (an empty, typed view for a table with no data yet). Returns the absolute paths of the files the
+    /// views read, so that a caller can allow exactly those before it turns off the engine's file access.
+    /// </summary>
+    public IReadOnlyList<string> CreateViews(DuckDBConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var read = new List<string>();
+        using var catalog = Catalog.Connect(readOnly: true);
+        connection.Execute(PhoneDigitsMacro);
+        foreach (var layout in CanonicalLayouts.All.DistinctBy(l => l.Table))
+        {
+            var columns = layout.StoredColumns;
+            var extra = layout.Kind == CanonicalLayouts.Usage.Kind || layout.Kind == CanonicalLayouts.PbxCalls.Kind
+                ? ", tem_phone_digits(called_number) AS called_digits"
+                : string.Empty;
+            var paths = LakeCatalog.ActivePaths(catalog, layout.Table);
+            read.AddRange(paths.Select(p => Path.Combine(Root, p)));
+            CreateView(connection, layout.Table, paths, columns, layout.PartitionBy, extra);
+        }
+
+        var rejectColumns = RejectsColumns.Split(", ").Select(c => c.Split(' ')).Select(p => (p[0].Trim('"'), p[1])).ToList();
+        var rejectPaths = LakeCatalog.ActivePaths(catalog, RejectsTable);
+        read.AddRange(rejectPaths.Select(p => Path.Combine(Root, p)));
+        CreateView(connection, RejectsTable, rejectPaths, rejectColumns, [], string.Empty);
+
+        // Findings are written by the audit as one file, replaced atomically.
+        var findings = Path.Combine(Root, "findings", "findings.parquet");
+        if (File.Exists(findings))
+        {
+            connection.Execute($"CREATE OR REPLACE VIEW findings AS SELECT * FROM read_parquet({SqlQuote.Literal(findings)})");
+            read.Add(findings);
+        }
+
+        return read;
+    }
+
+    /// <summary>
+    /// <c>tem_phone_digits(number)</c>: the digits a called number is rated on, as <c>PhoneNumber.Normalize</c>
+    /// gives them: separators removed, a leading <c>+</c> or international <c>00</c> (before 1-9) stripped.
+    /// </summary>
+    public const string PhoneDigitsMacro = """
+        CREATE OR REPLACE MACRO tem_phone_digits(number) AS (
+            CASE
+                WHEN number IS NULL THEN NULL
+                WHEN ltrim(number) LIKE '+%' THEN regexp_replace(number, '[^0-9]', '', 'g')
+                WHEN regexp_matches(regexp_replace(number, '[^0-9]', '', 'g'), '^00[1-9]') THEN substr(regexp_replace(number, '[^0-9]', '', 'g'), 3)
+                ELSE regexp_replace(number, '[^0-9]', '', 'g')
+            END)
+        """;
+
+    private void CreateView(
+        DuckDBConnection connection, string table, IReadOnlyList<string> paths, IReadOnlyList<(string Name, string Type)> columns,
+        IReadOnlyList<string> partitions, string extraColumns)
+    {
+        var select = string.Join(", ", columns.Select(c => $"CAST(\"{c.Name}\" AS {c.Type}) AS \"{c.Name}\"")) + extraColumns;
+        string sql;
+        if (paths.Count == 0)
+        {
+            var nulls = string.Join(", ", columns.Select(c => $"CAST(NULL AS {c.Type}) AS \"{c.Name}\""));
+            sql = $"CREATE OR REPLACE VIEW \"{table}\" AS SELECT {select} FROM (SELECT {nulls} WHERE false)";
+        }
+        else
+        {
+            var list = string.Join(", ", paths.Select(p => SqlQuote.Literal(Path.Combine(Root, p))));
+            var hive = partitions.Count == 0
+                ? "hive_partitioning = false"
+                : "hive_partitioning = true, hive_types = {" + string.Join(", ", partitions.Select(p => $"'{p}': VARCHAR")) + "}";
+            sql = $"CREATE OR REPLACE VIEW \"{table}\" AS SELECT {select} FROM read_parquet([{list}], {hive}, union_by_name = true)";
+        }
+
+        connection.Execute(sql);
+    }
+
+    /// <summary>
+    /// Records a staged file in the catalog, moves its Parquet files into the lake and marks it done
+    /// (<paramref name="file"/>'s state: <see cref="FileState.Active"/> or <see cref="FileState.Failed"/>).
+    /// For a <see cref="LoadMode.Replace"/> kind, the table's previous files are removed and marked superseded.
+    /// </summary>
+    internal void Commit(CatalogFile file, IReadOnlyList<(string Table, string StagedPath)> staged)
+    {
+        using (var c = Catalog.Connect())
+        {
+            using var tx = c.BeginTransaction();
+            using (var cmd = c.CreateCommand())
+            {
+                // A failed earlier attempt at the same file is replaced by this one.
+                cmd.CommandText = "DELETE FROM lake_files WHERE file_id = $1; DELETE FROM files WHERE file_id = $1";
+                cmd.Parameters.AddValue(file.FileId);
+                cmd.ExecuteNonQuery();
+            }
+
+            using (var cmd = c.CreateCommand())
+            {
+                cmd.CommandText = "INSERT INTO files VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'committing', $12, NULL, $13)";
+                foreach (var v in new object?[]
+                         {
+                             file.FileId, file.Sha256, file.Path, file.Kind, file.Table, file.Bytes, file.RowsRead, file.RowsStored,
+                             file.RowsRejected, file.IngestedAt, file.RunId, WireNames.ToWire(file.State), file.Message,
+                         })
+                {
+                    cmd.Parameters.AddValue(v);
+                }
+
+                cmd.ExecuteNonQuery();
+            }
+
+            foreach (var (table, stagedPath) in staged)
+            {
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = "INSERT INTO lake_files VALUES ($1, $2, $3, $4, false)";
+                cmd.Parameters.AddValue(file.FileId);
+                cmd.Parameters.AddValue(table);
+                cmd.Parameters.AddValue(FinalPath(stagedPath));
+                cmd.Parameters.AddValue(stagedPath);
+                cmd.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+        }
+
+        AfterCommitRecorded?.Invoke(file.FileId);
+        CompleteCommit(file.FileId);
+    }
+
+    /// <summary>Test hook: runs after the catalog records a commit and before its files move (a crash there must be recoverable).</summary>
+    internal static Action<string>? AfterCommitRecorded { get; set; }
+
+    /// <summary>Staged paths look like <c>_tem/staging/&lt;file&gt;/&lt;table&gt;/...</c>; the final path drops the first three parts.</summary>
+    private static string FinalPath(string stagedPath) =>
+        string.Join('/', stagedPath.Split('/').Skip(3));
+
+    private void CompleteCommit(string fileId)
+    {
+        using var c = Catalog.Connect();
+        string table;
+        string target;
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT table_name, target_state FROM files WHERE file_id = $1";
+            cmd.Parameters.AddValue(fileId);
+            using var r = cmd.ExecuteReader();
+            if (!r.Read())
+            {
+                return;
+            }
+
+            table = r.GetString(0);
+            target = r.GetString(1);
+        }
+
+        var moves = new List<(string Staged, string Final)>();
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT staged_path, path FROM lake_files WHERE file_id = $1 AND staged_path IS NOT NULL";
+            cmd.Parameters.AddValue(fileId);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                moves.Add((r.GetString(0), r.GetString(1)));
+            }
+        }
+
+        foreach (var (stagedRel, finalRel) in moves)
+        {
+            var staged = Path.Combine(Root, stagedRel);
+            var final = Path.Combine(Root, finalRel);
+            if (File.Exists(staged))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+                File.Move(staged, final, overwrite: true);
+            }
+        }
+
+        var kind = CanonicalLayouts.All.FirstOrDefault(l => l.Table == table);
+        using var tx = c.BeginTransaction();
+        if (target == "active" && kind?.Mode == LoadMode.Replace)
+        {
+            SupersedeOthers(c, fileId, table);
+        }
+
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "UPDATE files SET state = target_state WHERE file_id = $1; UPDATE lake_files SET staged_path = NULL WHERE file_id = $1";
+            cmd.Parameters.AddValue(fileId);
+            cmd.ExecuteNonQuery();
+        }
+
+        tx.Commit();
+        DeleteQuietly(Path.Combine(StagingRoot, fileId));
+    }
+
+    private void SupersedeOthers(DuckDBConnection c, string fileId, string table)
+    {
+        var old = new List<string>();
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = """
+                SELECT l.path FROM lake_files l JOIN files f USING (file_id)
+                WHERE f.table_name = $1 AND f.file_id <> $2 AND f.state = 'active' AND l.table_name = $1 AND NOT l.removed
+                """;
+            cmd.Parameters.AddValue(table);
+            cmd.Parameters.AddValue(fileId);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                old.Add(r.GetString(0));
+            }
+        }
+
+        foreach (var path in old)
+        {
+            var full = Path.Combine(Root, path);
+            if (File.Exists(full))
+            {
+                File.Delete(full);
+            }
+        }
+
+        using var update = c.CreateCommand();
+        update.CommandText = """
+            UPDATE lake_files SET removed = true
+            WHERE table_name = $1 AND file_id IN (SELECT file_id FROM files WHERE table_name = $1 AND file_id <> $2 AND state = 'active');
+            UPDATE files SET state = 'superseded', superseded_by = $2 WHERE table_name = $1 AND file_id <> $2 AND state = 'active';
+            """;
+        update.Parameters.AddValue(table);
+        update.Parameters.AddValue(fileId);
+        update.ExecuteNonQuery();
+    }
+
+    /// <summary>Completes commits a crash interrupted and removes staging left by crashes before a commit began.</summary>
+    private void Recover()
+    {
+        var pending = new List<string>();
+        using (var c = Catalog.Connect())
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT file_id FROM files WHERE state = 'committing'";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                pending.Add(r.GetString(0));
+            }
+        }
+
+        foreach (var id in pending)
+        {
+            CompleteCommit(id);
+        }
+
+        if (Directory.Exists(StagingRoot))
+        {
+            foreach (var dir in Directory.EnumerateDirectories(StagingRoot))
+            {
+                DeleteQuietly(dir);
+            }
+        }
+    }
+
+    private static void DeleteQuietly(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // Leftover staging is removed by the next Open; it is never read.
+        }
+    }
+}
