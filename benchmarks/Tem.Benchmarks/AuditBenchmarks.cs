@@ -35,7 +35,7 @@ public class AuditBenchmarks
         SampleDataGenerator.Generate(new SampleDataOptions { Services = 19_500, Months = 12, Seed = 42 }, data);
 
         // Copies of the invoices under new invoice ids, until there are 1 M invoice lines.
-        using (var db = new DuckDBConnection())
+        using (var db = new DuckDBConnection("DataSource=:memory:"))
         {
             db.Open();
             var invoices = Path.Combine(data, "invoices.csv");
@@ -57,7 +57,7 @@ public class AuditBenchmarks
             ingestor.IngestFile(file, "bench-setup");
         }
 
-        using var q = new DuckDBConnection();
+        using var q = new DuckDBConnection("DataSource=:memory:");
         q.Open();
         _lake.CreateViews(q);
         UsageRows = Convert.ToInt64(new DuckDBCommand("SELECT count(*) FROM usage", q).ExecuteScalar(), CultureInfo.InvariantCulture);

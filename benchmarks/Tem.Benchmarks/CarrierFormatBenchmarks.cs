@@ -49,7 +49,7 @@ public class CarrierFormatBenchmarks
         File.WriteAllBytes(_ediPath, _edi);
         File.WriteAllBytes(_csvPath, _csv);
         _profile = CarrierProfile.Parse(Encoding.UTF8.GetBytes(Profile), "bench.json");
-        _db = new DuckDBConnection();
+        _db = new DuckDBConnection("DataSource=:memory:");
         _db.Open();
 
         Check(EdiBytesPerLine, _edi.Length, "EDI");

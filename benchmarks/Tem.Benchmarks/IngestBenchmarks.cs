@@ -32,7 +32,7 @@ public class IngestBenchmarks
         _folder = Path.Combine(Path.GetTempPath(), "tem-bench-ingest-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_folder);
         _csv = Path.Combine(_folder, "usage.csv");
-        using var db = new DuckDBConnection();
+        using var db = new DuckDBConnection("DataSource=:memory:");
         db.Open();
 
         // A realistic canonical usage file: 3 carriers, 500 accounts, 20 000 services, voice and SMS, offsets, 4 decimals.
@@ -70,7 +70,7 @@ public class IngestBenchmarks
     [Throughput(11, BytesPerRow)]
     public long DuckDb_CopyCsvToParquet()
     {
-        using var db = new DuckDBConnection();
+        using var db = new DuckDBConnection("DataSource=:memory:");
         db.Open();
         var target = Path.Combine(_folder, "duckdb.parquet");
         return db.Execute($"COPY (FROM read_csv('{_csv}')) TO '{target}' (FORMAT parquet)");

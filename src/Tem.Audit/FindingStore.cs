@@ -6,9 +6,6 @@ using Tem.Lake;
 
 namespace Tem.Audit;
 
-/// <summary>A finding with its lifecycle: status (set by a person, or <c>resolved</c> when its cause disappeared) and the runs that saw it.</summary>
-public sealed record StoredFinding(Finding Finding, FindingStatus Status, string? StatusNote, string FirstSeenRun, string LastSeenRun);
-
 /// <summary>
 /// The lake's findings: <c>findings/findings.parquet</c> (replaced atomically on each audit) holds every finding
 /// ever seen with its status; statuses a person sets live in the catalog (<c>finding_status</c>) and survive
@@ -17,17 +14,10 @@ public sealed record StoredFinding(Finding Finding, FindingStatus Status, string
 /// </summary>
 public sealed class FindingStore(TemLake lake, TimeProvider time)
 {
-    private const string Columns = """
-        finding_id VARCHAR, rule VARCHAR, severity VARCHAR, carrier VARCHAR, account_id VARCHAR, service_id VARCHAR, customer_id VARCHAR,
-        bill_to_id VARCHAR, reseller_id VARCHAR, period VARCHAR, one_time_amount DECIMAL(18,4), monthly_savings DECIMAL(18,4), currency VARCHAR,
-        confidence DECIMAL(5,4), title VARCHAR, detail VARCHAR, evidence VARCHAR, recommended_action VARCHAR, recommended_plan_id VARCHAR,
-        status VARCHAR, status_note VARCHAR, first_seen_run VARCHAR, last_seen_run VARCHAR
-        """;
-
     private static readonly FindingStatus[] Terminal = [FindingStatus.Recovered, FindingStatus.Rejected, FindingStatus.Closed];
 
     /// <summary>The findings file of the lake.</summary>
-    public string Path => System.IO.Path.Combine(lake.Root, "findings", "findings.parquet");
+    public string Path => FindingsFile.PathIn(lake.Root);
 
     /// <summary>Merges the findings of a run with the stored ones and writes them; returns the stored set.</summary>
     public IReadOnlyList<StoredFinding> Save(IReadOnlyList<Finding> current, string runId)
@@ -55,49 +45,7 @@ public sealed class FindingStore(TemLake lake, TimeProvider time)
     }
 
     /// <summary>Every stored finding, or none before the first audit.</summary>
-    public IReadOnlyList<StoredFinding> Load()
-    {
-        if (!File.Exists(Path))
-        {
-            return [];
-        }
-
-        using var db = LakeSession.InMemory();
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = $"SELECT * FROM read_parquet({SqlQuote.Literal(Path)}) ORDER BY finding_id";
-        using var r = cmd.ExecuteReader();
-        var list = new List<StoredFinding>();
-        string? Opt(string n) => r.GetStringOrNull(r.GetOrdinal(n));
-        while (r.Read())
-        {
-            var finding = new Finding
-            {
-                FindingId = r.GetString(r.GetOrdinal("finding_id")),
-                Rule = r.GetString(r.GetOrdinal("rule")),
-                Severity = WireNames.Parse<Severity>(r.GetString(r.GetOrdinal("severity"))),
-                Carrier = r.GetString(r.GetOrdinal("carrier")),
-                AccountId = r.GetString(r.GetOrdinal("account_id")),
-                ServiceId = Opt("service_id"),
-                CustomerId = Opt("customer_id"),
-                BillToId = Opt("bill_to_id"),
-                ResellerId = Opt("reseller_id"),
-                Period = BillingMonth.Parse(r.GetString(r.GetOrdinal("period"))),
-                OneTimeAmount = r.GetDecimal(r.GetOrdinal("one_time_amount")),
-                MonthlySavings = r.GetDecimal(r.GetOrdinal("monthly_savings")),
-                Currency = CurrencyCode.Parse(r.GetString(r.GetOrdinal("currency"))),
-                Confidence = r.GetDecimal(r.GetOrdinal("confidence")),
-                Title = r.GetString(r.GetOrdinal("title")),
-                Detail = r.GetString(r.GetOrdinal("detail")),
-                Evidence = r.GetString(r.GetOrdinal("evidence")),
-                RecommendedAction = WireNames.Parse<RecommendedAction>(r.GetString(r.GetOrdinal("recommended_action"))),
-                RecommendedPlanId = Opt("recommended_plan_id"),
-            };
-            list.Add(new StoredFinding(finding, WireNames.Parse<FindingStatus>(r.GetString(r.GetOrdinal("status"))), Opt("status_note"),
-                r.GetString(r.GetOrdinal("first_seen_run")), r.GetString(r.GetOrdinal("last_seen_run"))));
-        }
-
-        return list;
-    }
+    public IReadOnlyList<StoredFinding> Load() => FindingsFile.Read(Path);
 
     /// <summary>
     /// Records a dispute outcome (open, disputed, recovered, rejected, closed) for a finding; it survives later
@@ -154,27 +102,5 @@ public sealed class FindingStore(TemLake lake, TimeProvider time)
     private static void EnsureTable(DuckDBConnection c) =>
         c.Execute("CREATE TABLE IF NOT EXISTS finding_status (finding_id VARCHAR PRIMARY KEY, status VARCHAR NOT NULL, note VARCHAR, updated_at TIMESTAMPTZ NOT NULL)");
 
-    private void Write(IReadOnlyList<StoredFinding> findings)
-    {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        using var db = LakeSession.InMemory();
-        db.Execute($"CREATE TABLE f ({Columns})");
-        using (var app = db.CreateAppender("f"))
-        {
-            foreach (var s in findings)
-            {
-                var f = s.Finding;
-                app.CreateRow().AppendValue(f.FindingId).AppendValue(f.Rule).AppendValue(WireNames.ToWire(f.Severity)).AppendValue(f.Carrier).AppendValue(f.AccountId).AppendValue(f.ServiceId)
-                    .AppendValue(f.CustomerId).AppendValue(f.BillToId).AppendValue(f.ResellerId).AppendValue(f.Period.ToString()).AppendValue(f.OneTimeAmount)
-                    .AppendValue(f.MonthlySavings).AppendValue(f.Currency.Code).AppendValue(Math.Round(f.Confidence, 4, MidpointRounding.AwayFromZero)).AppendValue(f.Title)
-                    .AppendValue(f.Detail).AppendValue(f.Evidence).AppendValue(WireNames.ToWire(f.RecommendedAction)).AppendValue(f.RecommendedPlanId)
-                    .AppendValue(WireNames.ToWire(s.Status)).AppendValue(s.StatusNote).AppendValue(s.FirstSeenRun).AppendValue(s.LastSeenRun).EndRow();
-            }
-        }
-
-        // Written aside and renamed over the old file: a reader sees the old findings or the new ones, never half.
-        var temporary = Path + ".tmp";
-        db.Execute($"COPY (SELECT * FROM f ORDER BY finding_id) TO {SqlQuote.Literal(temporary)} (FORMAT parquet, COMPRESSION zstd)");
-        File.Move(temporary, Path, overwrite: true);
-    }
+    private void Write(IReadOnlyList<StoredFinding> findings) => FindingsFile.Write(Path, findings);
 }

@@ -1,3 +1,4 @@
+using Tem.Lake;
 using System.Globalization;
 using global::CsvHelper;
 using Tem.Core;

@@ -45,10 +45,11 @@ public static class ResultWriter
             return;
         }
 
+        var scales = DecimalScales(reader);
         var rows = new List<string[]>();
         while (reader.Read())
         {
-            rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(i => Text(Value(reader, i)))]);
+            rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(i => Text(Value(reader, i), scales[i]))]);
         }
 
         if (format == ResultFormat.Csv)
@@ -145,11 +146,30 @@ public static class ResultWriter
         }
     }
 
-    /// <summary>A value as Tem shows it: a TIMESTAMPTZ as an instant in UTC (DuckDB.NET's GetValue gives a DateTime of unspecified kind).</summary>
-    private static object Value(DuckDBDataReader reader, int i) =>
-        reader.IsDBNull(i) ? DBNull.Value
-        : reader.GetDataTypeName(i).Equals("TimestampTz", StringComparison.OrdinalIgnoreCase) ? reader.GetFieldValue<DateTimeOffset>(i)
-        : reader.GetValue(i);
+    private static object Value(DuckDBDataReader reader, int i) => reader.GetValueOrNull(i) ?? DBNull.Value;
+
+    /// <summary>
+    /// Each column's DECIMAL scale (null for other types). DuckDB.NET gives a wide decimal (a sum, DECIMAL(38,s)) without
+    /// its trailing zeros; the table and CSV show every decimal with its column's scale, as DuckDB's own CLI does.
+    /// </summary>
+    private static int?[] DecimalScales(DuckDBDataReader reader)
+    {
+        var scales = new int?[reader.FieldCount];
+        using var schema = reader.GetSchemaTable();
+        foreach (System.Data.DataRow row in schema.Rows)
+        {
+            var ordinal = Convert.ToInt32(row[System.Data.Common.SchemaTableColumn.ColumnOrdinal], CultureInfo.InvariantCulture);
+            if (reader.GetFieldType(ordinal) == typeof(decimal) && row[System.Data.Common.SchemaTableColumn.NumericScale] is byte scale)
+            {
+                scales[ordinal] = scale;
+            }
+        }
+
+        return scales;
+    }
+
+    private static string Text(object value, int? scale) =>
+        value is decimal d && scale is { } s && s <= 28 ? d.ToString("F" + s.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : Text(value);
 
     private static string Text(object value) => value switch
     {

@@ -102,4 +102,16 @@ public static class DuckDbReaderExtensions
         ArgumentNullException.ThrowIfNull(reader);
         return reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
     }
+
+    /// <summary>
+    /// A value as Tem reads values: null for NULL, a TIMESTAMPTZ as a <see cref="DateTimeOffset"/> in UTC, anything
+    /// else as DuckDB.NET's <c>GetValue</c> gives it.
+    /// </summary>
+    public static object? GetValueOrNull(this System.Data.Common.DbDataReader reader, int ordinal)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return reader.IsDBNull(ordinal) ? null
+            : reader.GetDataTypeName(ordinal).Equals("TimestampTz", StringComparison.OrdinalIgnoreCase) ? reader.GetFieldValue<DateTimeOffset>(ordinal)
+            : reader.GetValue(ordinal);
+    }
 }

@@ -89,7 +89,7 @@ public sealed class TemLake
         CreateView(connection, RejectsTable, rejectPaths, rejectColumns, [], string.Empty);
 
         // Findings are written by the audit as one file, replaced atomically.
-        var findings = Path.Combine(Root, "findings", "findings.parquet");
+        var findings = FindingsFile.PathIn(Root);
         if (File.Exists(findings))
         {
             connection.Execute($"CREATE OR REPLACE VIEW findings AS SELECT * FROM read_parquet({SqlQuote.Literal(findings)})");

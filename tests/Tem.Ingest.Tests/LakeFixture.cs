@@ -40,7 +40,7 @@ public sealed class ScratchLake : IDisposable
 
     public DuckDBConnection Query()
     {
-        var c = new DuckDBConnection();
+        var c = new DuckDBConnection("DataSource=:memory:");
         c.Open();
         Lake.CreateViews(c);
         return c;

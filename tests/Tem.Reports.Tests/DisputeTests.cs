@@ -79,7 +79,7 @@ public sealed partial class DisputeTests(SampleReportFixture fx)
             var to = html[html.IndexOf(">To<", StringComparison.Ordinal)..html.IndexOf(">Date<", StringComparison.Ordinal)];
             Assert.Contains(System.Net.WebUtility.HtmlEncode((string)c[2]!), from, StringComparison.Ordinal);
             Assert.Contains($"<strong>{c[0]}</strong>", to, StringComparison.Ordinal);
-            var ids = ((object?[])c[3]!).Cast<string>().Order(StringComparer.Ordinal).ToList();
+            var ids = ((System.Collections.IEnumerable)c[3]!).Cast<string>().Order(StringComparer.Ordinal).ToList();
             Assert.Equal(ids, ItemIds().Matches(html).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal));
             var total = Assert.Single(ClaimedTotal().Matches(html));
             Assert.Equal((string)c[5]!, total.Groups[1].Value);

@@ -57,7 +57,7 @@ public sealed class SampleReportFixture : IDisposable
 
     public static List<object?[]> Query(TemLake lake, string sql)
     {
-        using var db = new DuckDBConnection();
+        using var db = new DuckDBConnection("DataSource=:memory:");
         db.Open();
         lake.CreateViews(db);
         using var cmd = db.CreateCommand();
@@ -66,7 +66,7 @@ public sealed class SampleReportFixture : IDisposable
         var rows = new List<object?[]>();
         while (r.Read())
         {
-            rows.Add([.. Enumerable.Range(0, r.FieldCount).Select(i => r.IsDBNull(i) ? null : r.GetValue(i))]);
+            rows.Add([.. Enumerable.Range(0, r.FieldCount).Select(i => r.GetValueOrNull(i))]);
         }
 
         return rows;
@@ -131,7 +131,7 @@ internal static class Read
     /// <summary>Reads a CSV file with DuckDB's own reader (every column as text), an independent parser of what CsvHelper wrote.</summary>
     public static List<Dictionary<string, string?>> Csv(string path)
     {
-        using var db = new DuckDBConnection();
+        using var db = new DuckDBConnection("DataSource=:memory:");
         db.Open();
         using var cmd = db.CreateCommand();
         cmd.CommandText = $"SELECT * FROM read_csv('{path.Replace("'", "''", StringComparison.Ordinal)}', all_varchar = true, header = true, auto_detect = true, quote = '\"', escape = '\"', delim = ',')";

@@ -1,3 +1,4 @@
+using Tem.Lake;
 using System.Globalization;
 using System.Text;
 using Tem.Audit;

@@ -1,3 +1,4 @@
+using Tem.Lake;
 using Tem.Audit;
 using Tem.Core;
 

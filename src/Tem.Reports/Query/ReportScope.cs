@@ -14,17 +14,6 @@ namespace Tem.Reports.Query;
 /// </summary>
 internal static class ReportScope
 {
-    /// <summary>The columns of the findings table, for an empty view before the first audit.</summary>
-    private const string FindingColumns = """
-        CAST(NULL AS VARCHAR) AS finding_id, CAST(NULL AS VARCHAR) AS rule, CAST(NULL AS VARCHAR) AS severity, CAST(NULL AS VARCHAR) AS carrier,
-        CAST(NULL AS VARCHAR) AS account_id, CAST(NULL AS VARCHAR) AS service_id, CAST(NULL AS VARCHAR) AS customer_id, CAST(NULL AS VARCHAR) AS bill_to_id,
-        CAST(NULL AS VARCHAR) AS reseller_id, CAST(NULL AS VARCHAR) AS period, CAST(NULL AS DECIMAL(18,4)) AS one_time_amount,
-        CAST(NULL AS DECIMAL(18,4)) AS monthly_savings, CAST(NULL AS VARCHAR) AS currency, CAST(NULL AS DECIMAL(5,4)) AS confidence,
-        CAST(NULL AS VARCHAR) AS title, CAST(NULL AS VARCHAR) AS detail, CAST(NULL AS VARCHAR) AS evidence, CAST(NULL AS VARCHAR) AS recommended_action,
-        CAST(NULL AS VARCHAR) AS recommended_plan_id, CAST(NULL AS VARCHAR) AS status, CAST(NULL AS VARCHAR) AS status_note,
-        CAST(NULL AS VARCHAR) AS first_seen_run, CAST(NULL AS VARCHAR) AS last_seen_run
-        """;
-
     /// <summary>Opens an in-memory connection over the lake with the scope of <paramref name="tenant"/> (null: everything).</summary>
     public static DuckDBConnection Open(TemLake lake, string? tenant)
     {
@@ -34,7 +23,7 @@ internal static class ReportScope
             lake.CreateViews(db);
             if (!Exists(db, "findings"))
             {
-                db.Execute($"CREATE VIEW main.findings AS SELECT {FindingColumns} WHERE false");
+                db.Execute($"CREATE VIEW main.findings AS {FindingsFile.EmptySelect}");
             }
 
             db.Execute("CREATE SCHEMA rpt");

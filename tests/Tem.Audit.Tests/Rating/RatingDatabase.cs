@@ -64,7 +64,7 @@ public sealed class RatingDatabase : IDisposable
         foreach (var e in entries)
         {
             appender.CreateRow().AppendValue(e.RatePlanId).AppendValue(e.Prefix).AppendValue(e.Destination).AppendValue(WireNames.ToWire(e.TimeBand))
-                .AppendValue(e.RatePerMinute).AppendValue(e.ConnectFee).AppendValue(e.InitialIncrementS).AppendValue(e.SubsequentIncrementS)
+                .AppendValue(e.RatePerMinute).AppendValue(e.ConnectFee).AppendValue((long)e.InitialIncrementS).AppendValue((long)e.SubsequentIncrementS)
                 .AppendValue(e.EffectiveFrom).AppendValue(e.EffectiveTo).AppendValue(++_rateLines).AppendValue(RatesFile).EndRow();
         }
 

@@ -1,3 +1,4 @@
+using Tem.DuckDb;
 using System.Globalization;
 using Tem.Ingest.Formats.Edi;
 using Tem.Ingest.Formats.Profiles;
@@ -26,7 +27,7 @@ public sealed class CarrierBillIngestTests
             var row = new object?[r.FieldCount];
             for (var i = 0; i < row.Length; i++)
             {
-                row[i] = r.IsDBNull(i) ? null : r.GetValue(i);
+                row[i] = r.GetValueOrNull(i);
             }
 
             rows.Add(row);

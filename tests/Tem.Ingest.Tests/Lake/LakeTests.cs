@@ -54,7 +54,7 @@ public sealed class LakeTests
     {
         using var lake = new ScratchLake();
         lake.Ingest(lake.Write("usage.csv", $"{UsageHeader}\nR1,Carrier A,A,S,voice,2026-10-01T10:00:00+02:00,61,0044207,,0.1200,I\n"));
-        using var plain = new DuckDBConnection();
+        using var plain = new DuckDBConnection("DataSource=:memory:");
         plain.Open();
         using var cmd = plain.CreateCommand();
         cmd.CommandText = $"SELECT carrier, month, record_id, billed_amount, called_number, typeof(billed_amount) FROM read_parquet('{lake.Lake.Root}/usage/**/*.parquet', hive_partitioning = true)";

@@ -18,7 +18,7 @@ public sealed class MemoryTests(ITestOutputHelper output)
 {
     private static void WriteUsage(string path, long rows)
     {
-        using var db = new DuckDBConnection();
+        using var db = new DuckDBConnection("DataSource=:memory:");
         db.Open();
         db.Execute(string.Create(CultureInfo.InvariantCulture, $"""
             COPY (SELECT 'R' || lpad(range::VARCHAR, 10, '0') AS record_id, 'Carrier ' || (range % 3)::VARCHAR AS carrier,

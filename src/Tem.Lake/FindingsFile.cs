@@ -1,0 +1,111 @@
+using Tem.Core;
+using Tem.DuckDb;
+
+namespace Tem.Lake;
+
+/// <summary>A finding with its lifecycle: status (set by a person, or <c>resolved</c> when its cause disappeared) and the runs that saw it.</summary>
+/// <param name="Finding">The finding.</param>
+/// <param name="Status">Where its dispute stands.</param>
+/// <param name="StatusNote">What the person who set the status wrote.</param>
+/// <param name="FirstSeenRun">The run that first produced it.</param>
+/// <param name="LastSeenRun">The last run that produced it.</param>
+public sealed record StoredFinding(Finding Finding, FindingStatus Status, string? StatusNote, string FirstSeenRun, string LastSeenRun);
+
+/// <summary>
+/// The lake's findings file, <c>findings/findings.parquet</c>: its place, its columns and the one mapping between a
+/// row and a <see cref="StoredFinding"/>. The audit writes it (replaced atomically), every reader reads it here.
+/// </summary>
+public static class FindingsFile
+{
+    /// <summary>The file's columns, in order, with their DuckDB types.</summary>
+    public static readonly IReadOnlyList<(string Name, string Type)> Columns =
+    [
+        ("finding_id", "VARCHAR"), ("rule", "VARCHAR"), ("severity", "VARCHAR"), ("carrier", "VARCHAR"), ("account_id", "VARCHAR"),
+        ("service_id", "VARCHAR"), ("customer_id", "VARCHAR"), ("bill_to_id", "VARCHAR"), ("reseller_id", "VARCHAR"), ("period", "VARCHAR"),
+        ("one_time_amount", "DECIMAL(18,4)"), ("monthly_savings", "DECIMAL(18,4)"), ("currency", "VARCHAR"), ("confidence", "DECIMAL(5,4)"),
+        ("title", "VARCHAR"), ("detail", "VARCHAR"), ("evidence", "VARCHAR"), ("recommended_action", "VARCHAR"), ("recommended_plan_id", "VARCHAR"),
+        ("status", "VARCHAR"), ("status_note", "VARCHAR"), ("first_seen_run", "VARCHAR"), ("last_seen_run", "VARCHAR"),
+    ];
+
+    /// <summary>The file under a lake root.</summary>
+    public static string PathIn(string lakeRoot) => Path.Combine(lakeRoot, "findings", "findings.parquet");
+
+    /// <summary>A query with the file's columns and no rows, for a view over a lake that has no findings yet.</summary>
+    public static string EmptySelect =>
+        "SELECT " + string.Join(", ", Columns.Select(c => $"CAST(NULL AS {c.Type}) AS {SqlQuote.Identifier(c.Name)}")) + " WHERE false";
+
+    /// <summary>Every finding in the file, ordered by id; none when the file does not exist.</summary>
+    public static IReadOnlyList<StoredFinding> Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        using var db = LakeSession.InMemory();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = $"SELECT * FROM read_parquet({SqlQuote.Literal(path)}) ORDER BY finding_id";
+        using var r = cmd.ExecuteReader();
+        var list = new List<StoredFinding>();
+        string? Opt(string n) => r.GetStringOrNull(r.GetOrdinal(n));
+        string Text(string n) => r.GetString(r.GetOrdinal(n));
+        while (r.Read())
+        {
+            var finding = new Finding
+            {
+                FindingId = Text("finding_id"),
+                Rule = Text("rule"),
+                Severity = WireNames.Parse<Severity>(Text("severity")),
+                Carrier = Text("carrier"),
+                AccountId = Text("account_id"),
+                ServiceId = Opt("service_id"),
+                CustomerId = Opt("customer_id"),
+                BillToId = Opt("bill_to_id"),
+                ResellerId = Opt("reseller_id"),
+                Period = BillingMonth.Parse(Text("period")),
+                OneTimeAmount = r.GetDecimal(r.GetOrdinal("one_time_amount")),
+                MonthlySavings = r.GetDecimal(r.GetOrdinal("monthly_savings")),
+                Currency = CurrencyCode.Parse(Text("currency")),
+                Confidence = r.GetDecimal(r.GetOrdinal("confidence")),
+                Title = Text("title"),
+                Detail = Text("detail"),
+                Evidence = Text("evidence"),
+                RecommendedAction = WireNames.Parse<RecommendedAction>(Text("recommended_action")),
+                RecommendedPlanId = Opt("recommended_plan_id"),
+            };
+            list.Add(new StoredFinding(finding, WireNames.Parse<FindingStatus>(Text("status")), Opt("status_note"), Text("first_seen_run"), Text("last_seen_run")));
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Writes the findings to <paramref name="path"/>, ordered by id: written aside and renamed over the old file, so a
+    /// reader sees the old findings or the new ones, never half.
+    /// </summary>
+    public static void Write(string path, IReadOnlyList<StoredFinding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var db = LakeSession.InMemory();
+        db.Execute($"CREATE TABLE f ({string.Join(", ", Columns.Select(c => $"{SqlQuote.Identifier(c.Name)} {c.Type}"))})");
+        using (var app = db.CreateAppender("f"))
+        {
+            // DuckDB.NET's appender writes the CLR type's width: every value here is a string or a decimal, as the columns are.
+            foreach (var s in findings)
+            {
+                var f = s.Finding;
+                app.CreateRow().AppendValue(f.FindingId).AppendValue(f.Rule).AppendValue(WireNames.ToWire(f.Severity)).AppendValue(f.Carrier)
+                    .AppendValue(f.AccountId).AppendValue(f.ServiceId).AppendValue(f.CustomerId).AppendValue(f.BillToId).AppendValue(f.ResellerId)
+                    .AppendValue(f.Period.ToString()).AppendValue(f.OneTimeAmount).AppendValue(f.MonthlySavings).AppendValue(f.Currency.Code)
+                    .AppendValue(Math.Round(f.Confidence, 4, MidpointRounding.AwayFromZero)).AppendValue(f.Title).AppendValue(f.Detail)
+                    .AppendValue(f.Evidence).AppendValue(WireNames.ToWire(f.RecommendedAction)).AppendValue(f.RecommendedPlanId)
+                    .AppendValue(WireNames.ToWire(s.Status)).AppendValue(s.StatusNote).AppendValue(s.FirstSeenRun).AppendValue(s.LastSeenRun).EndRow();
+            }
+        }
+
+        var temporary = path + ".tmp";
+        db.Execute($"COPY (SELECT * FROM f ORDER BY finding_id) TO {SqlQuote.Literal(temporary)} (FORMAT parquet, COMPRESSION zstd)");
+        File.Move(temporary, path, overwrite: true);
+    }
+}
