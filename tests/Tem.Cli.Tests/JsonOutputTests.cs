@@ -187,9 +187,39 @@ public sealed class JsonOutputTests(JsonLakeFixture lake) : IClassFixture<JsonLa
     }
 }
 
-/// <summary><c>tem findings --lake X set-status ...</c>: the lake given before the subcommand is the one changed.</summary>
+/// <summary><c>tem findings</c>: which lake it reads and changes, and that reading never writes.</summary>
 public sealed class FindingsLakeOptionTests(JsonLakeFixture lake) : IClassFixture<JsonLakeFixture>
 {
+    [Fact]
+    public void Findings_FolderWithoutALake_ListsNoneAndCreatesNothing()
+    {
+        var missing = Path.Combine(lake.Root, "no-lake-here");
+
+        var (code, output, _) = Run("findings", "--lake", missing);
+
+        Assert.Equal(TemApp.Ok, code);
+        Assert.Contains("(0 findings)", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(missing), "listing findings must not create a lake");
+    }
+
+    [Fact]
+    public void SetStatus_WhileAnotherWriterHoldsTheLake_FailsAndNamesTheHolder()
+    {
+        var id = JsonDocument.Parse(Run("findings", "--lake", lake.Lake, "--json").Out).RootElement.GetProperty("findings")[0].GetProperty("finding_id").GetString()!;
+        using (var held = Tem.Lake.LakeWriteLock.TryAcquire(lake.Lake, "a nightly run", TimeSpan.Zero, TimeProvider.System, out _))
+        {
+            Assert.NotNull(held);
+            var (code, _, error) = Run("findings", "--lake", lake.Lake, "set-status", id, "closed");
+            Assert.Equal(TemApp.Failure, code);
+            Assert.Contains("a nightly run", error, StringComparison.Ordinal);
+
+            // Readers do not need the lock.
+            Assert.Equal(TemApp.Ok, Run("findings", "--lake", lake.Lake).Code);
+        }
+
+        Assert.Equal(TemApp.Ok, Run("findings", "--lake", lake.Lake, "set-status", id, "closed").Code);
+    }
+
     [Fact]
     public void SetStatus_LakeBeforeTheSubcommand_ChangesThatLake()
     {
