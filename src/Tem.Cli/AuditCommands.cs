@@ -1,11 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Tem.App;
 using Tem.Audit;
-using Tem.Audit.Anomaly;
 using Tem.Core;
-using Tem.Ingest;
-using Tem.Lake;
-using Tem.Scheduler;
 
 namespace Tem.Cli;
 
@@ -21,86 +18,98 @@ internal static class AuditCommands
         var command = new Command("audit", "Run every rule over the lake and store the findings.") { lake, rules, set, list };
         command.SetAction(parse =>
         {
+            var cli = CliOutput.For(parse, output, error);
             if (parse.GetValue(list))
             {
-                var catalog = RuleCatalog.Load(parse.GetValue(rules), out var brokenFiles);
-                foreach (var r in catalog)
-                {
-                    output.WriteLine($"{r.Id,-26} {WireNames.ToWire(r.Severity),-6} {WireNames.ToWire(r.Action),-11} {r.Title}");
-                    foreach (var s in r.Settings)
-                    {
-                        output.WriteLine($"{string.Empty,-26} setting {s.Name} = {s.Default}: {s.Description}");
-                    }
-                }
-
-                foreach (var m in AnomalySettings.Rules)
-                {
-                    output.WriteLine($"{m.Id,-26} {WireNames.ToWire(m.Severity),-6} {WireNames.ToWire(m.Action),-11} {m.Title} (model)");
-                    foreach (var s in m.Settings)
-                    {
-                        output.WriteLine($"{string.Empty,-26} setting {s.Name} = {s.Default}: {s.Description}");
-                    }
-                }
-
-                foreach (var (file, message) in brokenFiles)
-                {
-                    error.WriteLine($"tem audit: {message}");
-                }
-
-                return brokenFiles.Count == 0 ? TemApp.Ok : TemApp.Failure;
+                return ListRules(cli, AuditOperation.ListRules(parse.GetValue(rules)));
             }
 
             if (!TryParseSettings(parse.GetValue(set) ?? [], out var overrides, out var bad))
             {
-                error.WriteLine($"tem audit: --set '{bad}' is not rule.setting=number");
+                cli.Problem($"tem audit: --set '{bad}' is not rule.setting=number");
                 return TemApp.UsageError;
             }
 
             try
             {
-                AnomalySettings.Resolve(overrides);
+                AuditOperation.ValidateSettings(overrides);
             }
             catch (ArgumentException e)
             {
-                error.WriteLine($"tem audit: {e.Message}");
+                cli.Problem($"tem audit: {e.Message}");
                 return TemApp.UsageError;
             }
 
-            var lakeRoot = Path.GetFullPath(parse.GetValue(lake)!);
-            using var writeLock = LakeWriteLock.TryAcquire(lakeRoot, $"tem audit (pid {Environment.ProcessId})", TimeSpan.Zero, time, out var holder);
-            if (writeLock is null)
+            var options = new AuditOptions { RulesFolder = parse.GetValue(rules), Settings = overrides };
+            var result = cli.WithProgress("Auditing", bar => new AuditOperation(time).Run(parse.GetValue(lake)!, options));
+            var run = result.Run;
+            if (run.Outcome == RunOutcome.Locked)
             {
-                error.WriteLine($"tem audit: {LakeWriteLock.LockedMessage(lakeRoot, holder)}");
+                cli.Problem($"tem audit: {run.Message}");
+                cli.Summary(Summary(result));
                 return TemApp.Failure;
             }
 
-            var temLake = TemLake.Open(lakeRoot);
-            var runId = RunId(time, "audit");
-            temLake.Catalog.StartRun(runId, "audit", time.GetUtcNow());
-            var result = new AuditEngine(temLake, time).Run(new AuditOptions { RulesFolder = parse.GetValue(rules), Settings = overrides }, runId);
-            var failed = Print(result, output, error);
-            temLake.Catalog.FinishRun(runId, time.GetUtcNow(), failed == 0 ? "ok" : "failed", 0, 0, 0, 0, null,
-                result.Findings.Count(f => f.Status != FindingStatus.Resolved));
-            return failed == 0 ? TemApp.Ok : TemApp.Failure;
+            foreach (var id in run.InterruptedRuns)
+            {
+                cli.Problem($"tem audit: run {id} had been interrupted (its process died); this run completed the lake");
+            }
+
+            if (run.Value is { } audit)
+            {
+                Print(audit, cli);
+            }
+            else
+            {
+                cli.Problem($"tem audit: {WireNames.ToWire(run.Outcome)}: {run.Message}");
+            }
+
+            cli.Summary(Summary(result));
+            return run.Succeeded ? TemApp.Ok : TemApp.Failure;
         });
         return command;
     }
 
     public static Command Findings(TextWriter output, TextWriter error, TimeProvider time)
     {
+        // Recursive, so that 'tem findings --lake X set-status ...' and 'tem findings set-status --lake X ...' both use X.
         var lake = LakeOption();
+        lake.Recursive = true;
         var command = new Command("findings", "List the stored findings; 'set-status' records dispute outcomes.") { lake };
         command.SetAction(parse =>
         {
-            var findings = new FindingStore(TemLake.Open(parse.GetValue(lake)!), time).Load();
-            foreach (var s in findings.OrderBy(f => f.Finding.Rule, StringComparer.Ordinal).ThenBy(f => f.Finding.FindingId, StringComparer.Ordinal))
+            var cli = CliOutput.For(parse, output, error);
+            var lakePath = parse.GetValue(lake)!;
+            var findings = new FindingsOperation(time).List(lakePath);
+            foreach (var s in findings)
             {
                 var f = s.Finding;
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                cli.Result(string.Create(CultureInfo.InvariantCulture,
                     $"{f.FindingId[..12]}  {WireNames.ToWire(s.Status),-9} {f.Rule,-24} {f.AccountId,-12} {f.ServiceId ?? "-",-16} {f.Period}  {f.OneTimeAmount,12:0.0000} + {f.MonthlySavings,10:0.0000}/mo {f.Currency.Code}"));
             }
 
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"({findings.Count} findings)"));
+            cli.Result(string.Create(CultureInfo.InvariantCulture, $"({findings.Count} findings)"));
+            cli.Summary(new
+            {
+                Lake = Path.GetFullPath(lakePath),
+                Count = findings.Count,
+                Findings = findings.Select(s => new
+                {
+                    s.Finding.FindingId,
+                    Status = WireNames.ToWire(s.Status),
+                    s.StatusNote,
+                    s.Finding.Rule,
+                    Severity = WireNames.ToWire(s.Finding.Severity),
+                    s.Finding.Carrier,
+                    s.Finding.AccountId,
+                    s.Finding.ServiceId,
+                    Period = s.Finding.Period.ToString(),
+                    s.Finding.OneTimeAmount,
+                    s.Finding.MonthlySavings,
+                    Currency = s.Finding.Currency.Code,
+                    s.Finding.Title,
+                }),
+            });
             return TemApp.Ok;
         });
 
@@ -108,17 +117,26 @@ internal static class AuditCommands
         var status = new Argument<string>("status") { Description = "open, disputed, recovered, rejected or closed." };
         status.AcceptOnlyFromAmong("open", "disputed", "recovered", "rejected", "closed");
         var note = new Option<string?>("--note") { Description = "What happened, e.g. the carrier's credit reference." };
-        var setStatus = new Command("set-status", "Record a dispute outcome; it survives later audits.") { id, status, note, LakeOption() };
+        var setStatus = new Command("set-status", "Record a dispute outcome; it survives later audits.") { id, status, note };
         setStatus.SetAction(parse =>
         {
-            var store = new FindingStore(TemLake.Open(parse.GetValue<string>("--lake")!), time);
-            if (!store.SetStatus(parse.GetValue(id)!, WireNames.Parse<FindingStatus>(parse.GetValue(status)!), parse.GetValue(note)))
+            var cli = CliOutput.For(parse, output, error);
+            var result = new FindingsOperation(time).SetStatus(
+                parse.GetValue(lake)!, parse.GetValue(id)!, WireNames.Parse<FindingStatus>(parse.GetValue(status)!), parse.GetValue(note));
+            if (result.Outcome != RunOutcome.Ok)
             {
-                error.WriteLine($"tem findings: no single finding has id '{parse.GetValue(id)}'; run 'tem findings' to list them.");
+                cli.Problem($"tem findings: {result.Message}");
                 return TemApp.Failure;
             }
 
-            output.WriteLine($"{parse.GetValue(id)}: {parse.GetValue(status)}");
+            cli.Result($"{parse.GetValue(id)}: {parse.GetValue(status)}");
+            cli.Summary(new
+            {
+                Lake = Path.GetFullPath(parse.GetValue(lake)!),
+                result.FindingId,
+                Status = parse.GetValue(status),
+                Note = parse.GetValue(note),
+            });
             return TemApp.Ok;
         });
         command.Subcommands.Add(setStatus);
@@ -150,9 +168,6 @@ internal static class AuditCommands
 
     private static Option<string> LakeOption() => new("--lake") { Description = "The lake folder.", DefaultValueFactory = _ => "tem-lake" };
 
-    private static string RunId(TimeProvider time, string command) =>
-        command + "-" + time.GetUtcNow().ToString("yyyyMMddTHHmmssfffZ", CultureInfo.InvariantCulture);
-
     private static bool TryParseSettings(string[] values, out Dictionary<string, string> settings, out string? bad)
     {
         settings = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -173,36 +188,88 @@ internal static class AuditCommands
         return true;
     }
 
-    /// <summary>Prints per-rule results and found money per currency; returns how many rules failed.</summary>
-    private static int Print(AuditResult result, TextWriter output, TextWriter error)
+    /// <summary>Prints per-rule results and found money per currency.</summary>
+    private static void Print(AuditResult result, CliOutput cli)
     {
         foreach (var (file, message) in result.BrokenRuleFiles)
         {
-            error.WriteLine($"tem audit: rule file skipped: {message}");
+            cli.Problem($"tem audit: rule file skipped: {message}");
         }
 
         foreach (var run in result.Rules)
         {
             if (run.Error is null)
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{run.RuleId,-26} {run.Findings,5} findings  {run.Elapsed.TotalMilliseconds,7:0} ms"));
+                cli.Line(string.Create(CultureInfo.InvariantCulture, $"{run.RuleId,-26} {run.Findings,5} findings  {run.Elapsed.TotalMilliseconds,7:0} ms"));
                 if (run.Skipped > 0)
                 {
-                    error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{run.RuleId,-26} {run.Skipped} rows skipped: {run.SkippedReason}"));
+                    cli.Problem(string.Create(CultureInfo.InvariantCulture, $"{run.RuleId,-26} {run.Skipped} rows skipped: {run.SkippedReason}"));
                 }
             }
             else
             {
-                error.WriteLine($"{run.RuleId,-26} FAILED ({run.Source}): {run.Error}");
+                cli.Problem($"{run.RuleId,-26} FAILED ({run.Source}): {run.Error}");
             }
         }
 
         foreach (var t in result.Totals)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{t.Currency.Code}: {t.Findings} findings, one-time {t.OneTime:0.00} + 12 x monthly {t.MonthlySavings:0.00} = found money {t.FoundMoney:0.00}"));
+            cli.Result(Pipeline.Describe(t));
+        }
+    }
+
+    private static int ListRules(CliOutput cli, RuleList list)
+    {
+        foreach (var r in list.Rules)
+        {
+            cli.Result($"{r.Id,-26} {WireNames.ToWire(r.Severity),-6} {WireNames.ToWire(r.Action),-11} {r.Title}{(r.IsModel ? " (model)" : string.Empty)}");
+            foreach (var s in r.Settings)
+            {
+                cli.Result($"{string.Empty,-26} setting {s.Name} = {s.Default}: {s.Description}");
+            }
         }
 
-        return result.Rules.Count(r => r.Error is not null) + result.BrokenRuleFiles.Count;
+        foreach (var (_, message) in list.BrokenRuleFiles)
+        {
+            cli.Problem($"tem audit: {message}");
+        }
+
+        cli.Summary(new
+        {
+            Rules = list.Rules.Select(r => new
+            {
+                r.Id,
+                Severity = WireNames.ToWire(r.Severity),
+                Action = WireNames.ToWire(r.Action),
+                r.Title,
+                Model = r.IsModel,
+                Settings = r.Settings.Select(s => new { s.Name, s.Default, s.Description }),
+            }),
+            BrokenRuleFiles = list.BrokenRuleFiles.Select(b => new { b.File, b.Error }),
+        });
+        return list.BrokenRuleFiles.Count == 0 ? TemApp.Ok : TemApp.Failure;
     }
+
+    /// <summary>The JSON summary of <c>tem audit</c>.</summary>
+    private static object Summary(AuditRunResult r) => new
+    {
+        r.Run.RunId,
+        Outcome = WireNames.ToWire(r.Run.Outcome),
+        Rules = (r.Run.Value?.Rules ?? []).Select(x => new
+        {
+            Rule = x.RuleId,
+            x.Source,
+            x.Findings,
+            ElapsedMs = (long)x.Elapsed.TotalMilliseconds,
+            x.Skipped,
+            x.SkippedReason,
+            x.Error,
+        }),
+        BrokenRuleFiles = (r.Run.Value?.BrokenRuleFiles ?? []).Select(b => new { b.File, b.Error }),
+        FailedRules = r.FailedRules,
+        Findings = r.Run.Totals.Findings,
+        FoundMoney = (r.Run.Value?.Totals ?? []).Select(t => new { Currency = t.Currency.Code, t.Findings, t.OneTime, t.MonthlySavings, t.FoundMoney }),
+        r.Run.InterruptedRuns,
+        r.Run.Message,
+    };
 }

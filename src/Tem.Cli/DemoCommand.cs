@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Tem.SampleData;
-using Tem.Scheduler;
+using Tem.App;
 
 namespace Tem.Cli;
 

@@ -30,9 +30,10 @@ internal static class EvalAnomalyCommand
         };
         command.SetAction(parse =>
         {
+            var cli = CliOutput.For(parse, output, error);
             if (parse.GetValue(tolerance) < 0 || parse.GetValue(period) is < 1)
             {
-                error.WriteLine("tem eval-anomaly: --tolerance must be 0 or more and --period 1 or more.");
+                cli.Problem("tem eval-anomaly: --tolerance must be 0 or more and --period 1 or more.");
                 return TemApp.UsageError;
             }
 
@@ -43,7 +44,7 @@ internal static class EvalAnomalyCommand
             }
             catch (ArgumentException e)
             {
-                error.WriteLine($"tem eval-anomaly: {e.Message}");
+                cli.Problem($"tem eval-anomaly: {e.Message}");
                 return TemApp.UsageError;
             }
 
@@ -54,12 +55,12 @@ internal static class EvalAnomalyCommand
             }
             catch (InputDataException e)
             {
-                error.WriteLine($"tem eval-anomaly: {e.Message}");
+                cli.Problem($"tem eval-anomaly: {e.Message}");
                 return TemApp.Failure;
             }
             catch (IOException e)
             {
-                error.WriteLine($"tem eval-anomaly: {parse.GetValue(series)}: {e.Message}");
+                cli.Problem($"tem eval-anomaly: {parse.GetValue(series)}: {e.Message}");
                 return TemApp.Failure;
             }
 
@@ -72,13 +73,13 @@ internal static class EvalAnomalyCommand
                 new SpectralResidualDetector(settings.SpectralResidual),
                 new LevelShiftDetector(settings.DailyShift with { Period = seasonPoints, Window = seasonPoints * (int)Math.Ceiling((double)settings.DailyShift.Window / seasonPoints) }),
             };
-            Print(output, data, detectors, parse.GetValue(tolerance), side, seasonPoints, parse.GetValue(period) is null);
+            Print(cli, data, detectors, parse.GetValue(tolerance), side, seasonPoints, parse.GetValue(period) is null);
             return TemApp.Ok;
         });
         return command;
     }
 
-    private static void Print(TextWriter output, LabeledSeries data, ISeriesDetector[] detectors, int tolerance, AnomalyDirection direction, int period, bool inferred)
+    private static void Print(CliOutput cli, LabeledSeries data, ISeriesDetector[] detectors, int tolerance, AnomalyDirection direction, int period, bool inferred)
     {
         var values = data.Values.ToArray();
         var labels = data.Labels.ToArray();
@@ -104,17 +105,45 @@ internal static class EvalAnomalyCommand
 
         results.Add(EventWindowScoring.Score("any (union)", labels, union, tolerance, unionScored.Count(s => s)));
         var first = results[0];
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        cli.Result(string.Create(CultureInfo.InvariantCulture,
             $"{data.Source}: {values.Length} points, {first.Events} labeled events ({labels.Count(l => l)} anomalous points); period {period}{(inferred ? " (from the spacing)" : string.Empty)}, tolerance {tolerance} points, direction {direction.ToString().ToLowerInvariant()}"));
-        output.WriteLine("detector              scored  flagged  alarms  true  false  found/events  precision  recall     F1");
+        cli.Result("detector              scored  flagged  alarms  true  false  found/events  precision  recall     F1");
         foreach (var r in results)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            cli.Result(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Detector,-20} {r.Scored,8} {r.FlaggedPoints,8} {r.Alarms,7} {r.TrueAlarms,5} {r.FalseAlarms,6} {r.Detected,7}/{r.Events,-6} {Ratio(r.Precision),9} {Ratio(r.Recall),7} {r.F1,6:0.000}"));
         }
 
-        output.WriteLine("Scoring: an event is a run of points labeled 1; a flag within the tolerance of it detects it; an alarm (a run of flagged points) touching no event is false.");
+        cli.Line("Scoring: an event is a run of points labeled 1; a flag within the tolerance of it detects it; an alarm (a run of flagged points) touching no event is false.");
+        cli.Summary(new
+        {
+            Series = data.Source,
+            Points = values.Length,
+            first.Events,
+            AnomalousPoints = labels.Count(l => l),
+            Period = period,
+            PeriodInferred = inferred,
+            Tolerance = tolerance,
+            Direction = direction.ToString().ToLowerInvariant(),
+            Detectors = results.Select(r => new
+            {
+                r.Detector,
+                r.Scored,
+                Flagged = r.FlaggedPoints,
+                r.Alarms,
+                r.TrueAlarms,
+                r.FalseAlarms,
+                r.Detected,
+                r.Events,
+                Precision = Finite(r.Precision),
+                Recall = Finite(r.Recall),
+                F1 = Finite(r.F1),
+            }),
+        });
     }
+
+    // JSON has no NaN: a ratio with nothing to divide by is null there and '-' in the table.
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     private static string Ratio(double value) => double.IsNaN(value) ? "-" : value.ToString("0.000", CultureInfo.InvariantCulture);
 

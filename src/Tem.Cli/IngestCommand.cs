@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using Tem.App;
+using Tem.Core;
 using Tem.Ingest;
 using Tem.Ingest.Formats;
-using Tem.Lake;
 
 namespace Tem.Cli;
 
@@ -28,65 +29,91 @@ internal static class IngestCommand
         formats.AddTo(command);
         command.SetAction(parse =>
         {
+            var cli = CliOutput.For(parse, output, error);
             if (formats.Build(parse, out var problem, out var exitCode) is not { } ingestOptions)
             {
-                error.WriteLine($"tem ingest: {problem}");
+                cli.Problem($"tem ingest: {problem}");
                 return exitCode;
             }
 
+            var request = new IngestRequest
+            {
+                Paths = parse.GetValue(paths)!,
+                Lake = parse.GetValue(lake)!,
+                Options = ingestOptions with { Kind = parse.GetValue(kind), MemoryLimit = parse.GetValue(memory)! },
+            };
             IReadOnlyList<string> files;
             try
             {
-                files = Ingestor.ExpandPaths(parse.GetValue(paths)!);
+                files = IngestOperation.Files(request);
             }
             catch (FileNotFoundException e)
             {
-                error.WriteLine($"tem ingest: {e.Message}");
+                cli.Problem($"tem ingest: {e.Message}");
                 return TemApp.Failure;
             }
 
-            var lakeRoot = Path.GetFullPath(parse.GetValue(lake)!);
-            using var writeLock = LakeWriteLock.TryAcquire(lakeRoot, $"tem ingest (pid {Environment.ProcessId})", TimeSpan.Zero, time, out var holder);
-            if (writeLock is null)
+            var result = cli.WithProgress("Ingesting", bar => new IngestOperation(time).Run(request, files, (i, report) =>
             {
-                error.WriteLine($"tem ingest: {LakeWriteLock.LockedMessage(lakeRoot, holder)}");
+                bar(i + 1, files.Count, Path.GetFileName(report.Path));
+                if (report.Outcome == FileOutcome.Failed)
+                {
+                    cli.Problem(report.Message);
+                }
+                else
+                {
+                    cli.Line(report.Message);
+                }
+
+                if (report.IgnoredColumns.Count > 0)
+                {
+                    cli.Line($"  ignored columns: {string.Join(", ", report.IgnoredColumns)}");
+                }
+            }));
+            var run = result.Run;
+            if (run.Outcome == RunOutcome.Locked)
+            {
+                cli.Problem($"tem ingest: {run.Message}");
+                cli.Summary(Summary(result));
                 return TemApp.Failure;
             }
 
-            var temLake = TemLake.Open(lakeRoot);
-            var runId = "run-" + time.GetUtcNow().ToString("yyyyMMddTHHmmssfffZ", CultureInfo.InvariantCulture);
-            temLake.Catalog.StartRun(runId, "ingest", time.GetUtcNow());
-            var ingestor = new Ingestor(temLake, time, ingestOptions with { Kind = parse.GetValue(kind), MemoryLimit = parse.GetValue(memory)! });
-            var (failed, read, stored, rejected) = IngestAll(ingestor, files, runId, output, error);
-
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{files.Count} files: read {read} / stored {stored} / rejected {rejected} rows; lake {temLake.Root}"));
-            if (rejected > 0)
+            foreach (var id in run.InterruptedRuns)
             {
-                output.WriteLine("  rejected rows: tem sql --lake ... \"SELECT * FROM rejects\" (file, line, column, reason, raw text)");
+                cli.Problem($"tem ingest: run {id} had been interrupted (its process died); this run completed the lake");
             }
 
-            temLake.Catalog.FinishRun(runId, time.GetUtcNow(), failed == 0 ? "ok" : "failed", files.Count, read, stored, rejected, null);
-            return failed == 0 ? TemApp.Ok : TemApp.Failure;
+            if (run.Value is null && run.Message is not null)
+            {
+                cli.Problem($"tem ingest: {WireNames.ToWire(run.Outcome)}: {run.Message}");
+            }
+
+            var t = result.Totals;
+            cli.Result(string.Create(CultureInfo.InvariantCulture,
+                $"{t.Files} files: read {t.Read} / stored {t.Stored} / rejected {t.Rejected} rows; lake {result.Lake}"));
+            if (t.Rejected > 0)
+            {
+                cli.Line("  rejected rows: tem sql --lake ... \"SELECT * FROM rejects\" (file, line, column, reason, raw text)");
+            }
+
+            cli.Summary(Summary(result));
+            return run.Succeeded ? TemApp.Ok : TemApp.Failure;
         });
         return command;
     }
 
-    /// <summary>
-    /// Ingests files one by one, printing each file's result (failures to <paramref name="error"/>); a file that
-    /// fails does not stop the others. Returns how many failed and the row totals.
-    /// </summary>
-    internal static (int Failed, long Read, long Stored, long Rejected) IngestAll(
-        Ingestor ingestor, IReadOnlyList<string> files, string runId, TextWriter output, TextWriter error)
+    /// <summary>The JSON summary of <c>tem ingest</c>.</summary>
+    private static object Summary(IngestRunResult r) => new
     {
-        var totals = ingestor.IngestFiles(files, runId, (_, report) =>
-        {
-            (report.Outcome == FileOutcome.Failed ? error : output).WriteLine(report.Message);
-            if (report.IgnoredColumns.Count > 0)
-            {
-                output.WriteLine($"  ignored columns: {string.Join(", ", report.IgnoredColumns)}");
-            }
-        });
-        return (totals.Failed, totals.Read, totals.Stored, totals.Rejected);
-    }
+        r.Run.RunId,
+        Outcome = WireNames.ToWire(r.Run.Outcome),
+        r.Lake,
+        r.Totals.Files,
+        FailedFiles = r.Totals.Failed,
+        RowsRead = r.Totals.Read,
+        RowsStored = r.Totals.Stored,
+        RowsRejected = r.Totals.Rejected,
+        r.Run.InterruptedRuns,
+        r.Run.Message,
+    };
 }

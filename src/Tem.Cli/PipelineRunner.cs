@@ -1,4 +1,5 @@
-using Tem.Scheduler;
+using Tem.App;
+using Tem.Core;
 
 namespace Tem.Cli;
 
@@ -37,7 +38,7 @@ internal static class PipelineRunner
 
         if (result.Message is not null)
         {
-            cli.Problem($"tem {options.Name}: {result.Outcome}: {result.Message}");
+            cli.Problem($"tem {options.Name}: {WireNames.ToWire(result.Outcome)}: {result.Message}");
         }
 
         cli.Line($"{result.Ingest.Files} files: read {result.Ingest.Read} / stored {result.Ingest.Stored} / rejected {result.Ingest.Rejected} rows");
@@ -59,7 +60,7 @@ internal static class PipelineRunner
     public static object Summary(PipelineResult r) => new
     {
         r.RunId,
-        r.Outcome,
+        Outcome = WireNames.ToWire(r.Outcome),
         r.StartedAt,
         r.FinishedAt,
         Files = r.Ingest.Files,

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Tem.Core;
-using Tem.Lake;
+using Tem.App;
 using Tem.Reports;
 
 namespace Tem.Cli;
@@ -49,11 +49,6 @@ internal static class ReportCommand
             }
 
             var lakePath = parse.GetValue(lake)!;
-            if (!Directory.Exists(Path.Combine(lakePath, "_tem")))
-            {
-                error.WriteLine($"tem report: {Path.GetFullPath(lakePath)} is not a lake (no _tem/ catalog); run 'tem ingest' or 'tem run' first.");
-                return TemApp.Failure;
-            }
 
             var options = new ReportOptions
             {
@@ -65,7 +60,13 @@ internal static class ReportCommand
             ReportResult result;
             try
             {
-                result = ReportWriter.Write(TemLake.Open(lakePath), parse.GetValue(outDir)!, options, time);
+                // A reader: the lake is opened as it is, without its write lock, so nothing in it may change here.
+                result = new ReportOperation(time).Write(lakePath, parse.GetValue(outDir)!, options);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                error.WriteLine($"tem report: {Path.GetFullPath(lakePath)} is not a lake (no _tem/ catalog); run 'tem ingest' or 'tem run' first.");
+                return TemApp.Failure;
             }
             catch (ArgumentException e) when (e.ParamName == "options")
             {

@@ -22,9 +22,10 @@ internal static class SampleDataCommand
         };
         command.SetAction(parse =>
         {
+            var cli = CliOutput.For(parse, output, error);
             if (!BillingMonth.TryParse(parse.GetValue(first), out var firstMonth))
             {
-                error.WriteLine($"tem sample-data: --first-month '{parse.GetValue(first)}' is not a month; expected YYYY-MM, e.g. 2026-04.");
+                cli.Problem($"tem sample-data: --first-month '{parse.GetValue(first)}' is not a month; expected YYYY-MM, e.g. 2026-04.");
                 return TemApp.UsageError;
             }
 
@@ -38,18 +39,29 @@ internal static class SampleDataCommand
             }
             catch (ArgumentOutOfRangeException e)
             {
-                error.WriteLine($"tem sample-data: {e.Message}");
+                cli.Problem($"tem sample-data: {e.Message}");
                 return TemApp.UsageError;
             }
 
             var summary = SampleDataGenerator.Generate(options, parse.GetValue(outDir)!);
             foreach (var (file, rows) in summary.Rows.OrderBy(r => r.Key, StringComparer.Ordinal))
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file,-16} {rows,10} rows"));
+                cli.Line(string.Create(CultureInfo.InvariantCulture, $"{file,-16} {rows,10} rows"));
             }
 
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            cli.Result(string.Create(CultureInfo.InvariantCulture,
                 $"{summary.PlantedFindings} planted findings in answer_key.csv; data set in {summary.OutputDirectory}"));
+            cli.Summary(new
+            {
+                Out = summary.OutputDirectory,
+                Files = summary.Rows.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new { File = r.Key, Rows = r.Value }),
+                Rows = summary.Rows.Values.Sum(),
+                summary.PlantedFindings,
+                options.Seed,
+                options.Services,
+                options.Months,
+                FirstMonth = options.FirstMonth.ToString(),
+            });
             return TemApp.Ok;
         });
         return command;

@@ -205,3 +205,22 @@ public enum ProviderRole
     /// <summary><c>tem</c>: the telecom expense management provider.</summary>
     Tem,
 }
+
+/// <summary>How a run of a command that changes the lake ended (the lake catalog's <c>runs.outcome</c>).</summary>
+public enum RunOutcome
+{
+    /// <summary><c>ok</c>: everything ran and nothing failed.</summary>
+    Ok,
+
+    /// <summary><c>failed</c>: a file or a rule failed, or the run stopped on an error (its message says which).</summary>
+    Failed,
+
+    /// <summary><c>locked</c>: another writer held the lake, nothing ran (never stored: the lake is not touched).</summary>
+    Locked,
+
+    /// <summary><c>cancelled</c>: stopped before it finished (the host was shutting down).</summary>
+    Cancelled,
+
+    /// <summary><c>interrupted</c>: its process died; a later run closed it.</summary>
+    Interrupted,
+}

@@ -30,7 +30,7 @@ public sealed record CatalogFile(
 /// <param name="Command">What ran: <c>ingest</c>, <c>audit</c>, <c>run</c>, <c>demo</c> or a scheduled pipeline's name.</param>
 /// <param name="StartedAt">When it started (UTC).</param>
 /// <param name="FinishedAt">When it ended; null while it runs, or when its process died and no later run closed it yet.</param>
-/// <param name="Outcome"><c>ok</c>, <c>failed</c>, <c>interrupted</c> (its process died) or null while it runs.</param>
+/// <param name="Outcome">How it ended (stored by its wire name: <c>ok</c>, <c>failed</c>, <c>cancelled</c>, <c>interrupted</c>); null while it runs.</param>
 /// <param name="Files">Input files it looked at.</param>
 /// <param name="RowsRead">Rows read from them.</param>
 /// <param name="RowsStored">Rows stored in the lake.</param>
@@ -38,7 +38,7 @@ public sealed record CatalogFile(
 /// <param name="Findings">Findings open after its audit; null when it did not audit.</param>
 /// <param name="Message">Why it failed or was interrupted.</param>
 public sealed record RunRecord(
-    string RunId, string Command, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? Outcome, int? Files, long? RowsRead,
+    string RunId, string Command, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, RunOutcome? Outcome, int? Files, long? RowsRead,
     long? RowsStored, long? RowsRejected, int? Findings, string? Message);
 
 /// <summary>
@@ -119,7 +119,7 @@ public sealed class LakeCatalog
 
     /// <summary>Records how a run ended, with its totals (<paramref name="findings"/>: open findings after its audit, if it audited).</summary>
     public void FinishRun(
-        string runId, DateTimeOffset finishedAt, string outcome, int files, long read, long stored, long rejected, string? message, int? findings = null)
+        string runId, DateTimeOffset finishedAt, RunOutcome outcome, int files, long read, long stored, long rejected, string? message, int? findings = null)
     {
         using var c = Connect();
         using var cmd = c.CreateCommand();
@@ -128,7 +128,7 @@ public sealed class LakeCatalog
                             findings = $9
             WHERE run_id = $1
             """;
-        foreach (var v in new object?[] { runId, finishedAt, outcome, files, read, stored, rejected, message, findings })
+        foreach (var v in new object?[] { runId, finishedAt, WireNames.ToWire(outcome), files, read, stored, rejected, message, findings })
         {
             cmd.Parameters.AddValue(v);
         }
@@ -159,12 +159,13 @@ public sealed class LakeCatalog
         using (var cmd = c.CreateCommand())
         {
             cmd.CommandText = """
-                UPDATE runs SET finished_at = $2, outcome = 'interrupted',
+                UPDATE runs SET finished_at = $2, outcome = $3,
                        message = 'the process ended before the run finished; run ' || $1 || ' completed the lake'
                 WHERE finished_at IS NULL AND run_id <> $1
                 """;
             cmd.Parameters.AddValue(foundByRunId);
             cmd.Parameters.AddValue(now);
+            cmd.Parameters.AddValue(WireNames.ToWire(RunOutcome.Interrupted));
             cmd.ExecuteNonQuery();
         }
 
@@ -187,7 +188,7 @@ public sealed class LakeCatalog
         {
             list.Add(new RunRecord(
                 r.GetString(0), r.GetString(1), r.GetFieldValue<DateTimeOffset>(2), r.GetFieldValue<DateTimeOffset?>(3),
-                r.GetStringOrNull(4), r.GetFieldValue<int?>(5), r.GetFieldValue<long?>(6), r.GetFieldValue<long?>(7),
+                r.GetStringOrNull(4) is { } outcome ? WireNames.Parse<RunOutcome>(outcome) : null, r.GetFieldValue<int?>(5), r.GetFieldValue<long?>(6), r.GetFieldValue<long?>(7),
                 r.GetFieldValue<long?>(8), r.GetFieldValue<int?>(9), r.GetStringOrNull(10)));
         }
 

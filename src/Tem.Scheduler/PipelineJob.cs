@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Quartz;
+using Tem.App;
+using Tem.Core;
 
 namespace Tem.Scheduler;
 
@@ -39,7 +41,7 @@ public sealed partial class PipelineJob(ILogger<PipelineJob> log, TimeProvider t
             // Profiles are read at every fire, so an edited profile takes effect on the next run without a restart.
             ingest = map.GetString(IngestKey) is { } json ? IngestSettings.FromJobData(json).ToOptions() : new Tem.Ingest.IngestOptions();
         }
-        catch (Exception e) when (e is Tem.Core.InputDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is InputDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
             Problem(log, name, $"run skipped: its ingest settings cannot be used: {e.Message}");
             return;
@@ -83,7 +85,8 @@ public sealed partial class PipelineJob(ILogger<PipelineJob> log, TimeProvider t
             return;
         }
 
-        Finished(log, name, result.RunId, result.Outcome, result.Ingest.Files, result.Ingest.Read, result.Ingest.Stored, result.Ingest.Rejected,
+        var outcome = WireNames.ToWire(result.Outcome);
+        Finished(log, name, result.RunId, outcome, result.Ingest.Files, result.Ingest.Read, result.Ingest.Stored, result.Ingest.Rejected,
             result.OpenFindings, result.ReportPath ?? "-", result.Message ?? string.Empty);
         foreach (var t in result.Totals)
         {

@@ -19,7 +19,7 @@ public class WireNamesTests
             new HashSet<string>
             {
                 "PartyKind", "ServiceType", "ServiceStatus", "ChargeType", "UsageType", "TimeBand", "Severity",
-                "RecommendedAction", "FindingStatus", "ProviderRole", "RejectReason", "CallDisposition",
+                "RecommendedAction", "FindingStatus", "ProviderRole", "RejectReason", "CallDisposition", "RunOutcome",
             },
             names);
     }
@@ -38,6 +38,11 @@ public class WireNamesTests
     [InlineData(ChargeType.LateFee, "late_fee")]
     [InlineData(TimeBand.Offpeak, "offpeak")]
     [InlineData(PartyKind.Lessor, "lessor")]
+    [InlineData(RunOutcome.Ok, "ok")]
+    [InlineData(RunOutcome.Failed, "failed")]
+    [InlineData(RunOutcome.Locked, "locked")]
+    [InlineData(RunOutcome.Cancelled, "cancelled")]
+    [InlineData(RunOutcome.Interrupted, "interrupted")]
     [InlineData(ProviderRole.Msp, "msp")]
     [InlineData(FindingStatus.Resolved, "resolved")]
     [InlineData(RecommendedAction.Renegotiate, "renegotiate")]

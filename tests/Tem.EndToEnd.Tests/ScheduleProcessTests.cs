@@ -53,8 +53,8 @@ public sealed class ScheduleProcessTests : IDisposable
         Assert.Contains("had been interrupted", log, StringComparison.Ordinal);
         var catalog = TemLake.OpenExisting(lake).Catalog;
         var runs = catalog.Runs();
-        Assert.Equal("interrupted", runs[0].Outcome);
-        Assert.Contains(runs, r => r.Outcome == "ok" && r.StartedAt > runs[0].StartedAt);
+        Assert.Equal(Tem.Core.RunOutcome.Interrupted, runs[0].Outcome);
+        Assert.Contains(runs, r => r.Outcome == Tem.Core.RunOutcome.Ok && r.StartedAt > runs[0].StartedAt);
         Assert.All(runs, r => Assert.NotNull(r.FinishedAt));
         var files = catalog.Files().Where(f => f.State is FileState.Active or FileState.Superseded or FileState.Committing).ToList();
         Assert.Equal(files.Count, files.Select(f => f.Sha256).Distinct().Count());

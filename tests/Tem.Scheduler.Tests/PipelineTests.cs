@@ -1,3 +1,5 @@
+using Tem.App;
+using Tem.Core;
 using Tem.Lake;
 using Tem.SampleData;
 
@@ -22,10 +24,10 @@ public sealed class PipelineTests : IDisposable
 
         var result = new Pipeline(TimeProvider.System).Run(Options());
 
-        Assert.Equal("ok", result.Outcome);
+        Assert.Equal(RunOutcome.Ok, result.Outcome);
         var run = Assert.Single(TemLake.OpenExisting(_dir.Sub("lake")).Catalog.Runs());
         Assert.Equal(result.RunId, run.RunId);
-        Assert.Equal("ok", run.Outcome);
+        Assert.Equal(RunOutcome.Ok, run.Outcome);
         Assert.NotNull(run.FinishedAt);
         Assert.Equal(Directory.GetFiles(_dir.Sub("inbox"), "*", SearchOption.AllDirectories).Length, run.Files);
         Assert.Equal(sample.Rows.Where(r => !r.Key.Contains("answer", StringComparison.Ordinal)).Sum(r => r.Value), run.RowsRead);
@@ -43,12 +45,12 @@ public sealed class PipelineTests : IDisposable
         {
             Assert.NotNull(held);
             var result = new Pipeline(TimeProvider.System).Run(Options());
-            Assert.Equal("locked", result.Outcome);
+            Assert.Equal(RunOutcome.Locked, result.Outcome);
             Assert.Contains("another host", result.Message, StringComparison.Ordinal);
         }
 
         Assert.False(File.Exists(Path.Combine(_dir.Sub("lake"), "_tem", "catalog.duckdb")), "a locked-out run must not touch the lake");
-        Assert.Equal("ok", new Pipeline(TimeProvider.System).Run(Options()).Outcome);
+        Assert.Equal(RunOutcome.Ok, new Pipeline(TimeProvider.System).Run(Options()).Outcome);
     }
 
     [Fact]
@@ -64,7 +66,7 @@ public sealed class PipelineTests : IDisposable
 
         Assert.Equal(["run-dead"], second.InterruptedRuns);
         var dead = lake.Catalog.Runs().Single(r => r.RunId == "run-dead");
-        Assert.Equal("interrupted", dead.Outcome);
+        Assert.Equal(RunOutcome.Interrupted, dead.Outcome);
         Assert.Contains(second.RunId, dead.Message, StringComparison.Ordinal);
         Assert.Equal(0, second.Ingest.Stored);
         Assert.Equal(first.OpenFindings, second.OpenFindings);
@@ -77,9 +79,9 @@ public sealed class PipelineTests : IDisposable
     {
         var result = new Pipeline(TimeProvider.System).Run(Options());
 
-        Assert.Equal("failed", result.Outcome);
+        Assert.Equal(RunOutcome.Failed, result.Outcome);
         Assert.Contains(_dir.Sub("inbox"), result.Message, StringComparison.Ordinal);
-        Assert.Equal("failed", Assert.Single(TemLake.OpenExisting(_dir.Sub("lake")).Catalog.Runs()).Outcome);
+        Assert.Equal(RunOutcome.Failed, Assert.Single(TemLake.OpenExisting(_dir.Sub("lake")).Catalog.Runs()).Outcome);
     }
 
     [Fact]

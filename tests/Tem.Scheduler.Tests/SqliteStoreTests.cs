@@ -62,7 +62,7 @@ public sealed class SqliteStoreTests : IDisposable
         var runs = Runs();
         var run = Assert.Single(runs);
         Assert.Equal("nightly", run.Command);
-        Assert.True(run.Outcome == "ok", $"{run.Outcome}: {run.Message}");
+        Assert.True(run.Outcome == Tem.Core.RunOutcome.Ok, $"{run.Outcome}: {run.Message}");
         Assert.True(run.StartedAt < due.Value + TimeSpan.FromSeconds(55), "the run is the missed fire run at once, not the next minute's");
         Assert.True(run.RowsStored > 0);
     }

@@ -1,0 +1,80 @@
+using Tem.Audit;
+using Tem.Audit.Anomaly;
+using Tem.Core;
+
+namespace Tem.App;
+
+/// <summary>One rule as <c>tem audit --list-rules</c> shows it: a SQL rule or an anomaly model.</summary>
+/// <param name="Id">The rule's id.</param>
+/// <param name="Severity">Its severity.</param>
+/// <param name="Action">Its recommended action.</param>
+/// <param name="Title">One line.</param>
+/// <param name="IsModel">True for an anomaly model, false for a SQL rule.</param>
+/// <param name="Settings">Its settings with their defaults.</param>
+public sealed record RuleInfo(string Id, Severity Severity, RecommendedAction Action, string Title, bool IsModel, IReadOnlyList<RuleSetting> Settings);
+
+/// <summary>The rules an audit would run, and the rule files that could not be read.</summary>
+/// <param name="Rules">SQL rules (built-in and the folder's), then the anomaly models.</param>
+/// <param name="BrokenRuleFiles">Rule files skipped, with why.</param>
+public sealed record RuleList(IReadOnlyList<RuleInfo> Rules, IReadOnlyList<(string File, string Error)> BrokenRuleFiles);
+
+/// <summary>How <c>tem audit</c> went.</summary>
+/// <param name="Run">The recorded run (outcome, id, times); its value is the audit's result, null when it did not run.</param>
+public sealed record AuditRunResult(LakeOperationResult<AuditResult> Run)
+{
+    /// <summary>Rules that failed plus rule files that could not be read.</summary>
+    public int FailedRules => Run.Value is { } a ? a.Rules.Count(r => r.Error is not null) + a.BrokenRuleFiles.Count : 0;
+}
+
+/// <summary>Runs every rule over a lake as one recorded run (see <see cref="LakeOperation"/>).</summary>
+public sealed class AuditOperation(TimeProvider time)
+{
+    /// <summary>The name audit runs are recorded under.</summary>
+    public const string Command = "audit";
+
+    /// <summary>The rules an audit with <paramref name="rulesFolder"/> would run, with their settings.</summary>
+    public static RuleList ListRules(string? rulesFolder)
+    {
+        var catalog = RuleCatalog.Load(rulesFolder, out var broken);
+        var rules = catalog.Select(r => new RuleInfo(r.Id, r.Severity, r.Action, r.Title, false, r.Settings))
+            .Concat(AnomalySettings.Rules.Select(m => new RuleInfo(m.Id, m.Severity, m.Action, m.Title, true, m.Settings)));
+        return new RuleList([.. rules], broken);
+    }
+
+    /// <summary>
+    /// Checks setting overrides before anything runs; throws <see cref="ArgumentException"/> naming the bad one.
+    /// </summary>
+    public static void ValidateSettings(IReadOnlyDictionary<string, string> settings) => AnomalySettings.Resolve(settings);
+
+    /// <summary>Audits the lake; outcome <c>failed</c> when a rule or a rule file failed (the other rules still run).</summary>
+    public AuditRunResult Run(string lake, AuditOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var run = LakeOperation.Run(new LakeOperationOptions { Lake = lake, Command = Command }, time, scope =>
+        {
+            var audit = Audit(scope, options);
+            if (audit.Rules.Any(r => r.Error is not null) || audit.BrokenRuleFiles.Count > 0)
+            {
+                scope.Outcome = RunOutcome.Failed;
+            }
+
+            return audit;
+        }, cancellationToken);
+        return new AuditRunResult(run);
+    }
+
+    /// <summary>The audit step of a run: the rules over the run's lake, open findings kept on the scope.</summary>
+    internal AuditResult Audit(RunScope scope, AuditOptions options)
+    {
+        var audit = new AuditEngine(scope.Lake, time).Run(options, scope.RunId);
+        scope.Totals = scope.Totals with { Findings = OpenFindings(audit) };
+        return audit;
+    }
+
+    /// <summary>Findings not resolved after an audit.</summary>
+    public static int OpenFindings(AuditResult audit)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        return audit.Findings.Count(f => f.Status != FindingStatus.Resolved);
+    }
+}

@@ -1,0 +1,63 @@
+using Tem.Audit;
+using Tem.Core;
+using Tem.Lake;
+
+namespace Tem.App;
+
+/// <summary>How setting a finding's status went.</summary>
+/// <param name="Outcome"><see cref="RunOutcome.Ok"/>; <see cref="RunOutcome.Locked"/> (another writer held the lake, nothing changed); <see cref="RunOutcome.Failed"/> (no single finding matched).</param>
+/// <param name="FindingId">The full id of the finding changed; null when none was.</param>
+/// <param name="Message">Why nothing changed.</param>
+public sealed record SetStatusResult(RunOutcome Outcome, string? FindingId, string? Message);
+
+/// <summary>The stored findings: listing them (a reader) and recording dispute outcomes (a writer, under the lake's write lock).</summary>
+public sealed class FindingsOperation(TimeProvider time)
+{
+    /// <summary>
+    /// The stored findings of a lake, ordered by rule and id, without changing anything (no recovery, no catalog
+    /// write, no folder created). A folder that holds no lake has none.
+    /// </summary>
+    public IReadOnlyList<StoredFinding> List(string lake)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(lake);
+        TemLake existing;
+        try
+        {
+            existing = TemLake.OpenExisting(lake);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
+        }
+
+        return [.. new FindingStore(existing, time).Load()
+            .OrderBy(f => f.Finding.Rule, StringComparer.Ordinal)
+            .ThenBy(f => f.Finding.FindingId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Records a dispute outcome for the finding with this id (or unique prefix), under the lake's write lock, so that
+    /// it never races an audit rewriting the findings. It survives later audits.
+    /// </summary>
+    public SetStatusResult SetStatus(string lake, string findingIdOrPrefix, FindingStatus status, string? note)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(lake);
+        ArgumentException.ThrowIfNullOrEmpty(findingIdOrPrefix);
+        using var lease = LakeOperation.TryOpenForWriting(
+            lake, $"tem findings set-status on {Environment.MachineName} (pid {Environment.ProcessId})", TimeSpan.Zero, time, out var locked);
+        if (lease is null)
+        {
+            return new SetStatusResult(RunOutcome.Locked, null, locked);
+        }
+
+        var store = new FindingStore(lease.Lake, time);
+        var match = store.Load().Where(f => f.Finding.FindingId.StartsWith(findingIdOrPrefix, StringComparison.Ordinal)).Take(2).ToList();
+        if (match.Count != 1 || !store.SetStatus(match[0].Finding.FindingId, status, note))
+        {
+            return new SetStatusResult(RunOutcome.Failed, null,
+                $"no single finding has id '{findingIdOrPrefix}'; run 'tem findings' to list them.");
+        }
+
+        return new SetStatusResult(RunOutcome.Ok, match[0].Finding.FindingId, null);
+    }
+}

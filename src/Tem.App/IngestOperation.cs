@@ -1,0 +1,74 @@
+using Tem.Ingest;
+
+namespace Tem.App;
+
+/// <summary>What <see cref="IngestOperation.Run"/> ingests, into which lake.</summary>
+public sealed record IngestRequest
+{
+    /// <summary>Files or folders (walked recursively).</summary>
+    public required IReadOnlyList<string> Paths { get; init; }
+
+    /// <summary>The lake folder.</summary>
+    public required string Lake { get; init; }
+
+    /// <summary>Ingest settings (kind, formats, memory limit).</summary>
+    public IngestOptions Options { get; init; } = new();
+}
+
+/// <summary>How <c>tem ingest</c> went.</summary>
+/// <param name="Run">The recorded run (outcome, id, times).</param>
+/// <param name="Lake">The lake folder (absolute).</param>
+/// <param name="Totals">Files and rows.</param>
+public sealed record IngestRunResult(LakeOperationResult<IngestTotals> Run, string Lake, IngestTotals Totals);
+
+/// <summary>Ingests files into a lake as one recorded run (see <see cref="LakeOperation"/>).</summary>
+public sealed class IngestOperation(TimeProvider time)
+{
+    /// <summary>The name ingest runs are recorded under.</summary>
+    public const string Command = "ingest";
+
+    /// <summary>Expands the request's paths to files; throws <see cref="FileNotFoundException"/> for a path that does not exist.</summary>
+    public static IReadOnlyList<string> Files(IngestRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Ingestor.ExpandPaths(request.Paths);
+    }
+
+    /// <summary>
+    /// Ingests <paramref name="files"/> one by one (a file that fails does not stop the others), reporting each through
+    /// <paramref name="fileDone"/> (its index and report). Outcome <c>failed</c> when a file could not be read at all.
+    /// </summary>
+    public IngestRunResult Run(IngestRequest request, IReadOnlyList<string> files, Action<int, FileReport>? fileDone = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(files);
+        var run = LakeOperation.Run(new LakeOperationOptions { Lake = request.Lake, Command = Command }, time, scope =>
+        {
+            var totals = Ingest(scope, files, request.Options, fileDone, cancellationToken);
+            if (totals.Failed > 0)
+            {
+                scope.Outcome = Core.RunOutcome.Failed;
+            }
+
+            return totals;
+        }, cancellationToken);
+        return new IngestRunResult(run, Path.GetFullPath(request.Lake), run.Value ?? new IngestTotals(run.Totals.Files, 0, run.Totals.Read, run.Totals.Stored, run.Totals.Rejected));
+    }
+
+    /// <summary>The ingest step of a run: every file into the run's lake, totals kept on the scope as they grow.</summary>
+    internal IngestTotals Ingest(RunScope scope, IReadOnlyList<string> files, IngestOptions options, Action<int, FileReport>? fileDone, CancellationToken cancellationToken)
+    {
+        var ingestor = new Ingestor(scope.Lake, time, options);
+        long read = 0, stored = 0, rejected = 0;
+        var totals = ingestor.IngestFiles(files, scope.RunId, (i, report) =>
+        {
+            read += report.RowsRead;
+            stored += report.RowsStored;
+            rejected += report.RowsRejected;
+            scope.Totals = scope.Totals with { Files = i + 1, Read = read, Stored = stored, Rejected = rejected };
+            fileDone?.Invoke(i, report);
+        }, cancellationToken);
+        scope.Totals = scope.Totals with { Files = totals.Files, Read = totals.Read, Stored = totals.Stored, Rejected = totals.Rejected };
+        return totals;
+    }
+}
