@@ -148,8 +148,12 @@ internal static class AuditCommands
         var inbox = new Option<string>("--inbox") { Description = "Folder of new files (already ingested files are skipped).", Required = true };
         var lake = LakeOption();
         var outDir = new Option<string>("--out") { Description = "Report folder.", DefaultValueFactory = _ => "tem-out" };
+        var auditAnyway = new Option<bool>("--audit-anyway")
+        {
+            Description = "Audit and report even when a file failed to ingest (by default the findings then stay those of the last complete run).",
+        };
         var formats = new IngestFormatOptions();
-        var command = new Command("run", "One nightly run: ingest what is new in the inbox, audit, write the report folder.") { inbox, lake, outDir };
+        var command = new Command("run", "One nightly run: ingest what is new in the inbox, audit, write the report folder.") { inbox, lake, outDir, auditAnyway };
         formats.AddTo(command);
         command.SetAction(parse =>
         {
@@ -160,7 +164,11 @@ internal static class AuditCommands
                 return exitCode;
             }
 
-            var options = new PipelineOptions { Inbox = parse.GetValue(inbox)!, Lake = parse.GetValue(lake)!, Out = parse.GetValue(outDir)!, Ingest = ingest };
+            var options = new PipelineOptions
+            {
+                Inbox = parse.GetValue(inbox)!, Lake = parse.GetValue(lake)!, Out = parse.GetValue(outDir)!, Ingest = ingest,
+                AuditAfterFailedIngest = parse.GetValue(auditAnyway),
+            };
             return PipelineRunner.Run(cli, new Pipeline(time), options);
         });
         return command;

@@ -92,18 +92,40 @@ public sealed class LakeCatalog
         return new LakeCatalog(path);
     }
 
-    /// <summary>Opens a short-lived connection to the catalog database.</summary>
+    /// <summary>How long a writer keeps retrying when another process holds the catalog file's lock.</summary>
+    public static TimeSpan LockRetry { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Opens a short-lived connection to the catalog database. Another process holding DuckDB's lock on the file (an
+    /// older reader, an analyst's own DuckDB) is transient: the open is retried with back-off (25 ms doubling to
+    /// 1 s) for up to <see cref="LockRetry"/> before it fails.
+    /// </summary>
     public DuckDBConnection Connect(bool readOnly = false)
     {
-        try
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var delay = TimeSpan.FromMilliseconds(25);
+        while (true)
         {
-            return LakeSession.File(_path, new SessionOptions { Threads = 1, ReadOnly = readOnly });
-        }
-        catch (InfrastructureException e)
-        {
-            throw new InfrastructureException($"Opening the lake catalog {_path}", e.InnerException ?? e);
+            try
+            {
+                return LakeSession.File(_path, new SessionOptions { Threads = 1, ReadOnly = readOnly });
+            }
+            catch (InfrastructureException e) when (IsLockConflict(e) && clock.Elapsed + delay < LockRetry)
+            {
+                Thread.Sleep(delay);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.TicksPerSecond));
+            }
+            catch (InfrastructureException e)
+            {
+                throw new InfrastructureException(
+                    IsLockConflict(e) ? $"Opening the lake catalog {_path}: another process held its lock for {LockRetry.TotalSeconds:0} s" : $"Opening the lake catalog {_path}",
+                    e.InnerException ?? e);
+            }
         }
     }
+
+    private static bool IsLockConflict(Exception e) =>
+        (e.InnerException?.Message ?? e.Message).Contains("Could not set lock on file", StringComparison.Ordinal);
 
     /// <summary>Records the start of a run (a command that changes the lake).</summary>
     public void StartRun(string runId, string command, DateTimeOffset startedAt)
@@ -232,6 +254,21 @@ public sealed class LakeCatalog
         }
 
         return list;
+    }
+
+    /// <summary>For each table, the source file of its newest active version (as it was ingested: the path given).</summary>
+    internal static Dictionary<string, string> ActiveSources(DuckDBConnection c)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT table_name, arg_max(path, ingested_at) FROM files WHERE state = 'active' GROUP BY table_name ORDER BY table_name";
+        using var r = cmd.ExecuteReader();
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (r.Read())
+        {
+            map[r.GetString(0)] = r.GetString(1);
+        }
+
+        return map;
     }
 
     private static List<CatalogFile> Query(DuckDBConnection c, string tail, params object[] args)

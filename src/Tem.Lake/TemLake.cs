@@ -46,6 +46,7 @@ public sealed class TemLake
         Directory.CreateDirectory(full);
         var lake = new TemLake(full, LakeCatalog.Open(full));
         lake.Recover();
+        lake.WriteManifest();
         return lake;
     }
 
@@ -70,7 +71,7 @@ public sealed class TemLake
     {
         ArgumentNullException.ThrowIfNull(connection);
         var read = new List<string>();
-        using var catalog = Catalog.Connect(readOnly: true);
+        var manifest = ReadManifest();
         connection.Execute(PhoneDigitsMacro);
         foreach (var layout in CanonicalLayouts.All.DistinctBy(l => l.Table))
         {
@@ -78,13 +79,13 @@ public sealed class TemLake
             var extra = layout.Kind == CanonicalLayouts.Usage.Kind || layout.Kind == CanonicalLayouts.PbxCalls.Kind
                 ? ", tem_phone_digits(called_number) AS called_digits"
                 : string.Empty;
-            var paths = LakeCatalog.ActivePaths(catalog, layout.Table);
+            var paths = manifest.Paths(layout.Table);
             read.AddRange(paths.Select(p => Path.Combine(Root, p)));
             CreateView(connection, layout.Table, paths, columns, layout.PartitionBy, extra);
         }
 
         var rejectColumns = RejectsColumns.Split(", ").Select(c => c.Split(' ')).Select(p => (p[0].Trim('"'), p[1])).ToList();
-        var rejectPaths = LakeCatalog.ActivePaths(catalog, RejectsTable);
+        var rejectPaths = manifest.Paths(RejectsTable);
         read.AddRange(rejectPaths.Select(p => Path.Combine(Root, p)));
         CreateView(connection, RejectsTable, rejectPaths, rejectColumns, [], string.Empty);
 
@@ -187,6 +188,31 @@ public sealed class TemLake
         CompleteCommit(file.FileId);
     }
 
+    /// <summary>
+    /// What readers see: the manifest the last writer wrote. A lake written before the manifest existed is read from
+    /// the catalog once, read-only (the next writer writes the manifest).
+    /// </summary>
+    public LakeManifest ReadManifest()
+    {
+        if (LakeManifest.Read(Root) is { } manifest)
+        {
+            return manifest;
+        }
+
+        using var c = Catalog.Connect(readOnly: true);
+        return new LakeManifest(
+            ManifestTables.ToDictionary(t => t, t => LakeCatalog.ActivePaths(c, t), StringComparer.Ordinal),
+            LakeCatalog.ActiveSources(c));
+    }
+
+    private static IEnumerable<string> ManifestTables => CanonicalLayouts.All.Select(l => l.Table).Append(RejectsTable);
+
+    private void WriteManifest()
+    {
+        using var c = Catalog.Connect();
+        LakeManifest.Write(Root, c, ManifestTables);
+    }
+
     /// <summary>Test hook: runs after the catalog records a commit and before its files move (a crash there must be recoverable).</summary>
     internal static Action<string>? AfterCommitRecorded { get; set; }
 
@@ -238,9 +264,10 @@ public sealed class TemLake
 
         var kind = CanonicalLayouts.All.FirstOrDefault(l => l.Table == table);
         using var tx = c.BeginTransaction();
+        IReadOnlyList<string> superseded = [];
         if (target == "active" && kind?.Mode == LoadMode.Replace)
         {
-            SupersedeOthers(c, fileId, table);
+            superseded = SupersedeOthers(c, fileId, table);
         }
 
         using (var cmd = c.CreateCommand())
@@ -251,10 +278,16 @@ public sealed class TemLake
         }
 
         tx.Commit();
+
+        // Readers switch to the new state with the manifest; the replaced files go only after that, so a reader that
+        // planned its query on the old manifest a moment ago still finds them (a crash here leaves them to Recover).
+        LakeManifest.Write(Root, c, ManifestTables);
+        DeleteRemovedFiles(superseded);
         DeleteQuietly(Path.Combine(StagingRoot, fileId));
     }
 
-    private void SupersedeOthers(DuckDBConnection c, string fileId, string table)
+    /// <summary>Marks the table's other active files superseded; returns their paths, to delete once readers moved on.</summary>
+    private static List<string> SupersedeOthers(DuckDBConnection c, string fileId, string table)
     {
         var old = new List<string>();
         using (var cmd = c.CreateCommand())
@@ -272,15 +305,6 @@ public sealed class TemLake
             }
         }
 
-        foreach (var path in old)
-        {
-            var full = Path.Combine(Root, path);
-            if (File.Exists(full))
-            {
-                File.Delete(full);
-            }
-        }
-
         using var update = c.CreateCommand();
         update.CommandText = """
             UPDATE lake_files SET removed = true
@@ -290,6 +314,7 @@ public sealed class TemLake
         update.Parameters.AddValue(table);
         update.Parameters.AddValue(fileId);
         update.ExecuteNonQuery();
+        return old;
     }
 
     /// <summary>Completes commits a crash interrupted and removes staging left by crashes before a commit began.</summary>
@@ -312,11 +337,38 @@ public sealed class TemLake
             CompleteCommit(id);
         }
 
+        // Files a commit superseded are deleted after its manifest; a crash in between leaves them here.
+        using (var c = Catalog.Connect())
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT path FROM lake_files WHERE removed";
+            using var r = cmd.ExecuteReader();
+            var removed = new List<string>();
+            while (r.Read())
+            {
+                removed.Add(r.GetString(0));
+            }
+
+            DeleteRemovedFiles(removed);
+        }
+
         if (Directory.Exists(StagingRoot))
         {
             foreach (var dir in Directory.EnumerateDirectories(StagingRoot))
             {
                 DeleteQuietly(dir);
+            }
+        }
+    }
+
+    private void DeleteRemovedFiles(IEnumerable<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            var full = Path.Combine(Root, path);
+            if (File.Exists(full))
+            {
+                File.Delete(full);
             }
         }
     }

@@ -7,6 +7,17 @@ internal static class TemProcess
 {
     public static (int Code, string Out, string Err) Run(params string[] args)
     {
+        var (process, output, error) = Start(args);
+        using (process)
+        {
+            Assert.True(process.WaitForExit(120_000), "tem did not finish within 120 s");
+            return (process.ExitCode, output.Result, error.Result);
+        }
+    }
+
+    /// <summary>Starts tem without waiting; the tasks complete with its output once it ends.</summary>
+    public static (Process Process, Task<string> Out, Task<string> Err) Start(params string[] args)
+    {
         var dll = Path.Combine(AppContext.BaseDirectory, "tem.dll");
         Assert.True(File.Exists(dll), $"tem.dll not found next to the tests ({dll})");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -17,10 +28,7 @@ internal static class TemProcess
             start.ArgumentList.Add(a);
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(120_000), "tem did not finish within 120 s");
-        return (process.ExitCode, output.Result, error.Result);
+        var process = Process.Start(start)!;
+        return (process, process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
     }
 }

@@ -37,6 +37,49 @@ public sealed class PipelineTests : IDisposable
         Assert.True(File.Exists(result.ReportPath));
     }
 
+    /// <summary>An Asterisk call record with no time zone given: the whole file fails (never guessed as UTC).</summary>
+    private const string MasterCsvWithoutZone =
+        "\"\",\"2001\",\"02079460000\",\"from-internal\",\"\"\"Smith, John\"\" <2001>\",\"SIP/2001-00000001\",\"SIP/trunk-00000002\",\"Dial\"," +
+        "\"SIP/trunk/02079460000,60,tT\",\"2026-06-10 14:22:05\",\"2026-06-10 14:22:11\",\"2026-06-10 14:24:16\",131,125,\"ANSWERED\",\"DOCUMENTATION\",\"1781097725.1\",\"\"\n";
+
+    [Fact]
+    public void Run_WhenAFileFailsToIngest_SkipsAuditAndReport_AndKeepsTheLastCompleteFindings()
+    {
+        SampleDataGenerator.Generate(new SampleDataOptions { Services = 40, Months = 4, Seed = 5 }, _dir.Sub("inbox"));
+        var first = new Pipeline(TimeProvider.System).Run(Options());
+        Assert.Equal(RunOutcome.Ok, first.Outcome);
+        var findingsFile = FindingsFile.PathIn(_dir.Sub("lake"));
+        var before = File.ReadAllBytes(findingsFile);
+        var report = Path.Combine(_dir.Sub("out"), "report.html");
+        File.Delete(report);
+
+        File.WriteAllText(Path.Combine(_dir.Sub("inbox"), "Master.csv"), MasterCsvWithoutZone);
+        var second = new Pipeline(TimeProvider.System).Run(Options());
+
+        Assert.Equal(RunOutcome.Failed, second.Outcome);
+        Assert.Null(second.Audit);
+        Assert.Null(second.ReportPath);
+        Assert.Contains("1 files failed to ingest, so the audit and the report did not run", second.Message, StringComparison.Ordinal);
+        Assert.Contains("Master.csv", second.Message, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(findingsFile));
+        Assert.False(File.Exists(report), "no report may be written from a lake that misses part of the run's files");
+        Assert.Equal(RunOutcome.Failed, TemLake.OpenExisting(_dir.Sub("lake")).Catalog.Runs().Single(r => r.RunId == second.RunId).Outcome);
+    }
+
+    [Fact]
+    public void Run_WhenAFileFailsToIngest_AuditAfterFailedIngest_AuditsAndReportsButStillFails()
+    {
+        SampleDataGenerator.Generate(new SampleDataOptions { Services = 40, Months = 4, Seed = 5 }, _dir.Sub("inbox"));
+        File.WriteAllText(Path.Combine(_dir.Sub("inbox"), "Master.csv"), MasterCsvWithoutZone);
+
+        var result = new Pipeline(TimeProvider.System).Run(Options() with { AuditAfterFailedIngest = true });
+
+        Assert.Equal(RunOutcome.Failed, result.Outcome);
+        Assert.NotNull(result.Audit);
+        Assert.True(File.Exists(result.ReportPath));
+        Assert.Contains("1 files failed", result.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Run_WhileAnotherWriterHoldsTheLake_IsLockedAndChangesNothing()
     {

@@ -59,11 +59,6 @@ internal static class Logo
         return "data:" + mime + ";base64," + Convert.ToBase64String(File.ReadAllBytes(path));
     }
 
-    private static string? ActivePartiesFile(TemLake lake)
-    {
-        using var c = lake.Catalog.Connect(readOnly: true);
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT path FROM files WHERE table_name = 'parties' AND state = 'active' ORDER BY ingested_at DESC LIMIT 1";
-        return cmd.ExecuteScalar() as string;
-    }
+    private static string? ActivePartiesFile(TemLake lake) =>
+        lake.ReadManifest().Sources.TryGetValue("parties", out var path) ? path : null;
 }

@@ -1,3 +1,4 @@
+using Tem.Core;
 using DuckDB.NET.Data;
 using Tem.DuckDb;
 using Tem.Lake;
@@ -47,6 +48,47 @@ public sealed class LakeTests
         Assert.Equal(2, lake.Count("usage"));
         Assert.True(Directory.Exists(Path.Combine(lake.Lake.Root, "usage", "carrier=BT%2FOpenreach", "month=2026-09")));
         Assert.True(Directory.Exists(Path.Combine(lake.Lake.Root, "usage", "carrier=BT%2FOpenreach", "month=2026-10")));
+    }
+
+    [Fact]
+    public void Readers_SeeTheManifestOfTheLastCommit_AndNeverOpenTheCatalog()
+    {
+        using var lake = new ScratchLake();
+        lake.Ingest(lake.Write("u1.csv", $"{UsageHeader}\nR1,Carrier A,A,S,sms,2026-10-01T10:00:00Z,,+4420,,0.05,I\n"));
+        lake.Ingest(lake.Write("u2.csv", $"{UsageHeader}\nR2,Carrier A,A,S,sms,2026-10-02T10:00:00Z,,+4420,,0.05,I\n"));
+        var manifest = LakeManifest.Read(lake.Lake.Root);
+        Assert.NotNull(manifest);
+        Assert.Equal(2, manifest.Paths("usage").Count);
+        Assert.All(manifest.Paths("usage"), p => Assert.True(File.Exists(Path.Combine(lake.Lake.Root, p)), p));
+
+        // A reader that needed the catalog would fail now: its file is unreadable while the views still work.
+        var catalog = Path.Combine(lake.Lake.Root, "_tem", "catalog.duckdb");
+        var saved = File.ReadAllBytes(catalog);
+        try
+        {
+            File.WriteAllBytes(catalog, [.. Enumerable.Repeat((byte)0x5A, 4096)]);
+            Assert.Throws<InfrastructureException>(() => lake.Lake.Catalog.Connect(readOnly: true).Dispose());
+            Assert.Equal(2, lake.Count("usage"));
+        }
+        finally
+        {
+            File.WriteAllBytes(catalog, saved);
+        }
+    }
+
+    [Fact]
+    public void ReplaceKind_NewVersion_ManifestMovesToItAndTheOldFilesGoAfterwards()
+    {
+        using var lake = new ScratchLake();
+        const string Parties = "party_id,name,kind,parent_id\n";
+        lake.Ingest(lake.Write("p1.csv", Parties + "P1,One,customer,\n"));
+        var old = LakeManifest.Read(lake.Lake.Root)!.Paths("parties");
+        lake.Ingest(lake.Write("p2.csv", Parties + "P1,One,customer,\nP2,Two,customer,\n"));
+        var now = LakeManifest.Read(lake.Lake.Root)!.Paths("parties");
+        Assert.Single(now);
+        Assert.DoesNotContain(now[0], old);
+        Assert.All(old, p => Assert.False(File.Exists(Path.Combine(lake.Lake.Root, p)), p));
+        Assert.Equal(2, lake.Count("parties"));
     }
 
     [Fact]
