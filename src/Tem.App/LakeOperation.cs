@@ -202,15 +202,22 @@ public sealed class LakeLease : IDisposable
 {
     private readonly LakeWriteLock _lock;
 
+    private readonly IDisposable _catalog;
+
     internal LakeLease(LakeWriteLock writeLock, TemLake lake)
     {
         _lock = writeLock;
         Lake = lake;
+        _catalog = lake.Catalog.Hold();
     }
 
     /// <summary>The lake, opened under the lock.</summary>
     public TemLake Lake { get; }
 
-    /// <summary>Releases the lock.</summary>
-    public void Dispose() => _lock.Dispose();
+    /// <summary>Closes the catalog, then releases the lock.</summary>
+    public void Dispose()
+    {
+        _catalog.Dispose();
+        _lock.Dispose();
+    }
 }

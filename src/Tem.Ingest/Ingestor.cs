@@ -164,6 +164,8 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             return new FileReport(path, null, FileOutcome.Failed, 0, 0, 0, $"{name}: cannot be read: {e.Message}", []);
         }
 
+        // One catalog instance for the file's find, commit and completion (a writer holds the lake's write lock).
+        using var catalog = lake.Catalog.Hold();
         if (lake.Catalog.FindIngested(sha) is { } earlier)
         {
             return new FileReport(path, earlier.Kind, FileOutcome.AlreadyIngested, 0, 0, 0,

@@ -127,6 +127,14 @@ public sealed class LakeCatalog
     private static bool IsLockConflict(Exception e) =>
         (e.InnerException?.Message ?? e.Message).Contains("Could not set lock on file", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Keeps the catalog's database open until the result is disposed, so that the many short connections of a write
+    /// (find, commit, complete, manifest, run history) reuse one DuckDB instance instead of opening and checkpointing
+    /// the file each time (about 30 ms each). Writers only, under the lake's write lock: while it is held, the file is
+    /// locked against other processes.
+    /// </summary>
+    public IDisposable Hold() => Connect();
+
     /// <summary>Records the start of a run (a command that changes the lake).</summary>
     public void StartRun(string runId, string command, DateTimeOffset startedAt)
     {

@@ -45,8 +45,12 @@ public sealed class TemLake
         var full = Path.GetFullPath(root);
         Directory.CreateDirectory(full);
         var lake = new TemLake(full, LakeCatalog.Open(full));
-        lake.Recover();
-        lake.WriteManifest();
+        using (lake.Catalog.Hold())
+        {
+            lake.Recover();
+            lake.WriteManifest();
+        }
+
         return lake;
     }
 
