@@ -39,16 +39,22 @@ public sealed record LakeManifest(IReadOnlyDictionary<string, IReadOnlyList<stri
     /// <summary>Builds the manifest from the catalog and replaces the file atomically (writers only, under the lake's write lock).</summary>
     internal static void Write(string lakeRoot, DuckDBConnection catalog, IEnumerable<string> tables)
     {
+        var manifest = FromCatalog(catalog, tables);
         var doc = new Document
         {
-            Tables = tables.Distinct(StringComparer.Ordinal).ToDictionary(t => t, t => LakeCatalog.ActivePaths(catalog, t).ToList(), StringComparer.Ordinal),
-            Sources = LakeCatalog.ActiveSources(catalog),
+            Tables = manifest.Tables.ToDictionary(t => t.Key, t => t.Value.ToList(), StringComparer.Ordinal),
+            Sources = new Dictionary<string, string>(manifest.Sources, StringComparer.Ordinal),
         };
         var path = PathIn(lakeRoot);
         var temporary = path + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(doc, Json));
         File.Move(temporary, path, overwrite: true);
     }
+
+    /// <summary>The manifest as the catalog states it now.</summary>
+    internal static LakeManifest FromCatalog(DuckDBConnection catalog, IEnumerable<string> tables) =>
+        new(tables.Distinct(StringComparer.Ordinal).ToDictionary(t => t, t => LakeCatalog.ActivePaths(catalog, t), StringComparer.Ordinal),
+            LakeCatalog.ActiveSources(catalog));
 
     private sealed class Document
     {

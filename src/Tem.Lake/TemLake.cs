@@ -204,9 +204,7 @@ public sealed class TemLake
         }
 
         using var c = Catalog.Connect(readOnly: true);
-        return new LakeManifest(
-            ManifestTables.ToDictionary(t => t, t => LakeCatalog.ActivePaths(c, t), StringComparer.Ordinal),
-            LakeCatalog.ActiveSources(c));
+        return LakeManifest.FromCatalog(c, ManifestTables);
     }
 
     private static IEnumerable<string> ManifestTables => CanonicalLayouts.All.Select(l => l.Table).Append(RejectsTable);
