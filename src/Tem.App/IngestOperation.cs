@@ -28,7 +28,7 @@ public sealed class IngestOperation(TimeProvider time)
     public const string Command = "ingest";
 
     /// <summary>Expands the request's paths to files; throws <see cref="FileNotFoundException"/> for a path that does not exist.</summary>
-    public static IReadOnlyList<string> Files(IngestRequest request)
+    public static IReadOnlyList<InputFile> Files(IngestRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         return Ingestor.ExpandPaths(request.Paths);
@@ -38,7 +38,7 @@ public sealed class IngestOperation(TimeProvider time)
     /// Ingests <paramref name="files"/> one by one (a file that fails does not stop the others), reporting each through
     /// <paramref name="fileDone"/> (its index and report). Outcome <c>failed</c> when a file could not be read at all.
     /// </summary>
-    public IngestRunResult Run(IngestRequest request, IReadOnlyList<string> files, Action<int, FileReport>? fileDone = null, CancellationToken cancellationToken = default)
+    public IngestRunResult Run(IngestRequest request, IReadOnlyList<InputFile> files, Action<int, FileReport>? fileDone = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(files);
@@ -56,7 +56,7 @@ public sealed class IngestOperation(TimeProvider time)
     }
 
     /// <summary>The ingest step of a run: every file into the run's lake, totals kept on the scope as they grow.</summary>
-    internal IngestTotals Ingest(RunScope scope, IReadOnlyList<string> files, IngestOptions options, Action<int, FileReport>? fileDone, CancellationToken cancellationToken)
+    internal IngestTotals Ingest(RunScope scope, IReadOnlyList<InputFile> files, IngestOptions options, Action<int, FileReport>? fileDone, CancellationToken cancellationToken)
     {
         var ingestor = new Ingestor(scope.Lake, time, options);
         long read = 0, stored = 0, rejected = 0;

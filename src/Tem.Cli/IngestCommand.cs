@@ -22,9 +22,13 @@ internal static class IngestCommand
         kind.AcceptOnlyFromAmong([.. FormatRegistry.KindNames]);
         var formats = new IngestFormatOptions();
         var memory = new Option<string>("--memory-limit") { Description = "DuckDB memory limit while staging (it spills to disk beyond).", DefaultValueFactory = _ => "1GB" };
+        var replace = new Option<bool>("--replace")
+        {
+            Description = "A file that changed since it was ingested from the same path (not merely grown) replaces that earlier version instead of failing as a conflict.",
+        };
         var command = new Command("ingest", "Read carrier bills, usage, reference data and PBX call records into the lake; every row is stored or rejected with a reason.")
         {
-            paths, lake, kind, memory,
+            paths, lake, kind, memory, replace,
         };
         formats.AddTo(command);
         command.SetAction(parse =>
@@ -40,9 +44,9 @@ internal static class IngestCommand
             {
                 Paths = parse.GetValue(paths)!,
                 Lake = parse.GetValue(lake)!,
-                Options = ingestOptions with { Kind = parse.GetValue(kind), MemoryLimit = parse.GetValue(memory)! },
+                Options = ingestOptions with { Kind = parse.GetValue(kind), MemoryLimit = parse.GetValue(memory)!, ReplaceChanged = parse.GetValue(replace) },
             };
-            IReadOnlyList<string> files;
+            IReadOnlyList<InputFile> files;
             try
             {
                 files = IngestOperation.Files(request);
@@ -53,8 +57,10 @@ internal static class IngestCommand
                 return TemApp.Failure;
             }
 
+            var reports = new List<FileReport>();
             var result = cli.WithProgress("Ingesting", bar => new IngestOperation(time).Run(request, files, (i, report) =>
             {
+                reports.Add(report);
                 bar(i + 1, files.Count, Path.GetFileName(report.Path));
                 if (report.Outcome == FileOutcome.Failed)
                 {
@@ -74,7 +80,7 @@ internal static class IngestCommand
             if (run.Outcome == RunOutcome.Locked)
             {
                 cli.Problem($"tem ingest: {run.Message}");
-                cli.Summary(Summary(result));
+                cli.Summary(Summary(result, reports));
                 return TemApp.Failure;
             }
 
@@ -90,20 +96,23 @@ internal static class IngestCommand
 
             var t = result.Totals;
             cli.Result(string.Create(CultureInfo.InvariantCulture,
-                $"{t.Files} files: read {t.Read} / stored {t.Stored} / rejected {t.Rejected} rows; lake {result.Lake}"));
+                $"{t.Files} files: read {t.Read} / stored {t.Stored} / rejected {t.Rejected} rows") +
+                (t.Repeats > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {t.Repeats} stored records repeat ones already in the lake") : string.Empty) +
+                (t.Failed > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {t.Failed} file{(t.Failed == 1 ? string.Empty : "s")} failed") : string.Empty) +
+                $"; lake {result.Lake}");
             if (t.Rejected > 0)
             {
                 cli.Line("  rejected rows: tem sql --lake ... \"SELECT * FROM rejects\" (file, line, column, reason, raw text)");
             }
 
-            cli.Summary(Summary(result));
+            cli.Summary(Summary(result, reports));
             return run.Succeeded ? TemApp.Ok : TemApp.Failure;
         });
         return command;
     }
 
     /// <summary>The JSON summary of <c>tem ingest</c>.</summary>
-    private static object Summary(IngestRunResult r) => new
+    private static object Summary(IngestRunResult r, IReadOnlyList<FileReport> reports) => new
     {
         r.Run.RunId,
         Outcome = WireNames.ToWire(r.Run.Outcome),
@@ -113,7 +122,13 @@ internal static class IngestCommand
         RowsRead = r.Totals.Read,
         RowsStored = r.Totals.Stored,
         RowsRejected = r.Totals.Rejected,
+        RepeatedRecords = r.Totals.Repeats,
         r.Run.InterruptedRuns,
         r.Run.Message,
+        Results = reports.Select(f => new
+        {
+            f.Path, f.Kind, Outcome = WireNames.ToWire(f.Outcome), RowsRead = f.RowsRead, RowsStored = f.RowsStored, RowsRejected = f.RowsRejected,
+            RepeatedRecords = f.Repeats, f.Message,
+        }),
     };
 }

@@ -35,10 +35,13 @@ internal sealed class ReadOnlySqlSession : IDisposable
 
     private readonly DuckDBConnection _connection;
 
-    private ReadOnlySqlSession(DuckDBConnection connection, IReadOnlyList<string> tables)
+    private readonly SqlLimits _limits;
+
+    private ReadOnlySqlSession(DuckDBConnection connection, IReadOnlyList<string> tables, SqlLimits limits)
     {
         _connection = connection;
         Tables = tables;
+        _limits = limits;
     }
 
     /// <summary>The lake's views, by name (empty without a lake).</summary>
@@ -46,9 +49,10 @@ internal sealed class ReadOnlySqlSession : IDisposable
 
     /// <summary>Opens a session over <paramref name="lakeRoot"/> (or over nothing when null) and locks it down.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder holds no lake.</exception>
-    public static ReadOnlySqlSession Open(string? lakeRoot)
+    public static ReadOnlySqlSession Open(string? lakeRoot, SqlLimits? limits = null)
     {
-        var connection = LakeSession.InMemory();
+        limits ??= new SqlLimits();
+        var connection = LakeSession.InMemory(new SessionOptions { MemoryLimit = limits.MemoryLimit });
         try
         {
             IReadOnlyList<string> files = [];
@@ -80,7 +84,7 @@ internal sealed class ReadOnlySqlSession : IDisposable
                 SET enable_external_access = false;
                 SET lock_configuration = true;
                 """));
-            return new ReadOnlySqlSession(connection, tables);
+            return new ReadOnlySqlSession(connection, tables, limits);
         }
         catch
         {
@@ -104,11 +108,33 @@ internal sealed class ReadOnlySqlSession : IDisposable
 
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = statement;
-        using var reader = cmd.ExecuteReader();
-        print(reader);
-        while (reader.NextResult())
+
+        // Streamed: rows go out as DuckDB produces them, never a whole result held on either side.
+        cmd.UseStreamingMode = true;
+        using var timeout = new CancellationTokenSource();
+        using var interrupt = timeout.Token.Register(cmd.Cancel);
+        if (_limits.Timeout > TimeSpan.Zero)
         {
+            timeout.CancelAfter(_limits.Timeout);
+        }
+
+        try
+        {
+            using var reader = cmd.ExecuteReader();
             print(reader);
+            while (reader.NextResult())
+            {
+                print(reader);
+            }
+        }
+        catch (Exception e) when (timeout.IsCancellationRequested && e is DuckDBException or OperationCanceledException)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"the statement was stopped after {_limits.Timeout.TotalSeconds:0.#} s (--timeout; 0 = no limit)");
+        }
+        catch (DuckDBException e) when (e.Message.Contains("Out of Memory", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"the statement needs more memory than --memory-limit {_limits.MemoryLimit} allows: {e.Message}";
         }
 
         return null;
@@ -205,4 +231,14 @@ internal sealed class ReadOnlySqlSession : IDisposable
         DuckDbStatements.TryGetKinds(_connection, statement) is { } kinds ? [.. kinds] : null;
 
     private static string WireName(DuckDbStatementType type) => type.ToString().ToUpperInvariant();
+}
+
+/// <summary>Bounds of one <c>tem sql</c> session: every statement's memory (DuckDB's limit; no spilling) and time.</summary>
+internal sealed record SqlLimits
+{
+    /// <summary>DuckDB's memory limit, e.g. <c>2GB</c>: a statement that needs more fails with a clear error.</summary>
+    public string MemoryLimit { get; init; } = "2GB";
+
+    /// <summary>A statement still running after this is stopped; zero means no limit.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 }

@@ -22,6 +22,9 @@ public enum ResultFormat
 /// <summary>Prints a data reader's current result. Numbers and dates use the invariant culture.</summary>
 public static class ResultWriter
 {
+    /// <summary>Rows of a table result that set its column widths (the rest stream out in that layout).</summary>
+    public const int TableWidthRows = 1000;
+
     /// <summary>Writes every row of the reader's current result.</summary>
     public static void Write(DuckDBDataReader reader, TextWriter output, ResultFormat format)
     {
@@ -46,32 +49,44 @@ public static class ResultWriter
         }
 
         var scales = DecimalScales(reader);
-        var rows = new List<string[]>();
-        while (reader.Read())
-        {
-            rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(i => Text(Value(reader, i), scales[i]))]);
-        }
-
+        string[] Row() => [.. Enumerable.Range(0, reader.FieldCount).Select(i => Text(Value(reader, i), scales[i]))];
         if (format == ResultFormat.Csv)
         {
+            // Row by row: a result of any size streams through.
             output.WriteLine(string.Join(',', names.Select(Csv)));
-            foreach (var row in rows)
+            while (reader.Read())
             {
-                output.WriteLine(string.Join(',', row.Select(Csv)));
+                output.WriteLine(string.Join(',', Row().Select(Csv)));
             }
 
             return;
         }
 
-        var widths = names.Select((n, i) => Math.Max(n.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
-        output.WriteLine(string.Join("  ", names.Select((n, i) => n.PadRight(widths[i]))).TrimEnd());
-        output.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
-        foreach (var row in rows)
+        // Column widths come from the first rows; later rows stream out in the same layout (a longer value overflows
+        // its column rather than the whole result being held to measure it).
+        var head = new List<string[]>();
+        while (head.Count < TableWidthRows && reader.Read())
         {
-            output.WriteLine(string.Join("  ", row.Select((v, i) => v.PadRight(widths[i]))).TrimEnd());
+            head.Add(Row());
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"({rows.Count} row{(rows.Count == 1 ? string.Empty : "s")})"));
+        var widths = names.Select((n, i) => Math.Max(n.Length, head.Count == 0 ? 0 : head.Max(r => r[i].Length))).ToArray();
+        string Line(string[] row) => string.Join("  ", row.Select((v, i) => v.PadRight(widths[i]))).TrimEnd();
+        output.WriteLine(Line(names));
+        output.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
+        foreach (var row in head)
+        {
+            output.WriteLine(Line(row));
+        }
+
+        long count = head.Count;
+        while (head.Count == TableWidthRows && reader.Read())
+        {
+            output.WriteLine(Line(Row()));
+            count++;
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"({count} row{(count == 1 ? string.Empty : "s")})"));
     }
 
     private static void WriteJson(DuckDBDataReader reader, string[] names, TextWriter output)

@@ -24,9 +24,19 @@ internal static class SqlCommand
         {
             Description = "The lake folder: its tables (usage, charges, services, findings, rejects...) become views. Default: ./tem-lake when it exists.",
         };
+        var memory = new Option<string>("--memory-limit")
+        {
+            Description = "Memory one statement may use (DuckDB's limit, e.g. 2GB or 500MB); a statement that needs more fails.",
+            DefaultValueFactory = _ => new SqlLimits().MemoryLimit,
+        };
+        var timeout = new Option<double>("--timeout")
+        {
+            Description = "Seconds a statement may run before it is stopped (0 = no limit).",
+            DefaultValueFactory = _ => new SqlLimits().Timeout.TotalSeconds,
+        };
         var command = new Command("sql", "Query the lake with SQL (DuckDB), read-only: the lake cannot change and no other file can be read or written.")
         {
-            query, format, lake,
+            query, format, lake, memory, timeout,
         };
         command.SetAction(parse =>
         {
@@ -41,7 +51,13 @@ internal static class SqlCommand
             ReadOnlySqlSession session;
             try
             {
-                session = ReadOnlySqlSession.Open(lakePath);
+                if (parse.GetValue(timeout) is var seconds && (seconds < 0 || double.IsNaN(seconds)))
+                {
+                    error.WriteLine("tem sql: --timeout must be 0 (no limit) or a number of seconds");
+                    return TemApp.UsageError;
+                }
+
+                session = ReadOnlySqlSession.Open(lakePath, new SqlLimits { MemoryLimit = parse.GetValue(memory)!, Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)) });
             }
             catch (Exception e) when (e is DirectoryNotFoundException or DuckDBException or Tem.Core.InfrastructureException)
             {

@@ -74,6 +74,9 @@ public enum RejectReason
     /// </summary>
     BadFile,
 
+    /// <summary>A field holds a control character (a NUL byte, an escape...): binary data or a damaged file, never a value.</summary>
+    ControlCharacter,
+
     /// <summary><c>other</c>: none of the above; the reject's detail says what.</summary>
     Other,
 }

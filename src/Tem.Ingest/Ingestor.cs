@@ -34,7 +34,15 @@ public enum FileOutcome
 /// <summary>The result of one file: counts always add up (<c>read = stored + rejected</c>).</summary>
 public sealed record FileReport(
     string Path, string? Kind, FileOutcome Outcome, long RowsRead, long RowsStored, long RowsRejected, string Message,
-    IReadOnlyList<string> IgnoredColumns);
+    IReadOnlyList<string> IgnoredColumns)
+{
+    /// <summary>
+    /// Stored rows whose record (same carrier and record id, for usage) was already in the lake from another file: kept,
+    /// because a carrier billing one record twice is what the audit's duplicate rule must see, and counted so that the
+    /// ingest summary shows them at once.
+    /// </summary>
+    public long Repeats { get; init; }
+}
 
 /// <summary>Totals of a batch of files (<see cref="Ingestor.IngestFiles"/>).</summary>
 /// <param name="Files">Files looked at.</param>
@@ -42,7 +50,8 @@ public sealed record FileReport(
 /// <param name="Read">Rows read.</param>
 /// <param name="Stored">Rows stored.</param>
 /// <param name="Rejected">Rows rejected.</param>
-public sealed record IngestTotals(int Files, int Failed, long Read, long Stored, long Rejected);
+/// <param name="Repeats">Stored rows whose record was already in the lake from another file (<see cref="FileReport.Repeats"/>).</param>
+public sealed record IngestTotals(int Files, int Failed, long Read, long Stored, long Rejected, long Repeats = 0);
 
 /// <summary>Settings of an ingest run.</summary>
 public sealed record IngestOptions
@@ -77,6 +86,12 @@ public sealed record IngestOptions
     /// <summary>DuckDB's memory limit while staging; beyond it DuckDB spills to <c>_tem/tmp</c>.</summary>
     public string MemoryLimit { get; init; } = "1GB";
 
+    /// <summary>
+    /// A file that changed since it was ingested from the same path (not grown: its first bytes differ, and records
+    /// repeat that version's) replaces that version instead of failing as a conflict (<c>tem ingest --replace</c>).
+    /// </summary>
+    public bool ReplaceChanged { get; init; }
+
 }
 
 /// <summary>
@@ -86,32 +101,8 @@ public sealed record IngestOptions
 /// </summary>
 public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions options)
 {
-    /// <summary>Expands files and folders (walked recursively, sorted, hidden entries skipped) into files.</summary>
-    public static IReadOnlyList<string> ExpandPaths(IEnumerable<string> paths)
-    {
-        ArgumentNullException.ThrowIfNull(paths);
-        var list = new List<string>();
-        foreach (var p in paths)
-        {
-            if (Directory.Exists(p))
-            {
-                list.AddRange(Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories)
-                    .Where(f => !Path.GetRelativePath(p, f).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.') || part == "_tem"))
-                    .Where(f => !PbxSettings.IsSettingsFile(f))
-                    .Order(StringComparer.Ordinal));
-            }
-            else if (File.Exists(p))
-            {
-                list.Add(p);
-            }
-            else
-            {
-                throw new FileNotFoundException($"{p}: no such file or folder.", p);
-            }
-        }
-
-        return list;
-    }
+    /// <summary>Expands files and folders into the files to read (see <see cref="InputWalk.Expand"/>).</summary>
+    public static IReadOnlyList<InputFile> ExpandPaths(IEnumerable<string> paths) => InputWalk.Expand(paths);
 
     /// <summary>
     /// Ingests files one by one, calling <paramref name="onFile"/> after each (its index and report); a file that fails,
@@ -119,11 +110,11 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
     /// between files: a file is always ingested whole or not at all.
     /// </summary>
     public IngestTotals IngestFiles(
-        IReadOnlyList<string> files, string runId, Action<int, FileReport>? onFile = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<InputFile> files, string runId, Action<int, FileReport>? onFile = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(files);
         int failed = 0;
-        long read = 0, stored = 0, rejected = 0;
+        long read = 0, stored = 0, rejected = 0, repeats = 0;
         for (var i = 0; i < files.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -134,57 +125,94 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             }
             catch (InfrastructureException e)
             {
-                report = new FileReport(files[i], null, FileOutcome.Failed, 0, 0, 0, $"{Path.GetFileName(files[i])}: {e.Message}", []);
+                report = new FileReport(files[i].Path, null, FileOutcome.Failed, 0, 0, 0, $"{files[i].Name}: {e.Message}", []);
             }
 
             read += report.RowsRead;
             stored += report.RowsStored;
             rejected += report.RowsRejected;
+            repeats += report.Repeats;
             failed += report.Outcome == FileOutcome.Failed ? 1 : 0;
             onFile?.Invoke(i, report);
         }
 
-        return new IngestTotals(files.Count, failed, read, stored, rejected);
+        return new IngestTotals(files.Count, failed, read, stored, rejected, repeats);
     }
 
-    /// <summary>Ingests one file.</summary>
+    /// <summary>Ingests one file given by itself (named by its file name).</summary>
     public FileReport IngestFile(string path, string runId)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var name = Path.GetFileName(path);
-        var info = new FileInfo(path);
+        return IngestFile(InputFile.Of(path), runId);
+    }
+
+    /// <summary>Ingests one file found by <see cref="InputWalk"/>; an entry the walk could not read is reported as it is.</summary>
+    public FileReport IngestFile(InputFile input, string runId)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var (path, name) = (input.Path, input.Name);
+        if (input.Error is { } error)
+        {
+            return new FileReport(path, null, FileOutcome.Failed, 0, 0, 0, error, []);
+        }
+
+        if (input.Skip is { } skip)
+        {
+            return new FileReport(path, null, FileOutcome.Skipped, 0, 0, 0, skip, []);
+        }
+
+        // One catalog instance for the file's find, commit and completion (a writer holds the lake's write lock).
+        using var catalog = lake.Catalog.Hold();
+        var active = lake.Catalog.ActiveFiles();
         string sha;
+        long bytes;
+        GrownFile? grown;
         try
         {
-            using var stream = File.OpenRead(path);
-            sha = Convert.ToHexStringLower(SHA256.HashData(stream));
+            (sha, bytes, grown) = FileVersions.Hash(path, [.. active.Where(f => AppendTables.Contains(f.Table))]);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return new FileReport(path, null, FileOutcome.Failed, 0, 0, 0, $"{name}: cannot be read: {e.Message}", []);
         }
 
-        // One catalog instance for the file's find, commit and completion (a writer holds the lake's write lock).
-        using var catalog = lake.Catalog.Hold();
         if (lake.Catalog.FindIngested(sha) is { } earlier)
         {
+            if (lake.TakeCompletedCommit(earlier.FileId))
+            {
+                // Read and staged by a run that died mid-commit; opening the lake finished that commit just now.
+                return new FileReport(path, earlier.Kind, earlier.State == FileState.Failed ? FileOutcome.Failed : FileOutcome.Stored,
+                    earlier.RowsRead, earlier.RowsStored, earlier.RowsRejected,
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"{name}: {earlier.Kind}: read {earlier.RowsRead} / stored {earlier.RowsStored} / rejected {earlier.RowsRejected}: run {earlier.RunId} read it and died while committing it; this run completed the commit"),
+                    []);
+            }
+
             return new FileReport(path, earlier.Kind, FileOutcome.AlreadyIngested, 0, 0, 0,
                 $"{name}: already ingested as {earlier.Path} on {earlier.IngestedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC (same SHA-256); nothing changed", []);
         }
 
+        var fullPath = Path.GetFullPath(path);
+        var lineage = new Lineage(bytes, grown, [.. active.Where(f => f.Path == fullPath)]);
         IFormat? format = null;
         var match = FormatMatch.No;
         try
         {
+            var head = FileHead.Read(path);
+            if (BinaryFiles.Describe(head.Bytes.Span) is { } binary)
+            {
+                return new FileReport(path, null, FileOutcome.Failed, 0, 0, 0, $"{name}: {binary}", []);
+            }
+
             if (options.Kind is { } forced && CanonicalLayouts.ByKind(forced) is null)
             {
                 format = FormatRegistry.ByName(forced)
                     ?? throw new ArgumentException($"Unknown kind '{forced}'; expected one of: {string.Join(", ", FormatRegistry.KindNames)}.");
 
                 // A forced format still gets to say that this file is one it skips (e.g. a CMR file read as cucm-cdr).
-                match = format.Sniff(FileHead.Read(path), options);
+                match = format.Sniff(head, options);
             }
-            else if (options.Kind is null && FormatRegistry.Detect(FileHead.Read(path), options) is { } detected)
+            else if (options.Kind is null && FormatRegistry.Detect(head, options) is { } detected)
             {
                 (format, match) = detected;
             }
@@ -198,7 +226,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         {
             return match.Verdict == SniffVerdict.Skip
                 ? new FileReport(path, format.Name, FileOutcome.Skipped, 0, 0, 0, $"{name}: skipped: {match.Message}", [])
-                : IngestFormat(path, name, info.Length, sha, runId, format);
+                : IngestFormat(path, name, lineage, sha, runId, format);
         }
 
         using var reader = new CsvRecordReader(File.OpenRead(path));
@@ -210,12 +238,24 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         if (reader.Problem != RecordProblem.None)
         {
             return new FileReport(path, null, FileOutcome.Failed, 0, 0, 0,
-                $"{name}:1: the header row cannot be read ({reader.Problem}); expected a CSV header in UTF-8", []);
+                $"{name}:1: the header row cannot be read ({RecordProblems.Describe(reader.Problem)}); expected a CSV header in UTF-8", []);
         }
 
         var header = Enumerable.Range(0, reader.FieldCount).Select(i => Encoding.UTF8.GetString(FieldParsers.Trim(reader.Field(i)))).ToArray();
         var layout = options.Kind is null ? CanonicalLayouts.Recognise(header) : CanonicalLayouts.ByKind(options.Kind)
             ?? throw new ArgumentException($"Unknown kind '{options.Kind}'; expected one of: {string.Join(", ", FormatRegistry.KindNames)}.");
+        RowReject? headerProblem = null;
+        if (layout is null && SeparatorHint(header) is { } semicolon)
+        {
+            // A ';'-separated export of a known layout (a European spreadsheet's CSV): say so and reject its rows.
+            (layout, headerProblem) = semicolon;
+        }
+        else if (layout is null && CanonicalLayouts.Closest(header) is { } closest)
+        {
+            // Close to a known layout but lacking required columns: that file's rows are rejected, never skipped unseen.
+            layout = closest.Layout;
+        }
+
         if (layout is null)
         {
             return new FileReport(path, null, FileOutcome.Unrecognised, 0, 0, 0,
@@ -223,13 +263,15 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         }
 
         var (columnOf, fatal, ignored) = MapHeader(layout, header);
-        return Stage(path, name, info.Length, sha, runId, reader, layout, header.Length, columnOf, fatal, ignored);
+        fatal = headerProblem ?? fatal;
+        return Stage(path, name, lineage, sha, runId, reader, layout, header.Length, columnOf, fatal, ignored);
     }
 
     private static (int[] ColumnOf, RowReject? Fatal, List<string> Ignored) MapHeader(Layout layout, string[] header)
     {
         var columnOf = new int[layout.Fields.Count];
-        RowReject? fatal = null;
+        RowReject? duplicate = null;
+        var missing = new List<string>();
         for (var f = 0; f < layout.Fields.Count; f++)
         {
             var spec = layout.Fields[f];
@@ -237,34 +279,76 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             columnOf[f] = matches.Count == 0 ? -1 : matches[0].i;
             if (matches.Count > 1)
             {
-                fatal ??= new RowReject(matches[1].i + 1, spec.Name, RejectReason.DuplicateHeader,
+                duplicate ??= new RowReject(matches[1].i + 1, spec.Name, RejectReason.DuplicateHeader,
                     $"the header names '{spec.Name}' twice (columns {matches[0].i + 1} and {matches[1].i + 1}); expected it once");
             }
             else if (matches.Count == 0 && spec.InHeader)
             {
-                fatal ??= new RowReject(0, spec.Name, RejectReason.MissingColumn,
-                    $"the header has no '{spec.Name}' column, which a {layout.Kind} file requires");
+                missing.Add(spec.Name);
             }
         }
 
+        var fatal = missing.Count switch
+        {
+            0 => duplicate,
+            1 => new RowReject(0, missing[0], RejectReason.MissingColumn, $"the header has no '{missing[0]}' column, which a {layout.Kind} file requires"),
+            _ => new RowReject(0, string.Join(", ", missing), RejectReason.MissingColumn,
+                $"the header has no {string.Join(", ", missing.Select(m => $"'{m}'"))} columns, which a {layout.Kind} file requires"),
+        };
         var known = new HashSet<string>(layout.Fields.Select(f => f.Name), StringComparer.OrdinalIgnoreCase);
         var ignored = header.Where(h => !known.Contains(h)).ToList();
         return (columnOf, fatal, ignored);
     }
 
+    /// <summary>
+    /// When a header read with commas is one field that, split at ';', a tab or '|', is (or comes close to) a known
+    /// layout: that layout and the file's problem; else null.
+    /// </summary>
+    private static (Layout Layout, RowReject Problem)? SeparatorHint(string[] header)
+    {
+        if (header.Length != 1)
+        {
+            return null;
+        }
+
+        foreach (var (separator, named, json) in (ReadOnlySpan<(char, string, string)>)[(';', "';'", ";"), ('\t', "tabs", "\\t"), ('|', "'|'", "|")])
+        {
+            if (!header[0].Contains(separator, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var split = header[0].Split(separator, StringSplitOptions.TrimEntries);
+            if ((CanonicalLayouts.Recognise(split) ?? CanonicalLayouts.Closest(split)?.Layout) is { } layout)
+            {
+                return (layout, new RowReject(0, null, RejectReason.BadFile,
+                    $"the columns are separated by {named} (it reads as a {layout.Kind} file that way), but Tem reads comma-separated CSV; " +
+                    $"export it with commas, or read it through a carrier profile with \"separator\": \"{json}\""));
+            }
+        }
+
+        return null;
+    }
+
     private FileReport Stage(
-        string path, string name, long bytes, string sha, string runId, CsvRecordReader reader, Layout layout, int headerCount,
+        string path, string name, Lineage lineage, string sha, string runId, CsvRecordReader reader, Layout layout, int headerCount,
         int[] columnOf, RowReject? fatal, List<string> ignored, bool sequential = false)
     {
         var fileId = sha[..16];
+        var bytes = lineage.Bytes;
         var (stageDir, tableDir) = PrepareStaging(fileId, layout);
+
+        // A grown file is read from where its earlier version ended; any other from the line after the header.
+        var (dataStart, dataLine) = Resume(lineage, layout) is { } resume && fatal is null
+            ? resume
+            : (reader.BytesRead, reader.LineNumber + 1);
 
         // Rejected rows go to a private database of their own, so that they can be written while the COPY runs.
         using var rejectDb = OpenRejectDb();
         var threads = fatal is null && !sequential ? Math.Max(1, options.Threads ?? Environment.ProcessorCount) : 1;
         var slices = threads > 1
-            ? CsvSplitter.Plan(path, reader.BytesRead, reader.LineNumber + 1, 2 * threads)
-            : [new CsvSlice(reader.BytesRead, bytes - reader.BytesRead, reader.LineNumber + 1)];
+            ? CsvSplitter.Plan(path, dataStart, dataLine, 2 * threads, bytes)
+            : [new CsvSlice(dataStart, bytes - dataStart, dataLine)];
         using var rejectAppender = rejectDb.CreateAppender("rej");
         var scan = new FileScan(path, slices, reader, () => new RowWriter(layout, columnOf, headerCount), rejectAppender,
             fatal, fileId, runId, name, layout.Kind);
@@ -284,22 +368,75 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             Directory.Delete(stageDir, recursive: true);
             using var again = new CsvRecordReader(File.OpenRead(path));
             again.Read();
-            return Stage(path, name, bytes, sha, runId, again, layout, headerCount, columnOf, fatal, ignored, sequential: true);
+            return Stage(path, name, lineage, sha, runId, again, layout, headerCount, columnOf, fatal, ignored, sequential: true);
         }
 
         var (read, stored, rejected) = (scan.Read, scan.Stored, scan.Rejected);
         var message = fatal is { } fatalReject
             ? $"{name}: {fatalReject.Message}; all {read} rows rejected"
             : string.Create(CultureInfo.InvariantCulture, $"{name}: {layout.Kind}: read {read} / stored {stored} / rejected {rejected}");
-        return CommitStaged(new StagedFile(path, bytes, sha, runId, layout.Kind, layout, stageDir, tableDir),
+        return CommitStaged(new StagedFile(path, name, lineage, sha, runId, layout.Kind, layout, stageDir, tableDir, fatal is null ? dataLine : 1),
             rejectDb, read, stored, rejected, fatal?.Message, message, ignored);
     }
 
-    /// <summary>A file written to staging, ready to be committed.</summary>
-    private sealed record StagedFile(string Path, long Bytes, string Sha, string RunId, string Kind, Layout Layout, string StageDir, string TableDir)
+    /// <summary>A file written to staging, ready to be committed; <paramref name="FromLine"/> is the first line read (after an earlier version's).</summary>
+    private sealed record StagedFile(
+        string Path, string Name, Lineage Lineage, string Sha, string RunId, string Kind, Layout Layout, string StageDir, string TableDir, long FromLine)
     {
         public string FileId => Sha[..16];
+
+        public long Bytes => Lineage.Bytes;
+
+        /// <summary>The earlier version this file grew from, when it is read from there (tables that keep every file's rows).</summary>
+        public GrownFile? Grown => FromLine > 1 && Layout.Mode == LoadMode.Append ? Lineage.Grown : null;
     }
+
+    /// <summary>
+    /// How an input file relates to what the lake holds: the bytes hashed (its length then), the earlier version it
+    /// grew from, and the active files ingested from the same path before.
+    /// </summary>
+    private sealed record Lineage(long Bytes, GrownFile? Grown, IReadOnlyList<CatalogFile> SamePath);
+
+    /// <summary>Tables whose files add rows (a grown file stores only its new ones); the others replace their table whole.</summary>
+    private static readonly HashSet<string> AppendTables =
+        [.. CanonicalLayouts.All.Where(l => l.Mode == LoadMode.Append).Select(l => l.Table)];
+
+    /// <summary>
+    /// Where a grown file's new rows begin (byte offset and line), or null to read it whole. When the earlier version
+    /// cut its last line short, that line is read again if the earlier ingest rejected it (it was incomplete), and
+    /// skipped if it stored it (the earlier file merely lacked a final line break).
+    /// </summary>
+    private (long Offset, long Line)? Resume(Lineage lineage, Layout layout)
+    {
+        if (lineage.Grown is not { } grown || layout.Mode != LoadMode.Append || grown.Earlier.Table != layout.Table)
+        {
+            return null;
+        }
+
+        if (grown.CutLineEnd is not { } cutEnd)
+        {
+            return (grown.Offset, grown.Line);
+        }
+
+        return RejectedLine(grown.Earlier, grown.Line) ? (grown.Offset, grown.Line) : (cutEnd, grown.Line + 1);
+    }
+
+    /// <summary>True when the lake's rejects hold line <paramref name="line"/> of <paramref name="file"/>.</summary>
+    private bool RejectedLine(CatalogFile file, long line)
+    {
+        var paths = lake.Catalog.ActiveLakeFiles(TemLake.RejectsTable).Where(f => f.FileId == file.FileId).Select(f => f.Path).ToList();
+        if (paths.Count == 0)
+        {
+            return false;
+        }
+
+        using var db = LakeSession.InMemory();
+        return db.Scalar<long>(string.Create(CultureInfo.InvariantCulture,
+            $"SELECT count(*) FROM read_parquet({ParquetList(paths)}) WHERE line = {line}")) > 0;
+    }
+
+    private string ParquetList(IEnumerable<string> lakePaths) =>
+        "[" + string.Join(", ", lakePaths.Select(p => SqlQuote.Literal(Path.Combine(lake.Root, p)))) + "]";
 
     private (string StageDir, string TableDir) PrepareStaging(string fileId, Layout layout)
     {
@@ -315,9 +452,13 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         return (stageDir, tableDir);
     }
 
-    private static DuckDBConnection OpenRejectDb()
+    /// <summary>DuckDB memory the rejects of one file may hold before they spill to <c>_tem/tmp</c> (a file of only bad rows stays bounded).</summary>
+    private const string RejectMemory = "128MB";
+
+    private DuckDBConnection OpenRejectDb()
     {
-        var rejectDb = LakeSession.InMemory();
+        Directory.CreateDirectory(lake.TempDirectory);
+        var rejectDb = LakeSession.InMemory(new SessionOptions { MemoryLimit = RejectMemory, TempDirectory = lake.TempDirectory, Threads = 1 });
         rejectDb.Execute("CREATE TABLE rej (" + TemLake.RejectsColumns + ")");
         return rejectDb;
     }
@@ -378,11 +519,92 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             .Select(rel => (Table: rel.Split('/')[3], StagedPath: rel))
             .Order()
             .ToList();
+
+        // Records already in the lake: repeats of other files are stored (the audit judges them); repeats of an earlier
+        // version of this very path that this file did not grow from mean the file changed: a conflict, unless replacing.
+        var sameIds = file.Grown is null ? file.Lineage.SamePath.Select(f => f.FileId).ToHashSet(StringComparer.Ordinal) : [];
+        var repeats = failure is null && stored > 0
+            ? CountRepeats(file.Layout, [.. staged.Where(x => x.Table == file.Layout.Table).Select(x => x.StagedPath)], sameIds)
+            : default;
+        string? replaces = null;
+        if (repeats.Same > 0 && file.Layout.Mode == LoadMode.Append)
+        {
+            var earlier = file.Lineage.SamePath[^1];
+            if (!options.ReplaceChanged)
+            {
+                Directory.Delete(file.StageDir, recursive: true);
+                var conflict = string.Create(CultureInfo.InvariantCulture,
+                    $"{file.Name}: changed since it was ingested on {earlier.IngestedAt:yyyy-MM-dd HH:mm} UTC (run {earlier.RunId}): it is not that file grown (its first bytes differ) and {repeats.Same} of its {stored} records repeat that version's, so nothing was stored");
+                return new FileReport(file.Path, file.Kind, FileOutcome.Failed, 0, 0, 0,
+                    conflict + ". If it corrects the earlier file, ingest it with --replace; if it is another file, give it another name", ignored);
+            }
+
+            replaces = earlier.FileId;
+        }
+
+        var repeated = replaces is null ? repeats.Any : repeats.Other;
+        if (file.Grown is { } grown)
+        {
+            message += string.Create(CultureInfo.InvariantCulture,
+                $" (grown since it was ingested on {grown.Earlier.IngestedAt:yyyy-MM-dd HH:mm} UTC: read from line {file.FromLine} on)");
+        }
+
+        if (replaces is not null)
+        {
+            message += string.Create(CultureInfo.InvariantCulture, $" (replaces the version ingested on {file.Lineage.SamePath[^1].IngestedAt:yyyy-MM-dd HH:mm} UTC)");
+        }
+
+        if (repeated > 0)
+        {
+            message += string.Create(CultureInfo.InvariantCulture,
+                $"; {repeated} record{(repeated == 1 ? " repeats one" : "s repeat ones")} already in the lake (same {string.Join(" and ", file.Layout.RecordKey)})");
+        }
+
         lake.Commit(
             new CatalogFile(file.FileId, file.Sha, Path.GetFullPath(file.Path), file.Kind, file.Layout.Table, file.Bytes, read, stored, rejected,
-                time.GetUtcNow(), file.RunId, failure is null ? FileState.Active : FileState.Failed, failure),
+                time.GetUtcNow(), file.RunId, failure is null ? FileState.Active : FileState.Failed, failure, file.Grown?.Earlier.FileId, file.FromLine,
+                replaces),
             staged);
-        return new FileReport(file.Path, file.Kind, failure is null ? FileOutcome.Stored : FileOutcome.Failed, read, stored, rejected, message, ignored);
+        return new FileReport(file.Path, file.Kind, failure is null ? FileOutcome.Stored : FileOutcome.Failed, read, stored, rejected, message, ignored)
+        {
+            Repeats = repeated,
+        };
+    }
+
+    /// <summary>
+    /// Counts the staged rows whose record key (<see cref="Layout.RecordKey"/>) is already in the lake: in any active
+    /// file, in one of <paramref name="sameIds"/> and in the others. Only the partitions the staged rows fall in are read.
+    /// </summary>
+    private (long Any, long Same, long Other) CountRepeats(Layout layout, IReadOnlyList<string> stagedPaths, HashSet<string> sameIds)
+    {
+        if (layout.RecordKey.Count == 0 || stagedPaths.Count == 0)
+        {
+            return default;
+        }
+
+        static string Folder(string lakePath) => lakePath[..Math.Max(0, lakePath.LastIndexOf('/'))];
+        var folders = stagedPaths.Select(p => Folder(string.Join('/', p.Split('/').Skip(3)))).ToHashSet(StringComparer.Ordinal);
+        var existing = lake.Catalog.ActiveLakeFiles(layout.Table).Where(f => folders.Contains(Folder(f.Path))).ToList();
+        if (existing.Count == 0)
+        {
+            return default;
+        }
+
+        const string Hive = "hive_partitioning = true, hive_types_autocast = false";
+        var keys = string.Join(", ", layout.RecordKey.Select(SqlQuote.Identifier));
+        var branches = existing.GroupBy(f => sameIds.Contains(f.FileId))
+            .Select(g => $"SELECT {keys}, {(g.Key ? "true" : "false")} AS same FROM read_parquet({ParquetList(g.Select(f => f.Path))}, {Hive})");
+        var on = string.Join(" AND ", layout.RecordKey.Select(k => $"s.{SqlQuote.Identifier(k)} = e.{SqlQuote.Identifier(k)}"));
+        using var db = LakeSession.InMemory(new SessionOptions { MemoryLimit = options.MemoryLimit, TempDirectory = lake.TempDirectory });
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = $"""
+            WITH e AS (SELECT {keys}, bool_or(same) AS same, bool_or(NOT same) AS other FROM ({string.Join(" UNION ALL ", branches)}) GROUP BY ALL)
+            SELECT count(*), count(*) FILTER (WHERE e.same), count(*) FILTER (WHERE e.other)
+            FROM read_parquet({ParquetList(stagedPaths)}, {Hive}) s JOIN e ON {on}
+            """;
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
     }
 
     /// <summary>
@@ -390,7 +612,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
     /// and stored exactly like canonical rows (one thread: format files are small next to carrier usage). When the
     /// reader reports a whole-file problem at the end, nothing is stored and the file is read again to reject every record.
     /// </summary>
-    private FileReport IngestFormat(string path, string name, long bytes, string sha, string runId, IFormat format)
+    private FileReport IngestFormat(string path, string name, Lineage lineage, string sha, string runId, IFormat format)
     {
         var fileId = sha[..16];
         IFormatReader reader;
@@ -408,8 +630,11 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             var layout = reader.Layout;
             var (stageDir, tableDir) = PrepareStaging(fileId, layout);
             using var rejectDb = OpenRejectDb();
+
+            // A grown file's records before its earlier version's end were ingested then: they are read past, not again.
+            var fromLine = Resume(lineage, layout)?.Line ?? 1;
             var scan = new FormatScan(reader, new RowWriter(layout, [.. Enumerable.Range(0, layout.Fields.Count)], layout.Fields.Count),
-                new RejectWriter(rejectDb, fileId, runId, name, format.Name));
+                new RejectWriter(rejectDb, fileId, runId, name, format.Name), fromLine);
             try
             {
                 CopyToParquet(name, fileId, layout, tableDir, scan.OpenSource, threads: 1);
@@ -419,7 +644,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
                 scan.Rejects.Close();
             }
 
-            var staged = new StagedFile(path, bytes, sha, runId, format.Name, layout, stageDir, tableDir);
+            var staged = new StagedFile(path, name, lineage, sha, runId, format.Name, layout, stageDir, tableDir, fromLine);
             if (reader.Problem is not { } problem)
             {
                 var message = string.Create(CultureInfo.InvariantCulture,
@@ -449,7 +674,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
                 all.Close();
             }
 
-            return CommitStaged(staged, rejectDb, read, 0, read, failure, $"{failure}; all {read} rows rejected", []);
+            return CommitStaged(staged with { FromLine = 1 }, rejectDb, read, 0, read, failure, $"{failure}; all {read} rows rejected", []);
         }
     }
 
@@ -488,7 +713,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
     }
 
     /// <summary>The records of a format reader for DuckDB's COPY, on one thread.</summary>
-    private sealed class FormatScan(IFormatReader reader, RowWriter writer, RejectWriter rejects)
+    private sealed class FormatScan(IFormatReader reader, RowWriter writer, RejectWriter rejects, long fromLine)
     {
         private int _opened;
 
@@ -513,8 +738,13 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
                     return false;
                 }
 
-                Read++;
                 var record = reader.Record;
+                if (record.Line < fromLine)
+                {
+                    continue;
+                }
+
+                Read++;
                 if (refused is null)
                 {
                     if (record.FieldCount != expected)
@@ -558,6 +788,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         RowReject? fatal, string fileId, string runId, string name, string kind)
     {
         private readonly System.Collections.Concurrent.ConcurrentQueue<int> _pending = new(Enumerable.Range(0, slices.Count));
+        private readonly bool _continuesHeader = slices[0].Offset == headerReader.BytesRead;
         private readonly bool[] _linedUp = [.. slices.Select(_ => true)];
         private readonly System.Collections.Concurrent.ConcurrentBag<SliceSource> _sources = [];
         private long _rejected;
@@ -589,7 +820,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         private CsvRecordReader OpenSlice(int index)
         {
             var slice = slices[index];
-            if (index == 0)
+            if (IsHeaderReader(index))
             {
                 // The first slice continues the reader that read the header.
                 headerReader.StopAt = slice.Offset + slice.Length;
@@ -604,17 +835,23 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         private void Finished(int index, CsvRecordReader reader)
         {
             var slice = slices[index];
-            var consumed = index == 0 ? reader.BytesRead : reader.BytesRead + slice.Offset;
+            var consumed = IsHeaderReader(index) ? reader.BytesRead : reader.BytesRead + slice.Offset;
             if (index < slices.Count - 1 && consumed != slice.Offset + slice.Length)
             {
                 _linedUp[index] = false;
             }
 
-            if (index != 0)
+            if (!IsHeaderReader(index))
             {
                 reader.Dispose();
             }
         }
+
+        /// <summary>
+        /// True for the slice read by the reader that read the header: the first one, when the data follows the header
+        /// (a grown file's first slice starts where its earlier version ended, with a reader of its own).
+        /// </summary>
+        private bool IsHeaderReader(int index) => index == 0 && _continuesHeader;
 
         private void Reject(CsvRecordReader reader, RowReject reject)
         {
@@ -684,7 +921,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
 
             public void Dispose()
             {
-                if (_reader is not null && _index != 0)
+                if (_reader is not null && !scan.IsHeaderReader(_index))
                 {
                     _reader.Dispose();
                 }

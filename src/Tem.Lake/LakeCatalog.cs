@@ -21,9 +21,29 @@ public enum FileState
 }
 
 /// <summary>One ingested file as the catalog records it.</summary>
+/// <param name="FileId">The first 16 hex digits of its SHA-256: its name in the lake's Parquet files.</param>
+/// <param name="Sha256">SHA-256 of its content (lower-case hex): the same content is never ingested twice.</param>
+/// <param name="Path">Its absolute path when ingested.</param>
+/// <param name="Kind">Its kind or format (<c>usage</c>, <c>asterisk</c>...).</param>
+/// <param name="Table">The lake table its rows went to.</param>
+/// <param name="Bytes">Its length in bytes (what was hashed).</param>
+/// <param name="RowsRead">Rows read.</param>
+/// <param name="RowsStored">Rows stored.</param>
+/// <param name="RowsRejected">Rows rejected (in <c>rejects</c>).</param>
+/// <param name="IngestedAt">When it was committed (UTC).</param>
+/// <param name="RunId">The run that ingested it.</param>
+/// <param name="State">Where it stands.</param>
+/// <param name="Message">Why it failed, when it did.</param>
+/// <param name="AppendedTo">
+/// When the file is an earlier ingested file grown in place (that file's bytes are its first bytes): the earlier file's
+/// id; the file then holds only the rows after that prefix, from <paramref name="FromLine"/> on.
+/// </param>
+/// <param name="FromLine">The first line read (1 unless <paramref name="AppendedTo"/> is set).</param>
+/// <param name="Replaces">The id of the earlier version at the same path that this file replaces (<c>tem ingest --replace</c>).</param>
 public sealed record CatalogFile(
     string FileId, string Sha256, string Path, string Kind, string Table, long Bytes, long RowsRead, long RowsStored,
-    long RowsRejected, DateTimeOffset IngestedAt, string RunId, FileState State, string? Message);
+    long RowsRejected, DateTimeOffset IngestedAt, string RunId, FileState State, string? Message,
+    string? AppendedTo = null, long FromLine = 1, string? Replaces = null);
 
 /// <summary>One run of a command that changes the lake, as the catalog's run history records it.</summary>
 /// <param name="RunId">The run's id.</param>
@@ -60,6 +80,9 @@ public sealed class LakeCatalog
         CREATE TABLE IF NOT EXISTS runs (
             run_id VARCHAR PRIMARY KEY, command VARCHAR NOT NULL, started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ,
             outcome VARCHAR, files INTEGER, rows_read BIGINT, rows_stored BIGINT, rows_rejected BIGINT, findings INTEGER, message VARCHAR);
+        ALTER TABLE files ADD COLUMN IF NOT EXISTS appended_to VARCHAR;
+        ALTER TABLE files ADD COLUMN IF NOT EXISTS from_line BIGINT DEFAULT 1;
+        ALTER TABLE files ADD COLUMN IF NOT EXISTS replaces VARCHAR;
         """;
 
     private readonly string _path;
@@ -232,6 +255,33 @@ public sealed class LakeCatalog
         return Query(c, "WHERE sha256 = $1 AND state IN ('active', 'superseded', 'committing') ORDER BY ingested_at LIMIT 1", sha256).FirstOrDefault();
     }
 
+    /// <summary>The files whose rows are in the lake now (not failed, not superseded), oldest first.</summary>
+    public IReadOnlyList<CatalogFile> ActiveFiles()
+    {
+        using var c = Connect();
+        return Query(c, "WHERE state = 'active' ORDER BY ingested_at, file_id");
+    }
+
+    /// <summary>The lake-relative Parquet paths of the table's active files, with the file each came from.</summary>
+    public IReadOnlyList<(string FileId, string Path)> ActiveLakeFiles(string table)
+    {
+        using var c = Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT l.file_id, l.path FROM lake_files l JOIN files f USING (file_id)
+            WHERE l.table_name = $1 AND NOT l.removed AND f.state = 'active' ORDER BY l.path
+            """;
+        cmd.Parameters.AddValue(table);
+        using var r = cmd.ExecuteReader();
+        var list = new List<(string, string)>();
+        while (r.Read())
+        {
+            list.Add((r.GetString(0), r.GetString(1)));
+        }
+
+        return list;
+    }
+
     /// <summary>Every file the catalog knows, oldest first.</summary>
     public IReadOnlyList<CatalogFile> Files()
     {
@@ -283,7 +333,7 @@ public sealed class LakeCatalog
     {
         using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT file_id, sha256, path, kind, table_name, bytes, rows_read, rows_stored, rows_rejected, " +
-                          "ingested_at, run_id, state, message FROM files " + tail;
+                          "ingested_at, run_id, state, message, appended_to, from_line, replaces FROM files " + tail;
         foreach (var a in args)
         {
             cmd.Parameters.AddValue(a);
@@ -296,7 +346,8 @@ public sealed class LakeCatalog
             list.Add(new CatalogFile(
                 r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt64(6),
                 r.GetInt64(7), r.GetInt64(8), r.GetFieldValue<DateTimeOffset>(9), r.GetString(10),
-                WireNames.Parse<FileState>(r.GetString(11)), r.GetStringOrNull(12)));
+                WireNames.Parse<FileState>(r.GetString(11)), r.GetStringOrNull(12), r.GetStringOrNull(13), r.IsDBNull(14) ? 1 : r.GetInt64(14),
+                r.GetStringOrNull(15)));
         }
 
         return list;

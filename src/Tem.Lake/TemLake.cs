@@ -34,6 +34,20 @@ public sealed class TemLake
     /// <summary>The lake's catalog.</summary>
     public LakeCatalog Catalog { get; }
 
+    private readonly HashSet<string> _completed = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// True, once, for a file whose commit a crash had interrupted and that <see cref="Open"/> completed, so that the
+    /// run that completed it can say so instead of "already ingested".
+    /// </summary>
+    public bool TakeCompletedCommit(string fileId)
+    {
+        lock (_completed)
+        {
+            return _completed.Remove(fileId);
+        }
+    }
+
     internal string StagingRoot => Path.Combine(Root, "_tem", "staging");
 
     internal string TempDirectory => Path.Combine(Root, "_tem", "tmp");
@@ -161,11 +175,16 @@ public sealed class TemLake
 
             using (var cmd = c.CreateCommand())
             {
-                cmd.CommandText = "INSERT INTO files VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'committing', $12, NULL, $13)";
+                cmd.CommandText = """
+                    INSERT INTO files (file_id, sha256, path, kind, table_name, bytes, rows_read, rows_stored, rows_rejected, ingested_at,
+                                       run_id, state, target_state, superseded_by, message, appended_to, from_line, replaces)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'committing', $12, NULL, $13, $14, $15, $16)
+                    """;
                 foreach (var v in new object?[]
                          {
                              file.FileId, file.Sha256, file.Path, file.Kind, file.Table, file.Bytes, file.RowsRead, file.RowsStored,
-                             file.RowsRejected, file.IngestedAt, file.RunId, WireNames.ToWire(file.State), file.Message,
+                             file.RowsRejected, file.IngestedAt, file.RunId, WireNames.ToWire(file.State), file.Message, file.AppendedTo,
+                             file.FromLine, file.Replaces,
                          })
                 {
                     cmd.Parameters.AddValue(v);
@@ -227,9 +246,10 @@ public sealed class TemLake
         using var c = Catalog.Connect();
         string table;
         string target;
+        string? replaces;
         using (var cmd = c.CreateCommand())
         {
-            cmd.CommandText = "SELECT table_name, target_state FROM files WHERE file_id = $1";
+            cmd.CommandText = "SELECT table_name, target_state, replaces FROM files WHERE file_id = $1";
             cmd.Parameters.AddValue(fileId);
             using var r = cmd.ExecuteReader();
             if (!r.Read())
@@ -239,6 +259,7 @@ public sealed class TemLake
 
             table = r.GetString(0);
             target = r.GetString(1);
+            replaces = r.GetStringOrNull(2);
         }
 
         var moves = new List<(string Staged, string Final)>();
@@ -271,6 +292,10 @@ public sealed class TemLake
         {
             superseded = SupersedeOthers(c, fileId, table);
         }
+        else if (target == "active" && replaces is not null)
+        {
+            superseded = SupersedeOne(c, fileId, replaces);
+        }
 
         using (var cmd = c.CreateCommand())
         {
@@ -286,6 +311,60 @@ public sealed class TemLake
         LakeManifest.Write(Root, c, ManifestTables);
         DeleteRemovedFiles(superseded);
         DeleteQuietly(Path.Combine(StagingRoot, fileId));
+    }
+
+    /// <summary>
+    /// Marks one earlier file superseded by <paramref name="fileId"/>, with the versions it grew from (a grown file holds
+    /// only its new rows; the earlier versions hold the rest); returns their paths, to delete once readers moved on.
+    /// </summary>
+    private static List<string> SupersedeOne(DuckDBConnection c, string fileId, string replaced)
+    {
+        var ids = new List<string>();
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = """
+                WITH RECURSIVE chain(file_id) AS (
+                    SELECT $2::VARCHAR UNION SELECT f.appended_to FROM files f JOIN chain USING (file_id) WHERE f.appended_to IS NOT NULL)
+                SELECT f.file_id FROM files f WHERE f.file_id IN (FROM chain) AND f.file_id <> $1 AND f.state = 'active' ORDER BY f.file_id
+                """;
+            cmd.Parameters.AddValue(fileId);
+            cmd.Parameters.AddValue(replaced);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                ids.Add(r.GetString(0));
+            }
+        }
+
+        var old = new List<string>();
+        foreach (var id in ids)
+        {
+            using (var cmd = c.CreateCommand())
+            {
+                cmd.CommandText = "SELECT path FROM lake_files WHERE file_id = $1 AND NOT removed ORDER BY path";
+                cmd.Parameters.AddValue(id);
+                using var r = cmd.ExecuteReader();
+                while (r.Read())
+                {
+                    old.Add(r.GetString(0));
+                }
+            }
+
+            using (var remove = c.CreateCommand())
+            {
+                remove.CommandText = "UPDATE lake_files SET removed = true WHERE file_id = $1";
+                remove.Parameters.AddValue(id);
+                remove.ExecuteNonQuery();
+            }
+
+            using var update = c.CreateCommand();
+            update.CommandText = "UPDATE files SET state = 'superseded', superseded_by = $1 WHERE file_id = $2";
+            update.Parameters.AddValue(fileId);
+            update.Parameters.AddValue(id);
+            update.ExecuteNonQuery();
+        }
+
+        return old;
     }
 
     /// <summary>Marks the table's other active files superseded; returns their paths, to delete once readers moved on.</summary>
@@ -337,6 +416,7 @@ public sealed class TemLake
         foreach (var id in pending)
         {
             CompleteCommit(id);
+            _completed.Add(id);
         }
 
         // Files a commit superseded are deleted after its manifest; a crash in between leaves them here.

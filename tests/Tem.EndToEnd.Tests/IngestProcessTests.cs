@@ -21,6 +21,43 @@ public sealed class IngestProcessTests : IDisposable
     private static (int Code, string Out, string Err) Tem(params string[] args) => TemProcess.Run(args);
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Ingest_UnreadableSubfolder_IsReportedAndSkipped_TheRestIsIngested_Exit1()
+    {
+        // Everyone may enter the scratch folder: tem may run as another user below (see RunUnprivileged).
+        var scratch = Path.Combine(_folder, "scratch");
+        var inbox = Path.Combine(scratch, "inbox");
+        Directory.CreateDirectory(Path.Combine(inbox, "good"));
+        Directory.CreateDirectory(Path.Combine(inbox, "locked"));
+        const string Usage = "record_id,carrier,account_id,service_id,usage_type,start_time,duration_s,called_number,data_mb,billed_amount,invoice_id\n" +
+                             "R1,Carrier A,ACC1,+447700900001,voice,2026-10-03T14:22:05Z,60,+442079460000,,0.10,INV1\n";
+        File.WriteAllText(Path.Combine(inbox, "good", "usage.csv"), Usage);
+        File.WriteAllText(Path.Combine(inbox, "locked", "usage.csv"), Usage.Replace("R1,", "R2,", StringComparison.Ordinal));
+        foreach (var dir in (string[])[_folder, scratch, inbox, Path.Combine(inbox, "good")])
+        {
+            File.SetUnixFileMode(dir, (UnixFileMode)0b111_111_111);
+        }
+
+        File.SetUnixFileMode(Path.Combine(inbox, "locked"), UnixFileMode.None);
+        try
+        {
+            var (code, output, error) = TemProcess.RunUnprivileged(scratch, "ingest", inbox, "--lake", Path.Combine(scratch, "lake"));
+
+            Assert.True(code == 1, $"exit {code}\n{output}\n{error}");
+            Assert.Contains("locked/: the folder cannot be read", error, StringComparison.Ordinal);
+            Assert.Contains("its files were not ingested", error, StringComparison.Ordinal);
+            Assert.DoesNotContain("UnauthorizedAccessException", error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+            Assert.Contains("good/usage.csv: usage: read 1 / stored 1 / rejected 0", output, StringComparison.Ordinal);
+            Assert.Contains("2 files: read 1 / stored 1 / rejected 0 rows; 1 file failed", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.SetUnixFileMode(Path.Combine(inbox, "locked"), (UnixFileMode)0b111_000_000);
+        }
+    }
+
+    [Fact]
     public void SampleDataThenIngest_StoresEveryRow_ReingestChangesNothing()
     {
         var data = Path.Combine(_folder, "data");

@@ -33,18 +33,26 @@ public sealed class ReaderDuringRunTests : IDisposable
         var lake = Path.Combine(_folder, "lake");
         var (run, runOut, runErr) = TemProcess.Start("run", "--inbox", inbox, "--lake", lake, "--out", Path.Combine(_folder, "out"));
         var answered = 0;
+        var readerErrors = new System.Collections.Concurrent.ConcurrentBag<string>();
         using (run)
         {
             // Two readers at a time, each a fresh process, as long as the run lasts.
             var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
             {
+                // A query counts when it started while the run was going and answered (under load a reader process
+                // can take longer to start than the rest of the run).
                 var mine = 0;
                 while (!run.HasExited)
                 {
-                    var (code, output, _) = TemProcess.Run("sql", "--lake", lake, "--format", "csv", "SELECT count(*) AS n FROM usage");
-                    if (code == 0 && !run.HasExited && output.Contains('\n', StringComparison.Ordinal))
+                    var lakeReady = File.Exists(Path.Combine(lake, "_tem", "manifest.json"));
+                    var (code, output, error) = TemProcess.Run("sql", "--lake", lake, "--format", "csv", "SELECT count(*) AS n FROM usage");
+                    if (code == 0 && output.Contains('\n', StringComparison.Ordinal))
                     {
                         mine++;
+                    }
+                    else if (lakeReady)
+                    {
+                        readerErrors.Add(error);
                     }
                 }
 
@@ -57,6 +65,7 @@ public sealed class ReaderDuringRunTests : IDisposable
         }
 
         Assert.DoesNotContain("FAILED", await runOut, StringComparison.Ordinal);
+        Assert.True(readerErrors.IsEmpty, "a reader failed on a lake that existed: " + string.Join("\n", readerErrors));
         Assert.True(answered > 0, "no reader query answered while the run was going: the test did not overlap them");
         var expected = File.ReadAllLines(Path.Combine(_folder, "quiet-out", "findings.csv"));
         Assert.True(expected.Length > 1, "the quiet run found nothing to compare");

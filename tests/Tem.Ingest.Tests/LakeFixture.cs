@@ -29,6 +29,7 @@ public sealed class ScratchLake : IDisposable
     public string Write(string name, byte[] bytes)
     {
         var path = Path.Combine(Inbox, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, bytes);
         return path;
     }

@@ -21,6 +21,9 @@ public enum RecordProblem
 
     /// <summary>The record is longer than <see cref="CsvRecordReader.MaxRecordBytes"/>; its fields were not kept.</summary>
     TooLong,
+
+    /// <summary>A field holds a C0 control character other than tab, CR or LF (e.g. a NUL byte from a damaged copy).</summary>
+    ControlCharacter,
 }
 
 /// <summary>
@@ -41,6 +44,10 @@ public sealed class CsvRecordReader : IDisposable
     private const byte Lf = (byte)'\n';
 
     private static readonly SearchValues<byte> InQuotesSpecial = SearchValues.Create("\"\r\n"u8);
+
+    /// <summary>C0 control bytes that never belong in a value: all but tab, LF and CR (those are layout, inside quotes).</summary>
+    private static readonly SearchValues<byte> ControlBytes = SearchValues.Create(
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 127]);
 
     private readonly Stream _stream;
     private readonly byte _separator;
@@ -358,6 +365,25 @@ public sealed class CsvRecordReader : IDisposable
 
             SetProblem(RecordProblem.BadEncoding, field);
         }
+
+        if (Problem == RecordProblem.None && RawRecord.ContainsAny(ControlBytes))
+        {
+            SetProblem(RecordProblem.ControlCharacter, FieldWith(ControlBytes));
+        }
+    }
+
+    /// <summary>The 1-based number of the first field holding one of <paramref name="bytes"/>, or 0 when none does.</summary>
+    private int FieldWith(SearchValues<byte> bytes)
+    {
+        for (var i = 0; i < _fields.Count; i++)
+        {
+            if (_buffer.AsSpan(_recordStart + _fields[i].Start, _fields[i].Length).ContainsAny(bytes))
+            {
+                return i + 1;
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>Skips the rest of an over-long record (its lines still counted), keeping its first 4 KiB.</summary>

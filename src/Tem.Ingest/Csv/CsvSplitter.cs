@@ -19,12 +19,12 @@ public static class CsvSplitter
     /// <summary>
     /// Plans up to <paramref name="parts"/> slices of the data after the header (which ends at
     /// <paramref name="dataStart"/>, on line <paramref name="dataLine"/>). Returns one slice when the file is
-    /// small or has carriage returns without line feeds (lines would be counted differently).
+    /// small or has carriage returns without line feeds (lines would be counted differently). Only the first
+    /// <paramref name="size"/> bytes are planned (what was hashed; a writer may be appending to the file).
     /// </summary>
-    public static IReadOnlyList<CsvSlice> Plan(string path, long dataStart, long dataLine, int parts, long minSliceBytes = 16 << 20)
+    public static IReadOnlyList<CsvSlice> Plan(string path, long dataStart, long dataLine, int parts, long size, long minSliceBytes = 16 << 20)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var size = new FileInfo(path).Length;
         var whole = new[] { new CsvSlice(dataStart, size - dataStart, dataLine) };
         if (parts < 2 || size - dataStart < 2 * minSliceBytes)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Tem.Ingest.Validation;
@@ -107,9 +108,18 @@ public static class FieldParsers
         value = 0;
         error = null;
         var i = Sign(s, out var negative);
-        if (i == s.Length || s.Length - i > 18)
+        if (i == s.Length)
         {
             error = "is not a whole number; expected digits, e.g. 125";
+            return false;
+        }
+
+        if (s.Length - i > 18)
+        {
+            // All digits and too many of them is an overflow, not a typo: say which.
+            error = s[i..].ContainsAnyExceptInRange((byte)'0', (byte)'9')
+                ? "is not a whole number; expected digits, e.g. 125"
+                : string.Create(CultureInfo.InvariantCulture, $"is out of range: {s.Length - i} digits, and a whole number here has at most 18");
             return false;
         }
 

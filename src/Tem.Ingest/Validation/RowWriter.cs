@@ -302,21 +302,17 @@ public sealed class RowWriter
         return _monthCache[key] ??= Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{year:D4}-{month:D2}"));
     }
 
+    /// <summary>The layout field read from 1-based file column <paramref name="column"/>, or null (the whole row, or a column the layout ignores).</summary>
+    private string? ColumnName(int column)
+    {
+        var index = Array.IndexOf(_columnOf, column - 1);
+        return column > 0 && index >= 0 ? _fields[index].Name : null;
+    }
+
     private bool CheckShape<TRecord>(TRecord record, out RowReject reject)
         where TRecord : struct, IFieldRecord
     {
-        reject = record.Problem switch
-        {
-            RecordProblem.UnterminatedQuote => new RowReject(record.ProblemField, null, RejectReason.UnterminatedQuote,
-                "a quoted field is never closed; the rest of the file was read as this one row"),
-            RecordProblem.BadQuote => new RowReject(record.ProblemField, null, RejectReason.BadQuote,
-                "text follows a closing quote; a quoted field must end right before a comma or the line end"),
-            RecordProblem.BadEncoding => new RowReject(record.ProblemField, null, RejectReason.BadEncoding,
-                "is not valid UTF-8 (a Latin-1 or Windows-1252 export?); save the file as UTF-8"),
-            RecordProblem.TooLong => new RowReject(0, null, RejectReason.TooLong,
-                $"the row is longer than {CsvRecordReader.MaxRecordBytes / (1024 * 1024)} MiB"),
-            _ => default,
-        };
+        reject = RecordProblems.Reject(record.Problem, record.ProblemField, ColumnName(record.ProblemField)) ?? default;
         if (record.Problem != RecordProblem.None)
         {
             return false;

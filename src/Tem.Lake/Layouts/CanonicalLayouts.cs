@@ -72,7 +72,7 @@ public static class CanonicalLayouts
         Enum<ChargeType>("charge_type"), Text("description"), new("quantity", FieldType.Quantity),
         Money("unit_price", required: false), Money("amount"), new("currency", FieldType.Currency, Required: true),
     ])
-    { PartitionBy = ["carrier", "month"] };
+    { PartitionBy = ["carrier", "month"], RecordKey = ["carrier", "account_id", "invoice_id", "line_no"] };
 
     /// <summary>usage.csv: carrier usage records.</summary>
     public static Layout Usage { get; } = new("usage", "usage", LoadMode.Append,
@@ -81,7 +81,7 @@ public static class CanonicalLayouts
         new("start_time", FieldType.Timestamp, Required: true), new("duration_s", FieldType.WholeNumber) { NonNegative = true },
         new("called_number", FieldType.Phone), Quantity("data_mb"), Money("billed_amount"), Id("invoice_id", required: false),
     ])
-    { PartitionBy = ["carrier", "month"] };
+    { PartitionBy = ["carrier", "month"], RecordKey = ["carrier", "record_id"] };
 
     /// <summary>credits_due.csv: credits the carrier owes.</summary>
     public static Layout CreditsDue { get; } = new("credits_due", "credits_due", LoadMode.Append,
@@ -123,7 +123,7 @@ public static class CanonicalLayouts
         new("context", FieldType.Text, InHeader: false), new("account_code", FieldType.Text, InHeader: false),
         new("orig_ip", FieldType.Text, InHeader: false), new("dest_ip", FieldType.Text, InHeader: false),
     ])
-    { PartitionBy = ["pbx", "month"] };
+    { PartitionBy = ["pbx", "month"], RecordKey = ["pbx", "record_id"] };
 
     /// <summary>Every canonical layout.</summary>
     public static IReadOnlyList<Layout> All { get; } = [Parties, Accounts, Services, Plans, Rates, Invoices, Usage, CreditsDue, Resale, Upgrade, PbxCalls];
@@ -145,5 +145,26 @@ public static class CanonicalLayouts
             .OrderByDescending(l => l.Fields.Count(f => names.Contains(f.Name)))
             .ThenBy(l => l.Fields.Count)
             .FirstOrDefault();
+    }
+
+    /// <summary>
+    /// The layout a header that <see cref="Recognise"/> does not take was most likely meant to be, with the header
+    /// columns it lacks: at least two thirds of that layout's header columns (and two or more) are present, and they
+    /// are more than half of the header. Null when no layout comes that close (the file is something else altogether,
+    /// such as a report with a few column names in common).
+    /// </summary>
+    public static (Layout Layout, IReadOnlyList<string> Missing)? Closest(IReadOnlyCollection<string> header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        var names = new HashSet<string>(header.Select(h => h.Trim()), StringComparer.OrdinalIgnoreCase);
+        var best = All
+            .Select(l => (Layout: l, Present: l.HeaderColumns.Count(f => names.Contains(f.Name)), Wanted: l.HeaderColumns.Count()))
+            .Where(x => x.Present >= 2 && x.Present * 3 >= x.Wanted * 2 && x.Present * 2 > names.Count)
+            .OrderByDescending(x => (double)x.Present / x.Wanted)
+            .ThenByDescending(x => x.Present)
+            .FirstOrDefault();
+        return best.Layout is null
+            ? null
+            : (best.Layout, [.. best.Layout.HeaderColumns.Where(f => !names.Contains(f.Name)).Select(f => f.Name)]);
     }
 }

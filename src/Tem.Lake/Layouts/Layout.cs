@@ -98,6 +98,13 @@ public sealed record Layout(string Kind, string Table, LoadMode Mode, IReadOnlyL
     /// </summary>
     public IReadOnlyList<string> PartitionBy { get; init; } = [];
 
+    /// <summary>
+    /// Columns that identify one record across files (usage: carrier and record id): a row of a new file whose key is
+    /// already in the lake is a repeat, counted in the ingest summary (and judged by the audit's duplicate rule).
+    /// Empty when records have no such identity.
+    /// </summary>
+    public IReadOnlyList<string> RecordKey { get; init; } = [];
+
     /// <summary>Columns whose presence in a header identifies this kind (all the header-required ones).</summary>
     public IEnumerable<FieldSpec> HeaderColumns => Fields.Where(f => f.InHeader);
 

@@ -87,7 +87,7 @@ public sealed class AsteriskTests
         using var lake = new ScratchLake();
         lake.Write("tem-pbx.json", "{}");
         var master = lake.Write("Master.csv", Fixture("Master.csv"));
-        Assert.Equal([master], Ingestor.ExpandPaths([lake.Inbox]));
+        Assert.Equal([master], Ingestor.ExpandPaths([lake.Inbox]).Select(f => f.Path));
     }
 
     [Fact]

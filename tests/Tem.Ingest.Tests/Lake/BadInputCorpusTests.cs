@@ -105,23 +105,44 @@ public sealed class BadInputCorpusTests
         AssertCounts(lake, report, 0, 0, 0);
     }
 
-    [Fact]
-    public void Ingest_MissingRequiredColumn_IsUnrecognisedWithoutKind_AndFailsEveryRowWithKind()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("invoices")]
+    public void Ingest_MissingRequiredColumn_FailsNamingItAndRejectsEveryRow_WithOrWithoutKind(string? kind)
     {
         using var lake = new ScratchLake();
         var text = InvoiceHeader.Replace(",amount", string.Empty, StringComparison.Ordinal) + "\n" +
                    GoodInvoice.Replace(",25.00,GBP", ",GBP", StringComparison.Ordinal) + "\n";
-        var path = lake.Write("bill.csv", text);
-        var skipped = lake.Ingest(path);
-        Assert.Equal(FileOutcome.Unrecognised, skipped.Outcome);
-        Assert.Contains("matches no known layout", skipped.Message, StringComparison.Ordinal);
-
-        var failed = lake.Ingest(path, new IngestOptions { Kind = "invoices" });
+        var failed = lake.Ingest(lake.Write("bill.csv", text), new IngestOptions { Kind = kind });
         Assert.Equal(FileOutcome.Failed, failed.Outcome);
         AssertCounts(lake, failed, read: 1, stored: 0, rejected: 1, table: "charges");
         var reject = Assert.Single(lake.Rejects());
-        Assert.Equal("missing_column", reject.Reason);
-        Assert.Contains("no 'amount' column", reject.Message, StringComparison.Ordinal);
+        Assert.Equal(("missing_column", "amount"), (reject.Reason, reject.ColumnName));
+        Assert.Contains("no 'amount' column, which a invoices file requires", reject.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ingest_HeaderMissingSeveralColumns_NamesThemAll()
+    {
+        using var lake = new ScratchLake();
+        var header = UsageHeader.Replace(",start_time", string.Empty, StringComparison.Ordinal).Replace(",billed_amount", string.Empty, StringComparison.Ordinal);
+        var report = lake.Ingest(lake.Write("usage.csv", header + "\nR1,Carrier A,ACC1,+447700900001,voice,125,+442079460000,,INV1\n"));
+        Assert.Equal(FileOutcome.Failed, report.Outcome);
+        Assert.Contains("no 'start_time', 'billed_amount' columns, which a usage file requires; all 1 rows rejected", report.Message, StringComparison.Ordinal);
+        AssertCounts(lake, report, read: 1, stored: 0, rejected: 1);
+    }
+
+    [Fact]
+    public void Ingest_SemicolonSeparatedUsage_FailsWithASeparatorHintAndRejectsEveryRow()
+    {
+        using var lake = new ScratchLake();
+        var text = UsageHeader.Replace(',', ';') + "\n" + "R1;Carrier A;ACC1;+447700900001;voice;2026-10-03T14:22:05+01:00;125;+442079460000;;0,1234;INV1\n";
+        var report = lake.Ingest(lake.Write("usage.csv", text));
+        Assert.Equal(FileOutcome.Failed, report.Outcome);
+        Assert.Contains("separated by ';'", report.Message, StringComparison.Ordinal);
+        Assert.Contains("\"separator\": \";\"", report.Message, StringComparison.Ordinal);
+        AssertCounts(lake, report, read: 1, stored: 0, rejected: 1);
+        Assert.Equal("bad_file", Assert.Single(lake.Rejects()).Reason);
     }
 
     [Fact]
@@ -179,7 +200,8 @@ public sealed class BadInputCorpusTests
         var report = lake.Ingest(lake.Write("bill.csv", bytes));
         AssertCounts(lake, report, 2, 1, 1, table: "charges");
         var reject = Assert.Single(lake.Rejects());
-        Assert.Equal(("bad_encoding", 10, 3L), (reject.Reason, reject.Column, reject.Line));
+        Assert.Equal(("bad_encoding", 10, "description", 3L), (reject.Reason, reject.Column, reject.ColumnName, reject.Line));
+        Assert.Contains("bill.csv:3:10: description is not valid UTF-8", reject.Message, StringComparison.Ordinal);
         Assert.Contains("Gebühr", reject.Raw, StringComparison.Ordinal);
     }
 
@@ -243,6 +265,46 @@ public sealed class BadInputCorpusTests
         var report = lake.Ingest(lake.Write("bill.csv", text));
         AssertCounts(lake, report, 1, 1, 0, table: "charges");
         Assert.Equal(1, lake.Count("charges", "invoice_id = 'INV1' AND carrier = 'Carrier A' AND charge_type = 'recurring' AND description = '  padded  ' AND amount = 25"));
+    }
+
+    [Fact]
+    public void Ingest_NulByteInsideAField_IsRejectedAsAControlCharacterNamingTheColumn()
+    {
+        using var lake = new ScratchLake();
+        var bad = "R2,Carrier A,ACC1,+4477009\0" + "00002,voice,2026-10-03T14:22:05Z,60,+44207,,0.1,INV1";
+        var report = lake.Ingest(lake.Write("usage.csv", $"{UsageHeader}\n{GoodUsage}\n{bad}\n"));
+        AssertCounts(lake, report, read: 2, stored: 1, rejected: 1);
+        var reject = Assert.Single(lake.Rejects());
+        Assert.Equal(("control_character", 4, "service_id", 3L), (reject.Reason, reject.Column, reject.ColumnName, reject.Line));
+        Assert.Contains("usage.csv:3:4: service_id holds a control character", reject.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("12345678901234567890", "is out of range: 20 digits, and a whole number here has at most 18")]
+    [InlineData("-1234567890123456789", "is out of range: 19 digits")]
+    [InlineData("12345678901234567.50", "is not a whole number")]
+    public void Ingest_HugeWholeNumber_SaysOutOfRangeNotNotANumber(string duration, string fragment)
+    {
+        using var lake = new ScratchLake();
+        var report = lake.Ingest(lake.Write("usage.csv",
+            $"{UsageHeader}\nR2,Carrier A,ACC1,+447700900001,voice,2026-10-03T14:22:05Z,{duration},+44207,,0.1,INV1\n"));
+        AssertCounts(lake, report, read: 1, stored: 0, rejected: 1);
+        var reject = Assert.Single(lake.Rejects());
+        Assert.Equal(("bad_number", 7, "duration_s"), (reject.Reason, reject.Column, reject.ColumnName));
+        Assert.Contains(fragment, reject.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x1F, 0x8B, 0x08, 0x00 }, "this is a gzip file; decompress it")]
+    [InlineData(new byte[] { 0x50, 0x4B, 0x03, 0x04, 0x14 }, "this is a zip archive or an Excel .xlsx workbook")]
+    [InlineData(new byte[] { 0xFF, 0xFE, 0x72, 0x00 }, "this is UTF-16 text; save it as UTF-8")]
+    public void Ingest_CompressedOrBinaryFile_IsNamedForWhatItIs(byte[] head, string fragment)
+    {
+        using var lake = new ScratchLake();
+        var report = lake.Ingest(lake.Write("usage.csv.gz", [.. head, .. Encoding.UTF8.GetBytes(UsageHeader)]));
+        Assert.Equal(FileOutcome.Failed, report.Outcome);
+        Assert.StartsWith("usage.csv.gz: " + fragment, report.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("BadEncoding", report.Message, StringComparison.Ordinal);
     }
 
     internal static void AssertCounts(ScratchLake lake, FileReport report, long read, long stored, long rejected, string table = "usage")

@@ -48,17 +48,7 @@ internal static class PbxRecords
     }
 
     /// <summary>The reject for a CSV record's structural problem, or null when it has none.</summary>
-    internal static RowReject? StructureReject(CsvRecordReader csv) => csv.Problem switch
-    {
-        RecordProblem.None => null,
-        RecordProblem.UnterminatedQuote => new RowReject(csv.ProblemField, null, RejectReason.UnterminatedQuote,
-            "a quoted field is never closed; the rest of the file was read as this one row"),
-        RecordProblem.BadQuote => new RowReject(csv.ProblemField, null, RejectReason.BadQuote,
-            "text follows a closing quote; a quoted field must end right before a comma or the line end"),
-        RecordProblem.BadEncoding => new RowReject(csv.ProblemField, null, RejectReason.BadEncoding,
-            "is not valid UTF-8 (a Latin-1 or Windows-1252 export?); save the file as UTF-8"),
-        _ => new RowReject(0, null, RejectReason.TooLong, $"the row is longer than {CsvRecordReader.MaxRecordBytes / (1024 * 1024)} MiB"),
-    };
+    internal static RowReject? StructureReject(CsvRecordReader csv) => RecordProblems.Reject(csv.Problem, csv.ProblemField, null);
 
     /// <summary>A field's text (UTF-8 checked by the reader), trimmed of spaces.</summary>
     internal static string Text(CsvRecordReader csv, int index) => Encoding.UTF8.GetString(FieldParsers.Trim(csv.Field(index)));

@@ -107,7 +107,7 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows
 
         if (_csv.Problem != RecordProblem.None)
         {
-            Problem = new FileProblem(_csv.LineNumber, 0, $"the header row cannot be read ({_csv.Problem}); expected a CSV header in the profile's encoding");
+            Problem = new FileProblem(_csv.LineNumber, 0, $"the header row cannot be read ({RecordProblems.Describe(_csv.Problem)}); expected a CSV header in the profile's encoding");
             return;
         }
 
