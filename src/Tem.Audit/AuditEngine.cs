@@ -15,6 +15,9 @@ public sealed record AuditOptions
 
     /// <summary>Setting overrides as <c>rule.setting</c> = number, e.g. <c>rate_overcharge.min_amount</c> = <c>0.05</c>.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>DuckDB's memory limit for the audit's queries; beyond it DuckDB spills to the lake's <c>_tem/tmp</c>.</summary>
+    public string MemoryLimit { get; init; } = "1GB";
 }
 
 /// <summary>How one rule went.</summary>
@@ -46,7 +49,8 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         var rules = RuleCatalog.Load(options.RulesFolder, out var broken);
-        using var db = LakeSession.InMemory();
+        Directory.CreateDirectory(lake.TempDirectory);
+        using var db = LakeSession.InMemory(new SessionOptions { MemoryLimit = options.MemoryLimit, TempDirectory = lake.TempDirectory });
         lake.CreateViews(db);
         db.Execute(RuleCatalog.Script("base.sql"));
         db.Execute(RuleCatalog.Script("rating.sql"));

@@ -15,7 +15,8 @@ internal static class AuditCommands
         var rules = new Option<string?>("--rules") { Description = "A folder of your own rule files (*.sql), added to the built-in ones." };
         var set = new Option<string[]>("--set") { Description = "Override a rule setting: rule.setting=value (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var list = new Option<bool>("--list-rules") { Description = "Print the rules with their settings and defaults, and stop." };
-        var command = new Command("audit", "Run every rule over the lake and store the findings.") { lake, rules, set, list };
+        var memory = MemoryOption();
+        var command = new Command("audit", "Run every rule over the lake and store the findings.") { lake, rules, set, list, memory };
         command.SetAction(parse =>
         {
             var cli = CliOutput.For(parse, output, error);
@@ -40,7 +41,7 @@ internal static class AuditCommands
                 return TemApp.UsageError;
             }
 
-            var options = new AuditOptions { RulesFolder = parse.GetValue(rules), Settings = overrides };
+            var options = new AuditOptions { RulesFolder = parse.GetValue(rules), Settings = overrides, MemoryLimit = parse.GetValue(memory)! };
             var result = cli.WithProgress("Auditing", bar => new AuditOperation(time).Run(parse.GetValue(lake)!, options));
             var run = result.Run;
             if (run.Outcome == RunOutcome.Locked)
@@ -152,8 +153,9 @@ internal static class AuditCommands
         {
             Description = "Audit and report even when a file failed to ingest (by default the findings then stay those of the last complete run).",
         };
+        var memory = MemoryOption();
         var formats = new IngestFormatOptions();
-        var command = new Command("run", "One nightly run: ingest what is new in the inbox, audit, write the report folder.") { inbox, lake, outDir, auditAnyway };
+        var command = new Command("run", "One nightly run: ingest what is new in the inbox, audit, write the report folder.") { inbox, lake, outDir, auditAnyway, memory };
         formats.AddTo(command);
         command.SetAction(parse =>
         {
@@ -166,13 +168,21 @@ internal static class AuditCommands
 
             var options = new PipelineOptions
             {
-                Inbox = parse.GetValue(inbox)!, Lake = parse.GetValue(lake)!, Out = parse.GetValue(outDir)!, Ingest = ingest,
+                Inbox = parse.GetValue(inbox)!, Lake = parse.GetValue(lake)!, Out = parse.GetValue(outDir)!,
+                Ingest = ingest with { MemoryLimit = parse.GetValue(memory)! }, Audit = new AuditOptions { MemoryLimit = parse.GetValue(memory)! },
                 AuditAfterFailedIngest = parse.GetValue(auditAnyway),
             };
             return PipelineRunner.Run(cli, new Pipeline(time), options);
         });
         return command;
     }
+
+    /// <summary><c>--memory-limit</c>: DuckDB's limit for the command's queries (it spills to the lake's <c>_tem/tmp</c> beyond).</summary>
+    internal static Option<string> MemoryOption() => new("--memory-limit")
+    {
+        Description = "DuckDB memory limit for ingest and audit (e.g. 1GB or 500MB); beyond it DuckDB spills to the lake's _tem/tmp.",
+        DefaultValueFactory = _ => new AuditOptions().MemoryLimit,
+    };
 
     private static Option<string> LakeOption() => new("--lake") { Description = "The lake folder.", DefaultValueFactory = _ => "tem-lake" };
 

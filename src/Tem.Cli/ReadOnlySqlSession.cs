@@ -134,7 +134,9 @@ internal sealed class ReadOnlySqlSession : IDisposable
         }
         catch (DuckDBException e) when (e.Message.Contains("Out of Memory", StringComparison.OrdinalIgnoreCase))
         {
-            return $"the statement needs more memory than --memory-limit {_limits.MemoryLimit} allows: {e.Message}";
+            // DuckDB's first line says how much it wanted; its advice after that (temp_directory, SET ...) cannot apply here.
+            return $"the statement needs more memory than --memory-limit {_limits.MemoryLimit} allows ({e.Message.Split('\n')[0].Trim()}); " +
+                   "narrow it (filter, aggregate before joining) or give a higher --memory-limit";
         }
 
         return null;

@@ -50,7 +50,8 @@ public sealed class TemLake
 
     internal string StagingRoot => Path.Combine(Root, "_tem", "staging");
 
-    internal string TempDirectory => Path.Combine(Root, "_tem", "tmp");
+    /// <summary>Where a writer's DuckDB sessions spill beyond their memory limit (<c>_tem/tmp</c>).</summary>
+    public string TempDirectory => Path.Combine(Root, "_tem", "tmp");
 
     /// <summary>Opens (creating when needed) a lake and completes any commit a crash interrupted.</summary>
     public static TemLake Open(string root)

@@ -1,3 +1,4 @@
+using Tem.Audit;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Quartz;
@@ -25,6 +26,12 @@ public sealed partial class PipelineJob(ILogger<PipelineJob> log, TimeProvider t
 
     /// <summary>Job data key: how long to wait for the lake's write lock, in seconds.</summary>
     public const string LockWaitKey = "lockWaitSeconds";
+
+    /// <summary>Job data key: <c>true</c> to audit and report even when a file failed to ingest.</summary>
+    public const string AuditAnywayKey = "auditAnyway";
+
+    /// <summary>Job data key: DuckDB's memory limit for the run's ingest and audit.</summary>
+    public const string MemoryLimitKey = "memoryLimit";
 
     /// <summary>Job data key: the pipeline's ingest settings (<see cref="IngestSettings"/> as JSON), when it has any.</summary>
     public const string IngestKey = "ingest";
@@ -54,7 +61,9 @@ public sealed partial class PipelineJob(ILogger<PipelineJob> log, TimeProvider t
             Lake = map.GetString(LakeKey) ?? throw new InvalidOperationException($"job {name} has no '{LakeKey}' in its data"),
             Out = map.GetString(OutKey) ?? throw new InvalidOperationException($"job {name} has no '{OutKey}' in its data"),
             LockWait = TimeSpan.FromSeconds(double.Parse(map.GetString(LockWaitKey) ?? "0", CultureInfo.InvariantCulture)),
-            Ingest = ingest,
+            Ingest = map.GetString(MemoryLimitKey) is { Length: > 0 } memory ? ingest with { MemoryLimit = memory } : ingest,
+            Audit = new AuditOptions { MemoryLimit = map.GetString(MemoryLimitKey) is { Length: > 0 } limit ? limit : new AuditOptions().MemoryLimit },
+            AuditAfterFailedIngest = map.GetString(AuditAnywayKey) == "true",
             Holder = $"{name} fire {context.FireInstanceId} on {context.Scheduler.SchedulerInstanceId} (pid {Environment.ProcessId})",
         };
 

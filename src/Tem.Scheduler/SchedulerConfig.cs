@@ -69,6 +69,12 @@ public sealed record PipelineSchedule
     /// <summary>How long a run waits for another writer of its lake (another pipeline on the same lake) before it gives up (default 00:30:00).</summary>
     public TimeSpan LockWait { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>Audit and report even when a file failed to ingest (<c>tem run --audit-anyway</c>; default false: the findings stay those of the last complete run).</summary>
+    public bool AuditAnyway { get; init; }
+
+    /// <summary>DuckDB's memory limit for the run's ingest and audit (<c>tem run --memory-limit</c>; default 1GB); beyond it DuckDB spills to the lake's <c>_tem/tmp</c>.</summary>
+    public string MemoryLimit { get; init; } = "1GB";
+
     /// <summary>
     /// How the inbox's files are read where they leave a choice (PBX zone and name, carrier profiles, EDI 811
     /// carrier, currency and charge codes), as <c>tem ingest</c>'s options; null: the defaults.
@@ -81,7 +87,7 @@ public sealed record PipelineSchedule
 /// <code>
 /// { "store": { "kind": "sqlite", "path": "scheduler.db" },
 ///   "pipelines": [ { "name": "nightly", "cron": "0 0 2 * * ?", "timeZone": "Europe/London",
-///                    "inbox": "inbox", "lake": "lake", "out": "out",
+///                    "inbox": "inbox", "lake": "lake", "out": "out", "auditAnyway": false, "memoryLimit": "1GB",
 ///                    "ingest": { "pbxTimeZone": "Europe/London", "profiles": [ "profiles" ],
 ///                                "ediCarrier": "Acme", "ediCurrency": "USD", "ediChargeCodes": { "BASIC": "recurring" } } } ] }
 /// </code>

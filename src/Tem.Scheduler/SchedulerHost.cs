@@ -118,6 +118,8 @@ public static class SchedulerHost
             .UsingJobData(PipelineJob.LakeKey, p.Lake)
             .UsingJobData(PipelineJob.OutKey, p.Out)
             .UsingJobData(PipelineJob.LockWaitKey, p.LockWait.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .UsingJobData(PipelineJob.AuditAnywayKey, p.AuditAnyway ? "true" : "false")
+            .UsingJobData(PipelineJob.MemoryLimitKey, p.MemoryLimit)
             .RequestRecovery(true)
             .StoreDurably(true);
 

@@ -37,20 +37,20 @@ internal sealed class DailySeries
     public string Name => ServiceId is null ? $"account {AccountId}" : $"service {ServiceId}";
 }
 
-/// <summary>The per-call features of the isolation forest, row-major, sorted by service and start.</summary>
-internal sealed class CallFeatures
+/// <summary>One batch of calls read from <see cref="CallFeatures.Table"/>: the first <see cref="Count"/> entries of each array are valid.</summary>
+internal readonly record struct CallBatch(int[] Indices, long[] Ids, double[] Rows, int Count)
+{
+    public ReadOnlySpan<double> Row(int k) => Rows.AsSpan(k * CallFeatures.Names.Length, CallFeatures.Names.Length);
+}
+
+/// <summary>The per-call features of the isolation forest (names, and the table that holds them in DuckDB).</summary>
+internal static class CallFeatures
 {
     /// <summary>Feature names; duration_s and cost enter the forest as ln(1 + x), weekday counts from Monday = 0.</summary>
     public static readonly string[] Names = ["price_class", "local_hour", "weekday", "duration_s", "cost", "calls_within_30_min", "new_destination"];
 
-    public required double[] Rows { get; init; }
-
-    /// <summary>Each call's rowid in <c>anomaly_calls</c>.</summary>
-    public required long[] Ids { get; init; }
-
-    public int Count => Rows.Length / Names.Length;
-
-    public ReadOnlySpan<double> Row(int i) => Rows.AsSpan(i * Names.Length, Names.Length);
+    /// <summary>One row per call of <c>anomaly_calls</c>: its place <c>i</c> in the forest's order, its rowid <c>id</c> and <c>f0</c>..<c>f6</c>.</summary>
+    public const string Table = "anomaly_call_features";
 }
 
 /// <summary>
@@ -140,86 +140,83 @@ internal static class AnomalyFeatures
     }
 
     /// <summary>
-    /// The isolation forest's features of every call in <c>anomaly_calls</c>, sorted by service and start (a fixed order,
-    /// so the forest's draws are the same on every run), with each call's <c>rowid</c> to fetch its details later.
-    /// calls_within_30_min (the service's calls starting at most 30 minutes before or after, this one included) and
-    /// new_destination (the service first called this destination less than a day before, and at least
-    /// <paramref name="warmupDays"/> days after its first call in the lake) come from one sweep per service.
+    /// Computes the forest's per-call features into <see cref="CallFeatures.Table"/>, in DuckDB (so they stay within the
+    /// audit's memory limit and spill beyond it, however many calls the lake holds): price_class, local_hour, weekday,
+    /// ln(1 + duration_s), ln(1 + cost); calls_within_30_min (the service's calls starting at most 30 minutes before or
+    /// after, this one included) and new_destination (the service first called this destination less than a day
+    /// before, and at least <paramref name="warmupDays"/> days after its first call in the lake). Rows are numbered
+    /// <c>i</c> = 0.. in the order service, start, file, line, record (a fixed order, so the forest's draws are the same
+    /// on every run). Returns the number of calls.
     /// </summary>
-    public static CallFeatures LoadCalls(DuckDBConnection db, int warmupDays)
+    public static long DefineCalls(DuckDBConnection db, int warmupDays)
     {
-        var count = Scalar<long>(db, "SELECT count(*) FROM anomaly_calls");
-        var width = CallFeatures.Names.Length;
-        var rows = new double[checked((int)count * width)];
-        var ids = new long[count];
-        var starts = new long[count];
-        var destinations = new long[count];
-        var services = new long[count];
-        using (var cmd = db.CreateCommand())
-        {
-            cmd.CommandText = """
-                SELECT rowid, CAST(price_class AS DOUBLE), CAST(hour(local_start) + minute(local_start) / 60.0 AS DOUBLE),
-                       CAST(isodow(local_start) - 1 AS DOUBLE), ln(1 + greatest(duration_s, 0)), ln(1 + greatest(CAST(billed_amount AS DOUBLE), 0)),
-                       epoch_us(start_time), CAST(hash(destination_key) >> 1 AS BIGINT), CAST(hash(carrier, account_id, service_id) >> 1 AS BIGINT)
-                FROM anomaly_calls
-                ORDER BY carrier, account_id, service_id, start_time, source_file, source_line, record_id
-                """;
-            using var r = cmd.ExecuteReader();
-            var i = 0;
-            while (r.Read())
-            {
-                ids[i] = r.GetInt64(0);
-                var offset = i * width;
-                for (var f = 0; f < 5; f++)
-                {
-                    rows[offset + f] = r.IsDBNull(f + 1) ? 0 : r.GetDouble(f + 1);
-                }
-
-                starts[i] = r.GetInt64(6);
-                destinations[i] = r.GetInt64(7);
-                services[i] = r.GetInt64(8);
-                i++;
-            }
-        }
-
         const long HalfHour = 30L * 60 * 1_000_000;
         const long Day = 24L * 3600 * 1_000_000;
         var warmup = warmupDays * Day;
-        for (var first = 0; first < count;)
+        db.Execute(string.Create(CultureInfo.InvariantCulture, $"""
+            CREATE OR REPLACE TEMP TABLE {CallFeatures.Table} AS
+            WITH c AS (
+                SELECT rowid AS id, carrier, account_id, service_id, start_time, source_file, source_line, record_id, destination_key,
+                       coalesce(CAST(price_class AS DOUBLE), 0) AS f0,
+                       coalesce(CAST(hour(local_start) + minute(local_start) / 60.0 AS DOUBLE), 0) AS f1,
+                       coalesce(CAST(isodow(local_start) - 1 AS DOUBLE), 0) AS f2,
+                       coalesce(ln(1 + greatest(duration_s, 0)), 0) AS f3,
+                       coalesce(ln(1 + greatest(CAST(billed_amount AS DOUBLE), 0)), 0) AS f4,
+                       epoch_us(start_time) AS us
+                FROM anomaly_calls),
+            w AS (
+                SELECT *,
+                       count(*) OVER (PARTITION BY carrier, account_id, service_id ORDER BY us
+                                      RANGE BETWEEN {HalfHour} PRECEDING AND {HalfHour} FOLLOWING) AS near,
+                       min(us) OVER (PARTITION BY carrier, account_id, service_id, destination_key) AS destination_first,
+                       min(us) OVER (PARTITION BY carrier, account_id, service_id) AS service_first
+                FROM c)
+            SELECT row_number() OVER (ORDER BY carrier, account_id, service_id, start_time, source_file, source_line, record_id) - 1 AS i,
+                   id, CAST(f0 AS DOUBLE) AS f0, CAST(f1 AS DOUBLE) AS f1, CAST(f2 AS DOUBLE) AS f2, CAST(f3 AS DOUBLE) AS f3,
+                   CAST(f4 AS DOUBLE) AS f4, CAST(near AS DOUBLE) AS f5,
+                   CAST(CASE WHEN destination_first > us - {Day} AND destination_first >= service_first + {warmup} THEN 1 ELSE 0 END AS DOUBLE) AS f6
+            FROM w
+            """));
+        return Scalar<long>(db, $"SELECT count(*) FROM {CallFeatures.Table}");
+    }
+
+    /// <summary>
+    /// Streams the calls of <see cref="CallFeatures.Table"/> in order, those with <c>i % stride = 0</c>, in batches of at
+    /// most <paramref name="batchSize"/>: <paramref name="batch"/> gets the indices, ids and row-major features of each
+    /// batch (buffers reused: copy what is kept). Memory is one batch, whatever the number of calls.
+    /// </summary>
+    public static void ReadCalls(DuckDBConnection db, long stride, int batchSize, Action<CallBatch> batch)
+    {
+        var width = CallFeatures.Names.Length;
+        var indices = new int[batchSize];
+        var ids = new long[batchSize];
+        var rows = new double[batchSize * width];
+        using var cmd = db.CreateCommand();
+        cmd.UseStreamingMode = true;
+        cmd.CommandText = string.Create(CultureInfo.InvariantCulture,
+            $"SELECT i, id, f0, f1, f2, f3, f4, f5, f6 FROM {CallFeatures.Table} {(stride > 1 ? $"WHERE i % {stride} = 0 " : string.Empty)}ORDER BY i");
+        using var r = cmd.ExecuteReader();
+        var n = 0;
+        while (r.Read())
         {
-            var end = first;
-            while (end < count && services[end] == services[first])
+            indices[n] = checked((int)r.GetInt64(0));
+            ids[n] = r.GetInt64(1);
+            for (var f = 0; f < width; f++)
             {
-                end++;
+                rows[(n * width) + f] = r.GetDouble(f + 2);
             }
 
-            var firstSeen = new Dictionary<long, long>();
-            int lo = first, hi = first;
-            for (var i = first; i < end; i++)
+            if (++n == batchSize)
             {
-                while (starts[lo] < starts[i] - HalfHour)
-                {
-                    lo++;
-                }
-
-                while (hi + 1 < end && starts[hi + 1] <= starts[i] + HalfHour)
-                {
-                    hi++;
-                }
-
-                if (!firstSeen.TryGetValue(destinations[i], out var seen))
-                {
-                    firstSeen[destinations[i]] = seen = starts[i];
-                }
-
-                rows[(i * width) + 5] = hi - lo + 1;
-                rows[(i * width) + 6] = seen > starts[i] - Day && seen >= starts[first] + warmup ? 1 : 0;
+                batch(new CallBatch(indices, ids, rows, n));
+                n = 0;
             }
-
-            first = end;
         }
 
-        return new CallFeatures { Rows = rows, Ids = ids };
+        if (n > 0)
+        {
+            batch(new CallBatch(indices, ids, rows, n));
+        }
     }
 
     private static T Scalar<T>(DuckDBConnection db, string sql)

@@ -109,49 +109,95 @@ public static class AnomalyRules
         return [.. fired.Select((f, k) => SpendFinding(f.Series, f.Case, f.Amount, records[k], settings))];
     }
 
-    /// <summary>The <c>usage_anomaly</c> findings (after <see cref="DefineFeatures"/>).</summary>
+    /// <summary>Calls read and scored at a time: the forest's memory is this batch, the trees and the outliers, not the lake's calls.</summary>
+    private const int ScoreBatch = 65_536;
+
+    /// <summary>
+    /// The <c>usage_anomaly</c> findings (after <see cref="DefineFeatures"/>). The per-call features are computed in
+    /// DuckDB and streamed twice in batches: once for the forest's training rows (every call up to
+    /// <c>usage_anomaly.training_calls</c>, else a fixed stride sample of about that many: each tree draws its 256 from
+    /// them) and the typical bands' sample, once to score every call, keeping only outliers.
+    /// </summary>
     public static IReadOnlyList<ModelFinding> UsageAnomalies(DuckDBConnection db, AnomalySettings settings)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(settings);
-        var calls = AnomalyFeatures.LoadCalls(db, settings.WarmupDays);
-        if (calls.Count < 2)
+        var count = AnomalyFeatures.DefineCalls(db, settings.WarmupDays);
+        if (count < 2)
         {
             // One call is an outlier against nothing: no verdict, no finding.
             return [];
         }
 
         var width = CallFeatures.Names.Length;
-        var forest = IsolationForest.Fit(calls.Rows, width, settings.Forest);
-        var scores = new double[calls.Count];
-        Parallel.For(0, (calls.Count + 4095) / 4096, chunk =>
+        var trainStride = (count + settings.TrainingCalls - 1) / settings.TrainingCalls;
+        var typicalStride = Math.Max(1, count / 65_536);
+        var training = new List<double>();
+        var typicalSample = new List<double>();
+        AnomalyFeatures.ReadCalls(db, 1, ScoreBatch, batch =>
         {
-            var end = Math.Min(calls.Count, (chunk + 1) * 4096);
-            for (var i = chunk * 4096; i < end; i++)
+            for (var k = 0; k < batch.Count; k++)
             {
-                scores[i] = forest.TryScoreAtLeast(calls.Row(i), settings.MinScore, out var score) ? score : 0;
+                if (batch.Indices[k] % trainStride == 0)
+                {
+                    training.AddRange(batch.Row(k));
+                }
+
+                if (batch.Indices[k] % typicalStride == 0)
+                {
+                    typicalSample.AddRange(batch.Row(k));
+                }
             }
         });
 
-        var outliers = Enumerable.Range(0, calls.Count).Where(i => scores[i] >= settings.MinScore).ToList();
+        var forest = IsolationForest.Fit(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(training), width, settings.Forest);
+        var trained = training.Count / width;
+        training.Clear();
+        training.TrimExcess();
+        var typical = TypicalBands(typicalSample, width);
+        var calls = new Dictionary<int, OutlierCall>();
+        var outliers = new List<int>();
+        var scores = new double[ScoreBatch];
+        AnomalyFeatures.ReadCalls(db, 1, ScoreBatch, batch =>
+        {
+            Parallel.For(0, (batch.Count + 4095) / 4096, chunk =>
+            {
+                var end = Math.Min(batch.Count, (chunk + 1) * 4096);
+                for (var k = chunk * 4096; k < end; k++)
+                {
+                    scores[k] = forest.TryScoreAtLeast(batch.Row(k), settings.MinScore, out var score) ? score : 0;
+                }
+            });
+            for (var k = 0; k < batch.Count; k++)
+            {
+                if (scores[k] >= settings.MinScore)
+                {
+                    outliers.Add(batch.Indices[k]);
+                    calls[batch.Indices[k]] = new OutlierCall(batch.Ids[k], batch.Row(k).ToArray(), scores[k]);
+                }
+            }
+        });
+
         if (outliers.Count == 0)
         {
             return [];
         }
 
-        var typical = TypicalBands(calls);
-        var details = OutlierDetails(db, outliers, calls.Ids);
+        var details = OutlierDetails(db, outliers, calls);
         var findings = new List<ModelFinding>();
         foreach (var group in outliers.GroupBy(i => details[i].Key).OrderBy(g => g.Key, KeyComparer.Instance))
         {
             if (group.Sum(i => details[i].Billed) >= settings.MinBilled)
             {
-                findings.Add(UsageFinding(group.Key, [.. group], details, calls, forest, scores, typical, settings));
+                findings.Add(UsageFinding(group.Key, [.. group], details, calls, forest, typical, settings, trainStride > 1 ? (trained, count) : null));
             }
         }
 
         return findings;
     }
+
+    /// <summary>A call the forest scored at least min_score: its rowid in <c>anomaly_calls</c>, its features and its score.</summary>
+    private sealed record OutlierCall(long Id, double[] Row, double Score);
 
     /// <summary>What the detectors saw in one series: a case per month with flags, and the complete months' totals per measure.</summary>
     private sealed class SeriesAnalysis(DailySeries series)
@@ -614,14 +660,14 @@ public static class AnomalyRules
 
     private sealed record OutlierDetail(OutlierKey Key, string Reference, DateTime LocalStart, decimal Billed, string? Currency, string Destination);
 
-    private static Dictionary<int, OutlierDetail> OutlierDetails(DuckDBConnection db, List<int> outliers, long[] ids)
+    private static Dictionary<int, OutlierDetail> OutlierDetails(DuckDBConnection db, List<int> outliers, Dictionary<int, OutlierCall> calls)
     {
         db.Execute("CREATE OR REPLACE TEMP TABLE anomaly_outliers (call INTEGER, id BIGINT)");
         using (var app = db.CreateAppender("anomaly_outliers"))
         {
             foreach (var i in outliers)
             {
-                app.CreateRow().AppendValue(i).AppendValue(ids[i]).EndRow();
+                app.CreateRow().AppendValue(i).AppendValue(calls[i].Id).EndRow();
             }
         }
 
@@ -646,22 +692,20 @@ public static class AnomalyRules
         return map;
     }
 
-    /// <summary>Per feature: the median and the 5th and 95th percentiles over (a fixed stride sample of at most 65 536) calls.</summary>
-    private static (double Median, double Low, double High)[] TypicalBands(CallFeatures calls)
+    /// <summary>Per feature: the median and the 5th and 95th percentiles over a fixed stride sample (at most about 65 536) of the calls, row-major.</summary>
+    private static (double Median, double Low, double High)[] TypicalBands(List<double> sample, int width)
     {
-        var width = CallFeatures.Names.Length;
-        var stride = Math.Max(1, calls.Count / 65_536);
-        var sample = new double[(calls.Count + stride - 1) / stride];
+        var n = sample.Count / width;
+        var column = new double[n];
         var bands = new (double, double, double)[width];
         for (var f = 0; f < width; f++)
         {
-            var n = 0;
-            for (var i = 0; i < calls.Count; i += stride)
+            for (var k = 0; k < n; k++)
             {
-                sample[n++] = calls.Rows[(i * width) + f];
+                column[k] = sample[(k * width) + f];
             }
 
-            var sorted = sample.AsSpan(0, n);
+            var sorted = column.AsSpan();
             sorted.Sort();
             bands[f] = (Quantile(sorted, 0.5), Quantile(sorted, 0.05), Quantile(sorted, 0.95));
         }
@@ -678,15 +722,15 @@ public static class AnomalyRules
     }
 
     private static ModelFinding UsageFinding(
-        OutlierKey key, List<int> calls, Dictionary<int, OutlierDetail> details, CallFeatures features, IsolationForest forest, double[] scores,
-        (double Median, double Low, double High)[] typical, AnomalySettings settings)
+        OutlierKey key, List<int> calls, Dictionary<int, OutlierDetail> details, Dictionary<int, OutlierCall> outliers, IsolationForest forest,
+        (double Median, double Low, double High)[] typical, AnomalySettings settings, (long Trained, long Calls)? sampled)
     {
         var width = CallFeatures.Names.Length;
         var shares = new double[width];
         var one = new double[width];
         foreach (var i in calls)
         {
-            forest.Explain(features.Row(i), one);
+            forest.Explain(outliers[i].Row, one);
             for (var f = 0; f < width; f++)
             {
                 shares[f] += one[f] / calls.Count;
@@ -700,26 +744,26 @@ public static class AnomalyRules
         var currency = details[calls[0]].Currency ?? string.Empty;
         var destinations = calls.GroupBy(i => details[i].Destination, StringComparer.Ordinal)
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => Invariant($"{g.Key} ({g.Count()})")).ToList();
-        var minScore = calls.Min(i => scores[i]);
-        var maxScore = calls.Max(i => scores[i]);
+        var minScore = calls.Min(i => outliers[i].Score);
+        var maxScore = calls.Max(i => outliers[i].Score);
         var when = first.Date == last.Date
             ? Invariant($"{first:yyyy-MM-dd} {first:HH\\:mm} to {last:HH\\:mm} local")
             : Invariant($"{first:yyyy-MM-dd HH\\:mm} to {last:yyyy-MM-dd HH\\:mm} local");
 
         var title = Invariant($"{calls.Count} outlying call{(calls.Count == 1 ? string.Empty : "s")} on {when}, billed {billed:0.00} {currency}: {string.Join(", ", destinations.Take(3))}");
         var detail = new StringBuilder(Invariant(
-            $"isolation forest ({settings.Forest.Trees} trees of {forest.SampleSize} calls, seed {settings.Forest.Seed}) scored {calls.Count} call{(calls.Count == 1 ? string.Empty : "s")} "));
+            $"isolation forest ({settings.Forest.Trees} trees of {forest.SampleSize} calls, seed {settings.Forest.Seed}{(sampled is { } s ? Invariant($", grown on a stride sample of {s.Trained} of the {s.Calls} calls") : string.Empty)}) scored {calls.Count} call{(calls.Count == 1 ? string.Empty : "s")} "));
         detail.Append(Invariant(
             $"{minScore:0.000} to {maxScore:0.000} (threshold {settings.MinScore:0.00}; ordinary calls score about 0.5); billed {billed:0.00} {currency}; destinations {string.Join(", ", destinations)}"));
         detail.Append("; top features (observed median against the typical 5th to 95th percentile of all calls): ");
         var top = Enumerable.Range(0, width).OrderByDescending(f => shares[f]).ThenBy(f => f).Take(3);
         detail.Append(string.Join(", ", top.Select(f =>
         {
-            var observed = Median(calls.Select(i => features.Row(i)[f]));
+            var observed = Median(calls.Select(i => outliers[i].Row[f]));
             return Invariant($"{CallFeatures.Names[f]} {Show(f, observed)} against {Show(f, typical[f].Median)} (band {Show(f, typical[f].Low)} to {Show(f, typical[f].High)}), {shares[f]:P0} of the isolating splits");
         })));
 
-        var confidence = Math.Round((decimal)calls.Average(i => scores[i]), 4, MidpointRounding.AwayFromZero);
+        var confidence = Math.Round((decimal)calls.Average(i => outliers[i].Score), 4, MidpointRounding.AwayFromZero);
         return new ModelFinding(AnomalySettings.UsageRule, key.Carrier, key.AccountId, key.ServiceId, key.Month, 0m, confidence, title, detail.ToString(),
             Evidence([.. ordered.Select(i => details[i].Reference)]));
     }

@@ -68,6 +68,8 @@ public sealed record AnomalySettings
         new(UsageRule, "trees", "100", 1, 10000, true, "Isolation forest: trees."),
         new(UsageRule, "sample_size", "256", 2, 1_000_000, true, "Isolation forest: calls drawn (without replacement) to grow each tree."),
         new(UsageRule, "seed", "42", 0, 1e15, true, "Isolation forest: seed of its random draws (same seed and data, same result)."),
+        new(UsageRule, "training_calls", "262144", 2, 100_000_000, true,
+            "Isolation forest: calls it is grown on at most; with more calls in the lake, a fixed stride sample of this many (every call is still scored). Bounds the model's memory."),
         new(UsageRule, "warmup_days", "28", 0, 3650, true,
             "Days of a service's own history before a destination it has never called counts as new (before that every destination would be new)."),
     ];
@@ -133,6 +135,9 @@ public sealed record AnomalySettings
 
     /// <summary>Days of history before a destination can be new.</summary>
     public int WarmupDays { get; init; }
+
+    /// <summary>Calls the forest is grown on at most (a fixed stride sample beyond).</summary>
+    public int TrainingCalls { get; init; } = 262_144;
 
     /// <summary>The settings at their defaults.</summary>
     public static AnomalySettings Default { get; } = Resolve(null);
@@ -210,6 +215,7 @@ public sealed record AnomalySettings
             MinScore = D("usage_anomaly.min_score"),
             MinBilled = values["usage_anomaly.min_billed"],
             WarmupDays = I("usage_anomaly.warmup_days"),
+            TrainingCalls = I("usage_anomaly.training_calls"),
         };
 
         try

@@ -114,6 +114,18 @@ public sealed class AnomalyAuditTests(AnomalyAuditTests.WorldFixture world) : IC
     }
 
     [Fact]
+    public void Audit_ForestGrownOnAStrideSample_StillFindsOnlyTheFraudNight()
+    {
+        // Fewer training calls than the world holds: the forest is grown on a sample and still scores every call.
+        var sampled = world.World.Audit(new Dictionary<string, string> { ["usage_anomaly.training_calls"] = "2000" }, "run-sampled");
+
+        var usage = Assert.Single(sampled.Findings, f => f.Status != FindingStatus.Resolved && f.Finding.Rule == AnomalySettings.UsageRule).Finding;
+        Assert.Equal(("S-FRAUD", "2026-07"), (usage.ServiceId, usage.Period.ToString()));
+        Assert.Matches(@"grown on a stride sample of (1\d{3}|2000) of the \d{4,} calls\)", usage.Detail);
+        Assert.Contains("International Networks (premium)", usage.Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Audit_SettingOverrides_RaiseTheBarOrReportABadSetting()
     {
         var strict = world.World.Audit(new Dictionary<string, string> { ["spend_anomaly.min_amount"] = "100000", ["spend_anomaly.usage_min_increase"] = "1000", ["usage_anomaly.min_score"] = "0.99" }, "run-strict");
