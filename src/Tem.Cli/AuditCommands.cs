@@ -178,11 +178,20 @@ internal static class AuditCommands
     }
 
     /// <summary><c>--memory-limit</c>: DuckDB's limit for the command's queries (it spills to the lake's <c>_tem/tmp</c> beyond).</summary>
-    internal static Option<string> MemoryOption() => new("--memory-limit")
+    internal static Option<string> MemoryOption(
+        string description = "DuckDB memory limit for ingest and audit (e.g. 1GB or 500MB); beyond it DuckDB spills to the lake's _tem/tmp.",
+        string fallback = "1GB")
     {
-        Description = "DuckDB memory limit for ingest and audit (e.g. 1GB or 500MB); beyond it DuckDB spills to the lake's _tem/tmp.",
-        DefaultValueFactory = _ => new AuditOptions().MemoryLimit,
-    };
+        var option = new Option<string>("--memory-limit") { Description = description, DefaultValueFactory = _ => fallback };
+        option.Validators.Add(result =>
+        {
+            if (!Tem.Lake.LakeSession.IsMemorySize(result.GetValueOrDefault<string>()))
+            {
+                result.AddError($"--memory-limit '{result.GetValueOrDefault<string>()}' is not a size such as 1GB or 500MB");
+            }
+        });
+        return option;
+    }
 
     private static Option<string> LakeOption() => new("--lake") { Description = "The lake folder.", DefaultValueFactory = _ => "tem-lake" };
 

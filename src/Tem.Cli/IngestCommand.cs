@@ -21,7 +21,7 @@ internal static class IngestCommand
         };
         kind.AcceptOnlyFromAmong([.. FormatRegistry.KindNames]);
         var formats = new IngestFormatOptions();
-        var memory = new Option<string>("--memory-limit") { Description = "DuckDB memory limit while staging (it spills to disk beyond).", DefaultValueFactory = _ => "1GB" };
+        var memory = AuditCommands.MemoryOption("DuckDB memory limit while staging (it spills to the lake's _tem/tmp beyond).");
         var replace = new Option<bool>("--replace")
         {
             Description = "A file that changed since it was ingested from the same path (not merely grown) replaces that earlier version instead of failing as a conflict.",

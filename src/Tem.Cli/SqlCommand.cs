@@ -24,11 +24,8 @@ internal static class SqlCommand
         {
             Description = "The lake folder: its tables (usage, charges, services, findings, rejects...) become views. Default: ./tem-lake when it exists.",
         };
-        var memory = new Option<string>("--memory-limit")
-        {
-            Description = "Memory one statement may use (DuckDB's limit, e.g. 2GB or 500MB); a statement that needs more fails.",
-            DefaultValueFactory = _ => new SqlLimits().MemoryLimit,
-        };
+        var memory = AuditCommands.MemoryOption(
+            "Memory one statement may use (DuckDB's limit, e.g. 2GB or 500MB); a statement that needs more fails.", new SqlLimits().MemoryLimit);
         var timeout = new Option<double>("--timeout")
         {
             Description = "Seconds a statement may run before it is stopped (0 = no limit).",

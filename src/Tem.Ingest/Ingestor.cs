@@ -92,6 +92,9 @@ public sealed record IngestOptions
     /// </summary>
     public bool ReplaceChanged { get; init; }
 
+    /// <summary>Set by the ingestor for each file: format readers read only this many bytes (the length hashed).</summary>
+    internal long? ReadLimit { get; init; }
+
 }
 
 /// <summary>
@@ -615,10 +618,11 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
     private FileReport IngestFormat(string path, string name, Lineage lineage, string sha, string runId, IFormat format)
     {
         var fileId = sha[..16];
+        var bounded = options with { ReadLimit = lineage.Bytes };
         IFormatReader reader;
         try
         {
-            reader = format.Open(path, options);
+            reader = format.Open(path, bounded);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -666,7 +670,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             long read;
             try
             {
-                using var again = format.Open(path, options);
+                using var again = format.Open(path, bounded);
                 read = RejectAll(again, all, new RowReject(0, null, problem.Reason, "file rejected: " + failure));
             }
             finally

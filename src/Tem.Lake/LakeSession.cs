@@ -49,6 +49,11 @@ public static class LakeSession
         }
     }
 
+    /// <summary>True for a memory size DuckDB takes as a limit: a number and a unit, e.g. <c>1GB</c>, <c>500MB</c>, <c>2GiB</c>.</summary>
+    public static bool IsMemorySize(string? value) =>
+        value is not null && System.Text.RegularExpressions.Regex.IsMatch(value.Trim(), @"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
     /// <summary>The connection string a session would use (for tests and diagnostics).</summary>
     public static string ConnectionString(string dataSource, SessionOptions options)
     {

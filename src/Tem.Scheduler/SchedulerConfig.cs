@@ -174,6 +174,11 @@ public sealed record SchedulerConfig
                 problems.Add($"pipeline '{p.Name}': lockWait must not be negative");
             }
 
+            if (!Tem.Lake.LakeSession.IsMemorySize(p.MemoryLimit))
+            {
+                problems.Add($"pipeline '{p.Name}': memoryLimit '{p.MemoryLimit}' is not a size such as 1GB or 500MB");
+            }
+
             if (p.Ingest is { } ingest)
             {
                 problems.AddRange(ingest.Validate().Select(i => $"pipeline '{p.Name}': ingest.{i.Setting} {i.Message}"));

@@ -49,4 +49,26 @@ public sealed class SqlLimitTests
         Assert.Equal("2499  x", lines[^2]);
         Assert.Equal("(2500 rows)", lines[^1]);
     }
+
+    [Theory]
+    [InlineData("sql", "lots")]
+    [InlineData("ingest", "1 gigabyte")]
+    [InlineData("run", "-1GB")]
+    [InlineData("audit", "GB")]
+    public void MemoryLimitThatIsNoSize_IsAUsageErrorBeforeAnythingRuns(string command, string limit)
+    {
+        string[] args = command switch
+        {
+            "sql" => ["sql", "--memory-limit", limit, "SELECT 1"],
+            "ingest" => ["ingest", "missing.csv", "--lake", "no-lake-here", "--memory-limit", limit],
+            "run" => ["run", "--inbox", "no-inbox-here", "--lake", "no-lake-here", "--memory-limit", limit],
+            _ => ["audit", "--lake", "no-lake-here", "--memory-limit", limit],
+        };
+
+        var (code, _, error) = Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--memory-limit '{limit}' is not a size such as 1GB or 500MB", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists("no-lake-here"));
+    }
 }

@@ -99,4 +99,35 @@ public sealed class SchedulerConfigIngestTests : IDisposable
     }
 
     public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void Load_AuditAnywayAndMemoryLimit_ReachTheJobAndDefaultWhenAbsent()
+    {
+        var file = _folder.Sub("schedule.json");
+        File.WriteAllText(file, """
+            { "store": { "kind": "memory" },
+              "pipelines": [ { "name": "nightly", "cron": "0 0 2 * * ?", "inbox": "inbox", "lake": "lake", "out": "out",
+                               "auditAnyway": true, "memoryLimit": "512MB" },
+                             { "name": "plain", "cron": "0 0 3 * * ?", "inbox": "inbox", "lake": "lake2", "out": "out2" } ] }
+            """);
+        var config = SchedulerConfig.Load(file);
+
+        Assert.Empty(config.Validate());
+        var nightly = SchedulerHost.JobFor(config.Pipelines[0]).JobDataMap;
+        Assert.Equal(("true", "512MB"), (nightly.GetString(PipelineJob.AuditAnywayKey), nightly.GetString(PipelineJob.MemoryLimitKey)));
+        var plain = SchedulerHost.JobFor(config.Pipelines[1]).JobDataMap;
+        Assert.Equal(("false", "1GB"), (plain.GetString(PipelineJob.AuditAnywayKey), plain.GetString(PipelineJob.MemoryLimitKey)));
+    }
+
+    [Fact]
+    public void Validate_MemoryLimitThatIsNoSize_NamesThePipeline()
+    {
+        var file = _folder.Sub("schedule.json");
+        File.WriteAllText(file, """
+            { "store": { "kind": "memory" },
+              "pipelines": [ { "name": "nightly", "cron": "0 0 2 * * ?", "inbox": "inbox", "lake": "lake", "out": "out", "memoryLimit": "lots" } ] }
+            """);
+
+        Assert.Contains("pipeline 'nightly': memoryLimit 'lots' is not a size such as 1GB or 500MB", SchedulerConfig.Load(file).Validate());
+    }
 }

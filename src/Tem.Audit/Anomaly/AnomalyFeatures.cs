@@ -176,16 +176,18 @@ internal static class AnomalyFeatures
                    CAST(f4 AS DOUBLE) AS f4, CAST(near AS DOUBLE) AS f5,
                    CAST(CASE WHEN destination_first > us - {Day} AND destination_first >= service_first + {warmup} THEN 1 ELSE 0 END AS DOUBLE) AS f6
             FROM w
+            ORDER BY i
             """));
         return Scalar<long>(db, $"SELECT count(*) FROM {CallFeatures.Table}");
     }
 
     /// <summary>
-    /// Streams the calls of <see cref="CallFeatures.Table"/> in order, those with <c>i % stride = 0</c>, in batches of at
-    /// most <paramref name="batchSize"/>: <paramref name="batch"/> gets the indices, ids and row-major features of each
-    /// batch (buffers reused: copy what is kept). Memory is one batch, whatever the number of calls.
+    /// Streams the calls of <see cref="CallFeatures.Table"/> in order (the table was written in order and DuckDB keeps
+    /// insertion order), those whose index is a multiple of one of <paramref name="strides"/> (none: every call), in
+    /// batches of at most <paramref name="batchSize"/>: <paramref name="batch"/> gets the indices, ids and row-major
+    /// features of each batch (buffers reused: copy what is kept). Memory is one batch, whatever the number of calls.
     /// </summary>
-    public static void ReadCalls(DuckDBConnection db, long stride, int batchSize, Action<CallBatch> batch)
+    public static void ReadCalls(DuckDBConnection db, IReadOnlyCollection<long> strides, int batchSize, Action<CallBatch> batch)
     {
         var width = CallFeatures.Names.Length;
         var indices = new int[batchSize];
@@ -193,8 +195,10 @@ internal static class AnomalyFeatures
         var rows = new double[batchSize * width];
         using var cmd = db.CreateCommand();
         cmd.UseStreamingMode = true;
-        cmd.CommandText = string.Create(CultureInfo.InvariantCulture,
-            $"SELECT i, id, f0, f1, f2, f3, f4, f5, f6 FROM {CallFeatures.Table} {(stride > 1 ? $"WHERE i % {stride} = 0 " : string.Empty)}ORDER BY i");
+        var where = strides.Count == 0 || strides.Contains(1)
+            ? string.Empty
+            : " WHERE " + string.Join(" OR ", strides.Distinct().Select(k => string.Create(CultureInfo.InvariantCulture, $"i % {k} = 0")));
+        cmd.CommandText = $"SELECT i, id, f0, f1, f2, f3, f4, f5, f6 FROM {CallFeatures.Table}{where}";
         using var r = cmd.ExecuteReader();
         var n = 0;
         while (r.Read())

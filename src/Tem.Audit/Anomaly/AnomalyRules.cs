@@ -134,7 +134,7 @@ public static class AnomalyRules
         var typicalStride = Math.Max(1, count / 65_536);
         var training = new List<double>();
         var typicalSample = new List<double>();
-        AnomalyFeatures.ReadCalls(db, 1, ScoreBatch, batch =>
+        AnomalyFeatures.ReadCalls(db, [trainStride, typicalStride], ScoreBatch, batch =>
         {
             for (var k = 0; k < batch.Count; k++)
             {
@@ -158,7 +158,7 @@ public static class AnomalyRules
         var calls = new Dictionary<int, OutlierCall>();
         var outliers = new List<int>();
         var scores = new double[ScoreBatch];
-        AnomalyFeatures.ReadCalls(db, 1, ScoreBatch, batch =>
+        AnomalyFeatures.ReadCalls(db, [], ScoreBatch, batch =>
         {
             Parallel.For(0, (batch.Count + 4095) / 4096, chunk =>
             {
@@ -183,6 +183,8 @@ public static class AnomalyRules
             return [];
         }
 
+        // In the forest's order whatever order the scan delivered (the explanations sum in this order).
+        outliers.Sort();
         var details = OutlierDetails(db, outliers, calls);
         var findings = new List<ModelFinding>();
         foreach (var group in outliers.GroupBy(i => details[i].Key).OrderBy(g => g.Key, KeyComparer.Instance))

@@ -215,4 +215,18 @@ public sealed class GrowingFileTests
         Assert.Equal(FileOutcome.AlreadyIngested, again.Outcome);
         Assert.Equal(3, lake.Count("usage"));
     }
+
+    [Fact]
+    public void FormatInput_WithTheHashedLength_ReadsNoByteAWriterAddedSince()
+    {
+        using var lake = new ScratchLake();
+        var path = lake.Write("Master.csv", "first line\nsecond line\n");
+        var hashed = new FileInfo(path).Length;
+        File.AppendAllText(path, "appended while the ingest ran\n");
+
+        using var stream = Tem.Ingest.Formats.FormatInput.Open(path, new IngestOptions { ReadLimit = hashed });
+        using var reader = new StreamReader(stream);
+
+        Assert.Equal("first line\nsecond line\n", reader.ReadToEnd());
+    }
 }

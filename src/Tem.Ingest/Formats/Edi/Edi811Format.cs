@@ -25,6 +25,6 @@ public sealed class Edi811Format : IFormat
     public IFormatReader Open(string path, IngestOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new Edi811Reader(File.OpenRead(path), options.Edi811);
+        return new Edi811Reader(FormatInput.Open(path, options), options.Edi811);
     }
 }

@@ -94,7 +94,7 @@ internal sealed class AsteriskReader : IFormatReader
                 $"the PBX time zone '{settings.TimeZone}' is not an IANA zone the tz database knows; expected e.g. Europe/London or America/New_York");
         }
 
-        _csv = new CsvRecordReader(File.OpenRead(path));
+        _csv = new CsvRecordReader(FormatInput.Open(path, options));
         Record.SourceColumn =
         [
             0, 0, UniqueId, UniqueId, Start, Answer, End, Duration, BillSec, Src, Dst, 0, Disposition, 0, Channel, DstChannel, DContext,

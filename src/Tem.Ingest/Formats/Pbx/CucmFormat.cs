@@ -83,7 +83,7 @@ internal sealed partial class CucmReader : IFormatReader
     {
         var settings = PbxSettings.For(path, options);
         _pbx = settings.Name;
-        _csv = new CsvRecordReader(File.OpenRead(path));
+        _csv = new CsvRecordReader(FormatInput.Open(path, options));
         if (settings.Problem is { } bad)
         {
             Problem = new FileProblem(0, 0, $"{bad} (it sits next to the file and holds the PBX's settings)");

@@ -40,7 +40,7 @@ public sealed class ProfileFormat : IFormat
                   "expected the header columns one of them detects (hint: name one profile with --profile to force it)"));
         }
 
-        return new ProfileReader(File.OpenRead(path), profile);
+        return new ProfileReader(FormatInput.Open(path, options), profile);
     }
 
     private static CarrierProfile? Choose(FileHead head, IngestOptions options) =>
