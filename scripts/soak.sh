@@ -43,7 +43,7 @@ for ((i = 1; i <= runs; i++)); do
   for r in 1 2; do
     (
       while kill -0 "$run_pid" 2>/dev/null; do
-        if [ -d "$lake/_tem" ] && ! tem sql --lake "$lake" --format csv "SELECT count(*) FROM usage" >/dev/null 2>>"$work/readers.log"; then
+        if [ -f "$lake/_tem/manifest.json" ] && ! tem sql --lake "$lake" --format csv "SELECT count(*) FROM usage" >/dev/null 2>>"$work/readers.log"; then
           echo "reader $r failed during run $i" >> "$work/readers.log"
         fi
       done

@@ -49,7 +49,10 @@ internal static class CallFeatures
     /// <summary>Feature names; duration_s and cost enter the forest as ln(1 + x), weekday counts from Monday = 0.</summary>
     public static readonly string[] Names = ["price_class", "local_hour", "weekday", "duration_s", "cost", "calls_within_30_min", "new_destination"];
 
-    /// <summary>One row per call of <c>anomaly_calls</c>: its place <c>i</c> in the forest's order, its rowid <c>id</c> and <c>f0</c>..<c>f6</c>.</summary>
+    /// <summary>
+    /// One row per call of <c>anomaly_calls</c>, written in the forest's order (so its own <c>rowid</c> is the call's place
+    /// in that order): the call's rowid in <c>anomaly_calls</c> (<c>id</c>) and <c>f0</c>..<c>f6</c>.
+    /// </summary>
     public const string Table = "anomaly_call_features";
 }
 
@@ -144,9 +147,9 @@ internal static class AnomalyFeatures
     /// audit's memory limit and spill beyond it, however many calls the lake holds): price_class, local_hour, weekday,
     /// ln(1 + duration_s), ln(1 + cost); calls_within_30_min (the service's calls starting at most 30 minutes before or
     /// after, this one included) and new_destination (the service first called this destination less than a day
-    /// before, and at least <paramref name="warmupDays"/> days after its first call in the lake). Rows are numbered
-    /// <c>i</c> = 0.. in the order service, start, file, line, record (a fixed order, so the forest's draws are the same
-    /// on every run). Returns the number of calls.
+    /// before, and at least <paramref name="warmupDays"/> days after its first call in the lake). Rows are written in the
+    /// order service, start, file, line, record (a fixed order, so the forest's draws are the same on every run), which
+    /// makes each row's <c>rowid</c> its place in that order. Returns the number of calls.
     /// </summary>
     public static long DefineCalls(DuckDBConnection db, int warmupDays)
     {
@@ -166,17 +169,17 @@ internal static class AnomalyFeatures
                 FROM anomaly_calls),
             w AS (
                 SELECT *,
-                       count(*) OVER (PARTITION BY carrier, account_id, service_id ORDER BY us
-                                      RANGE BETWEEN {HalfHour} PRECEDING AND {HalfHour} FOLLOWING) AS near,
-                       min(us) OVER (PARTITION BY carrier, account_id, service_id, destination_key) AS destination_first,
-                       min(us) OVER (PARTITION BY carrier, account_id, service_id) AS service_first
-                FROM c)
-            SELECT row_number() OVER (ORDER BY carrier, account_id, service_id, start_time, source_file, source_line, record_id) - 1 AS i,
-                   id, CAST(f0 AS DOUBLE) AS f0, CAST(f1 AS DOUBLE) AS f1, CAST(f2 AS DOUBLE) AS f2, CAST(f3 AS DOUBLE) AS f3,
+                       count(*) OVER service_time AS near,
+                       first_value(us) OVER service_time_all AS service_first,
+                       min(us) OVER (PARTITION BY carrier, account_id, service_id, destination_key) AS destination_first
+                FROM c
+                WINDOW service_time AS (PARTITION BY carrier, account_id, service_id ORDER BY us RANGE BETWEEN {HalfHour} PRECEDING AND {HalfHour} FOLLOWING),
+                       service_time_all AS (PARTITION BY carrier, account_id, service_id ORDER BY us RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
+            SELECT id, CAST(f0 AS DOUBLE) AS f0, CAST(f1 AS DOUBLE) AS f1, CAST(f2 AS DOUBLE) AS f2, CAST(f3 AS DOUBLE) AS f3,
                    CAST(f4 AS DOUBLE) AS f4, CAST(near AS DOUBLE) AS f5,
                    CAST(CASE WHEN destination_first > us - {Day} AND destination_first >= service_first + {warmup} THEN 1 ELSE 0 END AS DOUBLE) AS f6
             FROM w
-            ORDER BY i
+            ORDER BY carrier, account_id, service_id, start_time, source_file, source_line, record_id
             """));
         return Scalar<long>(db, $"SELECT count(*) FROM {CallFeatures.Table}");
     }
@@ -197,8 +200,8 @@ internal static class AnomalyFeatures
         cmd.UseStreamingMode = true;
         var where = strides.Count == 0 || strides.Contains(1)
             ? string.Empty
-            : " WHERE " + string.Join(" OR ", strides.Distinct().Select(k => string.Create(CultureInfo.InvariantCulture, $"i % {k} = 0")));
-        cmd.CommandText = $"SELECT i, id, f0, f1, f2, f3, f4, f5, f6 FROM {CallFeatures.Table}{where}";
+            : " WHERE " + string.Join(" OR ", strides.Distinct().Select(k => string.Create(CultureInfo.InvariantCulture, $"rowid % {k} = 0")));
+        cmd.CommandText = $"SELECT rowid, id, f0, f1, f2, f3, f4, f5, f6 FROM {CallFeatures.Table}{where}";
         using var r = cmd.ExecuteReader();
         var n = 0;
         while (r.Read())
