@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 runs=${1:-50}
 services=${2:-300}
 work=$(mktemp -d "${TMPDIR:-/tmp}/tem-soak-XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# The work folder stays when the soak fails, to look at the runs' logs and the differing exports.
+trap 'if [ "${keep:-1}" = 0 ]; then rm -rf "$work"; else echo "soak: kept $work"; fi' EXIT
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 echo "soak: building tem (Release) into $work/bin"
@@ -37,7 +38,8 @@ for ((i = 1; i <= runs; i++)); do
   first=$(( (i - 1) * chunk + 2 )) last=$(( i * chunk + 1 ))
   sed -n "${first},${last}p" "$work/pool/usage.csv" >> "$inbox/usage.csv"
 
-  tem run --inbox "$inbox" --lake "$lake" --out "$work/out" --quiet >"$work/run-$i.log" 2>&1 &
+  # exec: the background job is tem itself, so that kill -9 hits the process holding the lake, not a shell around it.
+  ( exec dotnet exec "$work/bin/tem.dll" run --inbox "$inbox" --lake "$lake" --out "$work/out" --quiet >"$work/run-$i.log" 2>&1 ) &
   run_pid=$!
   readers=()
   for r in 1 2; do
@@ -89,4 +91,5 @@ for table in usage charges pbx_calls accounts services plans rates credits_due r
 done
 
 echo "soak: $runs runs, $kills killed with kill -9, $failed_runs failed otherwise, $reader_errors reader failures, $differences differences against a clean rebuild"
-(( differences == 0 && reader_errors == 0 && failed_runs == 0 ))
+if (( differences == 0 && reader_errors == 0 && failed_runs == 0 )); then keep=0; exit 0; fi
+exit 1
