@@ -208,7 +208,10 @@ public sealed class TemLake
             tx.Commit();
         }
 
-        AfterCommitRecorded?.Invoke(file.FileId);
+        if (AfterCommitRecorded.TryGetValue(Root, out var hook))
+        {
+            hook(file.FileId);
+        }
         CompleteCommit(file.FileId);
     }
 
@@ -236,7 +239,8 @@ public sealed class TemLake
     }
 
     /// <summary>Test hook: runs after the catalog records a commit and before its files move (a crash there must be recoverable).</summary>
-    internal static Action<string>? AfterCommitRecorded { get; set; }
+    /// <remarks>Keyed by the lake's root: a test crashes its own lake only, while other tests commit in parallel.</remarks>
+    internal static System.Collections.Concurrent.ConcurrentDictionary<string, Action<string>> AfterCommitRecorded { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Staged paths look like <c>_tem/staging/&lt;file&gt;/&lt;table&gt;/...</c>; the final path drops the first three parts.</summary>
     private static string FinalPath(string stagedPath) =>

@@ -41,8 +41,8 @@ LEFT JOIN inventory i ON i.account_id = s.account_id AND i.service_id = s.servic
 
 -- Voice records of accounts with a deck. price_class: the rank (0 cheapest .. 1 dearest) of the call's contract rate per
 -- minute among the deck's rates; a call the deck does not price is class 1 (unknown destinations are where toll fraud goes).
--- The features that need a service's neighbouring calls (calls within 30 minutes, new destination) are computed in C#
--- in one sweep over the calls sorted by service and start: cheaper than three window functions over millions of rows.
+-- The features that need a service's neighbouring calls (calls within 30 minutes, new destination) are window functions
+-- in AnomalyFeatures.DefineCalls, so that the calls stay in DuckDB (within the audit's memory limit) however many there are.
 CREATE OR REPLACE TEMP TABLE anomaly_calls AS
 WITH deck AS (
     SELECT rate_plan_id, rate_per_minute,

@@ -195,14 +195,14 @@ public sealed class GrowingFileTests
     {
         using var lake = new ScratchLake();
         var path = lake.Write("usage.csv", UsageHeader + "\n" + Rows(1, 3));
-        TemLake.AfterCommitRecorded = _ => throw new IOException("simulated crash");
+        TemLake.AfterCommitRecorded[lake.Lake.Root] = _ => throw new IOException("simulated crash");
         try
         {
             Assert.Throws<IOException>(() => lake.Ingest(path));
         }
         finally
         {
-            TemLake.AfterCommitRecorded = null;
+            TemLake.AfterCommitRecorded.TryRemove(lake.Lake.Root, out _);
         }
 
         lake.Reopen();

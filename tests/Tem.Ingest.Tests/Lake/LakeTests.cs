@@ -114,14 +114,14 @@ public sealed class LakeTests
     {
         using var lake = new ScratchLake();
         lake.Ingest(lake.Write("u1.csv", $"{UsageHeader}\nR1,C,A,S,sms,2026-10-01T10:00:00Z,,+4420,,0.05,I\n"));
-        TemLake.AfterCommitRecorded = _ => throw new IOException("simulated crash");
+        TemLake.AfterCommitRecorded[lake.Lake.Root] = _ => throw new IOException("simulated crash");
         try
         {
             Assert.Throws<IOException>(() => lake.Ingest(lake.Write("u2.csv", $"{UsageHeader}\nR2,C,A,S,sms,2026-10-02T10:00:00Z,,+4420,,0.05,I\n")));
         }
         finally
         {
-            TemLake.AfterCommitRecorded = null;
+            TemLake.AfterCommitRecorded.TryRemove(lake.Lake.Root, out _);
         }
 
         // The interrupted file is not visible yet: the lake reads as before.
