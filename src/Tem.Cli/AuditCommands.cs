@@ -15,7 +15,7 @@ internal static class AuditCommands
         var rules = new Option<string?>("--rules") { Description = "A folder of your own rule files (*.sql), added to the built-in ones." };
         var set = new Option<string[]>("--set") { Description = "Override a rule setting: rule.setting=value (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var list = new Option<bool>("--list-rules") { Description = "Print the rules with their settings and defaults, and stop." };
-        var memory = MemoryOption();
+        var memory = MemoryLimitOption.Create();
         var command = new Command("audit", "Run every rule over the lake and store the findings.") { lake, rules, set, list, memory };
         command.SetAction(parse =>
         {
@@ -153,7 +153,7 @@ internal static class AuditCommands
         {
             Description = "Audit and report even when a file failed to ingest (by default the findings then stay those of the last complete run).",
         };
-        var memory = MemoryOption();
+        var memory = MemoryLimitOption.Create();
         var formats = new IngestFormatOptions();
         var command = new Command("run", "One nightly run: ingest what is new in the inbox, audit, write the report folder.") { inbox, lake, outDir, auditAnyway, memory };
         formats.AddTo(command);
@@ -175,22 +175,6 @@ internal static class AuditCommands
             return PipelineRunner.Run(cli, new Pipeline(time), options);
         });
         return command;
-    }
-
-    /// <summary><c>--memory-limit</c>: DuckDB's limit for the command's queries (it spills to the lake's <c>_tem/tmp</c> beyond).</summary>
-    internal static Option<string> MemoryOption(
-        string description = "DuckDB memory limit for ingest and audit (e.g. 1GB or 500MB); beyond it DuckDB spills to the lake's _tem/tmp.",
-        string fallback = "1GB")
-    {
-        var option = new Option<string>("--memory-limit") { Description = description, DefaultValueFactory = _ => fallback };
-        option.Validators.Add(result =>
-        {
-            if (!Tem.Lake.LakeSession.IsMemorySize(result.GetValueOrDefault<string>()))
-            {
-                result.AddError($"--memory-limit '{result.GetValueOrDefault<string>()}' is not a size such as 1GB or 500MB");
-            }
-        });
-        return option;
     }
 
     private static Option<string> LakeOption() => new("--lake") { Description = "The lake folder.", DefaultValueFactory = _ => "tem-lake" };

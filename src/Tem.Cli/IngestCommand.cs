@@ -21,7 +21,7 @@ internal static class IngestCommand
         };
         kind.AcceptOnlyFromAmong([.. FormatRegistry.KindNames]);
         var formats = new IngestFormatOptions();
-        var memory = AuditCommands.MemoryOption("DuckDB memory limit while staging (it spills to the lake's _tem/tmp beyond).");
+        var memory = MemoryLimitOption.Create("DuckDB memory limit while staging (it spills to the lake's _tem/tmp beyond).");
         var replace = new Option<bool>("--replace")
         {
             Description = "A file that changed since it was ingested from the same path (not merely grown) replaces that earlier version instead of failing as a conflict.",

@@ -24,7 +24,7 @@ internal static class SqlCommand
         {
             Description = "The lake folder: its tables (usage, charges, services, findings, rejects...) become views. Default: ./tem-lake when it exists.",
         };
-        var memory = AuditCommands.MemoryOption(
+        var memory = MemoryLimitOption.Create(
             "Memory one statement may use (DuckDB's limit, e.g. 2GB or 500MB); a statement that needs more fails.", new SqlLimits().MemoryLimit);
         var timeout = new Option<double>("--timeout")
         {
