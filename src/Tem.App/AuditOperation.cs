@@ -44,7 +44,11 @@ public sealed class AuditOperation(TimeProvider time)
     /// <summary>
     /// Checks setting overrides before anything runs; throws <see cref="ArgumentException"/> naming the bad one.
     /// </summary>
-    public static void ValidateSettings(IReadOnlyDictionary<string, string> settings) => AnomalySettings.Resolve(settings);
+    public static void ValidateSettings(IReadOnlyDictionary<string, string> settings)
+    {
+        AnomalySettings.Resolve(settings);
+        Tem.Audit.Disputes.BillReconciler.Tolerance(settings);
+    }
 
     /// <summary>Audits the lake; outcome <c>failed</c> when a rule or a rule file failed (the other rules still run).</summary>
     public AuditRunResult Run(string lake, AuditOptions options, CancellationToken cancellationToken = default)

@@ -52,12 +52,15 @@ public sealed class FindingsOperation(TimeProvider time)
 
         var store = new FindingStore(lease.Lake, time);
         var match = store.Load().Where(f => f.Finding.FindingId.StartsWith(findingIdOrPrefix, StringComparison.Ordinal)).Take(2).ToList();
-        if (match.Count != 1 || !store.SetStatus(match[0].Finding.FindingId, status, note))
+        if (match.Count != 1)
         {
             return new SetStatusResult(RunOutcome.Failed, null,
                 $"no single finding has id '{findingIdOrPrefix}'; run 'tem findings' to list them.");
         }
 
-        return new SetStatusResult(RunOutcome.Ok, match[0].Finding.FindingId, null);
+        var id = match[0].Finding.FindingId;
+        return store.SetStatus(id, status, note) is { } refused
+            ? new SetStatusResult(RunOutcome.Failed, id, $"finding {id[..12]} cannot become {WireNames.ToWire(status)}: {refused}.")
+            : new SetStatusResult(RunOutcome.Ok, id, null);
     }
 }

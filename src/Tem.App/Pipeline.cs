@@ -1,6 +1,8 @@
 using System.Globalization;
 using Tem.Audit;
+using Tem.Audit.Disputes;
 using Tem.Core;
+using Tem.Lake;
 using Tem.Ingest;
 using Tem.Reports;
 
@@ -75,8 +77,8 @@ public sealed record PipelineResult(
     string RunId, RunOutcome Outcome, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, IngestTotals Ingest, AuditResult? Audit,
     string? ReportPath, IReadOnlyList<string> InterruptedRuns, string? Message)
 {
-    /// <summary>Found money of the open findings per currency (empty when the run did not audit).</summary>
-    public IReadOnlyList<FoundMoneyTotal> Totals => Audit?.Totals ?? [];
+    /// <summary>Validated, potential, reseller and realised money per currency (empty when the run did not audit).</summary>
+    public IReadOnlyList<CurrencyMoney> Totals => Audit?.Totals ?? [];
 
     /// <summary>Open (not resolved) findings after the audit.</summary>
     public int OpenFindings => Audit is null ? 0 : AuditOperation.OpenFindings(Audit);
@@ -113,7 +115,10 @@ public sealed class Pipeline(TimeProvider time)
                     throw new DirectoryNotFoundException($"the inbox {Path.GetFullPath(options.Inbox)} does not exist; create it or point --inbox at the folder carriers' files arrive in");
                 }
 
-                var files = Ingestor.ExpandPaths([options.Inbox]);
+                // A dispute log in the inbox is not lake data: it is applied to the findings after the audit.
+                var all = Ingestor.ExpandPaths([options.Inbox]);
+                var logs = all.Where(f => f.Error is null && f.Skip is null && DisputeLog.IsLog(f.Path)).ToList();
+                var files = all.Except(logs).ToList();
                 var failedFiles = new List<string>();
                 ingest = new IngestOperation(time).Ingest(scope, files, options.Ingest, (i, r) =>
                 {
@@ -137,7 +142,23 @@ public sealed class Pipeline(TimeProvider time)
                 }
 
                 progress?.Invoke(new PipelineProgress(PipelineStage.Audit, 0, 1, "auditing", false));
-                audit = new AuditOperation(time).Audit(scope, options.Audit);
+                audit = new AuditOperation(time).Audit(scope, options.Audit with
+                {
+                    DisputeLogs = [.. options.Audit.DisputeLogs, .. logs.Select(l => (l.Path, l.Name))],
+                });
+                foreach (var log in audit.DisputeLogs)
+                {
+                    progress?.Invoke(new PipelineProgress(PipelineStage.Audit, 0, 1, DescribeLog(log), false));
+                    foreach (var reject in log.Rejected)
+                    {
+                        progress?.Invoke(new PipelineProgress(PipelineStage.Audit, 0, 1, reject.Message, true));
+                    }
+                }
+
+                if (audit.Reconciled.Applied.Count + audit.Reconciled.Confirmed.Count + audit.Reconciled.Proposed.Count > 0)
+                {
+                    progress?.Invoke(new PipelineProgress(PipelineStage.Audit, 0, 1, DescribeReconciled(audit.Reconciled), false));
+                }
                 foreach (var (file, error) in audit.BrokenRuleFiles)
                 {
                     progress?.Invoke(new PipelineProgress(PipelineStage.Audit, 0, 1, $"rule file skipped: {file}: {error}", true));
@@ -197,8 +218,53 @@ public sealed class Pipeline(TimeProvider time)
             : line;
     }
 
-    /// <summary>One currency's found money as a line: <c>EUR: 6 findings, one-time 254.92 + 12 x monthly 54.78 = found money 912.29</c>.</summary>
-    public static string Describe(FoundMoneyTotal t) =>
-        string.Create(CultureInfo.InvariantCulture,
-            $"{t.Currency.Code}: {t.Findings} findings, one-time {t.OneTime:0.00} + 12 x monthly {t.MonthlySavings:0.00} = found money {t.FoundMoney:0.00}");
+    /// <summary>A dispute log's counts as a line: <c>disputes.csv: dispute log: read 6 / applied 6 / already recorded 0 / rejected 0</c>.</summary>
+    public static string DescribeLog(DisputeLogResult log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{log.File}: dispute log: read {log.Rows} / applied {log.Applied} / already recorded {log.Unchanged} / rejected {log.Rejected.Count}");
+    }
+
+    /// <summary>What the reconciliation with the bills did, as a line.</summary>
+    public static string DescribeReconciled(ReconcileResult r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"bills: {r.Applied.Count} credits matched to claims ({string.Join(", ", r.Applied.GroupBy(a => a.Currency).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Sum(a => a.Credit):0.00}"))}), {r.Confirmed.Count} savings confirmed, {r.Proposed.Count} matches to confirm (tem disputes matches)");
+    }
+
+    /// <summary>
+    /// One currency's money as a line: validated found money first, then what came back, what is still to investigate
+    /// and a reseller's own revenue, e.g. <c>EUR: 6 findings, one-time 254.92 + 12 x monthly 54.78 = found money 912.29;
+    /// realised 0.00; potential 196.54 to investigate</c>.
+    /// </summary>
+    public static string Describe(CurrencyMoney t)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        var v = t.Validated;
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"{t.Currency.Code}: {v.Findings} findings, one-time {v.OneTime:0.00} + 12 x monthly {v.MonthlySavings:0.00} = found money {v.FoundMoney:0.00}; realised {t.Realised.Total:0.00}; potential {t.Potential.FoundMoney:0.00} to investigate");
+        return t.Reseller.Findings > 0
+            ? line + string.Create(CultureInfo.InvariantCulture, $"; reseller revenue {t.Reseller.FoundMoney:0.00}")
+            : line;
+    }
+
+    /// <summary>One currency's money for <c>--json</c> (snake_case by the writer): the validated totals at the top, then the other kinds.</summary>
+    public static object Json(CurrencyMoney t)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        static object Kind(FoundMoneyTotal k) => new { k.Findings, k.OneTime, k.MonthlySavings, k.FoundMoney };
+        return new
+        {
+            Currency = t.Currency.Code,
+            t.Validated.Findings,
+            t.Validated.OneTime,
+            t.Validated.MonthlySavings,
+            t.Validated.FoundMoney,
+            Potential = Kind(t.Potential),
+            ResellerRevenue = Kind(t.Reseller),
+            Realised = new { t.Realised.Findings, t.Realised.Credited, t.Realised.MonthlySavings, t.Realised.Total },
+        };
+    }
 }

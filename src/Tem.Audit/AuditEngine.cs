@@ -1,6 +1,7 @@
 using DuckDB.NET.Data;
 using System.Diagnostics;
 using Tem.Audit.Anomaly;
+using Tem.Audit.Disputes;
 using Tem.Core;
 using Tem.DuckDb;
 using Tem.Lake;
@@ -18,6 +19,9 @@ public sealed record AuditOptions
 
     /// <summary>DuckDB's memory limit for the audit's queries; beyond it DuckDB spills to the lake's <c>_tem/tmp</c>.</summary>
     public string MemoryLimit { get; init; } = "1GB";
+
+    /// <summary>Dispute logs (path, name for messages) applied to the findings after the rules and before the bills are reconciled (see <see cref="DisputeLog"/>).</summary>
+    public IReadOnlyList<(string Path, string Name)> DisputeLogs { get; init; } = [];
 }
 
 /// <summary>How one rule went.</summary>
@@ -31,10 +35,18 @@ public sealed record AuditOptions
 public sealed record RuleRun(string RuleId, string Source, int Findings, TimeSpan Elapsed, string? Error, int Skipped = 0, string? SkippedReason = null);
 
 /// <summary>The result of an audit: findings (current, with lifecycle status) and how each rule went.</summary>
-public sealed record AuditResult(IReadOnlyList<StoredFinding> Findings, IReadOnlyList<RuleRun> Rules, IReadOnlyList<(string File, string Error)> BrokenRuleFiles)
+/// <param name="Findings">Every stored finding after the audit and the reconciliation with the bills.</param>
+/// <param name="Rules">How each rule went.</param>
+/// <param name="BrokenRuleFiles">Rule files that could not be read.</param>
+/// <param name="Reconciled">Credits matched to claims and savings confirmed by the bills in this run.</param>
+public sealed record AuditResult(
+    IReadOnlyList<StoredFinding> Findings, IReadOnlyList<RuleRun> Rules, IReadOnlyList<(string File, string Error)> BrokenRuleFiles, ReconcileResult Reconciled)
 {
-    /// <summary>Found money of the open findings per currency: one-time + 12 x monthly, never summed across currencies.</summary>
-    public IReadOnlyList<FoundMoneyTotal> Totals => FoundMoney.Totals(Findings.Where(f => f.Status != FindingStatus.Resolved).Select(f => f.Finding));
+    /// <summary>The dispute logs applied, with their counts and rejected rows.</summary>
+    public IReadOnlyList<DisputeLogResult> DisputeLogs { get; init; } = [];
+
+    /// <summary>Validated, potential, reseller and realised money per currency (see <see cref="MoneyTotals"/>).</summary>
+    public IReadOnlyList<CurrencyMoney> Totals => MoneyTotals.Of(Findings);
 }
 
 /// <summary>
@@ -79,8 +91,12 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
 
         RunModels(db, options, accounts, runs, findings);
 
-        var stored = new FindingStore(lake, time).Save([.. findings.Values.OrderBy(f => f.FindingId, StringComparer.Ordinal)], runId);
-        return new AuditResult(stored, runs, broken);
+        var store = new FindingStore(lake, time);
+        store.Save([.. findings.Values.OrderBy(f => f.FindingId, StringComparer.Ordinal)], runId);
+        var tolerance = BillReconciler.Tolerance(options.Settings);
+        var logs = options.DisputeLogs.Select(l => DisputeLog.Apply(lake, store, l.Path, l.Name, tolerance, runId, time)).ToList();
+        var reconciled = BillReconciler.Run(db, lake, store, tolerance, runId, time);
+        return new AuditResult(store.Load(), runs, broken, reconciled) { DisputeLogs = logs };
     }
 
     private static (List<Finding> Findings, int Skipped, string? Reason) RunRule(
@@ -110,6 +126,7 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
             var period = BillingMonth.Parse(Text("period") ?? throw new InvalidOperationException($"Rule {rule.Id} returned a row without period."));
             var row = new Row(rule.Id, rule.Severity, rule.Action, rule.Title, Text("carrier"), account, Text("service_id"), period)
             {
+                Money = rule.Money,
                 OneTime = Amount("one_time_amount"),
                 Monthly = Amount("monthly_savings"),
                 Currency = Text("currency"),
@@ -151,6 +168,8 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
         public string? Discriminator { get; init; }
 
         public string? PlanId { get; init; }
+
+        public MoneyKind Money { get; init; }
     }
 
     /// <summary>The finding of a row, or null (with the reason) when its account's currency is unknown.</summary>
@@ -187,6 +206,7 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
             Evidence = row.Evidence,
             RecommendedAction = row.Action,
             RecommendedPlanId = row.PlanId,
+            MoneyKind = row.Money,
         };
     }
 
@@ -223,6 +243,7 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
                 {
                     var row = new Row(m.Rule, model.Severity, model.Action, m.Title, m.Carrier, m.AccountId, m.ServiceId, m.Period)
                     {
+                        Money = RuleDefinition.DefaultMoney(model.Action),
                         OneTime = m.OneTimeAmount, Confidence = m.Confidence, Detail = m.Detail, Evidence = m.Evidence,
                     };
                     if (Build(row, accounts, out var why) is { } finding)

@@ -1,106 +1,183 @@
-using DuckDB.NET.Data;
-using System.Globalization;
+using Tem.Audit.Disputes;
 using Tem.Core;
-using Tem.DuckDb;
 using Tem.Lake;
 
 namespace Tem.Audit;
 
 /// <summary>
 /// The lake's findings: <c>findings/findings.parquet</c> (replaced atomically on each audit) holds every finding
-/// ever seen with its status; statuses a person sets live in the catalog (<c>finding_status</c>) and survive
-/// re-runs. A finding the latest audit no longer produces becomes <c>resolved</c>, unless a person already
-/// recorded it as recovered, rejected or closed; it is never deleted.
+/// ever seen with its status and dispute; what people and the bills did about a finding lives in the catalog
+/// (<see cref="DisputeBook"/>) and survives re-runs. A finding the latest audit no longer produces becomes
+/// <c>resolved</c> when nobody acted on it; once submitted (or credited, confirmed, rejected, closed) it keeps that
+/// status, because a cancelled line or a credited charge is exactly what makes a rule stop firing. It is never deleted.
 /// </summary>
 public sealed class FindingStore(TemLake lake, TimeProvider time)
 {
-    private static readonly FindingStatus[] Terminal = [FindingStatus.Recovered, FindingStatus.Rejected, FindingStatus.Closed];
-
     /// <summary>The findings file of the lake.</summary>
     public string Path => FindingsFile.PathIn(lake.Root);
 
-    /// <summary>Merges the findings of a run with the stored ones and writes them; returns the stored set.</summary>
+    /// <summary>Merges the findings of a run with the stored ones and the catalog's dispute states, and writes them; returns the stored set.</summary>
     public IReadOnlyList<StoredFinding> Save(IReadOnlyList<Finding> current, string runId)
     {
         ArgumentNullException.ThrowIfNull(current);
         var previous = Load().ToDictionary(f => f.Finding.FindingId, StringComparer.Ordinal);
-        var statuses = Statuses();
+        var states = new DisputeBook(lake).Load();
         var merged = new List<StoredFinding>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var f in current)
         {
             seen.Add(f.FindingId);
-            var (status, note) = statuses.TryGetValue(f.FindingId, out var s) ? s : (FindingStatus.Open, null);
-            merged.Add(new StoredFinding(f, status, note, previous.TryGetValue(f.FindingId, out var p) ? p.FirstSeenRun : runId, runId));
+            var firstSeen = previous.TryGetValue(f.FindingId, out var p) ? p.FirstSeenRun : runId;
+            merged.Add(Apply(new StoredFinding(f, FindingStatus.Open, null, firstSeen, runId), states));
         }
 
         foreach (var p in previous.Values.Where(p => !seen.Contains(p.Finding.FindingId)))
         {
-            var user = statuses.TryGetValue(p.Finding.FindingId, out var s) ? s.Status : p.Status;
-            merged.Add(p with { Status = Terminal.Contains(user) ? user : FindingStatus.Resolved });
+            var kept = Apply(p with { Status = FindingStatus.Open, StatusNote = null, Dispute = DisputeDetails.None }, states);
+            merged.Add(kept.Status == FindingStatus.Open ? kept with { Status = FindingStatus.Resolved } : kept);
         }
 
         Write(merged);
+        new DisputeBook(lake).WriteEventsFile();
         return merged;
+    }
+
+    /// <summary>
+    /// Re-applies the catalog's dispute states to the stored findings and rewrites the file (after a dispute step or a
+    /// credit match). <paramref name="stored"/>: the findings file as the caller already read it, to spare reading it again.
+    /// </summary>
+    public IReadOnlyList<StoredFinding> Refresh(IEnumerable<StoredFinding>? stored = null)
+    {
+        var states = new DisputeBook(lake).Load();
+        var refreshed = (stored ?? Load()).Select(s =>
+        {
+            var applied = Apply(s with { Status = FindingStatus.Open, StatusNote = null, Dispute = DisputeDetails.None }, states);
+            // A finding no run produces any more, with nothing recorded about it, stays resolved.
+            return applied.Status == FindingStatus.Open && s.Status == FindingStatus.Resolved ? applied with { Status = FindingStatus.Resolved } : applied;
+        }).ToList();
+        Write(refreshed);
+        new DisputeBook(lake).WriteEventsFile();
+        return refreshed;
     }
 
     /// <summary>Every stored finding, or none before the first audit.</summary>
     public IReadOnlyList<StoredFinding> Load() => FindingsFile.Read(Path);
 
     /// <summary>
-    /// Records a dispute outcome (open, disputed, recovered, rejected, closed) for a finding; it survives later
-    /// audits. Returns false when no stored finding has that id (or a unique prefix of it).
+    /// Records a status the short way (<c>tem findings set-status</c>), as the matching lifecycle step dated today:
+    /// open (reopen), submitted (or <c>disputed</c>: the finding's one-time amount claimed), credited (or
+    /// <c>recovered</c>: the whole outstanding claim credited), rejected (both submitting it first when it was open), closed.
+    /// Returns why it was not allowed, or null when it was recorded.
     /// </summary>
-    public bool SetStatus(string findingIdOrPrefix, FindingStatus status, string? note)
+    /// <exception cref="ArgumentException"><paramref name="status"/> is resolved, partially_credited or confirmed (they need amounts, or come from the bills).</exception>
+    public string? SetStatus(string findingId, FindingStatus status, string? note)
     {
-        ArgumentException.ThrowIfNullOrEmpty(findingIdOrPrefix);
-        if (status == FindingStatus.Resolved)
+        ArgumentException.ThrowIfNullOrEmpty(findingId);
+        if (status is FindingStatus.Resolved or FindingStatus.PartiallyCredited or FindingStatus.Confirmed)
         {
-            throw new ArgumentException("'resolved' is set by the audit when a finding's cause disappears; record open, disputed, recovered, rejected or closed.", nameof(status));
+            throw new ArgumentException(
+                $"'{WireNames.ToWire(status)}' is not set by hand: record a partial credit with 'tem disputes credit ID --amount X'; 'confirmed' and 'resolved' come from the bills and the audit.",
+                nameof(status));
         }
 
-        var all = Load();
-        var matches = all.Where(f => f.Finding.FindingId.StartsWith(findingIdOrPrefix, StringComparison.Ordinal)).ToList();
-        if (matches.Count != 1)
+        var finding = Load().FirstOrDefault(f => f.Finding.FindingId == findingId)
+            ?? throw new ArgumentException($"No stored finding has id '{findingId}'.", nameof(findingId));
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var steps = new List<DisputeChange>();
+        var at = finding;
+        DisputeChange Step(DisputeChange change)
         {
-            return false;
+            steps.Add(change);
+            at = at with { Status = change.Status, StatusNote = change.Note, Dispute = change.Details };
+            return change;
         }
 
-        var id = matches[0].Finding.FindingId;
-        using (var c = lake.Catalog.Connect())
+        var last = status switch
         {
-            EnsureTable(c);
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "INSERT OR REPLACE INTO finding_status VALUES ($1, $2, $3, $4)";
-            cmd.Parameters.AddValue(id);
-            cmd.Parameters.AddValue(WireNames.ToWire(status));
-            cmd.Parameters.AddValue(note);
-            cmd.Parameters.AddValue(time.GetUtcNow());
-            cmd.ExecuteNonQuery();
+            FindingStatus.Open => Step(DisputeLifecycle.Reopen(at, note)),
+            FindingStatus.Submitted => Step(DisputeLifecycle.Submit(at, today, null, null, note)),
+            FindingStatus.Rejected => SubmitFirst() ?? Step(DisputeLifecycle.Reject(at, today, note)),
+            FindingStatus.Closed => Step(DisputeLifecycle.Close(at, today, note)),
+            _ => CreditAll(),
+        };
+
+        // The short form records the submission too when the finding was still open.
+        DisputeChange? SubmitFirst() =>
+            !FindingStatuses.IsPending(at.Status) && Step(DisputeLifecycle.Submit(at, today, null, null, note)).Error is not null ? steps[^1] : null;
+
+        DisputeChange CreditAll()
+        {
+            if (SubmitFirst() is { } refused)
+            {
+                return refused;
+            }
+
+            return at.Dispute.Outstanding == 0
+                ? Step(DisputeChange.Refused(at, "it claims no one-time amount (a saving is confirmed by the bills once submitted: tem disputes submit)"))
+                : Step(DisputeLifecycle.Credit(at, at.Dispute.Outstanding, today, note, 0m));
         }
 
-        Write([.. all.Select(f => f.Finding.FindingId == id ? f with { Status = status, StatusNote = note } : f)]);
-        return true;
+        if (steps.FirstOrDefault(s => s.Error is not null) is { } refused)
+        {
+            return refused.Error;
+        }
+
+        Record(finding, steps, "user", null);
+        return null;
     }
 
-    private Dictionary<string, (FindingStatus Status, string? Note)> Statuses()
+    /// <summary>Records lifecycle steps of one finding (already checked) in the catalog and refreshes the findings file.</summary>
+    public void Record(StoredFinding finding, IReadOnlyList<DisputeChange> steps, string source, string? runId, string? creditLine = null)
     {
-        using var c = lake.Catalog.Connect();
-        EnsureTable(c);
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT finding_id, status, note FROM finding_status";
-        using var r = cmd.ExecuteReader();
-        var map = new Dictionary<string, (FindingStatus, string?)>(StringComparer.Ordinal);
-        while (r.Read())
-        {
-            map[r.GetString(0)] = (WireNames.Parse<FindingStatus>(r.GetString(1)), r.GetStringOrNull(2));
-        }
-
-        return map;
+        ArgumentNullException.ThrowIfNull(finding);
+        ArgumentNullException.ThrowIfNull(steps);
+        var now = time.GetUtcNow();
+        var changes = steps.Select(s => (
+            new DisputeState(finding.Finding.FindingId, s.Status, s.Note, s.Details),
+            EventOf(finding.Finding.FindingId, s, now, source, runId, creditLine))).ToList();
+        new DisputeBook(lake).Record(changes, now);
+        Refresh();
     }
 
-    private static void EnsureTable(DuckDBConnection c) =>
-        c.Execute("CREATE TABLE IF NOT EXISTS finding_status (finding_id VARCHAR PRIMARY KEY, status VARCHAR NOT NULL, note VARCHAR, updated_at TIMESTAMPTZ NOT NULL)");
+    /// <summary>The event a lifecycle step records.</summary>
+    public static DisputeEvent EventOf(string findingId, DisputeChange s, DateTimeOffset now, string source, string? runId, string? creditLine) =>
+        new(findingId, now, s.Event, s.Status,
+            s.On ?? s.Event switch
+            {
+                "submitted" => s.Details.SubmittedOn,
+                "credit" => s.Details.CreditedOn,
+                "rejected" or "closed" => s.Details.ResolvedOn,
+                _ => null,
+            },
+            s.Amount,
+            s.Event == "submitted" ? s.Details.Reference : null,
+            creditLine,
+            s.Event == "confirmed" ? s.Details.ConfirmedFrom : null,
+            source, s.Note, runId);
+
+    /// <summary>
+    /// The finding with its recorded state, if any. A state recorded as <c>recovered</c> before the lifecycle (no amount
+    /// claimed) reads as the whole one-time amount claimed and credited, which is what it meant.
+    /// </summary>
+    private static StoredFinding Apply(StoredFinding s, Dictionary<string, DisputeState> states)
+    {
+        if (!states.TryGetValue(s.Finding.FindingId, out var state))
+        {
+            return s;
+        }
+
+        var details = state.Details;
+        if (details.AmountClaimed is null && state.Status is FindingStatus.Submitted or FindingStatus.Credited)
+        {
+            details = details with
+            {
+                AmountClaimed = s.Finding.OneTimeAmount,
+                AmountCredited = state.Status == FindingStatus.Credited && details.AmountCredited == 0 ? s.Finding.OneTimeAmount : details.AmountCredited,
+            };
+        }
+
+        return s with { Status = state.Status, StatusNote = state.Note, Dispute = details };
+    }
 
     private void Write(IReadOnlyList<StoredFinding> findings) => FindingsFile.Write(Path, findings);
 }

@@ -18,6 +18,7 @@ public sealed record RuleSetting(string Name, string Default, string Description
 /// -- severity: high
 /// -- action: dispute
 /// -- confidence: 1.0
+/// -- money: validated
 /// -- setting: min_amount = 0.01   Smallest amount that fires, in the account's currency.
 /// -- description: A tax line on an account with tax_exempt = true.
 /// SELECT carrier, account_id, NULL AS service_id, month AS period, sum(amount) AS one_time_amount, ...
@@ -39,6 +40,12 @@ public sealed partial record RuleDefinition
 
     /// <summary>What to do about a finding.</summary>
     public required RecommendedAction Action { get; init; }
+
+    /// <summary>
+    /// Which kind of money its findings are (header <c>-- money: validated|potential|reseller</c>); without the line,
+    /// potential for action investigate and validated for every other action.
+    /// </summary>
+    public MoneyKind Money { get; init; }
 
     /// <summary>Confidence of a finding, 0..1, unless the query gives one per row.</summary>
     public decimal Confidence { get; init; } = 1m;
@@ -121,6 +128,12 @@ public sealed partial record RuleDefinition
             throw Bad(source, c.Line, $"confidence '{c.Value}'", "a number from 0 to 1");
         }
 
+        var money = DefaultMoney(action);
+        if (meta.TryGetValue("money", out var m) && !WireNames.TryParse(m.Value, out money))
+        {
+            throw Bad(source, m.Line, $"money '{m.Value}'", WireNames.Expected<MoneyKind>());
+        }
+
         var sql = string.Join('\n', lines.Skip(body)).Trim().TrimEnd(';');
         if (sql.Length == 0)
         {
@@ -133,6 +146,7 @@ public sealed partial record RuleDefinition
             Title = Need("title"),
             Severity = severity,
             Action = action,
+            Money = money,
             Confidence = confidence,
             Description = meta.TryGetValue("description", out var d) ? d.Value : string.Empty,
             Settings = settings,
@@ -140,6 +154,10 @@ public sealed partial record RuleDefinition
             Source = source,
         };
     }
+
+    /// <summary>The kind of money of a rule that does not say: potential when a person must investigate, else validated.</summary>
+    public static MoneyKind DefaultMoney(RecommendedAction action) =>
+        action == RecommendedAction.Investigate ? MoneyKind.Potential : MoneyKind.Validated;
 
     /// <summary>The SQL with every <c>{{setting}}</c> replaced by its value (overrides first, then defaults).</summary>
     public string BoundSql(IReadOnlyDictionary<string, string>? overrides = null)

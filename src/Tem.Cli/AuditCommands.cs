@@ -86,7 +86,7 @@ internal static class AuditCommands
             {
                 var f = s.Finding;
                 cli.Result(string.Create(CultureInfo.InvariantCulture,
-                    $"{f.FindingId[..12]}  {WireNames.ToWire(s.Status),-9} {f.Rule,-24} {f.AccountId,-12} {f.ServiceId ?? "-",-16} {f.Period}  {f.OneTimeAmount,12:0.0000} + {f.MonthlySavings,10:0.0000}/mo {f.Currency.Code}"));
+                    $"{f.FindingId[..12]}  {WireNames.ToWire(s.Status),-18} {WireNames.ToWire(f.MoneyKind),-9} {f.Rule,-24} {f.AccountId,-12} {f.ServiceId ?? "-",-16} {f.Period}  {f.OneTimeAmount,12:0.0000} + {f.MonthlySavings,10:0.0000}/mo {f.Currency.Code}"));
             }
 
             cli.Result(string.Create(CultureInfo.InvariantCulture, $"({findings.Count} findings)"));
@@ -99,6 +99,7 @@ internal static class AuditCommands
                     s.Finding.FindingId,
                     Status = WireNames.ToWire(s.Status),
                     s.StatusNote,
+                    MoneyKind = WireNames.ToWire(s.Finding.MoneyKind),
                     s.Finding.Rule,
                     Severity = WireNames.ToWire(s.Finding.Severity),
                     s.Finding.Carrier,
@@ -109,33 +110,44 @@ internal static class AuditCommands
                     s.Finding.MonthlySavings,
                     Currency = s.Finding.Currency.Code,
                     s.Finding.Title,
+                    SubmittedOn = s.Dispute.SubmittedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    s.Dispute.Reference,
+                    s.Dispute.AmountClaimed,
+                    s.Dispute.AmountCredited,
+                    ConfirmedFrom = s.Dispute.ConfirmedFrom?.ToString(),
+                    s.RealisedOneTime,
+                    s.RealisedMonthly,
                 }),
             });
             return TemApp.Ok;
         });
 
         var id = new Argument<string>("id") { Description = "Finding id (or a unique prefix of it)." };
-        var status = new Argument<string>("status") { Description = "open, disputed, recovered, rejected or closed." };
-        status.AcceptOnlyFromAmong("open", "disputed", "recovered", "rejected", "closed");
+        var status = new Argument<string>("status")
+        {
+            Description = "open, submitted (or disputed), credited (or recovered: the whole claim came back), rejected or closed; dated today. 'tem disputes' records dates, references, amounts and partial credits.",
+        };
+        status.AcceptOnlyFromAmong("open", "submitted", "disputed", "credited", "recovered", "rejected", "closed");
         var note = new Option<string?>("--note") { Description = "What happened, e.g. the carrier's credit reference." };
         var setStatus = new Command("set-status", "Record a dispute outcome; it survives later audits.") { id, status, note };
         setStatus.SetAction(parse =>
         {
             var cli = CliOutput.For(parse, output, error);
             var result = new FindingsOperation(time).SetStatus(
-                parse.GetValue(lake)!, parse.GetValue(id)!, WireNames.Parse<FindingStatus>(parse.GetValue(status)!), parse.GetValue(note));
+                parse.GetValue(lake)!, parse.GetValue(id)!, FindingStatuses.Parse(parse.GetValue(status)!), parse.GetValue(note));
             if (result.Outcome != RunOutcome.Ok)
             {
                 cli.Problem($"tem findings: {result.Message}");
                 return TemApp.Failure;
             }
 
-            cli.Result($"{parse.GetValue(id)}: {parse.GetValue(status)}");
+            var now = WireNames.ToWire(FindingStatuses.Parse(parse.GetValue(status)!));
+            cli.Result($"{parse.GetValue(id)}: {now}");
             cli.Summary(new
             {
                 Lake = Path.GetFullPath(parse.GetValue(lake)!),
                 result.FindingId,
-                Status = parse.GetValue(status),
+                Status = now,
                 Note = parse.GetValue(note),
             });
             return TemApp.Ok;
@@ -177,7 +189,7 @@ internal static class AuditCommands
         return command;
     }
 
-    private static Option<string> LakeOption() => new("--lake") { Description = "The lake folder.", DefaultValueFactory = _ => "tem-lake" };
+    internal static Option<string> LakeOption() => new("--lake") { Description = "The lake folder.", DefaultValueFactory = _ => "tem-lake" };
 
     private static bool TryParseSettings(string[] values, out Dictionary<string, string> settings, out string? bad)
     {
@@ -279,7 +291,7 @@ internal static class AuditCommands
         BrokenRuleFiles = (r.Run.Value?.BrokenRuleFiles ?? []).Select(b => new { b.File, b.Error }),
         FailedRules = r.FailedRules,
         Findings = r.Run.Totals.Findings,
-        FoundMoney = (r.Run.Value?.Totals ?? []).Select(t => new { Currency = t.Currency.Code, t.Findings, t.OneTime, t.MonthlySavings, t.FoundMoney }),
+        FoundMoney = (r.Run.Value?.Totals ?? []).Select(Pipeline.Json),
         r.Run.InterruptedRuns,
         r.Run.Message,
     };

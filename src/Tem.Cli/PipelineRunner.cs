@@ -69,7 +69,7 @@ internal static class PipelineRunner
         RowsStored = r.Ingest.Stored,
         RowsRejected = r.Ingest.Rejected,
         Findings = r.OpenFindings,
-        FoundMoney = r.Totals.Select(t => new { Currency = t.Currency.Code, t.Findings, t.OneTime, t.MonthlySavings, FoundMoney = t.FoundMoney }),
+        FoundMoney = r.Totals.Select(Pipeline.Json),
         Report = r.ReportPath,
         r.InterruptedRuns,
         r.Message,

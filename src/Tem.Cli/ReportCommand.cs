@@ -21,9 +21,11 @@ internal static class ReportCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var noTenants = new Option<bool>("--no-tenants") { Description = "Without --tenant: skip the per-tenant sets under tenants/." };
-        var command = new Command("report", "Write the found-money report (HTML, XLSX, CSV), dispute packs, the upgrade proposal, margins, and the tenants' white-label sets.")
+        var fee = new Option<decimal>("--contingency-fee") { Description = "The consultant's contingency fee, percent of realised savings (contingency.csv; default 0)." };
+        var followUp = new Option<int>("--follow-up-days") { Description = "Days without news after which a submitted claim is overdue for follow-up (default 30).", DefaultValueFactory = _ => 30 };
+        var command = new Command("report", "Write the found-money report (HTML, XLSX, CSV), dispute packs, the upgrade proposals, realised savings and contingency, margins, and the tenants' white-label sets.")
         {
-            lake, outDir, tenant, currency, fx, noTenants,
+            lake, outDir, tenant, currency, fx, noTenants, fee, followUp,
         };
         command.SetAction(parse =>
         {
@@ -49,6 +51,11 @@ internal static class ReportCommand
             }
 
             var lakePath = parse.GetValue(lake)!;
+            if (parse.GetValue(fee) is < 0 or > 100 || parse.GetValue(followUp) < 0)
+            {
+                error.WriteLine("tem report: --contingency-fee is a percentage from 0 to 100, --follow-up-days 0 or more");
+                return TemApp.UsageError;
+            }
 
             var options = new ReportOptions
             {
@@ -56,6 +63,8 @@ internal static class ReportCommand
                 WriteTenantSets = !parse.GetValue(noTenants),
                 ProposalCurrency = proposalCurrency is null ? null : CurrencyCode.Parse(proposalCurrency).Code,
                 ExchangeRates = rates,
+                ContingencyFeePct = parse.GetValue(fee),
+                FollowUpDays = parse.GetValue(followUp),
             };
             ReportResult result;
             try
@@ -82,15 +91,8 @@ internal static class ReportCommand
                 files = result.Files.Count,
                 tenants = result.Tenants,
                 warnings = result.Warnings,
-                found_money = result.Totals.Select(t => new
-                {
-                    currency = t.Currency.Code,
-                    findings = t.Identified.Findings,
-                    one_time = t.Identified.OneTime,
-                    monthly_savings = t.Identified.MonthlySavings,
-                    identified = t.Identified.FoundMoney,
-                    realised = t.Realised.FoundMoney,
-                }),
+                found_money = result.Totals.Select(Pipeline.Json),
+                proposals = result.Proposals,
             });
             return TemApp.Ok;
         });
@@ -104,8 +106,13 @@ internal static class ReportCommand
         ArgumentNullException.ThrowIfNull(cli);
         foreach (var t in result.Totals)
         {
+            cli.Result(Pipeline.Describe(t));
+        }
+
+        foreach (var p in result.Proposals)
+        {
             cli.Result(string.Create(CultureInfo.InvariantCulture,
-                $"{t.Currency.Code}: found money {t.Identified.FoundMoney:0.00} identified ({t.Identified.Findings} findings: one-time {t.Identified.OneTime:0.00} + 12 x monthly {t.Identified.MonthlySavings:0.00}), {t.Realised.FoundMoney:0.00} realised"));
+                $"proposal{(p.DealId is null ? string.Empty : " " + p.DealId)}: payback {(p.PaybackMonth is { } m ? "month " + m.ToString(CultureInfo.InvariantCulture) : "never")}, net monthly change {p.NetMonthlyChange:+0.00;-0.00;0.00} {p.Currency} ({p.File})"));
         }
 
         foreach (var w in result.Warnings)

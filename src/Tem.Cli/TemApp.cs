@@ -58,6 +58,7 @@ public static class TemApp
         root.Subcommands.Add(SampleDataCommand.Create(output, error));
         root.Subcommands.Add(AuditCommands.Audit(output, error, TimeProvider.System));
         root.Subcommands.Add(AuditCommands.Findings(output, error, TimeProvider.System));
+        root.Subcommands.Add(DisputesCommand.Create(output, error, TimeProvider.System));
         root.Subcommands.Add(AuditCommands.Run(output, error, TimeProvider.System));
         root.Subcommands.Add(ScheduleCommand.Create(output, error));
         root.Subcommands.Add(ReportCommand.Create(output, error, TimeProvider.System));

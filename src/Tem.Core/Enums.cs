@@ -165,26 +165,52 @@ public enum RecommendedAction
     Investigate,
 }
 
-/// <summary>Where a finding is in its lifecycle; a status set by a user survives later runs.</summary>
+/// <summary>
+/// Where a finding is in its lifecycle; every status but <c>resolved</c> is set by a person or by the bills (a credit
+/// matched, a cancellation confirmed) and survives later runs. A dispute goes open -&gt; submitted -&gt; partially_credited /
+/// credited / rejected -&gt; closed; a saving (cancel, downgrade) goes open -&gt; submitted -&gt; confirmed.
+/// </summary>
 public enum FindingStatus
 {
     /// <summary><c>open</c>: found, not acted on.</summary>
     Open,
 
-    /// <summary><c>disputed</c>: claimed from the carrier.</summary>
-    Disputed,
+    /// <summary><c>submitted</c>: claimed from the carrier (or the change ordered), with a date, a reference and the amount claimed. Read from the older wire name <c>disputed</c> too.</summary>
+    Submitted,
 
-    /// <summary><c>recovered</c>: the money came back; counts towards savings realised.</summary>
-    Recovered,
+    /// <summary><c>partially_credited</c>: credits received so far are less than the amount claimed.</summary>
+    PartiallyCredited,
+
+    /// <summary><c>credited</c>: the amount claimed came back. Read from the older wire name <c>recovered</c> too.</summary>
+    Credited,
+
+    /// <summary><c>confirmed</c>: a saving shows in the bills (the cancelled service's recurring charge stopped, the downgraded one's fell).</summary>
+    Confirmed,
 
     /// <summary><c>rejected</c>: the carrier refused the claim.</summary>
     Rejected,
 
-    /// <summary><c>closed</c>: closed by a user.</summary>
+    /// <summary><c>closed</c>: closed by a person; what was credited or confirmed until then stays realised.</summary>
     Closed,
 
-    /// <summary><c>resolved</c>: the cause disappeared in a later run (the finding is kept, not deleted).</summary>
+    /// <summary><c>resolved</c>: the cause disappeared in a later run before anyone acted on it (the finding is kept, not deleted).</summary>
     Resolved,
+}
+
+/// <summary>
+/// Which kind of money a finding is (its rule's <c>money</c>): only validated money is counted as found and may fund
+/// a proposal.
+/// </summary>
+public enum MoneyKind
+{
+    /// <summary><c>validated</c>: a deterministic rule whose action is dispute, cancel, downgrade or renegotiate: money the evidence proves.</summary>
+    Validated,
+
+    /// <summary><c>potential</c>: a person must look first (action investigate: the models, unknown services); shown, never counted as found.</summary>
+    Potential,
+
+    /// <summary><c>reseller</c>: revenue a reseller leaks towards its own customers (unbilled resale, resale below cost): the reseller's money, never the client's saving.</summary>
+    Reseller,
 }
 
 /// <summary>The role of a provider in an upgrade proposal (upgrade.csv <c>role</c>).</summary>
@@ -204,6 +230,9 @@ public enum ProviderRole
 
     /// <summary><c>tem</c>: the telecom expense management provider.</summary>
     Tem,
+
+    /// <summary><c>agent</c>: an agent or matchmaker paid a fee for bringing the deal.</summary>
+    Agent,
 }
 
 /// <summary>How a run of a command that changes the lake ended (the lake catalog's <c>runs.outcome</c>).</summary>

@@ -89,6 +89,12 @@ public sealed record Finding
     /// <summary>What to do about it.</summary>
     public required RecommendedAction RecommendedAction { get; init; }
 
+    /// <summary>
+    /// Which kind of money it is, from its rule: validated (counted as found, may fund a proposal), potential (to
+    /// investigate, never counted) or reseller (a reseller's own revenue, never the client's saving).
+    /// </summary>
+    public MoneyKind MoneyKind { get; init; }
+
     /// <summary>The plan to move to, for <see cref="RecommendedAction.Downgrade"/>; otherwise null.</summary>
     public string? RecommendedPlanId { get; init; }
 

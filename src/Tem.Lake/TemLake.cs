@@ -100,7 +100,7 @@ public sealed class TemLake
                 : string.Empty;
             var paths = manifest.Paths(layout.Table);
             read.AddRange(paths.Select(p => Path.Combine(Root, p)));
-            CreateView(connection, layout.Table, paths, columns, layout.PartitionBy, extra);
+            CreateView(connection, layout.Table, paths, columns, layout.PartitionBy, extra, evolving: layout.Mode == LoadMode.Replace);
         }
 
         var rejectColumns = RejectsColumns.Split(", ").Select(c => c.Split(' ')).Select(p => (p[0].Trim('"'), p[1])).ToList();
@@ -112,8 +112,22 @@ public sealed class TemLake
         var findings = FindingsFile.PathIn(Root);
         if (File.Exists(findings))
         {
-            connection.Execute($"CREATE OR REPLACE VIEW findings AS SELECT * FROM read_parquet({SqlQuote.Literal(findings)})");
+            connection.Execute($"CREATE OR REPLACE VIEW findings AS {FindingsFile.Select(findings)}");
             read.Add(findings);
+        }
+
+        // The dispute history and the credits the last run could not apply on its own (empty before the first of each).
+        foreach (var (view, path, columns) in new[]
+                 {
+                     ("dispute_events", DisputeFiles.EventsPath(Root), DisputeFiles.EventColumns),
+                     ("credit_matches", DisputeFiles.MatchesPath(Root), DisputeFiles.MatchColumns),
+                 })
+        {
+            connection.Execute($"CREATE OR REPLACE VIEW {view} AS {DisputeFiles.Select(path, columns)}");
+            if (File.Exists(path))
+            {
+                read.Add(path);
+            }
         }
 
         return read;
@@ -135,14 +149,22 @@ public sealed class TemLake
 
     private void CreateView(
         DuckDBConnection connection, string table, IReadOnlyList<string> paths, IReadOnlyList<(string Name, string Type)> columns,
-        IReadOnlyList<string> partitions, string extraColumns)
+        IReadOnlyList<string> partitions, string extraColumns, bool evolving = false)
     {
         var select = string.Join(", ", columns.Select(c => $"CAST(\"{c.Name}\" AS {c.Type}) AS \"{c.Name}\"")) + extraColumns;
+        var nulls = string.Join(", ", columns.Select(c => $"CAST(NULL AS {c.Type}) AS \"{c.Name}\""));
         string sql;
         if (paths.Count == 0)
         {
-            var nulls = string.Join(", ", columns.Select(c => $"CAST(NULL AS {c.Type}) AS \"{c.Name}\""));
             sql = $"CREATE OR REPLACE VIEW \"{table}\" AS SELECT {select} FROM (SELECT {nulls} WHERE false)";
+        }
+        else if (evolving)
+        {
+            // A small reference table may have been written before a column was added to its layout: the typed empty
+            // relation gives every current column, NULL where an older file lacks it.
+            var list = string.Join(", ", paths.Select(p => SqlQuote.Literal(Path.Combine(Root, p))));
+            sql = $"CREATE OR REPLACE VIEW \"{table}\" AS SELECT {select} FROM (SELECT {nulls} WHERE false UNION ALL BY NAME " +
+                  $"SELECT * FROM read_parquet([{list}], hive_partitioning = false, union_by_name = true))";
         }
         else
         {

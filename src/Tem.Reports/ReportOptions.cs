@@ -14,7 +14,7 @@ public sealed record ReportOptions
     public bool WriteTenantSets { get; init; } = true;
 
     /// <summary>
-    /// The currency of upgrade.csv's prices (the file has no currency column). Null takes the currency most of the
+    /// The currency of upgrade.csv's prices where its lines give none. Null takes the currency most of the
     /// lake's accounts are billed in (ties: the first code in ordinal order), the same for every tenant set.
     /// </summary>
     public string? ProposalCurrency { get; init; }
@@ -25,6 +25,15 @@ public sealed record ReportOptions
     /// proposal but never counted towards paying for the upgrade.
     /// </summary>
     public IReadOnlyDictionary<string, decimal> ExchangeRates { get; init; } = new Dictionary<string, decimal>();
+
+    /// <summary>
+    /// The consultant's contingency fee: the share (percent, 0 to 100) of realised savings it bills its client on
+    /// (<c>contingency.csv</c>). 0 (the default) shows the realised savings with a fee of 0.
+    /// </summary>
+    public decimal ContingencyFeePct { get; init; }
+
+    /// <summary>Days without news after which a claim waiting for the carrier is overdue for follow-up (default 30).</summary>
+    public int FollowUpDays { get; init; } = 30;
 
     /// <summary>How many findings per currency the report's "top findings" table shows (default 10).</summary>
     public int TopFindings { get; init; } = 10;

@@ -16,7 +16,7 @@ namespace Tem.Reports;
 public static class ReportWriter
 {
     /// <summary>The files and folders of a set that <see cref="Write"/> owns and replaces on every run.</summary>
-    private static readonly string[] OwnedFiles = ["report.html", "report.xlsx", "findings.csv", "proposal.html", "margin.html", "margin.csv"];
+    private static readonly string[] OwnedFiles = ["report.html", "report.xlsx", "findings.csv", "proposal.html", "margin.html", "margin.csv", "contingency.csv"];
 
     /// <summary>Writes the report set of <paramref name="lake"/> into <paramref name="outDir"/>.</summary>
     /// <param name="lake">The lake, audited (a lake without findings gives a report of its spend).</param>
@@ -51,13 +51,15 @@ public static class ReportWriter
             }
 
             var data = ReportDataLoader.Load(lake, tenant, warnings);
-            WriteSet(data, root, options, generated, files, warnings, tenantsFolder: false, currencyGiven);
+            var own = new List<ProposalModel>();
+            WriteSet(data, root, options, generated, files, warnings, tenantsFolder: false, currencyGiven, own);
             tenants.Add(tenant);
-            return Result(files, root, data, tenants, warnings);
+            return Result(files, root, data, tenants, warnings, own);
         }
 
         var full = ReportDataLoader.Load(lake, null, warnings);
-        WriteSet(full, root, options, generated, files, warnings, tenantsFolder: true, currencyGiven);
+        var proposals = new List<ProposalModel>();
+        WriteSet(full, root, options, generated, files, warnings, tenantsFolder: true, currencyGiven, proposals);
         if (options.WriteTenantSets)
         {
             var folders = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -72,16 +74,48 @@ public static class ReportWriter
 
                 var data = ReportDataLoader.Load(lake, party.PartyId, warnings);
                 // The main set's warnings already say which currencies the proposal cannot count.
-                WriteSet(data, Path.Combine(root, "tenants", folder), options, generated, files, [], tenantsFolder: false, currencyGiven);
+                WriteSet(data, Path.Combine(root, "tenants", folder), options, generated, files, [], tenantsFolder: false, currencyGiven, null);
                 tenants.Add(party.PartyId);
             }
         }
 
-        return Result(files, root, full, tenants, warnings);
+        return Result(files, root, full, tenants, warnings, proposals);
     }
 
-    private static ReportResult Result(List<string> files, string root, ReportData data, List<string> tenants, List<string> warnings) => new()
+    /// <summary>
+    /// Writes one carrier's dispute pack (<c>&lt;carrier&gt;.csv</c> and a letter per party invoiced) into
+    /// <paramref name="outDir"/>: the claims not yet submitted, plus those still waiting for the carrier when
+    /// <paramref name="includeSubmitted"/>. Reads the lake only.
+    /// </summary>
+    /// <exception cref="ArgumentException">The carrier has no claims in the lake (the message lists those that do), or the tenant is unknown.</exception>
+    public static DisputePackResult WriteDisputePack(TemLake lake, string outDir, string carrier, bool includeSubmitted, string? tenant, TimeProvider time)
     {
+        ArgumentNullException.ThrowIfNull(lake);
+        ArgumentNullException.ThrowIfNull(time);
+        if (tenant is not null && ReportDataLoader.FindParty(lake, tenant) is null)
+        {
+            throw new ArgumentException($"No party '{tenant}' in the lake's parties table.", nameof(tenant));
+        }
+
+        var data = ReportDataLoader.Load(lake, tenant, []);
+        var carriers = data.Disputes.Select(d => d.Item.Finding.Carrier).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (!carriers.Contains(carrier, StringComparer.Ordinal))
+        {
+            throw new ArgumentException(
+                $"carrier '{carrier}' has no claims in the lake; carriers with claims: {(carriers.Count == 0 ? "none" : string.Join(", ", carriers))}.", nameof(carrier));
+        }
+
+        var items = data.Disputes.Where(d => d.Item.Finding.Carrier == carrier
+            && (d.Item.Status == Core.FindingStatus.Open || (includeSubmitted && Core.FindingStatuses.IsPending(d.Item.Status)))).ToList();
+        var files = Disputes.Write(Path.GetFullPath(outDir), data with { Disputes = items }, time.GetUtcNow());
+        return new DisputePackResult(files, [.. items.Select(i => i.Item)]);
+    }
+
+    private static ReportResult Result(List<string> files, string root, ReportData data, List<string> tenants, List<string> warnings, List<ProposalModel> proposals) => new()
+    {
+        Proposals = [.. proposals.Select(p => new ProposalSummary(
+            p.DealId, p.CustomerId, p.Currency.Code, Path.Combine(root, p.FileName), p.UpgradeOneTime, p.UpgradeMonthly, p.RetiredMonthly, p.FoundOneTime,
+            p.FoundMonthly, p.PotentialOneTime, p.PotentialMonthly, p.Cash.NetMonthlyChange, p.Cash.PaybackMonth))],
         Files = files,
         ReportPath = Path.Combine(root, "report.html"),
         Totals = data.Totals(),
@@ -90,7 +124,8 @@ public static class ReportWriter
     };
 
     private static void WriteSet(
-        ReportData data, string dir, ReportOptions options, DateTimeOffset generated, List<string> files, List<string> warnings, bool tenantsFolder, bool currencyGiven)
+        ReportData data, string dir, ReportOptions options, DateTimeOffset generated, List<string> files, List<string> warnings, bool tenantsFolder, bool currencyGiven,
+        List<ProposalModel>? proposals)
     {
         Directory.CreateDirectory(dir);
         Clean(dir, tenantsFolder);
@@ -106,10 +141,14 @@ public static class ReportWriter
             files.Add(path);
         }
 
-        Text("report.html", ReportHtml.Render(fig, generated, options.TopFindings));
+        var contingency = Contingency.Build(data, options.ContingencyFeePct);
+        Text("report.html", ReportHtml.Render(fig, generated, options.TopFindings, contingency, options.ContingencyFeePct, options.FollowUpDays));
         var xlsx = Path.Combine(dir, "report.xlsx");
-        FileNames.WriteAtomically(xlsx, stream => XlsxReport.Write(stream, fig, generated));
+        FileNames.WriteAtomically(xlsx, stream => XlsxReport.Write(stream, fig, generated, contingency));
         files.Add(xlsx);
+        var contingencyCsv = Path.Combine(dir, "contingency.csv");
+        FileNames.WriteAtomically(contingencyCsv, stream => Contingency.WriteCsv(stream, contingency, data, options.ContingencyFeePct));
+        files.Add(contingencyCsv);
 
         var csv = Path.Combine(dir, "findings.csv");
         var temporary = csv + ".tmp";
@@ -118,10 +157,10 @@ public static class ReportWriter
         files.Add(csv);
 
         files.AddRange(Disputes.Write(Path.Combine(dir, "disputes"), data, generated));
-        if (data.Upgrade.Count > 0)
+        foreach (var proposal in Proposal.Build(fig, options, warnings))
         {
-            var proposal = Proposal.Build(fig, options, warnings) with { CurrencyGiven = currencyGiven };
-            Text("proposal.html", ProposalHtml.Render(fig, proposal, generated));
+            Text(proposal.FileName, ProposalHtml.Render(fig, proposal with { CurrencyGiven = currencyGiven || proposal.CurrencyGiven }, generated));
+            proposals?.Add(proposal);
         }
 
         if (data.Margin.Count > 0)
@@ -140,6 +179,11 @@ public static class ReportWriter
         foreach (var name in OwnedFiles)
         {
             File.Delete(Path.Combine(dir, name));
+        }
+
+        foreach (var deal in Directory.EnumerateFiles(dir, "proposal-*.html"))
+        {
+            File.Delete(deal);
         }
 
         foreach (var sub in tenantsFolder ? new[] { "disputes", "tenants" } : ["disputes"])

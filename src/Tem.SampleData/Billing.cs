@@ -102,6 +102,12 @@ internal static class Billing
                 {
                     lines.Add(InvoiceLine.Flat(m, month, s, s.ServiceId, ChargeType.Credit, credit.Reason, -credit.Amount));
                 }
+
+                // A carrier's answer to a dispute: a credit on a later bill.
+                foreach (var d in world.Disputes.Where(x => x.Service == s && x.Credit?.InvoiceMonth == m))
+                {
+                    lines.Add(InvoiceLine.Flat(m, month, s, s.ServiceId, ChargeType.Credit, d.Credit!.Description, -d.Credit.Amount));
+                }
             }
 
             foreach (var unknown in world.UnknownCharges.Where(u => u.Account == account && u.Month == m))

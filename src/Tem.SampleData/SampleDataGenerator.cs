@@ -22,7 +22,7 @@ public static class SampleDataGenerator
     /// <summary>
     /// Writes <c>parties.csv</c>, <c>accounts.csv</c>, <c>services.csv</c>, <c>plans.csv</c>, <c>rates.csv</c>,
     /// <c>invoices.csv</c>, <c>usage.csv</c>, <c>credits_due.csv</c>, <c>resale.csv</c>, <c>upgrade.csv</c>,
-    /// <c>answer_key.csv</c>, <c>README.md</c> and <c>logos/harbor-connect.svg</c> into <paramref name="outDir"/>,
+    /// <c>disputes.csv</c>, <c>answer_key.csv</c>, <c>answer_key_money.csv</c>, <c>README.md</c> and <c>logos/harbor-connect.svg</c> into <paramref name="outDir"/>,
     /// creating it if needed and overwriting those files.
     /// </summary>
     /// <param name="options">Size, months and seed.</param>
@@ -43,9 +43,10 @@ public static class SampleDataGenerator
         var world = WorldBuilder.Build(options);
         var rows = new SortedDictionary<string, long>(StringComparer.Ordinal);
         SampleFiles.WriteReference(world, full, rows);
-        var answers = SampleFiles.WriteActivity(world, full, rows);
+        var runRates = new Dictionary<ServiceDef, decimal>();
+        var answers = SampleFiles.WriteActivity(world, full, rows, runRates);
         SampleFiles.WriteAnswerKey(answers, full, rows);
-        SampleFiles.WriteUpgrade(full, rows);
+        MoneyFiles.WriteUpgradeDisputesAndMoneyKey(world, answers, runRates, full, rows);
         SampleFiles.WriteLogo(full);
         SampleReadme.Write(world, answers, rows, full);
         return new SampleDataSummary(full, rows, answers.Count);

@@ -43,7 +43,13 @@ internal static class Headers
 
     public static readonly string[] Resale = ["reseller_id", "customer_id", "service_id", "period", "amount", "currency"];
 
-    public static readonly string[] Upgrade = ["item", "provider", "role", "one_time_cost", "monthly_cost", "provider_margin_pct"];
+    public static readonly string[] Upgrade =
+        ["item", "provider", "role", "one_time_cost", "monthly_cost", "provider_margin_pct", "deal_id", "customer_id", "currency", "retires"];
+
+    public static readonly string[] Disputes =
+        ["rule", "carrier", "account_id", "service_id", "period", "status", "submitted_on", "reference", "amount_claimed", "amount_credited", "credited_on", "resolved_on", "note"];
+
+    public static readonly string[] MoneyKey = ["item", "deal_id", "currency", "value", "note"];
 
     public static readonly string[] AnswerKey =
         ["rule", "carrier", "account_id", "service_id", "period", "one_time_amount", "monthly_savings", "currency", "note"];
@@ -115,8 +121,9 @@ internal static class SampleFiles
     }
 
     /// <summary>Usage, invoices, resale and credits due, account by account (usage streamed); returns the answer key rows.</summary>
-    public static List<AnswerRow> WriteActivity(World world, string dir, IDictionary<string, long> rows)
+    public static List<AnswerRow> WriteActivity(World world, string dir, IDictionary<string, long> rows, Dictionary<ServiceDef, decimal> runRates)
     {
+        ArgumentNullException.ThrowIfNull(runRates);
         var answers = new List<AnswerRow>();
         var synth = new UsageSynth(world);
         var buffer = new List<UsageRow>();
@@ -165,6 +172,13 @@ internal static class SampleFiles
                 invoices.Text(account.InvoiceId(month)).Text(carrier.Name).Text(account.AccountId).Date(account.InvoiceDate(month))
                     .Date(line.PeriodStart).Date(line.PeriodEnd).Number(lineNo).Text(line.ServiceId).Text(WireNames.ToWire(line.Type))
                     .Text(line.Description).Number(line.Quantity).Money(line.UnitPrice).Money(line.Amount).Text(carrier.Currency.Code).EndRow();
+            }
+
+            // Each service's run rate: its lines in the account's latest billing month, one-time charges and credits aside.
+            var latest = lines.Count == 0 ? default : lines.Max(l => l.BillingMonth);
+            foreach (var line in lines.Where(l => l.Service is not null && l.BillingMonth == latest && l.Type is not (ChargeType.OneTime or ChargeType.Credit)))
+            {
+                runRates[line.Service!] = runRates.GetValueOrDefault(line.Service!) + line.Amount;
             }
 
             var charges = Billing.Charges(world, account, lines);
@@ -222,25 +236,6 @@ internal static class SampleFiles
         }
 
         rows["answer_key.csv"] = f.Rows;
-    }
-
-    public static void WriteUpgrade(string dir, IDictionary<string, long> rows)
-    {
-        using var f = Open(dir, "upgrade.csv", Headers.Upgrade);
-        (string Item, string Provider, ProviderRole Role, decimal OneTime, decimal Monthly, decimal Margin)[] items =
-        [
-            ("SD-WAN edge x12", "PRV-NEXUS", ProviderRole.Integrator, 18000.00m, 1450.00m, 22.5m),
-            ("Managed SD-WAN and security service", "PRV-CLOUDOPS", ProviderRole.Msp, 0m, 2100.00m, 30m),
-            ("UCaaS seats x150, Teams calling", "DLR-01", ProviderRole.Var, 2500.00m, 2250.00m, 18m),
-            ("5G failover bundle x12", "PRV-NORTHWIND", ProviderRole.Carrier, 0m, 540.00m, 12m),
-            ("Continuous telecom expense audit", "PRV-TEMPO", ProviderRole.Tem, 0m, 800.00m, 40m),
-        ];
-        foreach (var i in items)
-        {
-            f.Text(i.Item).Text(i.Provider).Text(WireNames.ToWire(i.Role)).Money(i.OneTime).Money(i.Monthly).Number(i.Margin).EndRow();
-        }
-
-        rows["upgrade.csv"] = f.Rows;
     }
 
     public static void WriteLogo(string dir)

@@ -18,8 +18,10 @@ internal static class SampleReadme
         ("usage.csv", "CDRs, SMS and data sessions; voice on voice lines and SIP trunks billed per call at the contract price"),
         ("credits_due.csv", "credits the carriers owe (SLA, promotions); most honoured on time"),
         ("resale.csv", "what the dealers bill their customers for the services invoiced to them"),
-        ("upgrade.csv", "the upgrade the found money should pay for (prices in USD)"),
+        ("upgrade.csv", "two deals the found money and the spend they retire should pay for (NG-2026-SDWAN in USD, KM-2026-MOBILE in EUR)"),
+        ("disputes.csv", "the consultant's dispute log, one dispute in each state (applied by `tem run` after the audit, or `tem disputes import`)"),
         ("answer_key.csv", "every finding a correct audit must report, with its exact amounts (not an input: do not ingest it)"),
+        ("answer_key_money.csv", "the realised credits per currency and each deal's payback month a correct run must show (not an input)"),
     ];
 
     public static void Write(World world, IReadOnlyList<AnswerRow> answers, IReadOnlyDictionary<string, long> rows, string dir)
@@ -119,7 +121,14 @@ internal static class SampleReadme
         Line(b, "- Account ids with a leading zero (`0551004417`), quoted fields (`\"Orion Freight, Ltd.\"`, plan names with quotes), "
             + "non-ASCII destination names (`Österreich`), UTC `Z` timestamps on one re-emitted record.");
         Line(b, "- Circuits and internet services have weekly `data` records (traffic reports, billed 0), so they are not unused.");
-        Line(b, "- `answer_key.csv`, `README.md` and `logos/` are not inputs: ingest the CSV files listed above except the answer key.");
+        Line(b, "- Disputes: `disputes.csv` submits two duplicate monthly fees; the carriers answer on the last invoice, one with a partial credit "
+            + "quoting the case (matched automatically: partially credited), one with the full amount and no reference (matched by its amount: "
+            + "credited). One claim waits (overdue), one was credited by hand, one rejected, one closed without a claim.");
+        Line(b, "- Deals: `NG-2026-SDWAN` retires Northgate's Northwind voice lines, SIP trunk and MPLS circuit (and the unused line, "
+            + "`rule:unused_service`); `KM-2026-MOBILE` retires Kessler's Rhenus mobile lines, whose only findings are the reseller's money, so "
+            + "only the spend it retires pays for it.");
+        Line(b, "- `answer_key.csv`, `answer_key_money.csv`, `README.md` and `logos/` are not inputs: ingest the CSV files listed above except the "
+            + "answer keys and the dispute log (`tem run` applies the log itself).");
 
         File.WriteAllText(Path.Combine(dir, "README.md"), b.ToString(), new UTF8Encoding(false));
     }

@@ -127,6 +127,17 @@ internal sealed class ServiceDef
 internal sealed record CreditDue(
     string CreditId, AccountDef Account, ServiceDef? Service, string Reason, decimal Amount, BillingMonth DueBy, int? HonouredOnInvoiceMonth);
 
+/// <summary>
+/// A dispute the sample's consultant already keeps (disputes.csv), about the planted finding of <paramref name="Rule"/>
+/// on <paramref name="Service"/> (its earliest period), and the credit the carrier later put on a bill for it, if any.
+/// </summary>
+internal sealed record PlantedDispute(
+    ServiceDef Service, string Rule, FindingStatus Status, DateOnly? SubmittedOn, string? Reference, DateOnly? ResolvedOn, string Note, BillCredit? Credit,
+    DateOnly? CreditedByHandOn);
+
+/// <summary>A credit line on the invoice of month index <paramref name="InvoiceMonth"/> for a dispute's service.</summary>
+internal sealed record BillCredit(int InvoiceMonth, decimal Amount, string Description);
+
 /// <summary>An invoice line for a service the inventory does not know.</summary>
 internal sealed record UnknownCharge(AccountDef Account, string ServiceId, int Month, ChargeType Type, string Description, decimal Amount);
 
@@ -155,6 +166,12 @@ internal sealed class World
     public required IReadOnlyList<CreditDue> Credits { get; init; }
 
     public required IReadOnlyList<UnknownCharge> UnknownCharges { get; init; }
+
+    /// <summary>The disputes of disputes.csv, one per lifecycle state.</summary>
+    public required IReadOnlyList<PlantedDispute> Disputes { get; init; }
+
+    /// <summary>The core services by their key (s1..s33).</summary>
+    public required IReadOnlyDictionary<string, ServiceDef> Named { get; init; }
 
     /// <summary>Accounts with a planted tax line, and the month indexes.</summary>
     public required IReadOnlyDictionary<AccountDef, int[]> TaxOnExempt { get; init; }

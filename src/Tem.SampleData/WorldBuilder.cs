@@ -70,6 +70,8 @@ internal sealed class WorldBuilder
             RateChangeDate = change,
             Credits = Credits(core),
             UnknownCharges = UnknownCharges(core),
+            Disputes = Disputes(core),
+            Named = core.Named,
             TaxOnExempt = new Dictionary<AccountDef, int[]>
             {
                 [core.Accounts["A03"]] = [Last - 1, Last],
@@ -86,6 +88,7 @@ internal sealed class WorldBuilder
         Party("PRV-NEXUS", "Nexus Integration Partners", PartyKind.Provider),
         Party("PRV-CLOUDOPS", "CloudOps Managed Services", PartyKind.Provider),
         Party("PRV-TEMPO", "Tempo Expense Audit", PartyKind.Provider),
+        Party("AGT-01", "Bridgeway Channel Advisors", PartyKind.Provider),
         Party("DIST-01", "Meridian Distribution", PartyKind.Distributor),
         Party("DLR-01", "Harbor Communications LLC", PartyKind.Dealer, "DIST-01", "Harbor Connect", "#0B6E4F", "logos/harbor-connect.svg"),
         Party("DLR-02", "Summit Telekom Partner GmbH", PartyKind.Dealer, "DIST-01", "Summit Partner Portal", "#7A1F5C"),
@@ -311,6 +314,34 @@ internal sealed class WorldBuilder
 
             // Not yet due: no invoice is dated after its due month, so it must not be reported.
             new("CR-0006", a["A12"], null, "Device return credit", 20.00m, last.Next(), null),
+        ];
+    }
+
+    /// <summary>
+    /// One dispute in each state a person records: submitted and answered by a partial credit on a later bill that
+    /// quotes the case (matched automatically), submitted and credited in full by a later bill that does not quote it
+    /// (matched by its amount), submitted and still waiting (overdue), credited by hand, rejected, closed.
+    /// </summary>
+    private List<PlantedDispute> Disputes(Core core)
+    {
+        var n = core.Named;
+        DateOnly Invoiced(string key, int month) => n[key].Account.InvoiceDate(_months[month]);
+        var change = _options.Months / 2;
+        var partial = Math.Round(n["s1"].Plan.MonthlyFee * 0.6m, 2, MidpointRounding.AwayFromZero);
+        return
+        [
+            new(n["s1"], "duplicate_recurring", FindingStatus.Submitted, Invoiced("s1", Last - 1).AddDays(5), "NW-CASE-24017", null,
+                "monthly fee billed twice on one invoice", new BillCredit(Last, partial, "Partial credit, case NW-CASE-24017: duplicate monthly fee"), null),
+            new(n["s33"], "duplicate_recurring", FindingStatus.Submitted, Invoiced("s33", Last - 1).AddDays(4), "RH-ST-88231", null,
+                "Grundgebühr doppelt berechnet", new BillCredit(Last, n["s33"].Plan.MonthlyFee, "Gutschrift Abrechnungskorrektur"), null),
+            new(n["s5"], "rate_overcharge", FindingStatus.Submitted, Invoiced("s5", change).AddDays(6), "NW-CASE-23950", null,
+                "UK calls billed at the old rate after the price change", null, null),
+            new(n["s7"], "billed_after_disconnect", FindingStatus.Credited, Invoiced("s7", Last - 1).AddDays(3), "NW-CASE-24102", null,
+                "credit note CN-5521 received by e-mail", null, Invoiced("s7", Last).AddDays(12)),
+            new(n["s3"], "usage_mismatch", FindingStatus.Rejected, Invoiced("s3", Last - 1).AddDays(5), "NW-CASE-24018", Invoiced("s3", Last).AddDays(2),
+                "carrier: roaming usage confirmed by network records", null, null),
+            new(n["s23"], "usage_mismatch", FindingStatus.Closed, null, null, Invoiced("s23", Last).AddDays(9),
+                "below the client's dispute threshold", null, null),
         ];
     }
 

@@ -23,14 +23,19 @@ public sealed class LifecycleTests
         using var scratch = new AuditScratch(new SampleDataOptions { Services = 40, Months = 5, Seed = 3 });
         var target = scratch.Audit().Findings.First(f => f.Finding.Rule == "tax_on_exempt").Finding;
         var store = new FindingStore(scratch.Lake, AuditScratch.Clock);
-        Assert.True(store.SetStatus(target.FindingId[..10], FindingStatus.Recovered, "credit note CN-77"));
-        var again = scratch.Audit(runId: "run-2").Findings.Single(f => f.Finding.FindingId == target.FindingId);
-        Assert.Equal(FindingStatus.Recovered, again.Status);
+        Assert.Null(store.SetStatus(target.FindingId, FindingStatus.Credited, "credit note CN-77"));
+        var audit = scratch.Audit(runId: "run-2");
+        var again = audit.Findings.Single(f => f.Finding.FindingId == target.FindingId);
+        Assert.Equal(FindingStatus.Credited, again.Status);
         Assert.Equal("credit note CN-77", again.StatusNote);
+        Assert.Equal(target.OneTimeAmount, again.Dispute.AmountClaimed);
+        Assert.Equal(target.OneTimeAmount, again.RealisedOneTime);
+        Assert.Equal(target.OneTimeAmount, audit.Totals.Single(t => t.Currency == target.Currency).Realised.Credited);
         Assert.Equal("run-1", again.FirstSeenRun);
         Assert.Equal("run-2", again.LastSeenRun);
-        Assert.False(store.SetStatus("no-such-finding", FindingStatus.Closed, null));
+        Assert.Throws<ArgumentException>(() => store.SetStatus("no-such-finding", FindingStatus.Closed, null));
         Assert.Throws<ArgumentException>(() => store.SetStatus(target.FindingId, FindingStatus.Resolved, null));
+        Assert.NotNull(store.SetStatus(target.FindingId, FindingStatus.Rejected, null));
     }
 
     [Fact]
@@ -49,6 +54,9 @@ public sealed class LifecycleTests
         var after = scratch.Audit(runId: "run-2").Findings.Single(f => f.Finding.FindingId == missing.FindingId);
         Assert.Equal(FindingStatus.Resolved, after.Status);
         Assert.Equal("run-1", after.LastSeenRun);
-        Assert.DoesNotContain(scratch.Audit(runId: "run-3").Totals, t => t.Findings == 0);
+        var totals = scratch.Audit(runId: "run-3");
+        var currency = totals.Totals.Single(t => t.Currency == missing.Currency).Validated;
+        Assert.Equal(totals.Findings.Where(f => f.Counts && f.Finding.Currency == missing.Currency && f.Finding.MoneyKind == MoneyKind.Validated).Sum(f => f.Finding.OneTimeAmount), currency.OneTime);
+        Assert.DoesNotContain(totals.Findings, f => f.Finding.FindingId == missing.FindingId && f.Counts);
     }
 }

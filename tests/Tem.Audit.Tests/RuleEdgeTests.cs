@@ -157,6 +157,21 @@ public sealed class RuleEdgeTests : IDisposable
     }
 
     [Fact]
+    public void DuplicateUsage_SeveralCopiedCalls_EvidenceInTimeOrderWhateverTheFileOrder()
+    {
+        // Three calls each billed twice, written latest first and spread over two files: the evidence lists the copies by
+        // call time, then file and line, so the same lake gives the same finding however DuckDB grouped the rows.
+        BaseMonths();
+        string Call(string id, string day) => $"{id},Telco,A-USD,V2,voice,2026-09-{day}T09:00:00-04:00,120,+442071111111,0,0.2000,INV-2026-09";
+        Ingest("usage-dup-a.csv", string.Join('\n', UsageHeader, Call("D3", "25"), Call("D2", "20"), Call("D1", "05")) + "\n");
+        Ingest("usage-dup-b.csv", string.Join('\n', UsageHeader, Call("D1b", "05"), Call("D3b", "25"), Call("D2b", "20")) + "\n");
+        var finding = Assert.Single(Audit(), f => f.Rule == "duplicate_usage");
+        var records = System.Text.RegularExpressions.Regex.Matches(finding.Evidence, "record ([A-Z0-9b]+)").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(["D1", "D1b", "D2", "D2b", "D3", "D3b"], records);
+        Assert.Equal(0.60m, finding.OneTimeAmount);
+    }
+
+    [Fact]
     public void Disconnected_BilledAfterwards_IsBilledAfterDisconnect_NeverUnused()
     {
         BaseMonths();
@@ -187,8 +202,8 @@ public sealed class RuleEdgeTests : IDisposable
         Assert.Equal(("A-EUR", 3.80m, "EUR"), (tax.AccountId, tax.OneTimeAmount, tax.Currency.Code));
         var eur = Assert.Single(result.Totals, t => t.Currency.Code == "EUR");
         var usd = Assert.Single(result.Totals, t => t.Currency.Code == "USD");
-        Assert.Equal(3.80m, eur.OneTime);
-        Assert.Equal(12 * 80.00m, usd.FoundMoney);
+        Assert.Equal(3.80m, eur.Validated.OneTime);
+        Assert.Equal(12 * 80.00m, usd.Validated.FoundMoney);
     }
 }
 

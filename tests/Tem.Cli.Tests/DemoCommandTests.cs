@@ -14,18 +14,27 @@ public sealed class DemoCommandTests(DemoLakeFixture demo) : IClassFixture<DemoL
         var report = Path.Combine(demo.Root, "report.html");
         Assert.Contains($"report: {report}", demo.Out, StringComparison.Ordinal);
         Assert.Contains("<svg", File.ReadAllText(report), StringComparison.Ordinal);
-        var findings = File.ReadAllLines(Path.Combine(demo.Root, "findings.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        var findings = CsvFile.Read(Path.Combine(demo.Root, "findings.csv"));
         Assert.NotEmpty(findings);
 
-        // Each currency's line matches the report's own findings: one-time + 12 x monthly.
-        foreach (var currency in findings.Select(f => f[12]).Distinct())
+        // Each currency's line matches the report's own findings: validated live ones are found money (one-time + 12 x
+        // monthly), realised and potential follow.
+        foreach (var currency in findings.Select(f => f["currency"]).Distinct())
         {
-            var mine = findings.Where(f => f[12] == currency && f[19] != "resolved").ToList();
-            var oneTime = mine.Sum(f => decimal.Parse(f[10], CultureInfo.InvariantCulture));
-            var monthly = mine.Sum(f => decimal.Parse(f[11], CultureInfo.InvariantCulture));
+            var mine = findings.Where(f => f["currency"] == currency).ToList();
+            var validated = mine.Where(f => f["money_kind"] == "validated" && CsvFile.Live(f)).ToList();
+            var oneTime = validated.Sum(f => CsvFile.Dec(f, "one_time_amount"));
+            var monthly = validated.Sum(f => CsvFile.Dec(f, "monthly_savings"));
+            var realised = mine.Sum(f => CsvFile.Dec(f, "realised_one_time") + (12 * CsvFile.Dec(f, "realised_monthly")));
+            var potential = mine.Where(f => f["money_kind"] == "potential" && CsvFile.Live(f)).Sum(f => CsvFile.Dec(f, "one_time_amount") + (12 * CsvFile.Dec(f, "monthly_savings")));
             Assert.Contains(string.Create(CultureInfo.InvariantCulture,
-                $"{currency}: {mine.Count} findings, one-time {oneTime:0.00} + 12 x monthly {monthly:0.00} = found money {oneTime + (12 * monthly):0.00}"), demo.Out, StringComparison.Ordinal);
+                $"{currency}: {validated.Count} findings, one-time {oneTime:0.00} + 12 x monthly {monthly:0.00} = found money {oneTime + (12 * monthly):0.00}; realised {realised:0.00}; potential {potential:0.00} to investigate"),
+                demo.Out, StringComparison.Ordinal);
         }
+
+        // The sample's dispute log was applied and the carriers' credits on later bills were matched.
+        Assert.Contains("disputes.csv: dispute log: read 6 / applied 6 / already recorded 0 / rejected 0", demo.Out, StringComparison.Ordinal);
+        Assert.Contains("bills: 2 credits matched to claims", demo.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -64,19 +73,40 @@ public sealed class DemoCommandTests(DemoLakeFixture demo) : IClassFixture<DemoL
 
         // One document and nothing else: JsonDocument.Parse rejects trailing text.
         using var doc = JsonDocument.Parse(result.Out);
-        var findings = File.ReadAllLines(Path.Combine(outDir, "findings.csv")).Skip(1).Select(l => l.Split(','))
-            .Where(f => f[19] != "resolved").ToList();
+        var findings = CsvFile.Read(Path.Combine(outDir, "findings.csv"));
         var money = doc.RootElement.GetProperty("found_money").EnumerateArray().ToList();
-        Assert.Equal(findings.Select(f => f[12]).Distinct().Order(StringComparer.Ordinal), money.Select(m => m.GetProperty("currency").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(findings.Where(CsvFile.Live).Select(f => f["currency"]).Distinct().Order(StringComparer.Ordinal), money.Select(m => m.GetProperty("currency").GetString()!).Order(StringComparer.Ordinal));
         foreach (var m in money)
         {
-            var mine = findings.Where(f => f[12] == m.GetProperty("currency").GetString()).ToList();
-            var oneTime = mine.Sum(f => decimal.Parse(f[10], CultureInfo.InvariantCulture));
-            var monthly = mine.Sum(f => decimal.Parse(f[11], CultureInfo.InvariantCulture));
-            Assert.Equal(mine.Count, m.GetProperty("findings").GetInt32());
-            Assert.Equal(oneTime, m.GetProperty("one_time").GetDecimal());
-            Assert.Equal(monthly, m.GetProperty("monthly_savings").GetDecimal());
-            Assert.Equal(oneTime + (12 * monthly), m.GetProperty("identified").GetDecimal());
+            var mine = findings.Where(f => f["currency"] == m.GetProperty("currency").GetString()).ToList();
+            foreach (var (kind, json) in new[] { ("validated", m), ("potential", m.GetProperty("potential")), ("reseller", m.GetProperty("reseller_revenue")) })
+            {
+                var live = mine.Where(f => f["money_kind"] == kind && CsvFile.Live(f)).ToList();
+                var oneTime = live.Sum(f => CsvFile.Dec(f, "one_time_amount"));
+                var monthly = live.Sum(f => CsvFile.Dec(f, "monthly_savings"));
+                Assert.Equal(live.Count, json.GetProperty("findings").GetInt32());
+                Assert.Equal(oneTime, json.GetProperty("one_time").GetDecimal());
+                Assert.Equal(monthly, json.GetProperty("monthly_savings").GetDecimal());
+                Assert.Equal(oneTime + (12 * monthly), json.GetProperty("found_money").GetDecimal());
+            }
+
+            Assert.Equal(mine.Sum(f => CsvFile.Dec(f, "realised_one_time")), m.GetProperty("realised").GetProperty("credited").GetDecimal());
+        }
+
+        // One proposal per deal, with the payback month the generator computed independently (answer_key_money.csv).
+        var key = CsvFile.Read(Path.Combine(demo.Root, "inbox", "answer_key_money.csv"));
+        foreach (var p in doc.RootElement.GetProperty("proposals").EnumerateArray())
+        {
+            var expected = key.Single(k => k["item"] == "payback_month" && k["deal_id"] == p.GetProperty("deal_id").GetString());
+            Assert.Equal(expected["value"], p.GetProperty("payback_month").GetInt32().ToString(CultureInfo.InvariantCulture));
+        }
+
+        Assert.Equal(2, doc.RootElement.GetProperty("proposals").GetArrayLength());
+
+        // Realised per currency as the generator planted it (credits matched from later bills, and one recorded by hand).
+        foreach (var k in key.Where(k => k["item"] == "realised_credited"))
+        {
+            Assert.Equal(CsvFile.Dec(k, "value"), money.Single(m => m.GetProperty("currency").GetString() == k["currency"]).GetProperty("realised").GetProperty("credited").GetDecimal());
         }
     }
 
@@ -86,7 +116,7 @@ public sealed class DemoCommandTests(DemoLakeFixture demo) : IClassFixture<DemoL
         var quiet = Run("report", "--lake", demo.Lake, "--out", Path.Combine(demo.Root, "report-quiet"), "--quiet");
         Assert.True(quiet.Code == 0, quiet.Err);
         var lines = quiet.Out.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd().Split('\n');
-        Assert.All(lines, l => Assert.Matches("^([A-Z]{3}: found money .* identified .*|[0-9]+ files; report: .*)$", l));
+        Assert.All(lines, l => Assert.Matches("^([A-Z]{3}: [0-9]+ findings, .* = found money .*|proposal .*: payback .*|[0-9]+ files; report: .*)$", l));
         Assert.Contains(lines, l => l.Contains("; report: ", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.StartsWith("tenants: ", StringComparison.Ordinal));
     }

@@ -32,7 +32,7 @@ public sealed class ReportProcessTests : IDisposable
         Assert.Contains("found money", report.Out, StringComparison.Ordinal);
         Assert.Contains("tenants: DIST-01, DLR-01, DLR-02", report.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("not counted", report.Err, StringComparison.Ordinal);
-        foreach (var file in new[] { "report.html", "report.xlsx", "findings.csv", "proposal.html", "margin.html", Path.Combine("tenants", "DLR-01", "report.html") })
+        foreach (var file in new[] { "report.html", "report.xlsx", "findings.csv", "proposal-NG-2026-SDWAN.html", "margin.html", Path.Combine("tenants", "DLR-01", "report.html") })
         {
             Assert.True(File.Exists(Path.Combine(output, file)), file);
         }

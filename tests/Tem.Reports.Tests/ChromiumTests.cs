@@ -96,7 +96,7 @@ public sealed partial class ChromiumTests(SampleReportFixture fx)
             Assert.Equal(3, Regex.Count(dom, $"<svg [^>]*data-chart=\"{chart}\""));
         }
 
-        foreach (var row in fx.Sql("SELECT currency, sum(one_time_amount + 12 * monthly_savings) FROM findings WHERE status <> 'resolved' GROUP BY ALL"))
+        foreach (var row in fx.Sql($"SELECT currency, sum(one_time_amount + 12 * monthly_savings) FROM findings WHERE money_kind = 'validated' AND {TotalsTests.Live} GROUP BY ALL"))
         {
             var shown = Math.Round(Read.Dec(row[1]), 2, MidpointRounding.AwayFromZero).ToString("#,##0.00", CultureInfo.InvariantCulture);
             Assert.Contains($"<span class=\"ccy\">{row[0]}</span>{shown}</div>", dom, StringComparison.Ordinal);
@@ -110,14 +110,14 @@ public sealed partial class ChromiumTests(SampleReportFixture fx)
     [ChromiumFact]
     public void ProposalHtml_InChromium_RendersCashViewAndSplit_ConsoleFree_PrintsToPdf()
     {
-        var file = Path.Combine(fx.Out, "proposal.html");
+        var file = Path.Combine(fx.Out, "proposal-NG-2026-SDWAN.html");
         var (dom, log) = Chromium.DumpDom(file);
         Assert.Empty(Chromium.ConsoleLines(log));
         Assert.Single(Regex.Matches(dom, "<svg [^>]*data-chart=\"cash-view\""));
         Assert.Single(Regex.Matches(dom, "<svg [^>]*data-chart=\"provider-split\""));
-        var upgrade = Read.Dec(fx.Sql("SELECT sum(one_time_cost) FROM upgrade")[0][0]);
+        var upgrade = Read.Dec(fx.Sql("SELECT sum(one_time_cost) FROM upgrade WHERE deal_id = 'NG-2026-SDWAN'")[0][0]);
         Assert.Contains($"<span class=\"ccy\">USD</span>{upgrade.ToString("#,##0.00", CultureInfo.InvariantCulture)}</div>", dom, StringComparison.Ordinal);
-        foreach (var provider in fx.Sql("SELECT p.name FROM upgrade u JOIN parties p ON p.party_id = u.provider"))
+        foreach (var provider in fx.Sql("SELECT p.name FROM upgrade u JOIN parties p ON p.party_id = u.provider WHERE u.deal_id = 'NG-2026-SDWAN'"))
         {
             Assert.Contains((string)provider[0]!, dom, StringComparison.Ordinal);
         }

@@ -7,7 +7,7 @@ namespace Tem.Reports.Tests;
 [Collection(SampleReportCollection.Name)]
 public sealed partial class DisputeTests(SampleReportFixture fx)
 {
-    private const string Claimable = "recommended_action = 'dispute' AND status IN ('open', 'disputed') AND one_time_amount > 0";
+    private const string Claimable = "recommended_action = 'dispute' AND status IN ('open', 'submitted', 'partially_credited') AND one_time_amount > 0";
 
     [Fact]
     public void DisputeCsv_PerCarrier_HoldsEveryDisputeFindingOfThatCarrierAndNoOther()
@@ -37,8 +37,8 @@ public sealed partial class DisputeTests(SampleReportFixture fx)
     public void DisputeCsv_StatusDecidesTheClaim_RejectedLeftOut_DisputedKept()
     {
         var all = Directory.GetFiles(Path.Combine(fx.Out, "disputes"), "*.csv").SelectMany(Read.Csv).ToList();
-        Assert.DoesNotContain(all, r => r["finding_id"] == fx.Rejected || r["finding_id"] == fx.Recovered);
-        Assert.Equal("disputed", Assert.Single(all, r => r["finding_id"] == fx.Disputed)["status"]);
+        Assert.DoesNotContain(all, r => r["finding_id"] == fx.Rejected || r["finding_id"] == fx.Credited);
+        Assert.Equal("submitted", Assert.Single(all, r => r["finding_id"] == fx.Submitted)["status"]);
     }
 
     [Fact]

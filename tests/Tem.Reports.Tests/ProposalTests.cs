@@ -58,24 +58,56 @@ public sealed partial class ProposalTests(SampleReportFixture fx)
         Assert.True(cash.Cumulative[35] < 0);
     }
 
-    [Fact]
-    public void ProposalHtml_SampleLake_UpgradeCostsSplitAndFundingFromTheLake()
+    /// <summary>What the deal's proposal must show, straight from the lake's tables (docs/money.md), in SQL.</summary>
+    private (decimal UpOnce, decimal UpMonthly, decimal Retired, decimal FoundOnce, decimal Savings, decimal Margin, string Currency) Expected(string deal)
     {
-        var html = File.ReadAllText(Path.Combine(fx.Out, "proposal.html"));
-        var upgrade = fx.Sql("SELECT sum(one_time_cost), sum(monthly_cost), sum((one_time_cost + 36 * monthly_cost) * provider_margin_pct / 100) FROM upgrade")[0];
-        Assert.Equal(Read.Dec(upgrade[0]), Kpi(html, "upgrade-one-time"));
+        var row = fx.Sql($"""
+            WITH d AS (SELECT * FROM upgrade WHERE deal_id = '{deal}'),
+            head AS (SELECT any_value(customer_id) AS customer, any_value(currency) AS currency, any_value(retires) AS retires FROM d),
+            entries AS (SELECT trim(unnest(string_split(retires, ';'))) AS e FROM head),
+            live AS (
+                SELECT f.* FROM findings f, head
+                WHERE f.customer_id = head.customer AND f.currency = head.currency AND f.money_kind = 'validated'
+                  AND f.status IN ('open', 'submitted', 'partially_credited', 'credited', 'confirmed')),
+            retired AS (
+                SELECT DISTINCT s.service_id, s.account_id FROM services s JOIN entries ON entries.e = s.service_id
+                UNION
+                SELECT DISTINCT l.service_id, l.account_id FROM live l JOIN entries ON entries.e = 'rule:' || l.rule WHERE l.service_id IS NOT NULL),
+            latest AS (SELECT carrier, account_id, max(month) AS month FROM charges GROUP BY ALL),
+            run_rate AS (
+                SELECT sum(c.amount) AS amount FROM charges c
+                JOIN latest l ON l.carrier = c.carrier AND l.account_id = c.account_id AND l.month = c.month
+                JOIN retired r ON r.service_id = c.service_id AND r.account_id = c.account_id
+                WHERE c.charge_type NOT IN ('one_time', 'credit'))
+            SELECT (SELECT sum(one_time_cost) FROM d), (SELECT sum(monthly_cost) FROM d), (SELECT coalesce(amount, 0) FROM run_rate),
+                   (SELECT coalesce(sum(one_time_amount), 0) FROM live),
+                   (SELECT coalesce(sum(monthly_savings), 0) FROM live l ANTI JOIN retired r ON r.service_id = l.service_id AND r.account_id = l.account_id),
+                   (SELECT sum((one_time_cost + 36 * monthly_cost) * provider_margin_pct / 100) FROM d),
+                   (SELECT currency FROM head)
+            """)[0];
+        return (Read.Dec(row[0]), Read.Dec(row[1]), Read.Dec(row[2]), Read.Dec(row[3]), Read.Dec(row[4]), Read.Dec(row[5]), (string)row[6]!);
+    }
 
-        // Prices default to the currency most accounts are billed in; only that currency's open, disputed or recovered findings count.
-        var currency = (string)fx.Sql("SELECT currency FROM accounts GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1")[0][0]!;
-        Assert.Contains($"Prices in {currency}", html, StringComparison.Ordinal);
-        var found = fx.Sql($"SELECT sum(one_time_amount), sum(monthly_savings) FROM findings WHERE currency = '{currency}' AND status IN ('open', 'disputed', 'recovered')")[0];
-        Assert.Equal(Read.Dec(found[0]), Kpi(html, "found-one-time"));
-        Assert.Equal(Read.Dec(upgrade[1]) - Read.Dec(found[1]), Kpi(html, "net-monthly-change"));
-        var expectedPayback = Proposal.Cash(Read.Dec(found[0]), Read.Dec(found[1]), Read.Dec(upgrade[0]), Read.Dec(upgrade[1]), 36).PaybackMonth;
-        Assert.Contains($"data-kpi=\"payback-month\" data-value=\"{expectedPayback?.ToString(CultureInfo.InvariantCulture) ?? "never"}\"", html, StringComparison.Ordinal);
+    [Theory]
+    [InlineData("NG-2026-SDWAN")]
+    [InlineData("KM-2026-MOBILE")]
+    public void ProposalHtml_SampleDeal_RetiredSpendFundingPaybackAndSplitFromTheLake(string deal)
+    {
+        var html = File.ReadAllText(Path.Combine(fx.Out, $"proposal-{deal}.html"));
+        var e = Expected(deal);
+        Assert.Contains($"Prices in {e.Currency}.", html, StringComparison.Ordinal);
+        Assert.Equal(e.UpOnce, Kpi(html, "upgrade-one-time"));
+        Assert.Equal(e.Retired, Kpi(html, "retired-monthly"));
+        Assert.True(e.Retired > 0, "the sample's deals retire real services");
+        Assert.Equal(e.FoundOnce, Kpi(html, "found-one-time"));
+        Assert.Equal(e.UpMonthly - e.Retired - e.Savings, Kpi(html, "net-monthly-change"));
+        var payback = Proposal.Cash(e.FoundOnce, e.Savings + e.Retired, e.UpOnce, e.UpMonthly, 36).PaybackMonth;
+        Assert.NotNull(payback);
+        Assert.InRange(payback!.Value, 2, 36);
+        Assert.Contains($"data-kpi=\"payback-month\" data-value=\"{payback.Value.ToString(CultureInfo.InvariantCulture)}\"", html, StringComparison.Ordinal);
 
-        // Every provider with its role and margin, and the margins add up.
-        foreach (var p in fx.Sql("SELECT provider, role, sum((one_time_cost + 36 * monthly_cost) * provider_margin_pct / 100) FROM upgrade GROUP BY ALL"))
+        // Every party with its role and margin, and the margins add up.
+        foreach (var p in fx.Sql($"SELECT provider, role, sum((one_time_cost + 36 * monthly_cost) * provider_margin_pct / 100) FROM upgrade WHERE deal_id = '{deal}' GROUP BY ALL"))
         {
             var row = Regex.Match(html, $"<tr data-provider=\"{p[0]}\">.*?</tr>").Value;
             Assert.Contains($"<span class=\"tag\">{p[1]}</span>", row, StringComparison.Ordinal);
@@ -83,9 +115,20 @@ public sealed partial class ProposalTests(SampleReportFixture fx)
         }
 
         var total = Regex.Match(html[html.IndexOf("data-table=\"provider-split\"", StringComparison.Ordinal)..], "<tr class=\"total\">.*?</tr>").Value;
-        Assert.Contains($"data-value=\"{Read.Dec(upgrade[2]).ToString("0.0000##", CultureInfo.InvariantCulture)}\"", total, StringComparison.Ordinal);
+        Assert.Contains($"data-value=\"{e.Margin.ToString("0.0000##", CultureInfo.InvariantCulture)}\"", total, StringComparison.Ordinal);
         Assert.Contains("data-chart=\"cash-view\"", html, StringComparison.Ordinal);
         Assert.Equal(36, CashBars().Count(html));
+    }
+
+    [Fact]
+    public void Report_SampleDeals_PaybackEqualsTheGeneratorsAnswerKey()
+    {
+        // answer_key_money.csv is computed by the generator from what it billed, without Tem's code; the sample report
+        // fixture records its own statuses (not disputes.csv), so the deal whose customer they touch is compared by SQL above.
+        var key = Read.Csv(Path.Combine(SampleReportFixture.RepoRoot, "sample-data", "answer_key_money.csv")).Where(r => r["item"] == "payback_month").ToList();
+        Assert.Equal(["KM-2026-MOBILE", "NG-2026-SDWAN"], key.Select(r => r["deal_id"]).Order(StringComparer.Ordinal));
+        var km = key.Single(r => r["deal_id"] == "KM-2026-MOBILE");
+        Assert.Equal(km["value"], Kpi(File.ReadAllText(Path.Combine(fx.Out, "proposal-KM-2026-MOBILE.html")), "payback-month").ToString(CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -94,10 +137,10 @@ public sealed partial class ProposalTests(SampleReportFixture fx)
         var dir = Path.Combine(fx.Folder, "fx");
         var rates = new Dictionary<string, decimal> { ["EUR"] = 1.1m, ["GBP"] = 1.25m };
         var result = ReportWriter.Write(fx.Lake, dir, new ReportOptions { WriteTenantSets = false, ProposalCurrency = "USD", ExchangeRates = rates }, SampleReportFixture.Clock);
-        var html = File.ReadAllText(Path.Combine(dir, "proposal.html"));
-        var expected = fx.Sql("""
+        var html = File.ReadAllText(Path.Combine(dir, "proposal-NG-2026-SDWAN.html"));
+        var expected = fx.Sql($"""
             SELECT sum(one_time_amount * CASE currency WHEN 'USD' THEN 1 WHEN 'EUR' THEN 1.1 WHEN 'GBP' THEN 1.25 END)
-            FROM findings WHERE status IN ('open', 'disputed', 'recovered')
+            FROM findings WHERE customer_id = 'CUS-04' AND money_kind = 'validated' AND {TotalsTests.Live}
             """)[0][0];
         Assert.Equal(Read.Dec(expected), Kpi(html, "found-one-time"));
         Assert.DoesNotContain(result.Warnings, w => w.Contains("not counted", StringComparison.Ordinal));

@@ -26,8 +26,8 @@ public sealed class SampleReportFixture : IDisposable
 
         new AuditEngine(Lake, Clock).Run(new AuditOptions(), "run-1");
         var store = new FindingStore(Lake, Clock);
-        Recovered = SetStatus(store, "tax_on_exempt", "RH4711028", FindingStatus.Recovered, "credit note CN-1");
-        Disputed = SetStatus(store, "missing_credit", "ALB-300125", FindingStatus.Disputed, "ticket 77");
+        Credited = SetStatus(store, "tax_on_exempt", "RH4711028", FindingStatus.Credited, "credit note CN-1");
+        Submitted = SetStatus(store, "missing_credit", "ALB-300125", FindingStatus.Submitted, "ticket 77");
         Rejected = SetStatus(store, "usage_mismatch", "0551004417", FindingStatus.Rejected, "carrier refused");
         Out = Path.Combine(Folder, "out");
         Result = ReportWriter.Write(Lake, Out, new ReportOptions(), Clock);
@@ -46,9 +46,9 @@ public sealed class SampleReportFixture : IDisposable
 
     public ReportResult Result { get; }
 
-    public string Recovered { get; }
+    public string Credited { get; }
 
-    public string Disputed { get; }
+    public string Submitted { get; }
 
     public string Rejected { get; }
 
@@ -86,7 +86,7 @@ public sealed class SampleReportFixture : IDisposable
     private string SetStatus(FindingStore store, string rule, string account, FindingStatus status, string note)
     {
         var id = (string)Sql($"SELECT min(finding_id) FROM findings WHERE rule = '{rule}' AND account_id = '{account}'")[0][0]!;
-        Assert.True(store.SetStatus(id, status, note));
+        Assert.Null(store.SetStatus(id, status, note));
         return id;
     }
 

@@ -10,13 +10,26 @@ namespace Tem.Reports.Tests;
 [Collection(SampleReportCollection.Name)]
 public sealed partial class TotalsTests(SampleReportFixture fx)
 {
-    /// <summary>Expected per currency, straight from the findings table: count, one-time, monthly, found money, realised.</summary>
-    private Dictionary<string, (long N, decimal OneTime, decimal Monthly, decimal Found, decimal Realised)> Expected() =>
-        fx.Sql("""
-            SELECT currency, count(*), sum(one_time_amount), sum(monthly_savings), sum(one_time_amount) + 12 * sum(monthly_savings),
-                   coalesce(sum(one_time_amount + 12 * monthly_savings) FILTER (WHERE status = 'recovered'), 0)
-            FROM findings WHERE status <> 'resolved' GROUP BY currency
-            """).ToDictionary(r => (string)r[0]!, r => (Convert.ToInt64(r[1], CultureInfo.InvariantCulture), Read.Dec(r[2]), Read.Dec(r[3]), Read.Dec(r[4]), Read.Dec(r[5])));
+    /// <summary>The statuses whose findings count as identified money (docs/money.md).</summary>
+    internal const string Live = "status IN ('open', 'submitted', 'partially_credited', 'credited', 'confirmed')";
+
+    /// <summary>
+    /// Expected per currency, straight from the findings table: validated count, one-time, monthly and found money of
+    /// live findings, realised (credits + 12 x confirmed savings, any status), potential and reseller revenue.
+    /// </summary>
+    private Dictionary<string, (long N, decimal OneTime, decimal Monthly, decimal Found, decimal Realised, decimal Potential, decimal Reseller)> Expected() =>
+        fx.Sql($"""
+            SELECT currency,
+                   count(*) FILTER (WHERE money_kind = 'validated' AND {Live}),
+                   coalesce(sum(one_time_amount) FILTER (WHERE money_kind = 'validated' AND {Live}), 0),
+                   coalesce(sum(monthly_savings) FILTER (WHERE money_kind = 'validated' AND {Live}), 0),
+                   coalesce(sum(one_time_amount + 12 * monthly_savings) FILTER (WHERE money_kind = 'validated' AND {Live}), 0),
+                   coalesce(sum(realised_one_time + 12 * realised_monthly), 0),
+                   coalesce(sum(one_time_amount + 12 * monthly_savings) FILTER (WHERE money_kind = 'potential' AND {Live}), 0),
+                   coalesce(sum(one_time_amount + 12 * monthly_savings) FILTER (WHERE money_kind = 'reseller' AND {Live}), 0)
+            FROM findings GROUP BY currency
+            HAVING count(*) FILTER (WHERE {Live}) > 0 OR sum(realised_one_time + realised_monthly) <> 0
+            """).ToDictionary(r => (string)r[0]!, r => (Convert.ToInt64(r[1], CultureInfo.InvariantCulture), Read.Dec(r[2]), Read.Dec(r[3]), Read.Dec(r[4]), Read.Dec(r[5]), Read.Dec(r[6]), Read.Dec(r[7])));
 
     private static string Shown(decimal v) => Math.Round(v, 2, MidpointRounding.AwayFromZero).ToString("#,##0.00", CultureInfo.InvariantCulture);
 
@@ -27,6 +40,8 @@ public sealed partial class TotalsTests(SampleReportFixture fx)
         var expected = Expected();
         Assert.Equal(3, expected.Count);
         Assert.Contains(expected.Values, e => e.Realised > 0);
+        Assert.Contains(expected.Values, e => e.Potential > 0);
+        Assert.Contains(expected.Values, e => e.Reseller > 0);
         foreach (var (currency, e) in expected)
         {
             string Kpi(string kind) => Assert.Single(KpiValue().Matches(html), m => m.Groups[1].Value == kind && m.Groups[2].Value == currency).Groups[3].Value;
@@ -34,7 +49,12 @@ public sealed partial class TotalsTests(SampleReportFixture fx)
             Assert.Equal(e.OneTime, decimal.Parse(Kpi("one-time"), CultureInfo.InvariantCulture));
             Assert.Equal(e.Monthly, decimal.Parse(Kpi("monthly"), CultureInfo.InvariantCulture));
             Assert.Equal(e.Realised, decimal.Parse(Kpi("realised"), CultureInfo.InvariantCulture));
+            Assert.Equal(e.Potential, decimal.Parse(Kpi("potential"), CultureInfo.InvariantCulture));
             Assert.Equal(e.N, long.Parse(Kpi("findings"), CultureInfo.InvariantCulture));
+            if (e.Reseller != 0)
+            {
+                Assert.Equal(e.Reseller, decimal.Parse(Kpi("reseller"), CultureInfo.InvariantCulture));
+            }
 
             // What a person reads: the big number is the same amount rounded to cents.
             Assert.Contains($"data-value=\"{Kpi("found-money")}\"><span class=\"ccy\">{currency}</span>{Shown(e.Found)}</div>", html, StringComparison.Ordinal);
@@ -51,7 +71,8 @@ public sealed partial class TotalsTests(SampleReportFixture fx)
         foreach (var row in fx.Sql("""
                      SELECT c.carrier, c.currency, c.spend, coalesce(f.found, 0) FROM
                        (SELECT carrier, currency, sum(amount) AS spend FROM charges GROUP BY ALL) c
-                       LEFT JOIN (SELECT carrier, currency, sum(one_time_amount + 12 * monthly_savings) AS found FROM findings WHERE status <> 'resolved' GROUP BY ALL) f
+                       LEFT JOIN (SELECT carrier, currency, sum(one_time_amount + 12 * monthly_savings) AS found FROM findings
+                                  WHERE money_kind = 'validated' AND status IN ('open', 'submitted', 'partially_credited', 'credited', 'confirmed') GROUP BY ALL) f
                        USING (carrier, currency)
                      """))
         {
@@ -78,6 +99,8 @@ public sealed partial class TotalsTests(SampleReportFixture fx)
             Assert.Equal(e.Monthly, row[3].Number);
             Assert.Equal(e.Found, row[4].Number);
             Assert.Equal(e.Realised, row[5].Number);
+            Assert.Equal(e.Potential, row[8].Number);
+            Assert.Equal(e.Reseller, row[9].Number);
         }
 
         var findings = Rows(doc, "Findings");
@@ -88,7 +111,8 @@ public sealed partial class TotalsTests(SampleReportFixture fx)
         Assert.All(data, r => Assert.True(r[Col("one_time_amount")].Numeric && r[Col("monthly_savings")].Numeric && r[Col("found_money")].Numeric));
         foreach (var (currency, e) in expected)
         {
-            var rows = data.Where(r => r[Col("currency")].Text == currency && r[Col("status")].Text != "resolved").ToList();
+            var rows = data.Where(r => r[Col("currency")].Text == currency && r[Col("money_kind")].Text == "validated"
+                && r[Col("status")].Text is "open" or "submitted" or "partially_credited" or "credited" or "confirmed").ToList();
             Assert.Equal(e.OneTime, rows.Sum(r => r[Col("one_time_amount")].Number));
             Assert.Equal(e.Monthly, rows.Sum(r => r[Col("monthly_savings")].Number));
             Assert.Equal(e.Found, rows.Sum(r => r[Col("found_money")].Number));
@@ -101,7 +125,7 @@ public sealed partial class TotalsTests(SampleReportFixture fx)
         var style = part.Worksheet.Descendants<Cell>().First(c => c.DataType?.Value == CellValues.Number).StyleIndex!.Value;
         var format = doc.WorkbookPart!.WorkbookStylesPart!.Stylesheet.CellFormats!.Elements<CellFormat>().ElementAt((int)style).NumberFormatId!.Value;
         Assert.Equal("#,##0.00", doc.WorkbookPart.WorkbookStylesPart.Stylesheet.NumberingFormats!.Elements<NumberingFormat>().Single(n => n.NumberFormatId!.Value == format).FormatCode!.Value);
-        Assert.Equal(["Summary", "Findings", "Carriers", "Cost centres", "Accounts", "Margin"], doc.WorkbookPart.Workbook.Sheets!.Elements<Sheet>().Select(s => s.Name!.Value!));
+        Assert.Equal(["Summary", "Findings", "Carriers", "Cost centres", "Accounts", "Margin", "Contingency", "Definitions"], doc.WorkbookPart.Workbook.Sheets!.Elements<Sheet>().Select(s => s.Name!.Value!));
     }
 
     [Fact]
@@ -122,10 +146,13 @@ public sealed partial class TotalsTests(SampleReportFixture fx)
             Assert.Equal(f[7], row["evidence"]);
         }
 
-        Assert.Equal("recovered", csv[fx.Recovered]["status"]);
+        Assert.Equal("credited", csv[fx.Credited]["status"]);
+        Assert.Equal(csv[fx.Credited]["one_time_amount"], csv[fx.Credited]["realised_one_time"]);
+        Assert.Equal("submitted", csv[fx.Submitted]["status"]);
         foreach (var (currency, e) in Expected())
         {
-            var current = csv.Values.Where(r => r["currency"] == currency && r["status"] != "resolved").ToList();
+            var current = csv.Values.Where(r => r["currency"] == currency && r["money_kind"] == "validated"
+                && r["status"] is "open" or "submitted" or "partially_credited" or "credited" or "confirmed").ToList();
             Assert.Equal(e.Found, current.Sum(r => decimal.Parse(r["one_time_amount"]!, CultureInfo.InvariantCulture) + (12 * decimal.Parse(r["monthly_savings"]!, CultureInfo.InvariantCulture))));
         }
     }
@@ -138,11 +165,12 @@ public sealed partial class TotalsTests(SampleReportFixture fx)
         foreach (var t in fx.Result.Totals)
         {
             var e = expected[t.Currency.Code];
-            Assert.Equal((e.N, e.OneTime, e.Monthly, e.Found, e.Realised), (t.Identified.Findings, t.Identified.OneTime, t.Identified.MonthlySavings, t.Identified.FoundMoney, t.Realised.FoundMoney));
+            Assert.Equal((e.N, e.OneTime, e.Monthly, e.Found, e.Realised, e.Potential, e.Reseller),
+                (t.Validated.Findings, t.Validated.OneTime, t.Validated.MonthlySavings, t.Validated.FoundMoney, t.Realised.Total, t.Potential.FoundMoney, t.Reseller.FoundMoney));
         }
 
         Assert.All(fx.Result.Files, f => Assert.True(File.Exists(f), f));
-        foreach (var name in new[] { "report.html", "report.xlsx", "findings.csv", "proposal.html", "margin.html", "margin.csv" })
+        foreach (var name in new[] { "report.html", "report.xlsx", "findings.csv", "proposal-NG-2026-SDWAN.html", "proposal-KM-2026-MOBILE.html", "margin.html", "margin.csv" })
         {
             Assert.Contains(Path.Combine(fx.Out, name), fx.Result.Files);
         }
@@ -152,11 +180,38 @@ public sealed partial class TotalsTests(SampleReportFixture fx)
     }
 
     [Fact]
+    public void ContingencyCsv_RealisedPerClientAndMonth_EqualsTheDisputeHistory_FeeAtTheShareGiven()
+    {
+        var dir = Path.Combine(fx.Folder, "contingency");
+        ReportWriter.Write(fx.Lake, dir, new ReportOptions { WriteTenantSets = false, ContingencyFeePct = 30m }, SampleReportFixture.Clock);
+        var csv = Read.Csv(Path.Combine(dir, "contingency.csv"));
+        var expected = fx.Sql("""
+            SELECT coalesce(f.customer_id, ''), strftime(e.on_date, '%Y-%m'), f.currency, sum(e.amount)
+            FROM dispute_events e JOIN findings f USING (finding_id) WHERE e.event = 'credit' GROUP BY ALL ORDER BY ALL
+            """);
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.Count, csv.Count);
+        foreach (var (e, row) in expected.Zip(csv))
+        {
+            Assert.Equal((e[0], e[1], e[2]), (row["customer_id"], row["month"], row["currency"]));
+            Assert.Equal(Read.Dec(e[3]), decimal.Parse(row["credits_received"]!, CultureInfo.InvariantCulture));
+            Assert.Equal(Read.Dec(e[3]) * 0.3m, decimal.Parse(row["fee"]!, CultureInfo.InvariantCulture));
+        }
+
+        // The credited finding's whole one-time amount is what came back.
+        var credited = fx.Sql($"SELECT one_time_amount, realised_one_time FROM findings WHERE finding_id = '{fx.Credited}'")[0];
+        Assert.Equal(Read.Dec(credited[0]), Read.Dec(credited[1]));
+        var html = File.ReadAllText(Path.Combine(dir, "report.html"));
+        Assert.Contains("data-table=\"contingency\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-table=\"dispute-status\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Write_SameLakeAndClockTwice_GivesTheSameHtmlAndCsv()
     {
         var again = Path.Combine(fx.Folder, "again");
         ReportWriter.Write(fx.Lake, again, new ReportOptions { WriteTenantSets = false }, SampleReportFixture.Clock);
-        foreach (var name in new[] { "report.html", "proposal.html", "margin.html", "findings.csv", "margin.csv", Path.Combine("disputes", "Northwind.csv") })
+        foreach (var name in new[] { "report.html", "proposal-NG-2026-SDWAN.html", "margin.html", "findings.csv", "margin.csv", Path.Combine("disputes", "Northwind.csv") })
         {
             Assert.Equal(File.ReadAllText(Path.Combine(fx.Out, name)), File.ReadAllText(Path.Combine(again, name)));
         }

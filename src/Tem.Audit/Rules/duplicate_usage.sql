@@ -25,7 +25,7 @@ groups AS (
 SELECT carrier, account_id, service_id, period,
        sum(extra) AS one_time_amount, 0 AS monthly_savings,
        count(*)::VARCHAR || ' records billed ' || sum(copies)::VARCHAR || ' times in all; ' || tem_money(sum(extra)) || ' billed for the copies' AS detail,
-       tem_evidence(flatten(list(refs))) AS evidence
+       tem_evidence(flatten(list(refs ORDER BY start_time, usage_type, called, d, mb))) AS evidence
 FROM groups
 GROUP BY carrier, account_id, service_id, period
 HAVING sum(extra) >= {{min_amount}}

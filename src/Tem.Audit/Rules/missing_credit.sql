@@ -11,8 +11,8 @@ WITH owed AS (
     LEFT JOIN accounts a ON a.account_id = c.account_id)
 SELECT o.carrier, o.account_id, o.service_id, o.due_by_period AS period, sum(o.amount) AS one_time_amount, 0 AS monthly_savings,
        count(*)::VARCHAR || ' credit(s) of ' || tem_money(sum(o.amount)) || ' due by ' || o.due_by_period || ' not on any invoice: '
-           || string_agg(o.reason, '; ') AS detail,
-       tem_evidence(list('credit ' || o.credit_id || ' (' || o.source_file || ':' || o.source_line::VARCHAR || ')')) AS evidence
+           || string_agg(o.reason, '; ' ORDER BY o.credit_id, o.source_file, o.source_line) AS detail,
+       tem_evidence(list('credit ' || o.credit_id || ' (' || o.source_file || ':' || o.source_line::VARCHAR || ')' ORDER BY o.credit_id, o.source_file, o.source_line)) AS evidence
 FROM owed o
 WHERE NOT EXISTS (
         SELECT 1 FROM charges l

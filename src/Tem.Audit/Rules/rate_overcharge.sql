@@ -14,9 +14,9 @@ WITH over AS (
 SELECT carrier, account_id, service_id, usage_month AS period,
        sum(excess) AS one_time_amount, 0 AS monthly_savings,
        count(*)::VARCHAR || ' calls billed ' || tem_money(sum(billed_amount)) || ' against a contract price of '
-           || tem_money(sum(contract_cost)) || ' (invoices ' || string_agg(DISTINCT coalesce(invoice_id, '?'), ', ') || ')' AS detail,
+           || tem_money(sum(contract_cost)) || ' (invoices ' || string_agg(DISTINCT coalesce(invoice_id, '?'), ', ' ORDER BY coalesce(invoice_id, '?')) || ')' AS detail,
        tem_evidence(list(source_file || ':' || source_line::VARCHAR || ' record ' || record_id || ' billed ' || tem_money(billed_amount)
-           || ' contract ' || tem_money(contract_cost) ORDER BY start_time)) AS evidence
+           || ' contract ' || tem_money(contract_cost) ORDER BY start_time, source_file, source_line)) AS evidence
 FROM over
 GROUP BY carrier, account_id, service_id, usage_month
 HAVING sum(excess) >= {{min_amount}}

@@ -18,7 +18,7 @@ WITH over AS (
       AND l.amount - p.monthly_fee > {{tolerance}})
 SELECT carrier, account_id, service_id, month AS period, sum(excess) AS one_time_amount,
        CASE WHEN month = max(month) OVER (PARTITION BY carrier, account_id, service_id) THEN sum(excess) ELSE 0 END AS monthly_savings,
-       'billed ' || tem_money(sum(amount)) || ' for ' || month || '; plan ' || first(plan_id) || ' costs ' || tem_money(first(monthly_fee)) AS detail,
-       tem_evidence(list(line_ref || ' (' || file_ref || ') ' || tem_money(amount))) AS evidence
+       'billed ' || tem_money(sum(amount)) || ' for ' || month || '; plan ' || first(plan_id ORDER BY line_ref) || ' costs ' || tem_money(first(monthly_fee ORDER BY line_ref)) AS detail,
+       tem_evidence(list(line_ref || ' (' || file_ref || ') ' || tem_money(amount) ORDER BY line_ref, file_ref)) AS evidence
 FROM over
 GROUP BY carrier, account_id, service_id, month

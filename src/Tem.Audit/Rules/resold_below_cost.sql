@@ -3,6 +3,7 @@
 -- severity: medium
 -- action: renegotiate
 -- confidence: 0.9
+-- money: reseller
 -- setting: min_amount = 0.01   Smallest monthly shortfall that fires.
 -- description: What a reseller bills for a service in a month is below the carrier's recurring and usage charges for it that month; the shortfall of the latest such month is a monthly saving.
 WITH latest AS (SELECT month FROM audit_latest),

@@ -3,6 +3,7 @@
 -- severity: medium
 -- action: investigate
 -- confidence: 0.9
+-- money: reseller
 -- setting: min_amount = 0.01   Smallest monthly carrier charge that fires.
 -- description: A service billed by the carrier to a reseller (bill_to = reseller) has no resale.csv line for that month; the carrier's charges are revenue the reseller can still bill.
 SELECT m.carrier, m.account_id, m.service_id, m.month AS period, m.charges AS one_time_amount, 0 AS monthly_savings,

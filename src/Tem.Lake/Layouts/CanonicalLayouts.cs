@@ -97,11 +97,18 @@ public static class CanonicalLayouts
         new("currency", FieldType.Currency, Required: true),
     ]);
 
-    /// <summary>upgrade.csv: the proposal the found money should pay for.</summary>
+    /// <summary>
+    /// upgrade.csv: the proposals the found money should pay for, one line per item. Optional columns: <c>deal_id</c>
+    /// (lines of one deal form one proposal; none: one deal), <c>customer_id</c> (the client of the deal, whose found
+    /// money funds it), <c>currency</c> (of the prices), <c>retires</c> (what the upgrade replaces, <c>;</c>-separated:
+    /// service ids, and <c>rule:&lt;rule_id&gt;</c> for the savings of a rule's findings it captures).
+    /// </summary>
     public static Layout Upgrade { get; } = new("upgrade", "upgrade", LoadMode.Replace,
     [
         Text("item", required: true), Id("provider"), Enum<ProviderRole>("role"), Money("one_time_cost", nonNegative: true),
         Money("monthly_cost", nonNegative: true), new("provider_margin_pct", FieldType.Quantity, Required: true) { NonNegative = true },
+        new("deal_id", FieldType.Text, InHeader: false), new("customer_id", FieldType.Text, InHeader: false),
+        new("currency", FieldType.Currency, InHeader: false), new("retires", FieldType.Text, InHeader: false),
     ]);
 
     /// <summary>

@@ -19,7 +19,8 @@ internal static class Disputes
     public static readonly string[] Header =
     [
         "finding_id", "carrier", "account_id", "bill_to_id", "bill_to", "customer_id", "customer", "service_id", "period", "rule", "title",
-        "invoice_id", "invoice_lines", "amount_claimed", "currency", "status", "detail", "evidence",
+        "invoice_id", "invoice_lines", "amount_claimed", "currency", "status", "detail", "evidence", "submitted_on", "reference", "amount_credited",
+        "outstanding",
     ];
 
     /// <summary>Bill-to id used in a letter's file name when the account is not in accounts.csv.</summary>
@@ -81,7 +82,11 @@ internal static class Disputes
                          f.FindingId, f.Carrier, f.AccountId, f.BillToId ?? string.Empty, f.BillToId is null ? string.Empty : data.PartyName(f.BillToId),
                          f.CustomerId ?? string.Empty, f.CustomerId is null ? string.Empty : data.PartyName(f.CustomerId), f.ServiceId ?? string.Empty,
                          f.Period.ToString(), f.Rule, f.Title, Invoices(item), string.Join("; ", item.InvoiceLines),
-                         f.OneTimeAmount.ToString("0.0000", CultureInfo.InvariantCulture), f.Currency.Code, WireNames.ToWire(item.Item.Status), f.Detail, f.Evidence,
+                         (item.Item.Dispute.AmountClaimed ?? f.OneTimeAmount).ToString("0.0000", CultureInfo.InvariantCulture), f.Currency.Code,
+                         WireNames.ToWire(item.Item.Status), f.Detail, f.Evidence,
+                         item.Item.Dispute.SubmittedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty, item.Item.Dispute.Reference ?? string.Empty,
+                         item.Item.Dispute.AmountCredited.ToString("0.0000", CultureInfo.InvariantCulture),
+                         (item.Item.Dispute.AmountClaimed is null ? f.OneTimeAmount : item.Item.Dispute.Outstanding).ToString("0.0000", CultureInfo.InvariantCulture),
                      })
             {
                 csv.WriteField(field);

@@ -24,7 +24,7 @@ internal static class XlsxReport
 
     private sealed record Column(string Name, double Width);
 
-    public static void Write(Stream stream, ReportFigures fig, DateTimeOffset generated)
+    public static void Write(Stream stream, ReportFigures fig, DateTimeOffset generated, IReadOnlyList<ContingencyRow> contingency)
     {
         var d = fig.Data;
         using var doc = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook);
@@ -104,6 +104,10 @@ internal static class XlsxReport
             Add("Margin", MarginColumns, MarginRows(MarginReport.Build(d), d), true, 1);
         }
 
+        Add("Contingency", [new("Customer", 28), new("Month", 10), new("Currency", 10), new("Credits received", 17), new("Savings confirmed", 18), new("Realised", 15), new("Fee", 15)],
+            contingency.Select(r => new Row(Text(r.CustomerId.Length == 0 ? "-" : d.PartyName(r.CustomerId)), Text(r.Month.ToString()), Text(r.Currency.Code),
+                Number(r.Credits), Number(r.Savings), Number(r.Realised), Number(r.Fee))), true, 1);
+        Add("Definitions", [new("Term", 18), new("Definition", 140)], MoneyDefinitions.Terms.Select(t => new Row(Text(t.Term), Text(t.Definition))), false, 1);
         if (names.HasChildren)
         {
             wb.Workbook.Append(names);
@@ -115,7 +119,7 @@ internal static class XlsxReport
     private static readonly Column[] SummaryColumns =
     [
         new("Currency", 12), new("Findings", 11), new("One-time", 15), new("Monthly", 15), new("Found money", 17), new("Realised", 15),
-        new("Realised %", 12), new("In dispute", 15), new("Spend in period", 17), new("Spend latest month", 18),
+        new("Realised %", 12), new("Submitted", 15), new("Potential", 15), new("Reseller revenue", 17), new("Spend in period", 17), new("Spend latest month", 18),
     ];
 
     private static Row[] SummaryPreamble(ReportFigures fig, DateTimeOffset generated)
@@ -124,7 +128,7 @@ internal static class XlsxReport
         return
         [
             new Row(Text(d.Brand.Name + ": found money report", Title)) { RowIndex = 1 },
-            new Row(Text("Found money = one-time + 12 x monthly savings, per currency; identified = every finding not resolved; realised = status recovered.")) { RowIndex = 2 },
+            new Row(Text("Found money = validated one-time + 12 x monthly savings, per currency; potential and reseller revenue are never in it; realised = credits received + 12 x savings the bills confirm (see the Definitions sheet).")) { RowIndex = 2 },
             new Row(Text(d.Window is { } w ? $"Billing months {w.First} to {w.Latest}" : "No billing months yet")) { RowIndex = 3 },
             new Row(Text(d.Tenant is null ? $"All customers ({d.Customers.Count})" : $"{d.Customers.Count} customer(s) of {d.PartyName(d.Tenant)}: {string.Join(", ", d.Customers.Select(d.PartyName))}")) { RowIndex = 4 },
             new Row(Text("Generated " + generated.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC")) { RowIndex = 5 },
@@ -136,12 +140,13 @@ internal static class XlsxReport
         foreach (var c in fig.Currencies)
         {
             var t = fig.TotalOf(c);
-            var disputed = fig.ByStatus(c).Where(s => s.Status == FindingStatus.Disputed).Sum(s => s.FoundMoney);
+            var submitted = fig.ByStatus(c).Where(s => FindingStatuses.IsPending(s.Status)).Sum(s => s.FoundMoney);
+            var v = t.Validated;
             yield return new Row(
-                Text(c.Code), Number(t.Identified.Findings, Integer), Number(t.Identified.OneTime), Number(t.Identified.MonthlySavings),
-                Number(t.Identified.FoundMoney, MoneyTotal), Number(t.Realised.FoundMoney),
-                Number(t.Identified.FoundMoney == 0 ? 0 : t.Realised.FoundMoney / t.Identified.FoundMoney, Percent), Number(disputed),
-                Number(fig.Data.Spend.Where(s => s.Currency == c).Sum(s => s.Amount)), Number(fig.LatestSpend(c)));
+                Text(c.Code), Number(v.Findings, Integer), Number(v.OneTime), Number(v.MonthlySavings),
+                Number(v.FoundMoney, MoneyTotal), Number(t.Realised.Total),
+                Number(v.FoundMoney == 0 ? 0 : t.Realised.Total / v.FoundMoney, Percent), Number(submitted), Number(t.Potential.FoundMoney),
+                Number(t.Reseller.FoundMoney), Number(fig.Data.Spend.Where(s => s.Currency == c).Sum(s => s.Amount)), Number(fig.LatestSpend(c)));
         }
     }
 
@@ -150,7 +155,8 @@ internal static class XlsxReport
         new("finding_id", 20), new("rule", 24), new("severity", 9), new("status", 10), new("carrier", 12), new("account_id", 14), new("service_id", 18),
         new("customer_id", 12), new("customer", 26), new("bill_to_id", 12), new("bill_to", 26), new("reseller_id", 12), new("cost_centre", 18),
         new("period", 9), new("one_time_amount", 15), new("monthly_savings", 15), new("found_money", 15), new("currency", 9), new("confidence", 11),
-        new("title", 36), new("detail", 60), new("evidence", 60), new("recommended_action", 14), new("recommended_plan_id", 14), new("status_note", 24),
+        new("title", 36), new("detail", 60), new("evidence", 60), new("recommended_action", 14), new("recommended_plan_id", 14), new("money_kind", 11),
+        new("status_note", 24), new("submitted_on", 12), new("reference", 16), new("amount_claimed", 15), new("amount_credited", 15), new("realised", 15),
     ];
 
     private static IEnumerable<Row> FindingRows(ReportFigures fig)
@@ -165,14 +171,17 @@ internal static class XlsxReport
                 Text(d.PartyName(f.BillToId)), Text(f.ResellerId ?? string.Empty), Text(fig.CostCentreOf(f)), Text(f.Period.ToString()),
                 Number(f.OneTimeAmount), Number(f.MonthlySavings), Number(f.FoundMoney), Text(f.Currency.Code), Number(f.Confidence, Ratio),
                 Text(f.Title), Text(f.Detail), Text(f.Evidence), Text(WireNames.ToWire(f.RecommendedAction)), Text(f.RecommendedPlanId ?? string.Empty),
-                Text(s.StatusNote ?? string.Empty));
+                Text(WireNames.ToWire(f.MoneyKind)), Text(s.StatusNote ?? string.Empty),
+                Text(s.Dispute.SubmittedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty), Text(s.Dispute.Reference ?? string.Empty),
+                s.Dispute.AmountClaimed is { } claimed ? Number(claimed) : Text(string.Empty), Number(s.Dispute.AmountCredited),
+                Number(s.RealisedOneTime + (12 * s.RealisedMonthly)));
         }
     }
 
     private static Column[] BreakdownColumns(string? key) =>
     [
         .. key is null ? Array.Empty<Column>() : [new Column(key, 26)],
-        new("Currency", 10), new("Spend", 15), new("Findings", 10), new("One-time", 15), new("Monthly", 15), new("Found money", 15), new("Realised", 15),
+        new("Currency", 10), new("Spend", 15), new("Findings", 10), new("One-time", 15), new("Monthly", 15), new("Found money", 15), new("Potential", 15), new("Realised", 15),
     ];
 
     private static IEnumerable<Row> BreakdownRows(IReadOnlyList<Breakdown> rows, Func<IReadOnlyList<string>, Cell[]> keys)
@@ -180,7 +189,7 @@ internal static class XlsxReport
         foreach (var r in rows)
         {
             yield return new Row([.. keys(r.Keys), Text(r.Currency.Code), Number(r.Spend), Number(r.Findings, Integer), Number(r.OneTime), Number(r.Monthly),
-                Number(r.FoundMoney), Number(r.Realised)]);
+                Number(r.FoundMoney), Number(r.Potential), Number(r.Realised)]);
         }
     }
 

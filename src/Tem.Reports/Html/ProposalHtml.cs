@@ -15,41 +15,65 @@ internal static class ProposalHtml
         var c = p.Currency;
         var cash = p.Cash;
         var b = new StringBuilder();
-        b.Append("<section>\n<h1>Savings-funded upgrade proposal</h1>\n<p class=\"lede\">What the audit found, set against what the upgrade costs: ")
+        var d = fig.Data;
+        var title = p.DealId is null ? "Savings-funded upgrade proposal" : $"Savings-funded upgrade proposal: {p.DealId}";
+        b.Append("<section>\n<h1>").Append(E(title)).Append("</h1>\n<p class=\"lede\">")
+            .Append(p.CustomerId is null ? string.Empty : $"For {E(d.PartyName(p.CustomerId))}. ")
+            .Append("What the audit validated and the spend the upgrade retires, set against what it costs: ")
             .Append(E(string.Join(", ", p.Items.Select(i => i.Item)))).Append(". Prices in ").Append(c.Code)
             .Append(p.CurrencyGiven ? "." : " (upgrade.csv has no currency column: the currency most accounts are billed in; change it with --proposal-currency).")
             .Append("</p>\n<div class=\"kpis\">\n");
-        Kpi(b, "upgrade-one-time", "Upgrade, one-time", p.UpgradeOneTime, c, $"plus {Money(p.UpgradeMonthly, c)} a month");
-        Kpi(b, "found-one-time", "Found money, one-time", p.FoundOneTime, c, $"plus {Money(p.FoundMonthly, c)} a month of savings");
+        Kpi(b, "upgrade-one-time", "Upgrade, one-time", p.UpgradeOneTime, c, $"plus {Money(p.UpgradeMonthly, c)} a month of new spend");
+        Kpi(b, "retired-monthly", "Current spend retired", p.RetiredMonthly, c, $"a month, {p.Retired.Count} service{(p.Retired.Count == 1 ? string.Empty : "s")} replaced");
+        Kpi(b, "found-one-time", "Validated found money, one-time", p.FoundOneTime, c, $"plus {Money(p.FoundMonthly, c)} a month of validated savings");
         var change = cash.NetMonthlyChange;
-        b.Append(CultureInfo.InvariantCulture, $"<div class=\"kpi\"><div class=\"kpi-label\">Net monthly change</div><div class=\"kpi-value {(change > 0 ? "neg" : "pos")}\" data-kpi=\"net-monthly-change\" data-value=\"{Exact(change)}\"><span class=\"ccy\">{c.Code}</span>{(change > 0 ? "+" : change < 0 ? "−" : string.Empty)}{Money(Math.Abs(change))}</div><div class=\"kpi-break\">{(change > 0 ? "more" : "less")} a month than today, after the savings</div></div>\n");
+        b.Append(CultureInfo.InvariantCulture, $"<div class=\"kpi\"><div class=\"kpi-label\">Net monthly change</div><div class=\"kpi-value {(change > 0 ? "neg" : "pos")}\" data-kpi=\"net-monthly-change\" data-value=\"{Exact(change)}\"><span class=\"ccy\">{c.Code}</span>{(change > 0 ? "+" : change < 0 ? "−" : string.Empty)}{Money(Math.Abs(change))}</div><div class=\"kpi-break\">{(change > 0 ? "more" : "less")} a month than today: new spend less the spend retired and the savings</div></div>\n");
         var payback = cash.PaybackMonth is { } month ? "month " + month.ToString(CultureInfo.InvariantCulture) : "never";
         var paybackNote = cash.PaybackMonth switch
         {
-            null when cash.FundedMonths > 0 => $"the recoveries fund the first {cash.FundedMonths} month{(cash.FundedMonths == 1 ? string.Empty : "s")}; then the monthly cost exceeds the savings",
-            null => "the monthly savings do not cover the monthly cost",
-            1 => "the recoveries cover the one-time cost at once",
+            null when cash.FundedMonths > 0 => $"validated recoveries fund the first {cash.FundedMonths} month{(cash.FundedMonths == 1 ? string.Empty : "s")}; then the monthly cost exceeds the spend retired and the savings",
+            null => "the spend retired and the monthly savings do not cover the monthly cost",
+            1 => "the validated recoveries cover the one-time cost at once",
             { } m when m > p.Months => $"beyond the {p.Months}-month view",
             _ => "cumulative cash turns positive and stays so",
         };
-        var firstYearCost = p.UpgradeOneTime + (12 * p.UpgradeMonthly);
-        var coverage = firstYearCost == 0 ? null : (decimal?)((p.FoundOneTime + (12 * p.FoundMonthly)) / firstYearCost);
-        paybackNote += coverage is { } cv ? $"; found money covers {Pct(cv)} of the first year's cost" : string.Empty;
         b.Append(CultureInfo.InvariantCulture, $"<div class=\"kpi\"><div class=\"kpi-label\">Payback</div><div class=\"kpi-value\" data-kpi=\"payback-month\" data-value=\"{(cash.PaybackMonth?.ToString(CultureInfo.InvariantCulture) ?? "never")}\">{payback}</div><div class=\"kpi-break\">{E(paybackNote)}</div></div>\n")
             .Append("</div>\n</section>\n");
 
         CashSection(b, p);
-        Split(b, p, fig.Data.Brand.Color);
+        Retired(b, p);
+        Split(b, p, d.Brand.Color);
         Funding(b, p);
         b.Append("<section><footer class=\"defs\"><h2>How the numbers are made</h2><dl>")
-            .Append("<dt>Cash view</dt><dd>Cumulative cash at the end of month m = (one-time recoveries − one-time cost) + m × (monthly savings − monthly cost). Month 1 carries both one-time amounts.</dd>")
+            .Append("<dt>Cash view</dt><dd>Cumulative cash at the end of month m = (validated one-time recoveries − one-time cost) + m × (spend retired + validated monthly savings − monthly cost). Month 1 carries both one-time amounts.</dd>")
             .Append("<dt>Payback month</dt><dd>The first month whose cumulative cash is zero or more and stays so.</dd>")
-            .Append("<dt>Net monthly change</dt><dd>Monthly cost of the upgrade − monthly savings found: the change in the monthly bill once both are in place.</dd>")
-            .Append("<dt>Found money counted</dt><dd>Findings open, disputed or recovered (rejected and closed findings fund nothing); other currencies only with an exchange rate given with --fx.</dd>")
-            .Append("<dt>Margin</dt><dd>Each provider states the share of its price that is its margin (upgrade.csv provider_margin_pct); the amounts are over the ")
+            .Append("<dt>Spend retired</dt><dd>What each service the upgrade replaces (upgrade.csv <code>retires</code>: service ids, or <code>rule:&lt;id&gt;</code> for the services that rule's findings name) was charged in the latest month its account was billed, one-time charges and credits aside. A retired service's own monthly saving is not counted again.</dd>")
+            .Append("<dt>Net monthly change</dt><dd>Monthly cost of the upgrade − spend retired − validated monthly savings: the change in the monthly bill once all are in place.</dd>")
+            .Append("<dt>Found money counted</dt><dd>Validated findings only, while open, submitted, partially credited, credited or confirmed. Potential money (to investigate) is shown and never funds the upgrade; a reseller's revenue is not the client's money. Other currencies count only with an exchange rate given with --fx.</dd>")
+            .Append("<dt>Price, cost and margin</dt><dd>Each party states the share of its price that is its margin (upgrade.csv provider_margin_pct); its cost is the price less the margin. The amounts are over the ")
             .Append(p.Months.ToString(CultureInfo.InvariantCulture)).Append("-month view: one-time price + ").Append(p.Months.ToString(CultureInfo.InvariantCulture)).Append(" × monthly price.</dd>")
+            .Append(MoneyDefinitions.Html)
             .Append("</dl></footer></section>\n");
-        return Page(fig.Data.Brand, $"{fig.Data.Brand.Name}: savings-funded upgrade proposal", "Upgrade proposal", ReportHtml.Meta(fig, generated), b.ToString());
+        return Page(d.Brand, $"{d.Brand.Name}: {title}", "Upgrade proposal", ReportHtml.Meta(fig, generated), b.ToString());
+    }
+
+    private static void Retired(StringBuilder b, ProposalModel p)
+    {
+        b.Append("<section>\n<h2>What the upgrade retires</h2>\n");
+        if (p.Retired.Count == 0)
+        {
+            b.Append("<p class=\"note\">upgrade.csv names nothing the upgrade replaces (its <code>retires</code> column), so its monthly cost comes on top of today's spend.</p>\n</section>\n");
+            return;
+        }
+
+        b.Append(CultureInfo.InvariantCulture, $"<table data-table=\"retired\">\n<thead><tr><th>Service</th><th>Carrier / account</th><th>Why</th><th>Month</th><th class=\"num\">Monthly spend ({p.Currency.Code})</th></tr></thead>\n<tbody>\n");
+        foreach (var r in p.Retired)
+        {
+            b.Append(CultureInfo.InvariantCulture, $"<tr data-service=\"{E(r.ServiceId)}\"><td>{E(r.ServiceId)}</td><td>{E(r.Carrier ?? "-")}<span class=\"sub\">{E(r.AccountId ?? "not in the inventory")}</span></td><td>{E(r.Because)}</td><td>{(r.Month is { } m ? m.ToString() : "not billed")}</td>")
+                .Append(MoneyCell(r.Monthly)).Append("</tr>\n");
+        }
+
+        b.Append("<tr class=\"total\"><td colspan=\"4\">Spend retired a month</td>").Append(MoneyCell(p.RetiredMonthly, "retired")).Append("</tr>\n</tbody></table>\n</section>\n");
     }
 
     private static void Kpi(StringBuilder b, string key, string label, decimal value, Tem.Core.CurrencyCode c, string note) =>
@@ -61,14 +85,14 @@ internal static class ProposalHtml
         var cash = p.Cash;
         var labels = Enumerable.Range(1, p.Months).Select(m => "M" + m.ToString(CultureInfo.InvariantCulture)).ToList();
         int? highlight = cash.PaybackMonth is { } pm && pm <= p.Months ? pm - 1 : null;
-        b.Append(CultureInfo.InvariantCulture, $"<section>\n<h2>{p.Months}-month cash view</h2>\n<p class=\"note\">Cumulative cash in {c.Code}: recoveries and savings in, the upgrade's costs out.</p>\n<figure><figcaption>Cumulative cash by month ({c.Code})</figcaption>")
+        b.Append(CultureInfo.InvariantCulture, $"<section>\n<h2>{p.Months}-month cash view</h2>\n<p class=\"note\">Cumulative cash in {c.Code}: validated recoveries, spend retired and savings in, the upgrade's costs out.</p>\n<figure><figcaption>Cumulative cash by month ({c.Code})</figcaption>")
             .Append(Charts.Charts.Bar("cash-view", $"Cumulative cash by month ({c.Code})", labels, cash.Cumulative, Palette.Saving, Palette.Increase,
                 highlight, highlight is null ? null : "payback", 6, 900, 300))
-            .Append("</figure>\n<table data-table=\"cash-years\">\n<thead><tr><th>Year</th><th class=\"num\">Recoveries and savings</th><th class=\"num\">Upgrade cost</th><th class=\"num\">Net</th><th class=\"num\">Cumulative</th></tr></thead>\n<tbody>\n");
+            .Append("</figure>\n<table data-table=\"cash-years\">\n<thead><tr><th>Year</th><th class=\"num\">Recoveries, spend retired, savings</th><th class=\"num\">Upgrade cost</th><th class=\"num\">Net</th><th class=\"num\">Cumulative</th></tr></thead>\n<tbody>\n");
         for (var year = 1; year <= (p.Months + 11) / 12; year++)
         {
             var months = Math.Min(12, p.Months - ((year - 1) * 12));
-            var inflow = (months * p.FoundMonthly) + (year == 1 ? p.FoundOneTime : 0);
+            var inflow = (months * p.MonthlyFunding) + (year == 1 ? p.FoundOneTime : 0);
             var outflow = (months * p.UpgradeMonthly) + (year == 1 ? p.UpgradeOneTime : 0);
             b.Append(CultureInfo.InvariantCulture, $"<tr><td>Year {year}</td>").Append(MoneyCell(inflow)).Append(MoneyCell(outflow)).Append(MoneyCell(inflow - outflow))
                 .Append(MoneyCell(cash.Cumulative[((year - 1) * 12) + months - 1])).Append("</tr>\n");
@@ -80,30 +104,30 @@ internal static class ProposalHtml
     private static void Split(StringBuilder b, ProposalModel p, string brandColor)
     {
         var c = p.Currency;
-        b.Append(CultureInfo.InvariantCulture, $"<section>\n<h2>Who earns what</h2>\n<p class=\"note\">Every provider's role, price and margin, so that each party sees the others' share. Over {p.Months} months, in {c.Code}.</p>\n")
+        b.Append(CultureInfo.InvariantCulture, $"<section>\n<h2>Who earns what</h2>\n<p class=\"note\">Every party's role, price to the client, cost and margin (VAR, integrator, MSP, carriers, TEM provider, and an agent's fee when there is one), so that each sees the others' share. Over {p.Months} months, in {c.Code}.</p>\n")
             .Append("<figure><figcaption>Price over the view: provider cost and margin</figcaption>")
             .Append(Charts.Charts.HorizontalBar("provider-split", "Provider cost and margin", [.. p.Shares.Select(s => new BarCategory(s.ProviderName, [s.Value - s.Margin, s.Margin]))],
                 [new BarSegment("cost", brandColor), new BarSegment("margin", Palette.Series[1])], 900))
             .Append("</figure>\n<table data-table=\"provider-split\">\n<thead><tr><th>Provider</th><th>Role</th><th>Supplies</th><th class=\"num\">One-time</th><th class=\"num\">Monthly</th>")
-            .Append(CultureInfo.InvariantCulture, $"<th class=\"num\">{p.Months}-month price</th><th class=\"num\">Margin %</th><th class=\"num\">Margin</th><th class=\"num\">Share of all margin</th></tr></thead>\n<tbody>\n");
+            .Append(CultureInfo.InvariantCulture, $"<th class=\"num\">{p.Months}-month price</th><th class=\"num\">Cost</th><th class=\"num\">Margin %</th><th class=\"num\">Margin</th><th class=\"num\">Share of all margin</th></tr></thead>\n<tbody>\n");
         var allMargin = p.Shares.Sum(s => s.Margin);
         foreach (var s in p.Shares)
         {
             b.Append(CultureInfo.InvariantCulture, $"<tr data-provider=\"{E(s.Provider)}\"><td>{E(s.ProviderName)}<span class=\"sub\">{E(s.Provider)}</span></td><td><span class=\"tag\">{E(s.Role)}</span></td><td>{string.Join("<br>", s.Items.Select(E))}</td>")
-                .Append(MoneyCell(s.OneTime)).Append(MoneyCell(s.Monthly)).Append(MoneyCell(s.Value))
+                .Append(MoneyCell(s.OneTime)).Append(MoneyCell(s.Monthly)).Append(MoneyCell(s.Value)).Append(MoneyCell(s.Cost))
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{Pct(s.MarginPct)}</td>").Append(MoneyCell(s.Margin))
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{(allMargin == 0 ? "-" : Pct(s.Margin / allMargin))}</td></tr>\n");
         }
 
         var value = p.Shares.Sum(s => s.Value);
-        b.Append("<tr class=\"total\"><td colspan=\"3\">Total</td>").Append(MoneyCell(p.UpgradeOneTime)).Append(MoneyCell(p.UpgradeMonthly)).Append(MoneyCell(value))
+        b.Append("<tr class=\"total\"><td colspan=\"3\">Total</td>").Append(MoneyCell(p.UpgradeOneTime)).Append(MoneyCell(p.UpgradeMonthly)).Append(MoneyCell(value)).Append(MoneyCell(value - allMargin))
             .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{(value == 0 ? "-" : Pct(allMargin / value))}</td>").Append(MoneyCell(allMargin)).Append("<td class=\"num\">100.0%</td></tr>\n</tbody></table>\n</section>\n");
     }
 
     private static void Funding(StringBuilder b, ProposalModel p)
     {
-        b.Append("<section>\n<h2>Found money counted</h2>\n<table data-table=\"funding\">\n<thead><tr><th>Currency</th><th class=\"num\">One-time</th><th class=\"num\">Monthly</th><th class=\"num\">Rate</th>")
-            .Append(CultureInfo.InvariantCulture, $"<th class=\"num\">One-time in {p.Currency.Code}</th><th class=\"num\">Monthly in {p.Currency.Code}</th></tr></thead>\n<tbody>\n");
+        b.Append("<section>\n<h2>Found money counted</h2>\n<p class=\"note\">Validated money funds the upgrade; potential money is what an investigation may add, shown and never counted.</p>\n<table data-table=\"funding\">\n<thead><tr><th>Currency</th><th class=\"num\">Validated one-time</th><th class=\"num\">Validated monthly</th><th class=\"num\">Rate</th>")
+            .Append(CultureInfo.InvariantCulture, $"<th class=\"num\">One-time in {p.Currency.Code}</th><th class=\"num\">Monthly in {p.Currency.Code}</th><th class=\"num\">Potential one-time</th><th class=\"num\">Potential monthly</th></tr></thead>\n<tbody>\n");
         foreach (var f in p.Funding)
         {
             b.Append(CultureInfo.InvariantCulture, $"<tr data-currency=\"{f.Currency.Code}\"><td>{f.Currency.Code}</td>").Append(MoneyCell(f.OneTime)).Append(MoneyCell(f.Monthly));
@@ -116,9 +140,10 @@ internal static class ProposalHtml
                 b.Append("<td class=\"num\">none</td><td class=\"num\" colspan=\"2\">not counted</td>");
             }
 
-            b.Append("</tr>\n");
+            b.Append(MoneyCell(f.PotentialOneTime, "potential")).Append(MoneyCell(f.PotentialMonthly)).Append("</tr>\n");
         }
 
-        b.Append("<tr class=\"total\"><td>Counted</td><td></td><td></td><td></td>").Append(MoneyCell(p.FoundOneTime)).Append(MoneyCell(p.FoundMonthly)).Append("</tr>\n</tbody></table>\n</section>\n");
+        b.Append("<tr class=\"total\"><td>Counted</td><td></td><td></td><td></td>").Append(MoneyCell(p.FoundOneTime)).Append(MoneyCell(p.FoundMonthly))
+            .Append("<td class=\"num\">not counted</td><td></td></tr>\n</tbody></table>\n</section>\n");
     }
 }

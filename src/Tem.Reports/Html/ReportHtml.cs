@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Tem.Core;
 using Tem.Reports.Charts;
+using Tem.Reports.Files;
 using Tem.Reports.Query;
 using static Tem.Reports.Html.HtmlKit;
 
@@ -13,7 +14,8 @@ namespace Tem.Reports.Html;
 /// </summary>
 internal static class ReportHtml
 {
-    public static string Render(ReportFigures fig, DateTimeOffset generated, int topFindings)
+    public static string Render(
+        ReportFigures fig, DateTimeOffset generated, int topFindings, IReadOnlyList<ContingencyRow> contingency, decimal feePct, int followUpDays)
     {
         var d = fig.Data;
         var b = new StringBuilder();
@@ -26,6 +28,7 @@ internal static class ReportHtml
         {
             CurrencyPanels(b, fig);
             TopFindings(b, fig, topFindings);
+            DisputesSection(b, fig, generated, contingency, feePct, followUpDays);
             Breakdowns(b, fig);
         }
 
@@ -51,7 +54,7 @@ internal static class ReportHtml
     private static void Headline(StringBuilder b, ReportFigures fig)
     {
         var d = fig.Data;
-        b.Append("<section class=\"headline\" id=\"found-money\">\n<h1>Found money</h1>\n<p class=\"lede\">One-time recoveries plus a year of recurring savings (one-time + 12 &times; monthly), per currency: amounts in different currencies are never added together.");
+        b.Append("<section class=\"headline\" id=\"found-money\">\n<h1>Found money</h1>\n<p class=\"lede\">Validated one-time recoveries plus a year of recurring savings (one-time + 12 &times; monthly), per currency: amounts in different currencies are never added together. Potential money (to investigate) and a reseller's own revenue are shown beside it, never in it.");
         if (d.Tenant is not null && d.Customers.Count > 0)
         {
             b.Append(" Customers: ").Append(string.Join(", ", d.Customers.Select(c => E(d.PartyName(c))))).Append('.');
@@ -61,29 +64,36 @@ internal static class ReportHtml
         foreach (var c in fig.Currencies)
         {
             var t = fig.TotalOf(c);
-            var share = t.Identified.FoundMoney == 0 ? 0 : t.Realised.FoundMoney / t.Identified.FoundMoney;
+            var v = t.Validated;
+            var share = v.FoundMoney == 0 ? 0 : t.Realised.Total / v.FoundMoney;
             b.Append(CultureInfo.InvariantCulture, $"<div class=\"kpi\" data-currency=\"{c.Code}\">")
-                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-label\">Found money identified</div>")
-                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-value\" data-kpi=\"found-money\" data-currency=\"{c.Code}\" data-value=\"{Exact(t.Identified.FoundMoney)}\"><span class=\"ccy\">{c.Code}</span>{Money(t.Identified.FoundMoney)}</div>")
-                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-break\"><span data-kpi=\"one-time\" data-currency=\"{c.Code}\" data-value=\"{Exact(t.Identified.OneTime)}\">{Money(t.Identified.OneTime)}</span> one-time + 12 &times; <span data-kpi=\"monthly\" data-currency=\"{c.Code}\" data-value=\"{Exact(t.Identified.MonthlySavings)}\">{Money(t.Identified.MonthlySavings)}</span> a month</div>")
+                .Append("<div class=\"kpi-label\">Validated found money</div>")
+                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-value\" data-kpi=\"found-money\" data-currency=\"{c.Code}\" data-value=\"{Exact(v.FoundMoney)}\"><span class=\"ccy\">{c.Code}</span>{Money(v.FoundMoney)}</div>")
+                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-break\"><span data-kpi=\"one-time\" data-currency=\"{c.Code}\" data-value=\"{Exact(v.OneTime)}\">{Money(v.OneTime)}</span> one-time + 12 &times; <span data-kpi=\"monthly\" data-currency=\"{c.Code}\" data-value=\"{Exact(v.MonthlySavings)}\">{Money(v.MonthlySavings)}</span> a month</div>")
                 .Append(CultureInfo.InvariantCulture, $"<div class=\"meter\" title=\"realised share\"><span style=\"width:{Math.Round(Math.Clamp(share, 0, 1) * 100, 1).ToString("0.#", CultureInfo.InvariantCulture)}%\"></span></div>")
-                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-foot\">Realised <strong data-kpi=\"realised\" data-currency=\"{c.Code}\" data-value=\"{Exact(t.Realised.FoundMoney)}\">{Money(t.Realised.FoundMoney)}</strong> ({Pct(share)}) &middot; <span data-kpi=\"findings\" data-currency=\"{c.Code}\" data-value=\"{t.Identified.Findings}\">{Int(t.Identified.Findings)}</span> findings</div>")
-                .Append("</div>\n");
+                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-foot\">Realised <strong data-kpi=\"realised\" data-currency=\"{c.Code}\" data-value=\"{Exact(t.Realised.Total)}\">{Money(t.Realised.Total)}</strong> ({Pct(share)}) &middot; <span data-kpi=\"findings\" data-currency=\"{c.Code}\" data-value=\"{v.Findings}\">{Int(v.Findings)}</span> findings</div>")
+                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-foot\">Potential <span data-kpi=\"potential\" data-currency=\"{c.Code}\" data-value=\"{Exact(t.Potential.FoundMoney)}\">{Money(t.Potential.FoundMoney)}</span> to investigate, not counted</div>");
+            if (t.Reseller.Findings > 0)
+            {
+                b.Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-foot\">Reseller revenue <span data-kpi=\"reseller\" data-currency=\"{c.Code}\" data-value=\"{Exact(t.Reseller.FoundMoney)}\">{Money(t.Reseller.FoundMoney)}</span>, the reseller's own</div>");
+            }
+
+            b.Append("</div>\n");
         }
 
         b.Append("</div>\n");
         if (fig.Currencies.Count > 0)
         {
-            b.Append("<table class=\"totals\" data-table=\"totals\">\n<thead><tr><th>Currency</th><th class=\"num\">Findings</th><th class=\"num\">One-time</th><th class=\"num\">Monthly</th><th class=\"num\">Found money</th><th class=\"num\">In dispute</th><th class=\"num\">Realised</th><th class=\"num\">Rejected / closed</th><th class=\"num\">Spend in period</th></tr></thead>\n<tbody>\n");
+            b.Append("<table class=\"totals\" data-table=\"totals\">\n<thead><tr><th>Currency</th><th class=\"num\">Findings</th><th class=\"num\">One-time</th><th class=\"num\">Monthly</th><th class=\"num\">Validated found money</th><th class=\"num\">Submitted</th><th class=\"num\">Realised</th><th class=\"num\">Potential</th><th class=\"num\">Reseller revenue</th><th class=\"num\">Spend in period</th></tr></thead>\n<tbody>\n");
             foreach (var c in fig.Currencies)
             {
                 var t = fig.TotalOf(c);
                 var status = fig.ByStatus(c);
                 decimal Of(params FindingStatus[] s) => status.Where(x => s.Contains(x.Status)).Sum(x => x.FoundMoney);
-                b.Append(CultureInfo.InvariantCulture, $"<tr data-currency=\"{c.Code}\"><td>{c.Code}</td><td class=\"num\">{Int(t.Identified.Findings)}</td>")
-                    .Append(MoneyCell(t.Identified.OneTime)).Append(MoneyCell(t.Identified.MonthlySavings)).Append(MoneyCell(t.Identified.FoundMoney, "found"))
-                    .Append(MoneyCell(Of(FindingStatus.Disputed))).Append(MoneyCell(t.Realised.FoundMoney, "realised"))
-                    .Append(MoneyCell(Of(FindingStatus.Rejected, FindingStatus.Closed)))
+                b.Append(CultureInfo.InvariantCulture, $"<tr data-currency=\"{c.Code}\"><td>{c.Code}</td><td class=\"num\">{Int(t.Validated.Findings)}</td>")
+                    .Append(MoneyCell(t.Validated.OneTime)).Append(MoneyCell(t.Validated.MonthlySavings)).Append(MoneyCell(t.Validated.FoundMoney, "found"))
+                    .Append(MoneyCell(Of(FindingStatus.Submitted, FindingStatus.PartiallyCredited), "submitted")).Append(MoneyCell(t.Realised.Total, "realised"))
+                    .Append(MoneyCell(t.Potential.FoundMoney, "potential")).Append(MoneyCell(t.Reseller.FoundMoney, "reseller"))
                     .Append(MoneyCell(fig.Data.Spend.Where(s => s.Currency == c).Sum(s => s.Amount))).Append("</tr>\n");
             }
 
@@ -205,6 +215,69 @@ internal static class ReportHtml
         b.Append("</section>\n");
     }
 
+    /// <summary>
+    /// Claims by status with amounts claimed, credited and outstanding, the claims overdue for follow-up, and the
+    /// realised savings per client and month with the contingency fee.
+    /// </summary>
+    private static void DisputesSection(
+        StringBuilder b, ReportFigures fig, DateTimeOffset generated, IReadOnlyList<ContingencyRow> contingency, decimal feePct, int followUpDays)
+    {
+        var d = fig.Data;
+        var today = DateOnly.FromDateTime(generated.UtcDateTime);
+        var claims = d.Findings.Where(f => f.Dispute.SubmittedOn is not null || f.Dispute.AmountCredited > 0 || f.Dispute.ConfirmedFrom is not null).ToList();
+        b.Append("<section id=\"disputes\">\n<h2>Disputes and realised savings</h2>\n<p class=\"note\">What was claimed from the carriers, what came back (credits matched from later bills or recorded with <code>tem disputes</code>), and what is waiting.</p>\n");
+        if (claims.Count == 0)
+        {
+            b.Append("<p class=\"note\">No claim has been submitted yet: record one with <code>tem disputes submit ID --reference REF</code>.</p>\n");
+        }
+        else
+        {
+            b.Append("<table data-table=\"dispute-status\">\n<thead><tr><th>Status</th><th>Currency</th><th class=\"num\">Claims</th><th class=\"num\">Claimed</th><th class=\"num\">Credited</th><th class=\"num\">Outstanding</th><th class=\"num\">Savings confirmed a month</th></tr></thead>\n<tbody>\n");
+            foreach (var g in claims.GroupBy(f => (f.Status, f.Finding.Currency)).OrderBy(g => g.Key.Status).ThenBy(g => g.Key.Currency))
+            {
+                b.Append(CultureInfo.InvariantCulture, $"<tr data-status=\"{WireNames.ToWire(g.Key.Status)}\" data-currency=\"{g.Key.Currency.Code}\"><td><span class=\"tag {WireNames.ToWire(g.Key.Status)}\">{WireNames.ToWire(g.Key.Status)}</span></td><td>{g.Key.Currency.Code}</td><td class=\"num\">{Int(g.Count())}</td>")
+                    .Append(MoneyCell(g.Sum(f => f.Dispute.AmountClaimed ?? 0m), "claimed")).Append(MoneyCell(g.Sum(f => f.Dispute.AmountCredited), "credited"))
+                    .Append(MoneyCell(g.Sum(f => FindingStatuses.IsPending(f.Status) ? f.Dispute.Outstanding : 0m), "outstanding"))
+                    .Append(MoneyCell(g.Sum(f => f.RealisedMonthly), "confirmed")).Append("</tr>\n");
+            }
+
+            b.Append("</tbody></table>\n");
+            var overdue = claims.Where(f => FindingStatuses.IsPending(f.Status) && f.Dispute.DaysWaiting(today) >= followUpDays)
+                .OrderByDescending(f => f.Dispute.DaysWaiting(today)).ThenBy(f => f.Finding.FindingId, StringComparer.Ordinal).ToList();
+            b.Append(CultureInfo.InvariantCulture, $"<h3>Overdue for follow-up ({overdue.Count})</h3>\n<p class=\"note\">Claims waiting for the carrier with no news for {followUpDays} days or more on {today:yyyy-MM-dd}.</p>\n");
+            if (overdue.Count > 0)
+            {
+                b.Append("<table data-table=\"overdue\">\n<thead><tr><th>Claim</th><th>Carrier / account</th><th>Reference</th><th>Submitted</th><th class=\"num\">Days waiting</th><th class=\"num\">Outstanding</th></tr></thead>\n<tbody>\n");
+                foreach (var f in overdue)
+                {
+                    b.Append(CultureInfo.InvariantCulture, $"<tr data-finding=\"{E(f.Finding.FindingId)}\"><td>{E(f.Finding.Title)}<span class=\"sub\">{E(f.Finding.Rule)} {f.Finding.Period}</span></td><td>{E(f.Finding.Carrier)}<span class=\"sub\">{E(f.Finding.AccountId)}</span></td><td>{E(f.Dispute.Reference ?? "-")}</td><td>{f.Dispute.SubmittedOn:yyyy-MM-dd}</td><td class=\"num\">{f.Dispute.DaysWaiting(today)}</td>")
+                        .Append(MoneyCell(f.Dispute.Outstanding)).Append("</tr>\n");
+                }
+
+                b.Append("</tbody></table>\n");
+            }
+        }
+
+        b.Append(CultureInfo.InvariantCulture, $"<h3>Realised savings and contingency fee ({feePct.ToString("0.##", CultureInfo.InvariantCulture)} %)</h3>\n<p class=\"note\">Credits received in the month plus the month's confirmed savings, per client: what a contingency fee is billed on (contingency.csv; set the share with --contingency-fee).</p>\n");
+        if (contingency.Count == 0)
+        {
+            b.Append("<p class=\"note\">Nothing realised yet.</p>\n");
+        }
+        else
+        {
+            b.Append("<table data-table=\"contingency\">\n<thead><tr><th>Client</th><th>Month</th><th>Currency</th><th class=\"num\">Credits received</th><th class=\"num\">Savings confirmed</th><th class=\"num\">Realised</th><th class=\"num\">Fee</th></tr></thead>\n<tbody>\n");
+            foreach (var r in contingency)
+            {
+                b.Append(CultureInfo.InvariantCulture, $"<tr data-currency=\"{r.Currency.Code}\"><td>{E(r.CustomerId.Length == 0 ? "-" : d.PartyName(r.CustomerId))}</td><td>{r.Month}</td><td>{r.Currency.Code}</td>")
+                    .Append(MoneyCell(r.Credits)).Append(MoneyCell(r.Savings)).Append(MoneyCell(r.Realised, "realised")).Append(MoneyCell(r.Fee, "fee")).Append("</tr>\n");
+            }
+
+            b.Append("</tbody></table>\n");
+        }
+
+        b.Append("</section>\n");
+    }
+
     private static void Breakdowns(StringBuilder b, ReportFigures fig)
     {
         var d = fig.Data;
@@ -230,7 +303,7 @@ internal static class ReportHtml
             b.Append("<th>").Append(E(h)).Append("</th>");
         }
 
-        b.Append("<th>Currency</th><th class=\"num\">Spend</th><th class=\"num\">Findings</th><th class=\"num\">One-time</th><th class=\"num\">Monthly</th><th class=\"num\">Found money</th><th class=\"num\">Realised</th></tr></thead>\n<tbody>\n");
+        b.Append("<th>Currency</th><th class=\"num\">Spend</th><th class=\"num\">Findings</th><th class=\"num\">One-time</th><th class=\"num\">Monthly</th><th class=\"num\">Found money</th><th class=\"num\">Potential</th><th class=\"num\">Realised</th></tr></thead>\n<tbody>\n");
         foreach (var group in rows.GroupBy(r => r.Currency))
         {
             foreach (var r in group)
@@ -241,33 +314,31 @@ internal static class ReportHtml
                     b.Append("<td>").Append(cell).Append("</td>");
                 }
 
-                Figures(b, r.Currency, r.Spend, r.Findings, r.OneTime, r.Monthly, r.FoundMoney, r.Realised);
+                Figures(b, r.Currency, r.Spend, r.Findings, r.OneTime, r.Monthly, r.FoundMoney, r.Potential, r.Realised);
             }
 
             if (totals && group.Count() > 1)
             {
                 b.Append(CultureInfo.InvariantCulture, $"<tr class=\"total\" data-currency=\"{group.Key.Code}\"><td colspan=\"{heads.Length}\">Total {group.Key.Code}</td>");
-                Figures(b, group.Key, group.Sum(r => r.Spend), group.Sum(r => r.Findings), group.Sum(r => r.OneTime), group.Sum(r => r.Monthly), group.Sum(r => r.FoundMoney), group.Sum(r => r.Realised));
+                Figures(b, group.Key, group.Sum(r => r.Spend), group.Sum(r => r.Findings), group.Sum(r => r.OneTime), group.Sum(r => r.Monthly), group.Sum(r => r.FoundMoney), group.Sum(r => r.Potential), group.Sum(r => r.Realised));
             }
         }
 
         b.Append("</tbody></table>\n");
     }
 
-    private static void Figures(StringBuilder b, CurrencyCode c, decimal spend, int findings, decimal oneTime, decimal monthly, decimal found, decimal realised)
+    private static void Figures(StringBuilder b, CurrencyCode c, decimal spend, int findings, decimal oneTime, decimal monthly, decimal found, decimal potential, decimal realised)
     {
         b.Append("<td>").Append(c.Code).Append("</td>").Append(MoneyCell(spend))
             .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{Int(findings)}</td>")
             .Append(MoneyCell(oneTime)).Append(MoneyCell(monthly)).Append(MoneyCell(found, "found"))
-            .Append(MoneyCell(realised)).Append("</tr>\n");
+            .Append(MoneyCell(potential, "potential")).Append(MoneyCell(realised, "realised")).Append("</tr>\n");
     }
 
     private static void Definitions(StringBuilder b, ReportFigures fig)
     {
         b.Append("<section><footer class=\"defs\"><h2>How to read this report</h2><dl>")
-            .Append("<dt>Found money</dt><dd>One-time amounts to claim back from carriers plus 12 times the monthly savings (a year of them), per currency. Exchange rates are never assumed.</dd>")
-            .Append("<dt>Identified</dt><dd>Every finding the latest audit still produces, whatever its status (open, disputed, recovered, rejected, closed). Findings whose cause disappeared (resolved) are kept in findings.csv but not counted.</dd>")
-            .Append("<dt>Realised</dt><dd>Findings recorded as <code>recovered</code> with <code>tem findings set-status ID recovered</code>: money that came back.</dd>")
+            .Append(MoneyDefinitions.Html)
             .Append("<dt>Spend</dt><dd>Every carrier invoice line in the period, taxes and credits included.</dd>")
             .Append("<dt>Files</dt><dd>findings.csv (every finding with its evidence), report.xlsx (the same numbers), disputes/ (a claim per carrier), ")
             .Append(fig.Data.Upgrade.Count > 0 ? "proposal.html (the savings-funded upgrade), " : string.Empty)

@@ -28,13 +28,21 @@ internal sealed record CostCentreSpend(string CostCentre, CurrencyCode Currency,
 /// <summary>A finding to claim from its carrier, with the invoice lines it is about (<c>invoice#line</c>).</summary>
 internal sealed record DisputeItem(StoredFinding Item, IReadOnlyList<string> InvoiceLines);
 
-/// <summary>One line of upgrade.csv.</summary>
-internal sealed record UpgradeItem(string Item, string Provider, string Role, decimal OneTimeCost, decimal MonthlyCost, decimal MarginPct);
+/// <summary>One line of upgrade.csv; <paramref name="Retires"/> holds its <c>retires</c> entries (service ids and <c>rule:&lt;id&gt;</c>).</summary>
+internal sealed record UpgradeItem(
+    string Item, string Provider, string Role, decimal OneTimeCost, decimal MonthlyCost, decimal MarginPct, string? DealId = null, string? CustomerId = null,
+    string? Currency = null, IReadOnlyList<string>? Retires = null);
+
+/// <summary>What a service cost in the latest month its account was billed: every charge but one-time charges and credits.</summary>
+internal sealed record ServiceSpend(string Carrier, string AccountId, string ServiceId, CurrencyCode Currency, BillingMonth Month, decimal Amount);
 
 /// <summary>A reseller's carrier cost and resale billing for one service (or account-level charges) and month.</summary>
 internal sealed record MarginMonth(
     string ResellerId, string CustomerId, string? Carrier, string? AccountId, string? ServiceId, CurrencyCode Currency, BillingMonth Month,
     decimal CarrierCost, decimal Resale, bool HasResaleLine);
+
+/// <summary>A credit received for a finding (from its dispute history), in the month of the credit's date.</summary>
+internal sealed record CreditReceived(string FindingId, string? CustomerId, CurrencyCode Currency, BillingMonth Month, decimal Amount);
 
 /// <summary>The brand a set is printed with.</summary>
 internal sealed record Brand(string Name, string Color, string? LogoDataUri, string? PartyId);
@@ -67,7 +75,13 @@ internal sealed record ReportData
 
     public required IReadOnlyList<UpgradeItem> Upgrade { get; init; }
 
+    /// <summary>Each service's run rate: its charges in the latest month its account was billed (what retiring it saves).</summary>
+    public required IReadOnlyList<ServiceSpend> ServiceRunRate { get; init; }
+
     public required IReadOnlyList<MarginMonth> Margin { get; init; }
+
+    /// <summary>Every credit received for a finding in scope, from the dispute history.</summary>
+    public required IReadOnlyList<CreditReceived> Credits { get; init; }
 
     /// <summary>The customers the set covers (parties named as customer of an in-scope account or resale line), ordered by id.</summary>
     public required IReadOnlyList<string> Customers { get; init; }
@@ -75,7 +89,7 @@ internal sealed record ReportData
     /// <summary>First and latest billing month of the charges in scope; null when there are none.</summary>
     public required (BillingMonth First, BillingMonth Latest)? Window { get; init; }
 
-    /// <summary>Findings that count as found money: every status but <c>resolved</c>.</summary>
+    /// <summary>Findings a report lists: every status but <c>resolved</c> (rejected and closed ones too, for the record).</summary>
     public IEnumerable<StoredFinding> Current => Findings.Where(f => f.Status != FindingStatus.Resolved);
 
     public string PartyName(string? id) =>
@@ -84,13 +98,6 @@ internal sealed record ReportData
     public AccountInfo? Account(string carrier, string accountId) =>
         Accounts.FirstOrDefault(a => a.Carrier == carrier && a.AccountId == accountId);
 
-    /// <summary>Found money per currency, identified and realised.</summary>
-    public IReadOnlyList<CurrencyFoundMoney> Totals()
-    {
-        var identified = FoundMoney.Totals(Current.Select(f => f.Finding));
-        var realised = FoundMoney.Totals(Current.Where(f => f.Status == FindingStatus.Recovered).Select(f => f.Finding))
-            .ToDictionary(t => t.Currency);
-        return [.. identified.Select(t => new CurrencyFoundMoney(
-            t.Currency, t, realised.TryGetValue(t.Currency, out var r) ? r : new FoundMoneyTotal(t.Currency, 0, 0m, 0m)))];
-    }
+    /// <summary>Validated, potential, reseller and realised money per currency (<see cref="MoneyTotals"/>).</summary>
+    public IReadOnlyList<CurrencyMoney> Totals() => MoneyTotals.Of(Findings);
 }

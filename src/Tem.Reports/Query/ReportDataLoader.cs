@@ -37,7 +37,9 @@ internal static partial class ReportDataLoader
             CostCentreSpend = CostCentreSpend(db),
             Disputes = Disputes(db, findings),
             Upgrade = Upgrade(db),
+            ServiceRunRate = ServiceRunRate(db),
             Margin = resale,
+            Credits = Credits(db),
             Customers = [.. accounts.Select(a => a.CustomerId).Concat(resale.Select(r => r.CustomerId)).OfType<string>().Distinct().Order(StringComparer.Ordinal)],
             Window = Window(db),
         };
@@ -82,45 +84,12 @@ internal static partial class ReportDataLoader
         return map;
     }
 
-    private static List<StoredFinding> Findings(DuckDBConnection db)
+    private static IReadOnlyList<StoredFinding> Findings(DuckDBConnection db)
     {
         using var cmd = db.CreateCommand();
-        cmd.CommandText = """
-            SELECT finding_id, rule, severity, carrier, account_id, service_id, customer_id, bill_to_id, reseller_id, period, one_time_amount,
-                   monthly_savings, currency, confidence, title, detail, evidence, recommended_action, recommended_plan_id, status, status_note,
-                   first_seen_run, last_seen_run
-            FROM findings ORDER BY finding_id
-            """;
+        cmd.CommandText = "SELECT * FROM findings ORDER BY finding_id";
         using var r = cmd.ExecuteReader();
-        var list = new List<StoredFinding>();
-        while (r.Read())
-        {
-            var f = new Finding
-            {
-                FindingId = r.GetString(0),
-                Rule = r.GetString(1),
-                Severity = WireNames.Parse<Severity>(r.GetString(2)),
-                Carrier = r.GetString(3),
-                AccountId = r.GetString(4),
-                ServiceId = Opt(r, 5),
-                CustomerId = Opt(r, 6),
-                BillToId = Opt(r, 7),
-                ResellerId = Opt(r, 8),
-                Period = BillingMonth.Parse(r.GetString(9)),
-                OneTimeAmount = r.GetDecimal(10),
-                MonthlySavings = r.GetDecimal(11),
-                Currency = CurrencyCode.Parse(r.GetString(12)),
-                Confidence = r.GetDecimal(13),
-                Title = r.GetString(14),
-                Detail = r.GetString(15),
-                Evidence = r.GetString(16),
-                RecommendedAction = WireNames.Parse<RecommendedAction>(r.GetString(17)),
-                RecommendedPlanId = Opt(r, 18),
-            };
-            list.Add(new StoredFinding(f, WireNames.Parse<FindingStatus>(r.GetString(19)), Opt(r, 20), r.GetString(21), r.GetString(22)));
-        }
-
-        return list;
+        return FindingsFile.ReadRows(r);
     }
 
     private static List<AccountInfo> Accounts(DuckDBConnection db)
@@ -253,20 +222,68 @@ internal static partial class ReportDataLoader
         return list;
     }
 
-    /// <summary>A finding the carrier is asked to credit.</summary>
+    /// <summary>A finding the carrier is asked to credit: action dispute, a one-time amount, open or still waiting for the carrier (submitted, partially credited).</summary>
     public static bool IsClaim(StoredFinding s) =>
         s.Finding.RecommendedAction == RecommendedAction.Dispute && s.Finding.OneTimeAmount > 0
-        && s.Status is FindingStatus.Open or FindingStatus.Disputed;
+        && (s.Status == FindingStatus.Open || FindingStatuses.IsPending(s.Status));
 
     private static List<UpgradeItem> Upgrade(DuckDBConnection db)
     {
         using var cmd = db.CreateCommand();
-        cmd.CommandText = "SELECT item, provider, role, one_time_cost, monthly_cost, provider_margin_pct::DECIMAL(18,6) FROM upgrade ORDER BY source_file, source_line";
+        cmd.CommandText = """
+            SELECT item, provider, role, one_time_cost, monthly_cost, provider_margin_pct::DECIMAL(18,6), deal_id, customer_id, currency, retires
+            FROM upgrade ORDER BY source_file, source_line
+            """;
         using var r = cmd.ExecuteReader();
         var list = new List<UpgradeItem>();
         while (r.Read())
         {
-            list.Add(new UpgradeItem(r.GetString(0), r.GetString(1), r.GetString(2), r.GetDecimal(3), r.GetDecimal(4), r.GetDecimal(5)));
+            var retires = Opt(r, 9) is { } text
+                ? text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : [];
+            list.Add(new UpgradeItem(r.GetString(0), r.GetString(1), r.GetString(2), r.GetDecimal(3), r.GetDecimal(4), r.GetDecimal(5),
+                NullIfBlank(Opt(r, 6)), NullIfBlank(Opt(r, 7)), NullIfBlank(Opt(r, 8)), retires));
+        }
+
+        return list;
+    }
+
+    private static List<CreditReceived> Credits(DuckDBConnection db)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = """
+            SELECT e.finding_id, f.customer_id, f.currency, strftime(e.on_date, '%Y-%m'), e.amount
+            FROM dispute_events e JOIN findings f ON f.finding_id = e.finding_id
+            WHERE e.event = 'credit' AND e.amount IS NOT NULL AND e.on_date IS NOT NULL
+            ORDER BY e.on_date, e.finding_id, e.recorded_at
+            """;
+        using var r = cmd.ExecuteReader();
+        var list = new List<CreditReceived>();
+        while (r.Read())
+        {
+            list.Add(new CreditReceived(r.GetString(0), Opt(r, 1), CurrencyCode.Parse(r.GetString(2)), BillingMonth.Parse(r.GetString(3)), r.GetDecimal(4)));
+        }
+
+        return list;
+    }
+
+    private static string? NullIfBlank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    private static List<ServiceSpend> ServiceRunRate(DuckDBConnection db)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = """
+            WITH latest AS (SELECT carrier, account_id, max(month) AS month FROM charges GROUP BY ALL)
+            SELECT c.carrier, c.account_id, c.service_id, c.currency, c.month, sum(c.amount)
+            FROM charges c JOIN latest l ON l.carrier = c.carrier AND l.account_id = c.account_id AND l.month = c.month
+            WHERE c.service_id IS NOT NULL AND c.charge_type NOT IN ('one_time', 'credit')
+            GROUP BY ALL ORDER BY ALL
+            """;
+        using var r = cmd.ExecuteReader();
+        var list = new List<ServiceSpend>();
+        while (r.Read())
+        {
+            list.Add(new ServiceSpend(r.GetString(0), r.GetString(1), r.GetString(2), CurrencyCode.Parse(r.GetString(3)), BillingMonth.Parse(r.GetString(4)), r.GetDecimal(5)));
         }
 
         return list;

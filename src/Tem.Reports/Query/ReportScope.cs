@@ -39,6 +39,9 @@ internal static class ReportScope
                 Restrict(db, tenant);
             }
 
+            // A finding's dispute history and proposed credit matches: only those of the findings in scope.
+            db.Execute("CREATE VIEW rpt.dispute_events AS SELECT e.* FROM main.dispute_events e SEMI JOIN rpt.findings f ON f.finding_id = e.finding_id");
+            db.Execute("CREATE VIEW rpt.credit_matches AS SELECT m.* FROM main.credit_matches m SEMI JOIN rpt.findings f ON f.finding_id = m.finding_id");
             db.Execute("SET search_path = 'rpt'");
             return db;
         }

@@ -87,8 +87,9 @@ public class SampleDataConsistencyTests(SampleDataFixture fixture)
         Assert.Equal(["any", "offpeak", "peak"], set.Rates.All.Select(r => r["time_band"]).Distinct().Order(StringComparer.Ordinal));
         Assert.Contains(set.Rates.All, r => r.Opt("effective_to") is not null);
         Assert.Contains(set.Rates.All, r => r.Dec("connect_fee") > 0);
-        Assert.InRange(set.Upgrade.Rows.Count, 3, 5);
-        Assert.Equal(["carrier", "integrator", "msp", "tem", "var"], set.Upgrade.All.Select(u => u["role"]).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(2, set.Upgrade.All.Select(u => u["deal_id"]).Distinct().Count());
+        Assert.Equal(["agent", "carrier", "integrator", "msp", "tem", "var"], set.Upgrade.All.Select(u => u["role"]).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(set.Upgrade.All, u => Assert.False(string.IsNullOrEmpty(u["retires"])));
         Assert.Equal(["credit", "one_time", "recurring", "surcharge", "tax", "usage"], set.Invoices.All.Select(l => l["charge_type"]).Distinct().Order(StringComparer.Ordinal));
         var called = set.Usage.All.Where(u => u["usage_type"] == "voice").Select(u => u["called_number"]).ToList();
         Assert.Contains(called, c => c.StartsWith('+'));

@@ -41,8 +41,10 @@ public class SampleDataGeneratorTests(SampleDataFixture fixture)
         { "usage.csv", "record_id,carrier,account_id,service_id,usage_type,start_time,duration_s,called_number,data_mb,billed_amount,invoice_id" },
         { "credits_due.csv", "credit_id,account_id,service_id,reason,amount,due_by_period" },
         { "resale.csv", "reseller_id,customer_id,service_id,period,amount,currency" },
-        { "upgrade.csv", "item,provider,role,one_time_cost,monthly_cost,provider_margin_pct" },
+        { "upgrade.csv", "item,provider,role,one_time_cost,monthly_cost,provider_margin_pct,deal_id,customer_id,currency,retires" },
         { "answer_key.csv", "rule,carrier,account_id,service_id,period,one_time_amount,monthly_savings,currency,note" },
+        { "disputes.csv", "rule,carrier,account_id,service_id,period,status,submitted_on,reference,amount_claimed,amount_credited,credited_on,resolved_on,note" },
+        { "answer_key_money.csv", "item,deal_id,currency,value,note" },
     };
 
     [Fact]
@@ -56,7 +58,7 @@ public class SampleDataGeneratorTests(SampleDataFixture fixture)
         SampleDataGenerator.Generate(options, b);
 
         var hashesA = Hashes(a);
-        Assert.Equal(13, hashesA.Count);
+        Assert.Equal(15, hashesA.Count);
         Assert.Equal(hashesA, Hashes(b));
     }
 
@@ -107,7 +109,7 @@ public class SampleDataGeneratorTests(SampleDataFixture fixture)
         var summary = fixture.Summary(SampleDataFixture.Default);
         var set = fixture.Set(SampleDataFixture.Default);
 
-        Assert.Equal(11, summary.Rows.Count);
+        Assert.Equal(13, summary.Rows.Count);
         Assert.Equal(set.Usage.Rows.Count, summary.Rows["usage.csv"]);
         Assert.Equal(set.Invoices.Rows.Count, summary.Rows["invoices.csv"]);
         Assert.Equal(set.Services.Rows.Count, summary.Rows["services.csv"]);

@@ -1,0 +1,188 @@
+using Tem.Audit;
+using Tem.Audit.Disputes;
+using Tem.Core;
+using Tem.Lake;
+using Tem.Reports;
+
+namespace Tem.App;
+
+/// <summary>How a dispute step went.</summary>
+/// <param name="Outcome"><see cref="RunOutcome.Ok"/> (every finding changed), <see cref="RunOutcome.Locked"/> (another writer held the lake, nothing changed) or <see cref="RunOutcome.Failed"/> (nothing changed; <paramref name="Message"/> says why).</param>
+/// <param name="Findings">The findings as they stand after the step (all of them changed, or none).</param>
+/// <param name="Message">Why nothing changed.</param>
+public sealed record DisputeStepResult(RunOutcome Outcome, IReadOnlyList<StoredFinding> Findings, string? Message);
+
+/// <summary>A dispute step to apply to each finding named.</summary>
+/// <param name="Name">The step's name for messages (<c>submit</c>, <c>credit</c>...).</param>
+/// <param name="Apply">The lifecycle step for one finding.</param>
+/// <param name="CreditLine">The invoice line of a credit (<c>carrier|invoice#line</c>), recorded with its event.</param>
+public sealed record DisputeStep(string Name, Func<StoredFinding, DisputeChange> Apply, string? CreditLine = null);
+
+/// <summary>
+/// The dispute lifecycle as operations on a lake: reading the stored disputes (a reader: the findings file), and
+/// recording steps (a writer, under the lake's write lock; all findings named change, or none).
+/// </summary>
+public sealed class DisputesOperation(TimeProvider time)
+{
+    /// <summary>Today's date (UTC) from the clock: the default date of a step.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    /// <summary>The stored findings with their disputes, ordered by carrier, account and id; none for a folder that holds no lake.</summary>
+    public IReadOnlyList<StoredFinding> List(string lake) =>
+        [.. new FindingsOperation(time).List(lake)
+            .OrderBy(f => f.Finding.Carrier, StringComparer.Ordinal).ThenBy(f => f.Finding.AccountId, StringComparer.Ordinal)
+            .ThenBy(f => f.Finding.FindingId, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Claims waiting for the carrier (submitted or partially credited) with no news for <paramref name="followUpDays"/>
+    /// days or more (since submission or the latest credit), the longest waiting first.
+    /// </summary>
+    public IReadOnlyList<StoredFinding> Overdue(string lake, int followUpDays)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(followUpDays);
+        var today = Today;
+        return [.. List(lake).Where(f => FindingStatuses.IsPending(f.Status) && f.Dispute.DaysWaiting(today) >= followUpDays)
+            .OrderByDescending(f => f.Dispute.DaysWaiting(today)).ThenBy(f => f.Finding.FindingId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The credits on the bills that the last audit found may settle a claim but did not apply on its own, with the
+    /// reason (confirm one with a credit step naming its line). A reader: none for a lake never audited.
+    /// </summary>
+    public static IReadOnlyList<CreditMatch> Matches(string lake)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(lake);
+        TemLake existing;
+        try
+        {
+            existing = TemLake.OpenExisting(lake);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
+        }
+
+        using var db = LakeSession.InMemory();
+        existing.CreateViews(db);
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = """
+            SELECT m.finding_id, m.credit_line, m.carrier, m.account_id, m.service_id, m.invoice_id, m.line_no, m.invoice_date, m.description, m.credit,
+                   m.outstanding, m.currency, m.reason
+            FROM credit_matches m ORDER BY m.finding_id, m.invoice_date, m.credit_line
+            """;
+        using var r = cmd.ExecuteReader();
+        var list = new List<CreditMatch>();
+        while (r.Read())
+        {
+            list.Add(new CreditMatch(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetString(5),
+                r.GetInt64(6), r.GetFieldValue<DateOnly>(7), r.IsDBNull(8) ? null : r.GetString(8), r.GetDecimal(9), r.GetDecimal(10), r.GetString(11),
+                false, r.IsDBNull(12) ? null : r.GetString(12)));
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="step"/> to every finding whose id (or unique prefix) is in <paramref name="ids"/>, under the
+    /// write lock. When any id matches no single finding, or the step is not allowed for any of them, nothing changes.
+    /// </summary>
+    public DisputeStepResult Apply(string lake, IReadOnlyList<string> ids, DisputeStep step)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(lake);
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(step);
+        using var lease = LakeOperation.TryOpenForWriting(
+            lake, $"tem disputes {step.Name} on {Environment.MachineName} (pid {Environment.ProcessId})", TimeSpan.Zero, time, out var locked);
+        if (lease is null)
+        {
+            return new DisputeStepResult(RunOutcome.Locked, [], locked);
+        }
+
+        var store = new FindingStore(lease.Lake, time);
+        var all = store.Load();
+        var chosen = new List<(StoredFinding Finding, DisputeChange Change)>();
+        var problems = new List<string>();
+        foreach (var id in ids.Distinct(StringComparer.Ordinal))
+        {
+            var match = all.Where(f => f.Finding.FindingId.StartsWith(id, StringComparison.Ordinal)).Take(2).ToList();
+            if (match.Count != 1)
+            {
+                problems.Add($"no single finding has id '{id}'");
+                continue;
+            }
+
+            var change = step.Apply(match[0]);
+            if (change.Error is not null)
+            {
+                problems.Add($"finding {match[0].Finding.FindingId[..12]} ({match[0].Finding.Rule}, {match[0].Finding.AccountId}): {change.Error}");
+            }
+            else
+            {
+                chosen.Add((match[0], change));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return new DisputeStepResult(RunOutcome.Failed, [], $"nothing was recorded: {string.Join("; ", problems)}.");
+        }
+
+        if (step.CreditLine is { } line && new DisputeBook(lease.Lake).AppliedCreditLines().Contains(line))
+        {
+            return new DisputeStepResult(RunOutcome.Failed, [], $"nothing was recorded: the credit line {line} is already applied to a claim.");
+        }
+
+        var now = time.GetUtcNow();
+        new DisputeBook(lease.Lake).Record(
+            [.. chosen.Select(c => (new DisputeState(c.Finding.Finding.FindingId, c.Change.Status, c.Change.Note, c.Change.Details),
+                FindingStore.EventOf(c.Finding.Finding.FindingId, c.Change, now, "user", null, step.CreditLine)))],
+            now);
+        store.Refresh();
+        Reconcile(lease.Lake, store, "disputes-" + step.Name);
+        var after = store.Load().ToDictionary(f => f.Finding.FindingId, StringComparer.Ordinal);
+        return new DisputeStepResult(RunOutcome.Ok, [.. chosen.Select(c => after[c.Finding.Finding.FindingId])], null);
+    }
+
+    /// <summary>
+    /// Imports a dispute log (see <see cref="DisputeLog"/>) under the write lock, then reconciles the claims with the
+    /// bills at once (a credit already on an invoice is matched now, not at the next audit). Locked: null, with the message.
+    /// </summary>
+    /// <exception cref="InputDataException">The file is not a dispute log at all.</exception>
+    public (DisputeLogResult? Log, ReconcileResult? Reconciled, string? Locked) Import(string lake, string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(lake);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var lease = LakeOperation.TryOpenForWriting(
+            lake, $"tem disputes import on {Environment.MachineName} (pid {Environment.ProcessId})", TimeSpan.Zero, time, out var locked);
+        if (lease is null)
+        {
+            return (null, null, locked);
+        }
+
+        var store = new FindingStore(lease.Lake, time);
+        var log = DisputeLog.Apply(lease.Lake, store, path, Path.GetFileName(path), BillReconciler.DefaultTolerance, null, time);
+        return (log, Reconcile(lease.Lake, store, "disputes-import"), null);
+    }
+
+    private ReconcileResult Reconcile(TemLake lake, FindingStore store, string source)
+    {
+        using var db = LakeSession.InMemory(new SessionOptions { TempDirectory = lake.TempDirectory });
+        Directory.CreateDirectory(lake.TempDirectory);
+        lake.CreateViews(db);
+        return BillReconciler.Run(db, lake, store, BillReconciler.DefaultTolerance, LakeOperation.RunId(source, time.GetUtcNow()), time);
+    }
+
+    /// <summary>
+    /// Writes the dispute pack of one carrier to <paramref name="outDir"/> (<c>&lt;carrier&gt;.csv</c> and its letters):
+    /// by default only the items not yet submitted (open), so that a pack sent last month is not sent again;
+    /// <paramref name="includeSubmitted"/> adds the claims still waiting (submitted, partially credited). A reader: the
+    /// lake is not changed (submit the items with <c>tem disputes submit</c> once the pack is sent).
+    /// </summary>
+    public DisputePackResult Pack(string lake, string carrier, string outDir, bool includeSubmitted, string? tenant = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(lake);
+        ArgumentException.ThrowIfNullOrEmpty(carrier);
+        ArgumentException.ThrowIfNullOrEmpty(outDir);
+        return ReportWriter.WriteDisputePack(TemLake.OpenExisting(lake), outDir, carrier, includeSubmitted, tenant, time);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Globalization;
+using Tem.Core;
+using Tem.Lake;
+
+namespace Tem.Audit.Disputes;
+
+/// <summary>What a step of the lifecycle turns a finding's dispute into, or why the step is not allowed.</summary>
+/// <param name="Status">The new status.</param>
+/// <param name="Details">The new details.</param>
+/// <param name="Note">The note kept with the status (the step's note, or the earlier one when the step gave none).</param>
+/// <param name="Event">The event recorded: <c>submitted</c>, <c>credit</c>, <c>rejected</c>, <c>closed</c>, <c>reopened</c>, <c>confirmed</c>.</param>
+/// <param name="Error">Why the step is not allowed (nothing changes); null when it is.</param>
+/// <param name="Amount">The money the step moves: the amount claimed (submitted) or the credit (credit); null for the others.</param>
+/// <param name="On">The date of a credit step's own credit (the details keep the latest credit's date).</param>
+public sealed record DisputeChange(FindingStatus Status, DisputeDetails Details, string? Note, string Event, string? Error, decimal? Amount = null, DateOnly? On = null)
+{
+    /// <summary>A step that is not allowed: nothing changes, <paramref name="error"/> says why.</summary>
+    public static DisputeChange Refused(StoredFinding f, string error) => new(f.Status, f.Dispute, f.StatusNote, string.Empty, error);
+}
+
+/// <summary>
+/// The dispute lifecycle as pure steps over a stored finding: open -&gt; submitted (date, reference, amount claimed)
+/// -&gt; partially_credited / credited / rejected -&gt; closed, and for savings open -&gt; submitted -&gt; confirmed (by the
+/// bills). Each step either gives the new state or says why it is not allowed; nothing here touches the lake.
+/// </summary>
+public static class DisputeLifecycle
+{
+    /// <summary>
+    /// Submits the claim (or the change order for a saving) to the carrier. From open, or again after a rejection. The
+    /// amount claimed defaults to the finding's one-time amount; it must be &gt;= 0.
+    /// </summary>
+    public static DisputeChange Submit(StoredFinding f, DateOnly on, string? reference, decimal? amount, string? note)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        if (f.Status is not (FindingStatus.Open or FindingStatus.Rejected or FindingStatus.Resolved))
+        {
+            return DisputeChange.Refused(f, $"it is {WireNames.ToWire(f.Status)}; only an open (or rejected) finding is submitted");
+        }
+
+        var claimed = amount ?? f.Finding.OneTimeAmount;
+        if (claimed < 0)
+        {
+            return DisputeChange.Refused(f, $"the amount claimed {Money(claimed)} is negative");
+        }
+
+        return new DisputeChange(FindingStatus.Submitted, f.Dispute with
+        {
+            SubmittedOn = on,
+            Reference = string.IsNullOrWhiteSpace(reference) ? f.Dispute.Reference : reference.Trim(),
+            AmountClaimed = claimed,
+            ResolvedOn = null,
+        }, note ?? f.StatusNote, "submitted", null, claimed);
+    }
+
+    /// <summary>
+    /// Records a credit received against a submitted claim: partially_credited while credits stay more than
+    /// <paramref name="tolerance"/> below the amount claimed, credited once they reach it. A credit that would take the
+    /// total above the claim by more than the tolerance is refused (submit the larger amount first).
+    /// </summary>
+    public static DisputeChange Credit(StoredFinding f, decimal amount, DateOnly on, string? note, decimal tolerance)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        if (!FindingStatuses.IsPending(f.Status))
+        {
+            return DisputeChange.Refused(f, $"it is {WireNames.ToWire(f.Status)}; a credit is recorded against a submitted (or partially credited) claim");
+        }
+
+        if (amount <= 0)
+        {
+            return DisputeChange.Refused(f, $"the credit {Money(amount)} is not positive");
+        }
+
+        var claimed = f.Dispute.AmountClaimed ?? f.Finding.OneTimeAmount;
+        var credited = f.Dispute.AmountCredited + amount;
+        if (credited > claimed + tolerance)
+        {
+            return DisputeChange.Refused(f, $"credits would total {Money(credited)}, more than the {Money(claimed)} claimed");
+        }
+
+        var status = credited >= claimed - tolerance ? FindingStatus.Credited : FindingStatus.PartiallyCredited;
+        var last = f.Dispute.CreditedOn is { } earlier && earlier > on ? earlier : on;
+        return new DisputeChange(status, f.Dispute with { AmountCredited = credited, CreditedOn = last }, note ?? f.StatusNote, "credit", null, amount, on);
+    }
+
+    /// <summary>The carrier refused the claim: from submitted or partially credited (credits received stay realised).</summary>
+    public static DisputeChange Reject(StoredFinding f, DateOnly on, string? note)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        return FindingStatuses.IsPending(f.Status)
+            ? new DisputeChange(FindingStatus.Rejected, f.Dispute with { ResolvedOn = on }, note ?? f.StatusNote, "rejected", null)
+            : DisputeChange.Refused(f, $"it is {WireNames.ToWire(f.Status)}; only a submitted (or partially credited) claim is rejected");
+    }
+
+    /// <summary>Closes the finding (from any status but closed): what was credited or confirmed stays realised.</summary>
+    public static DisputeChange Close(StoredFinding f, DateOnly on, string? note)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        return f.Status == FindingStatus.Closed
+            ? DisputeChange.Refused(f, "it is already closed")
+            : new DisputeChange(FindingStatus.Closed, f.Dispute with { ResolvedOn = on }, note ?? f.StatusNote, "closed", null);
+    }
+
+    /// <summary>Opens the finding again, forgetting its submission (the event history keeps it); credits received stay.</summary>
+    public static DisputeChange Reopen(StoredFinding f, string? note)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        return f.Status == FindingStatus.Open
+            ? DisputeChange.Refused(f, "it is already open")
+            : new DisputeChange(FindingStatus.Open, DisputeDetails.None with { AmountCredited = f.Dispute.AmountCredited, CreditedOn = f.Dispute.CreditedOn },
+                note ?? f.StatusNote, "reopened", null);
+    }
+
+    /// <summary>The bills show the saving from <paramref name="from"/> on: a submitted saving becomes confirmed.</summary>
+    public static DisputeChange Confirm(StoredFinding f, BillingMonth from)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        return f.Status == FindingStatus.Submitted
+            ? new DisputeChange(FindingStatus.Confirmed, f.Dispute with { ConfirmedFrom = from }, f.StatusNote, "confirmed", null)
+            : DisputeChange.Refused(f, $"it is {WireNames.ToWire(f.Status)}; only a submitted saving is confirmed by the bills");
+    }
+
+    private static string Money(decimal amount) => amount.ToString("0.00##", CultureInfo.InvariantCulture);
+}
