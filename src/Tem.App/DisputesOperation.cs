@@ -1,6 +1,8 @@
+using System.Globalization;
 using Tem.Audit;
 using Tem.Audit.Disputes;
 using Tem.Core;
+using Tem.DuckDb;
 using Tem.Lake;
 using Tem.Reports;
 
@@ -15,7 +17,7 @@ public sealed record DisputeStepResult(RunOutcome Outcome, IReadOnlyList<StoredF
 /// <summary>A dispute step to apply to each finding named.</summary>
 /// <param name="Name">The step's name for messages (<c>submit</c>, <c>credit</c>...).</param>
 /// <param name="Apply">The lifecycle step for one finding.</param>
-/// <param name="CreditLine">The invoice line of a credit (<c>carrier|invoice#line</c>), recorded with its event.</param>
+/// <param name="CreditLine">The invoice line of a credit as a person names it (<c>INVOICE#LINE</c>): it must be a credit line of the finding's account on the bills; it is recorded with the event (<c>carrier|invoice#line</c>) and never matched again.</param>
 public sealed record DisputeStep(string Name, Func<StoredFinding, DisputeChange> Apply, string? CreditLine = null);
 
 /// <summary>
@@ -52,12 +54,7 @@ public sealed class DisputesOperation(TimeProvider time)
     public static IReadOnlyList<CreditMatch> Matches(string lake)
     {
         ArgumentException.ThrowIfNullOrEmpty(lake);
-        TemLake existing;
-        try
-        {
-            existing = TemLake.OpenExisting(lake);
-        }
-        catch (DirectoryNotFoundException)
+        if (LakeOperation.OpenForReading(lake) is not { } existing)
         {
             return [];
         }
@@ -127,15 +124,30 @@ public sealed class DisputesOperation(TimeProvider time)
             return new DisputeStepResult(RunOutcome.Failed, [], $"nothing was recorded: {string.Join("; ", problems)}.");
         }
 
-        if (step.CreditLine is { } line && new DisputeBook(lease.Lake).AppliedCreditLines().Contains(line))
+        string? creditLine = null;
+        if (step.CreditLine is { } named)
         {
-            return new DisputeStepResult(RunOutcome.Failed, [], $"nothing was recorded: the credit line {line} is already applied to a claim.");
+            if (chosen.Count != 1)
+            {
+                return new DisputeStepResult(RunOutcome.Failed, [], "nothing was recorded: a credit line belongs to one claim; name one finding.");
+            }
+
+            creditLine = ResolveCreditLine(lease.Lake, chosen[0].Finding.Finding, named, out var problem);
+            if (creditLine is null)
+            {
+                return new DisputeStepResult(RunOutcome.Failed, [], $"nothing was recorded: {problem}.");
+            }
+
+            if (new DisputeBook(lease.Lake).AppliedCreditLines().Contains(creditLine))
+            {
+                return new DisputeStepResult(RunOutcome.Failed, [], $"nothing was recorded: the credit line {named} is already applied to a claim.");
+            }
         }
 
         var now = time.GetUtcNow();
         new DisputeBook(lease.Lake).Record(
             [.. chosen.Select(c => (new DisputeState(c.Finding.Finding.FindingId, c.Change.Status, c.Change.Note, c.Change.Details),
-                FindingStore.EventOf(c.Finding.Finding.FindingId, c.Change, now, "user", null, step.CreditLine)))],
+                FindingStore.EventOf(c.Finding.Finding.FindingId, c.Change, now, "user", null, creditLine)))],
             now);
         store.Refresh();
         Reconcile(lease.Lake, store, "disputes-" + step.Name);
@@ -162,6 +174,30 @@ public sealed class DisputesOperation(TimeProvider time)
         var store = new FindingStore(lease.Lake, time);
         var log = DisputeLog.Apply(lease.Lake, store, path, Path.GetFileName(path), BillReconciler.DefaultTolerance, null, time);
         return (log, Reconcile(lease.Lake, store, "disputes-import"), null);
+    }
+
+    /// <summary>
+    /// The key of a credit line a person names (<c>INVOICE#LINE</c>) as the bills have it, <c>carrier|invoice#line</c>
+    /// (the line number as stored: <c>#07</c> is line 7); null with the reason when the finding's account has no such
+    /// credit line on the bills.
+    /// </summary>
+    private static string? ResolveCreditLine(TemLake lake, Finding f, string named, out string? problem)
+    {
+        var hash = named.LastIndexOf('#');
+        if (hash <= 0 || !long.TryParse(named.AsSpan(hash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var lineNo))
+        {
+            problem = $"'{named}' is not INVOICE#LINE";
+            return null;
+        }
+
+        var invoice = named[..hash];
+        using var db = LakeSession.InMemory();
+        lake.CreateViews(db);
+        var found = db.Scalar<long>(
+            "SELECT count(*) FROM charges WHERE carrier = $1 AND account_id = $2 AND invoice_id = $3 AND line_no = $4 AND charge_type = 'credit'",
+            f.Carrier, f.AccountId, invoice, lineNo);
+        problem = found == 0 ? $"the bills of {f.Carrier} account {f.AccountId} have no credit line {invoice}#{lineNo.ToString(CultureInfo.InvariantCulture)}" : null;
+        return found == 0 ? null : $"{f.Carrier}|{invoice}#{lineNo.ToString(CultureInfo.InvariantCulture)}";
     }
 
     private ReconcileResult Reconcile(TemLake lake, FindingStore store, string source)

@@ -20,12 +20,7 @@ public sealed class FindingsOperation(TimeProvider time)
     public IReadOnlyList<StoredFinding> List(string lake)
     {
         ArgumentException.ThrowIfNullOrEmpty(lake);
-        TemLake existing;
-        try
-        {
-            existing = TemLake.OpenExisting(lake);
-        }
-        catch (DirectoryNotFoundException)
+        if (LakeOperation.OpenForReading(lake) is not { } existing)
         {
             return [];
         }

@@ -103,6 +103,22 @@ public static class LakeOperation
     }
 
     /// <summary>
+    /// Opens a lake for a reader, as it is: no lock, no recovery, no catalog, no folder created; null for a folder that
+    /// holds no lake.
+    /// </summary>
+    public static TemLake? OpenForReading(string lake)
+    {
+        try
+        {
+            return TemLake.OpenExisting(lake);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// Takes the lake's write lock (waiting up to <see cref="LakeOperationOptions.LockWait"/>) and opens the lake under it.
     /// Returns null when another writer holds it; <paramref name="lockedMessage"/> then says by whom. For changes that
     /// are not recorded as runs (a finding's status); runs use <see cref="Run{T}"/>.

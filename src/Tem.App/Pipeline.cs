@@ -40,6 +40,9 @@ public sealed record PipelineOptions
     /// the last complete state instead of being computed over a lake that is missing part of tonight's data.
     /// </summary>
     public bool AuditAfterFailedIngest { get; init; }
+
+    /// <summary>The report step's settings (contingency fee, follow-up days); the rest of the set is always written whole.</summary>
+    public ReportOptions Report { get; init; } = new();
 }
 
 /// <summary>The stage a <see cref="PipelineProgress"/> report belongs to.</summary>
@@ -171,7 +174,7 @@ public sealed class Pipeline(TimeProvider time)
 
                 cancellationToken.ThrowIfCancellationRequested();
                 progress?.Invoke(new PipelineProgress(PipelineStage.Report, 0, 1, "writing the report", false));
-                report = WriteReport(scope, options.Out, progress);
+                report = WriteReport(scope, options.Out, options.Report, progress);
                 progress?.Invoke(new PipelineProgress(PipelineStage.Report, 1, 1, $"report: {report}", false));
 
                 var failedRules = audit.Rules.Count(r => r.Error is not null) + audit.BrokenRuleFiles.Count;
@@ -192,9 +195,9 @@ public sealed class Pipeline(TimeProvider time)
 
     /// <summary>The report step: the whole report set (report.html, workbook, CSVs, dispute packs, proposal, tenant sets).</summary>
     /// <returns>The absolute path of the report's main file (report.html).</returns>
-    private string WriteReport(RunScope scope, string outDir, Action<PipelineProgress>? progress)
+    private string WriteReport(RunScope scope, string outDir, ReportOptions report, Action<PipelineProgress>? progress)
     {
-        var result = new ReportOperation(time).Write(scope.Lake, outDir, new ReportOptions());
+        var result = new ReportOperation(time).Write(scope.Lake, outDir, report with { Tenant = null, WriteTenantSets = true });
         foreach (var warning in result.Warnings)
         {
             progress?.Invoke(new PipelineProgress(PipelineStage.Report, 0, 1, $"report: {warning}", true));

@@ -156,8 +156,9 @@ public sealed class FindingStore(TemLake lake, TimeProvider time)
             source, s.Note, runId);
 
     /// <summary>
-    /// The finding with its recorded state, if any. A state recorded as <c>recovered</c> before the lifecycle (no amount
-    /// claimed) reads as the whole one-time amount claimed and credited, which is what it meant.
+    /// The finding with its recorded state, if any. A state recorded before the lifecycle existed (no amount claimed)
+    /// reads as what it meant: <c>disputed</c> is the one-time amount claimed on the day it was recorded; <c>recovered</c>
+    /// is that amount credited in full, or, for a saving with no one-time amount, the saving confirmed from that month.
     /// </summary>
     private static StoredFinding Apply(StoredFinding s, Dictionary<string, DisputeState> states)
     {
@@ -167,16 +168,28 @@ public sealed class FindingStore(TemLake lake, TimeProvider time)
         }
 
         var details = state.Details;
-        if (details.AmountClaimed is null && state.Status is FindingStatus.Submitted or FindingStatus.Credited)
+        var status = state.Status;
+        if (details.AmountClaimed is null && status is FindingStatus.Submitted or FindingStatus.Credited)
         {
-            details = details with
+            var recordedOn = state.UpdatedAt is { } at ? DateOnly.FromDateTime(at.UtcDateTime) : (DateOnly?)null;
+            if (status == FindingStatus.Credited && s.Finding.OneTimeAmount == 0 && s.Finding.MonthlySavings > 0 && recordedOn is { } day)
             {
-                AmountClaimed = s.Finding.OneTimeAmount,
-                AmountCredited = state.Status == FindingStatus.Credited && details.AmountCredited == 0 ? s.Finding.OneTimeAmount : details.AmountCredited,
-            };
+                status = FindingStatus.Confirmed;
+                details = details with { SubmittedOn = details.SubmittedOn ?? day, AmountClaimed = 0m, ConfirmedFrom = BillingMonth.FromDate(day) };
+            }
+            else
+            {
+                details = details with
+                {
+                    SubmittedOn = details.SubmittedOn ?? recordedOn,
+                    AmountClaimed = s.Finding.OneTimeAmount,
+                    AmountCredited = status == FindingStatus.Credited && details.AmountCredited == 0 ? s.Finding.OneTimeAmount : details.AmountCredited,
+                    CreditedOn = status == FindingStatus.Credited ? details.CreditedOn ?? recordedOn : details.CreditedOn,
+                };
+            }
         }
 
-        return s with { Status = state.Status, StatusNote = state.Note, Dispute = details };
+        return s with { Status = status, StatusNote = state.Note, Dispute = details };
     }
 
     private void Write(IReadOnlyList<StoredFinding> findings) => FindingsFile.Write(Path, findings);

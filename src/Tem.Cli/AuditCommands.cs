@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Tem.App;
+using Tem.Reports;
 using Tem.Audit;
 using Tem.Core;
 
@@ -166,8 +167,13 @@ internal static class AuditCommands
             Description = "Audit and report even when a file failed to ingest (by default the findings then stay those of the last complete run).",
         };
         var memory = MemoryLimitOption.Create();
+        var fee = new Option<decimal>("--contingency-fee") { Description = "The consultant's contingency fee, percent of realised savings (the report's contingency.csv; default 0)." };
+        var followUp = new Option<int>("--follow-up-days") { Description = "Days without news after which a submitted claim is overdue for follow-up (default 30).", DefaultValueFactory = _ => 30 };
         var formats = new IngestFormatOptions();
-        var command = new Command("run", "One nightly run: ingest what is new in the inbox, audit, write the report folder.") { inbox, lake, outDir, auditAnyway, memory };
+        var command = new Command("run", "One nightly run: ingest what is new in the inbox, audit (a dispute log in the inbox is applied, credits on the bills matched), write the report folder.")
+        {
+            inbox, lake, outDir, auditAnyway, memory, fee, followUp,
+        };
         formats.AddTo(command);
         command.SetAction(parse =>
         {
@@ -178,11 +184,18 @@ internal static class AuditCommands
                 return exitCode;
             }
 
+            if (parse.GetValue(fee) is < 0 or > 100 || parse.GetValue(followUp) < 0)
+            {
+                cli.Problem("tem run: --contingency-fee is a percentage from 0 to 100, --follow-up-days 0 or more");
+                return TemApp.UsageError;
+            }
+
             var options = new PipelineOptions
             {
                 Inbox = parse.GetValue(inbox)!, Lake = parse.GetValue(lake)!, Out = parse.GetValue(outDir)!,
                 Ingest = ingest with { MemoryLimit = parse.GetValue(memory)! }, Audit = new AuditOptions { MemoryLimit = parse.GetValue(memory)! },
                 AuditAfterFailedIngest = parse.GetValue(auditAnyway),
+                Report = new ReportOptions { ContingencyFeePct = parse.GetValue(fee), FollowUpDays = parse.GetValue(followUp) },
             };
             return PipelineRunner.Run(cli, new Pipeline(time), options);
         });

@@ -170,11 +170,9 @@ internal static class DisputesCommand
                 return TemApp.UsageError;
             }
 
-            var lakePath = parse.GetValue(lake)!;
-            var carrier = lineText is null ? null : op.List(lakePath).FirstOrDefault(f => f.Finding.FindingId.StartsWith(parse.GetValue(id)!, StringComparison.Ordinal))?.Finding.Carrier;
-            return Finish(cli, "credit", op.Apply(lakePath, [parse.GetValue(id)!],
-                new DisputeStep("credit", f => DisputeLifecycle.Credit(f, parse.GetValue(amount), date, parse.GetValue(note), Audit.Disputes.BillReconciler.DefaultTolerance),
-                    lineText is null || carrier is null ? null : $"{carrier}|{lineText}")), op.Today);
+            return Finish(cli, "credit", op.Apply(parse.GetValue(lake)!, [parse.GetValue(id)!],
+                new DisputeStep("credit", f => DisputeLifecycle.Credit(f, parse.GetValue(amount), date, parse.GetValue(note), BillReconciler.DefaultTolerance), lineText)),
+                op.Today);
         });
         return command;
     }

@@ -17,7 +17,7 @@ public readonly record struct RealisedMoney(int Findings, decimal Credited, deci
 /// <param name="Validated">Found money: validated findings still live (open, submitted, partially credited, credited, confirmed).</param>
 /// <param name="Potential">Findings to investigate (models, unknown services), live; never counted as found.</param>
 /// <param name="Reseller">A reseller's revenue leakage (unbilled resale, resale below cost), live; the reseller's money, never the client's saving.</param>
-/// <param name="Realised">What came back or shows in the bills, whatever the status now.</param>
+/// <param name="Realised">What came back or shows in the bills, whatever the status now (validated and potential findings; a reseller's revenue is not the client's).</param>
 public sealed record CurrencyMoney(CurrencyCode Currency, FoundMoneyTotal Validated, FoundMoneyTotal Potential, FoundMoneyTotal Reseller, RealisedMoney Realised);
 
 /// <summary>
@@ -40,7 +40,9 @@ public static class MoneyTotals
         return [.. list.Where(f => f.Counts || f.RealisedOneTime != 0 || f.RealisedMonthly != 0).Select(f => f.Finding.Currency).Distinct().Order()
             .Select(c =>
             {
-                var realised = list.Where(f => f.Finding.Currency == c && (f.RealisedOneTime != 0 || f.RealisedMonthly != 0)).ToList();
+                // A reseller's recovered revenue is the reseller's, not the client's realised saving.
+                var realised = list.Where(f => f.Finding.Currency == c && f.Finding.MoneyKind != MoneyKind.Reseller
+                    && (f.RealisedOneTime != 0 || f.RealisedMonthly != 0)).ToList();
                 return new CurrencyMoney(c, Sum(c, MoneyKind.Validated), Sum(c, MoneyKind.Potential), Sum(c, MoneyKind.Reseller),
                     new RealisedMoney(realised.Count, realised.Sum(f => f.RealisedOneTime), realised.Sum(f => f.RealisedMonthly)));
             })];

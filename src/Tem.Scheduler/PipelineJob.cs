@@ -33,6 +33,12 @@ public sealed partial class PipelineJob(ILogger<PipelineJob> log, TimeProvider t
     /// <summary>Job data key: DuckDB's memory limit for the run's ingest and audit.</summary>
     public const string MemoryLimitKey = "memoryLimit";
 
+    /// <summary>Job data key: the contingency fee (percent) of the run's report.</summary>
+    public const string ContingencyFeeKey = "contingencyFee";
+
+    /// <summary>Job data key: the follow-up days of the run's report.</summary>
+    public const string FollowUpDaysKey = "followUpDays";
+
     /// <summary>Job data key: the pipeline's ingest settings (<see cref="IngestSettings"/> as JSON), when it has any.</summary>
     public const string IngestKey = "ingest";
 
@@ -64,6 +70,11 @@ public sealed partial class PipelineJob(ILogger<PipelineJob> log, TimeProvider t
             Ingest = map.GetString(MemoryLimitKey) is { Length: > 0 } memory ? ingest with { MemoryLimit = memory } : ingest,
             Audit = new AuditOptions { MemoryLimit = map.GetString(MemoryLimitKey) is { Length: > 0 } limit ? limit : new AuditOptions().MemoryLimit },
             AuditAfterFailedIngest = map.GetString(AuditAnywayKey) == "true",
+            Report = new Tem.Reports.ReportOptions
+            {
+                ContingencyFeePct = decimal.Parse(map.GetString(ContingencyFeeKey) ?? "0", CultureInfo.InvariantCulture),
+                FollowUpDays = int.Parse(map.GetString(FollowUpDaysKey) ?? "30", CultureInfo.InvariantCulture),
+            },
             Holder = $"{name} fire {context.FireInstanceId} on {context.Scheduler.SchedulerInstanceId} (pid {Environment.ProcessId})",
         };
 

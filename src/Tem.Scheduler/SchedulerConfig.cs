@@ -75,6 +75,12 @@ public sealed record PipelineSchedule
     /// <summary>DuckDB's memory limit for the run's ingest and audit (<c>tem run --memory-limit</c>; default 1GB); beyond it DuckDB spills to the lake's <c>_tem/tmp</c>.</summary>
     public string MemoryLimit { get; init; } = "1GB";
 
+    /// <summary>The consultant's contingency fee in the run's report, percent of realised savings (<c>tem run --contingency-fee</c>; default 0).</summary>
+    public decimal ContingencyFee { get; init; }
+
+    /// <summary>Days without news after which a submitted claim is overdue, in the run's report (<c>tem run --follow-up-days</c>; default 30).</summary>
+    public int FollowUpDays { get; init; } = 30;
+
     /// <summary>
     /// How the inbox's files are read where they leave a choice (PBX zone and name, carrier profiles, EDI 811
     /// carrier, currency and charge codes), as <c>tem ingest</c>'s options; null: the defaults.
@@ -172,6 +178,11 @@ public sealed record SchedulerConfig
             if (p.LockWait < TimeSpan.Zero)
             {
                 problems.Add($"pipeline '{p.Name}': lockWait must not be negative");
+            }
+
+            if (p.ContingencyFee is < 0 or > 100 || p.FollowUpDays < 0)
+            {
+                problems.Add($"pipeline '{p.Name}': contingencyFee is a percentage from 0 to 100 and followUpDays 0 or more");
             }
 
             if (!Tem.Lake.LakeSession.IsMemorySize(p.MemoryLimit))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -120,6 +121,8 @@ public static class SchedulerHost
             .UsingJobData(PipelineJob.LockWaitKey, p.LockWait.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .UsingJobData(PipelineJob.AuditAnywayKey, p.AuditAnyway ? "true" : "false")
             .UsingJobData(PipelineJob.MemoryLimitKey, p.MemoryLimit)
+            .UsingJobData(PipelineJob.ContingencyFeeKey, p.ContingencyFee.ToString(CultureInfo.InvariantCulture))
+            .UsingJobData(PipelineJob.FollowUpDaysKey, p.FollowUpDays.ToString(CultureInfo.InvariantCulture))
             .RequestRecovery(true)
             .StoreDurably(true);
 

@@ -43,25 +43,34 @@ public sealed class DisputesCommandTests(DemoLakeFixture demo) : IClassFixture<D
     [Fact]
     public void Steps_SubmitCreditReject_RecordAmounts_AndRefuseWhatTheLifecycleDoesNotAllow()
     {
-        var open = Disputes("--status", "open").First(d => d.GetProperty("one_time_amount").GetDecimal() > 1m);
+        // The open tax_on_exempt claim of RH4711028, whose bills carry a credit line (an SLA credit).
+        var open = Disputes("--status", "open").First(d => d.GetProperty("account_id").GetString() == "RH4711028");
         var id = open.GetProperty("finding_id").GetString()!;
         var claim = open.GetProperty("one_time_amount").GetDecimal();
+        var sql = Run("sql", "--lake", demo.Lake, "--format", "csv", "SELECT invoice_id || '#0' || line_no::VARCHAR FROM charges WHERE account_id = 'RH4711028' AND charge_type = 'credit' ORDER BY ALL LIMIT 1");
+        Assert.True(sql.Code == TemApp.Ok, sql.Err);
+        var line = sql.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].Trim();
 
         var submit = Run("disputes", "submit", id[..12], "--lake", demo.Lake, "--on", "2026-10-02", "--reference", "T-1", "--json");
         Assert.True(submit.Code == TemApp.Ok, submit.Err);
-        var credit = Run("disputes", "credit", id[..12], "--lake", demo.Lake, "--amount", "1.00", "--on", "2026-11-30", "--line", "INV-9#4");
+
+        // A credit line must be one of the account's credit lines on the bills ('#07' is line 7); then it is never used again.
+        var bogus = Run("disputes", "credit", id[..12], "--lake", demo.Lake, "--amount", "1.00", "--line", "NO-SUCH-INVOICE#1");
+        Assert.Equal(TemApp.Failure, bogus.Code);
+        Assert.Contains("no credit line", bogus.Err, StringComparison.Ordinal);
+        var credit = Run("disputes", "credit", id[..12], "--lake", demo.Lake, "--amount", "1.00", "--on", "2026-11-30", "--line", line);
         Assert.True(credit.Code == TemApp.Ok, credit.Err);
         var after = Assert.Single(Disputes(), d => d.GetProperty("finding_id").GetString() == id);
         Assert.Equal(("partially_credited", "T-1", claim, 1.00m), (after.GetProperty("status").GetString(), after.GetProperty("reference").GetString(),
             after.GetProperty("amount_claimed").GetDecimal(), after.GetProperty("amount_credited").GetDecimal()));
+        var twice = Run("disputes", "credit", id[..12], "--lake", demo.Lake, "--amount", "0.01", "--line", line.Replace("#0", "#", StringComparison.Ordinal));
+        Assert.Equal(TemApp.Failure, twice.Code);
+        Assert.Contains("already applied", twice.Err, StringComparison.Ordinal);
 
-        // More than the claim, the same credit line twice, a submission of a submitted claim: refused, nothing changes.
+        // More than the claim, a submission of a submitted claim: refused, nothing changes.
         var tooMuch = Run("disputes", "credit", id[..12], "--lake", demo.Lake, "--amount", (claim + 5m).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(TemApp.Failure, tooMuch.Code);
         Assert.Contains("claimed", tooMuch.Err, StringComparison.Ordinal);
-        var twice = Run("disputes", "credit", id[..12], "--lake", demo.Lake, "--amount", "0.01", "--line", "INV-9#4");
-        Assert.Equal(TemApp.Failure, twice.Code);
-        Assert.Contains("already applied", twice.Err, StringComparison.Ordinal);
         Assert.Equal(TemApp.Failure, Run("disputes", "submit", id[..12], "--lake", demo.Lake).Code);
         Assert.Equal(1.00m, Assert.Single(Disputes(), d => d.GetProperty("finding_id").GetString() == id).GetProperty("amount_credited").GetDecimal());
 

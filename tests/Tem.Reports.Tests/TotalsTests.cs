@@ -24,7 +24,7 @@ public sealed partial class TotalsTests(SampleReportFixture fx)
                    coalesce(sum(one_time_amount) FILTER (WHERE money_kind = 'validated' AND {Live}), 0),
                    coalesce(sum(monthly_savings) FILTER (WHERE money_kind = 'validated' AND {Live}), 0),
                    coalesce(sum(one_time_amount + 12 * monthly_savings) FILTER (WHERE money_kind = 'validated' AND {Live}), 0),
-                   coalesce(sum(realised_one_time + 12 * realised_monthly), 0),
+                   coalesce(sum(realised_one_time + 12 * realised_monthly) FILTER (WHERE money_kind <> 'reseller'), 0),
                    coalesce(sum(one_time_amount + 12 * monthly_savings) FILTER (WHERE money_kind = 'potential' AND {Live}), 0),
                    coalesce(sum(one_time_amount + 12 * monthly_savings) FILTER (WHERE money_kind = 'reseller' AND {Live}), 0)
             FROM findings GROUP BY currency

@@ -130,4 +130,23 @@ public sealed class SchedulerConfigIngestTests : IDisposable
 
         Assert.Contains("pipeline 'nightly': memoryLimit 'lots' is not a size such as 1GB or 500MB", SchedulerConfig.Load(file).Validate());
     }
+
+    [Fact]
+    public void Load_ContingencyFeeAndFollowUpDays_ReachTheJob_AndAreChecked()
+    {
+        var file = _folder.Sub("schedule.json");
+        File.WriteAllText(file, """
+            { "store": { "kind": "memory" },
+              "pipelines": [ { "name": "nightly", "cron": "0 0 2 * * ?", "inbox": "inbox", "lake": "lake", "out": "out", "contingencyFee": 30, "followUpDays": 45 },
+                             { "name": "plain", "cron": "0 0 3 * * ?", "inbox": "inbox", "lake": "lake2", "out": "out2" },
+                             { "name": "wrong", "cron": "0 0 4 * * ?", "inbox": "inbox", "lake": "lake3", "out": "out3", "contingencyFee": 130 } ] }
+            """);
+        var config = SchedulerConfig.Load(file);
+
+        Assert.Equal(["pipeline 'wrong': contingencyFee is a percentage from 0 to 100 and followUpDays 0 or more"], config.Validate());
+        var nightly = SchedulerHost.JobFor(config.Pipelines[0]).JobDataMap;
+        Assert.Equal(("30", "45"), (nightly.GetString(PipelineJob.ContingencyFeeKey), nightly.GetString(PipelineJob.FollowUpDaysKey)));
+        var plain = SchedulerHost.JobFor(config.Pipelines[1]).JobDataMap;
+        Assert.Equal(("0", "30"), (plain.GetString(PipelineJob.ContingencyFeeKey), plain.GetString(PipelineJob.FollowUpDaysKey)));
+    }
 }

@@ -19,11 +19,12 @@ namespace Tem.Audit.Disputes;
 /// <param name="Credit">The credit as a positive amount.</param>
 /// <param name="Outstanding">What the claim still waits for (claimed - credited) when it was judged.</param>
 /// <param name="Currency">Currency of both.</param>
-/// <param name="Quoted">The line's text quotes the claim's carrier reference.</param>
+/// <param name="Quoted">The line's text quotes the claim's carrier reference (as a word, the reference at least 4 characters long).</param>
 /// <param name="Reason">Why it was not applied on its own (a person confirms it with <c>tem disputes credit</c>); null when applied.</param>
+/// <param name="SameService">The credit line names the claim's own service (false for an account-level credit or claim).</param>
 public sealed record CreditMatch(
     string FindingId, string CreditLine, string Carrier, string AccountId, string? ServiceId, string InvoiceId, long LineNo, DateOnly InvoiceDate,
-    string? Description, decimal Credit, decimal Outstanding, string Currency, bool Quoted, string? Reason);
+    string? Description, decimal Credit, decimal Outstanding, string Currency, bool Quoted, string? Reason, bool SameService = true);
 
 /// <summary>What a run's reconciliation with the bills did.</summary>
 /// <param name="Applied">Credits applied to claims on their own (unambiguous).</param>
@@ -39,14 +40,16 @@ public sealed record ReconcileResult(IReadOnlyList<CreditMatch> Applied, IReadOn
 /// Follows the money on the bills after each audit, so realised savings come from invoices, not memory.
 /// <para><b>Credits.</b> A submitted (or partially credited) claim is a candidate for a <c>credit</c> line (amount &lt; 0;
 /// canonical invoices and EDI 811 SAC allowances alike) of the same carrier, account and currency, for the same service
-/// (an account-level credit only when its text quotes the claim's reference), on an invoice dated on or after the
-/// submission, not yet applied to a claim, not settling a credits_due entry in time, and no larger than what the claim
-/// still waits for plus the tolerance. A candidate is <i>strong</i> when its amount is within the tolerance of the
-/// outstanding amount or its text quotes the reference. A claim with exactly one strong candidate that no other claim
-/// shares is credited with it; a claim whose strong candidates all quote its reference, are its own and add up to no
-/// more than it waits for gets them all (partial credits over several bills). Everything else that fits is proposed
-/// with the reason it was not applied (two candidates, a credit two claims could take, a partial credit that does not
-/// quote the reference).</para>
+/// or for none (an account-level credit), on an invoice dated on or after the submission, not yet applied to a claim, not
+/// settling a credits_due entry in time, and no larger than what the claim still waits for plus the tolerance. A
+/// candidate is <i>strong</i> when its text quotes the claim's reference (as a word; references under 4 characters are
+/// never taken as quoted), or when it names the claim's own service and its amount is within the tolerance of the
+/// outstanding amount: an account-level credit, or a credit for an account-level claim, must quote the reference. A
+/// claim with exactly one strong candidate that no other claim shares is credited with it; a claim whose strong
+/// candidates all quote its reference, are its own and add up to no more than it waits for gets them all (partial
+/// credits over several bills). A claim with a credit recorded without its invoice line (by hand, or from a dispute log)
+/// gets nothing on its own: that credit may be one of the bill's lines, and counting both would count it twice. Every
+/// other candidate of its service, quoting it, or of the exact amount is proposed with the reason it was not applied.</para>
 /// <para><b>Savings.</b> A submitted cancellation is confirmed by the first bill of its account dated on or after the
 /// submission without a recurring charge for the service; a downgrade or renegotiation by the first such bill whose
 /// recurring charge for it fell by at least the monthly saving (less the tolerance).</para>
@@ -86,10 +89,12 @@ public static class BillReconciler
         var book = new DisputeBook(lake);
         var claims = findings.Values.Where(f => FindingStatuses.IsPending(f.Status) && f.Dispute.SubmittedOn is not null && f.Dispute.Outstanding > tolerance).ToList();
         var savings = findings.Values.Where(f => f.Status == FindingStatus.Submitted && f.Dispute.SubmittedOn is not null && f.Finding.ServiceId is not null
+            && f.Finding.MoneyKind != MoneyKind.Reseller
             && f.Finding.MonthlySavings > 0 && f.Finding.RecommendedAction is RecommendedAction.Cancel or RecommendedAction.Downgrade or RecommendedAction.Renegotiate).ToList();
 
         var candidates = claims.Count == 0 ? [] : Candidates(db, claims, book.AppliedCreditLines(), tolerance);
-        var (applied, proposed) = Decide(candidates, claims.ToDictionary(c => c.Finding.FindingId, c => c.Dispute.Outstanding, StringComparer.Ordinal), tolerance);
+        var (applied, proposed) = Decide(
+            candidates, claims.ToDictionary(c => c.Finding.FindingId, c => c.Dispute.Outstanding, StringComparer.Ordinal), tolerance, book.ClaimsWithUnlinkedCredits());
         var confirmed = savings.Count == 0 ? [] : Confirmations(db, savings, tolerance);
 
         var now = time.GetUtcNow();
@@ -135,14 +140,16 @@ public static class BillReconciler
     /// <paramref name="outstanding"/> is what each claim waits for before this run.
     /// </summary>
     public static (List<CreditMatch> Applied, List<CreditMatch> Proposed) Decide(
-        IReadOnlyList<CreditMatch> candidates, IReadOnlyDictionary<string, decimal> outstanding, decimal tolerance)
+        IReadOnlyList<CreditMatch> candidates, IReadOnlyDictionary<string, decimal> outstanding, decimal tolerance, IReadOnlySet<string>? unlinked = null)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         var left = new Dictionary<string, decimal>(outstanding, StringComparer.Ordinal);
         var used = new HashSet<string>(StringComparer.Ordinal);
         var applied = new List<CreditMatch>();
         bool Fits(CreditMatch c) => !used.Contains(c.CreditLine) && left[c.FindingId] > tolerance && c.Credit <= left[c.FindingId] + tolerance;
-        bool Strong(CreditMatch c) => Fits(c) && (c.Quoted || Math.Abs(c.Credit - left[c.FindingId]) <= tolerance);
+        bool Exact(CreditMatch c) => Math.Abs(c.Credit - left[c.FindingId]) <= tolerance;
+        bool Manual(CreditMatch c) => unlinked?.Contains(c.FindingId) == true;
+        bool Strong(CreditMatch c) => Fits(c) && !Manual(c) && (c.Quoted || (c.SameService && Exact(c)));
 
         for (var changed = true; changed;)
         {
@@ -171,13 +178,17 @@ public static class BillReconciler
         }
 
         var proposed = new List<CreditMatch>();
-        var fitting = candidates.Where(Fits).ToList();
+        var fitting = candidates.Where(c => Fits(c) && (c.SameService || c.Quoted || Exact(c))).ToList();
         var linesClaims = fitting.Where(Strong).GroupBy(c => c.CreditLine, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var claimLines = fitting.Where(Strong).GroupBy(c => c.FindingId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         foreach (var c in fitting)
         {
             var outstandingNow = left[c.FindingId];
-            var reason = !Strong(c)
+            var reason = Manual(c)
+                ? "credits for this claim were recorded without their invoice line (by hand or in a dispute log); if this line is not one of them, record it with --line"
+                : !Strong(c) && !c.SameService
+                ? "an account-level credit (or claim) that does not quote the claim's reference"
+                : !Strong(c)
                 ? $"the credit of {Money(c.Credit)} is less than the {Money(outstandingNow)} outstanding and does not quote the reference"
                 : linesClaims[c.CreditLine] > 1 ? $"the credit could settle {linesClaims[c.CreditLine]} claims"
                 : $"{claimLines[c.FindingId]} credits could settle this claim";
@@ -223,24 +234,24 @@ public static class BillReconciler
                         AND abs(d.amount + c.amount) <= 0.01
                         AND c.invoice_date <= last_day(strptime(d.due_by_period || '-01', '%Y-%m-%d')::DATE))),
             pair AS (
-                SELECT d.finding_id, c.*, d.outstanding,
-                       d.reference IS NOT NULL AND contains(lower(coalesce(c.description, '')), lower(d.reference)) AS quoted,
-                       d.service_id AS claim_service
+                SELECT d.finding_id, c.*, d.outstanding, d.reference, c.service_id IS NOT NULL AND c.service_id = d.service_id AS same_service
                 FROM tem_claims d
                 JOIN credit c ON c.carrier = d.carrier AND c.account_id = d.account_id AND c.currency = d.currency
                              AND c.invoice_date >= d.submitted_on AND c.credit <= d.outstanding + {tolerance.ToString(CultureInfo.InvariantCulture)}
+                             AND (c.service_id = d.service_id OR c.service_id IS NULL)
                 WHERE c.line NOT IN (SELECT line FROM tem_applied_lines))
-            SELECT finding_id, line, carrier, account_id, service_id, invoice_id, line_no, invoice_date, description, credit, outstanding, currency, quoted
+            SELECT finding_id, line, carrier, account_id, service_id, invoice_id, line_no, invoice_date, description, credit, outstanding, currency, reference, same_service
             FROM pair
-            WHERE service_id IS NOT DISTINCT FROM claim_service OR (service_id IS NULL AND quoted)
             ORDER BY finding_id, invoice_date, line
             """;
         using var r = cmd.ExecuteReader();
         var list = new List<CreditMatch>();
         while (r.Read())
         {
+            var description = r.GetStringOrNull(8);
             list.Add(new CreditMatch(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetStringOrNull(4), r.GetString(5), r.GetInt64(6),
-                r.GetFieldValue<DateOnly>(7), r.GetStringOrNull(8), r.GetDecimal(9), r.GetDecimal(10), r.GetString(11), r.GetBoolean(12), null));
+                r.GetFieldValue<DateOnly>(7), description, r.GetDecimal(9), r.GetDecimal(10), r.GetString(11), Quotes(description, r.GetStringOrNull(12)), null,
+                r.GetBoolean(13)));
         }
 
         return list;
@@ -312,6 +323,33 @@ public static class BillReconciler
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         db.Execute($"COPY (SELECT * FROM tem_credit_matches ORDER BY finding_id, credit_line) TO {SqlQuote.Literal(path + ".tmp")} (FORMAT parquet, COMPRESSION zstd)");
         File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    /// <summary>
+    /// Whether a credit line's text quotes a claim's reference: the reference as a whole word (not inside a longer
+    /// reference: <c>NW-1</c> is not quoted by <c>NW-12</c>), case-insensitive; a reference under 4 characters is too
+    /// short to tell and never counts.
+    /// </summary>
+    public static bool Quotes(string? description, string? reference)
+    {
+        if (description is null || reference is null || reference.Trim().Length < 4)
+        {
+            return false;
+        }
+
+        var r = reference.Trim();
+        for (var at = description.IndexOf(r, StringComparison.OrdinalIgnoreCase); at >= 0; at = description.IndexOf(r, at + 1, StringComparison.OrdinalIgnoreCase))
+        {
+            var before = at == 0 || !char.IsLetterOrDigit(description[at - 1]);
+            var end = at + r.Length;
+            var after = end == description.Length || !char.IsLetterOrDigit(description[end]);
+            if (before && after)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Money(decimal amount) => amount.ToString("0.00##", CultureInfo.InvariantCulture);

@@ -10,7 +10,8 @@ namespace Tem.Audit.Disputes;
 /// <param name="Status">Its status.</param>
 /// <param name="Note">The note kept with it.</param>
 /// <param name="Details">Submission, credits, confirmation. A status recorded as <c>recovered</c> before the lifecycle existed has no amounts (null claimed).</param>
-public sealed record DisputeState(string FindingId, FindingStatus Status, string? Note, DisputeDetails Details);
+/// <param name="UpdatedAt">When it was last recorded (UTC); null for a state not yet stored.</param>
+public sealed record DisputeState(string FindingId, FindingStatus Status, string? Note, DisputeDetails Details, DateTimeOffset? UpdatedAt = null);
 
 /// <summary>One step in a finding's dispute history.</summary>
 /// <param name="FindingId">The finding.</param>
@@ -43,7 +44,7 @@ public sealed class DisputeBook(TemLake lake)
         Ensure(c);
         using var cmd = c.CreateCommand();
         cmd.CommandText = """
-            SELECT finding_id, status, note, submitted_on, reference, amount_claimed, amount_credited, credited_on, confirmed_from, resolved_on
+            SELECT finding_id, status, note, submitted_on, reference, amount_claimed, amount_credited, credited_on, confirmed_from, resolved_on, updated_at
             FROM finding_status
             """;
         using var r = cmd.ExecuteReader();
@@ -61,7 +62,7 @@ public sealed class DisputeBook(TemLake lake)
                 ConfirmedFrom = r.IsDBNull(8) ? null : BillingMonth.Parse(r.GetString(8)),
                 ResolvedOn = Date(9),
             };
-            map[r.GetString(0)] = new DisputeState(r.GetString(0), FindingStatuses.Parse(r.GetString(1)), r.GetStringOrNull(2), details);
+            map[r.GetString(0)] = new DisputeState(r.GetString(0), FindingStatuses.Parse(r.GetString(1)), r.GetStringOrNull(2), details, r.GetInstant(10));
         }
 
         return map;
@@ -120,6 +121,23 @@ public sealed class DisputeBook(TemLake lake)
         Ensure(c);
         using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT DISTINCT credit_line FROM dispute_events WHERE credit_line IS NOT NULL";
+        using var r = cmd.ExecuteReader();
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        while (r.Read())
+        {
+            set.Add(r.GetString(0));
+        }
+
+        return set;
+    }
+
+    /// <summary>The claims with a credit recorded without its invoice line (by hand or from a dispute log): the bills' credits are only proposed for them.</summary>
+    public HashSet<string> ClaimsWithUnlinkedCredits()
+    {
+        using var c = lake.Catalog.Connect();
+        Ensure(c);
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT DISTINCT finding_id FROM dispute_events WHERE event = 'credit' AND credit_line IS NULL";
         using var r = cmd.ExecuteReader();
         var set = new HashSet<string>(StringComparer.Ordinal);
         while (r.Read())

@@ -32,9 +32,11 @@ public static class DisputeLifecycle
     public static DisputeChange Submit(StoredFinding f, DateOnly on, string? reference, decimal? amount, string? note)
     {
         ArgumentNullException.ThrowIfNull(f);
-        if (f.Status is not (FindingStatus.Open or FindingStatus.Rejected or FindingStatus.Resolved))
+        if (f.Status is not (FindingStatus.Open or FindingStatus.Rejected))
         {
-            return DisputeChange.Refused(f, $"it is {WireNames.ToWire(f.Status)}; only an open (or rejected) finding is submitted");
+            return DisputeChange.Refused(f, f.Status == FindingStatus.Resolved
+                ? "it is resolved: the latest audit no longer finds it"
+                : $"it is {WireNames.ToWire(f.Status)}; only an open (or rejected) finding is submitted");
         }
 
         var claimed = amount ?? f.Finding.OneTimeAmount;
@@ -100,14 +102,21 @@ public static class DisputeLifecycle
             : new DisputeChange(FindingStatus.Closed, f.Dispute with { ResolvedOn = on }, note ?? f.StatusNote, "closed", null);
     }
 
-    /// <summary>Opens the finding again, forgetting its submission (the event history keeps it); credits received stay.</summary>
+    /// <summary>
+    /// Opens the finding again, forgetting its submission (the event history keeps it); what it realised stays (credits
+    /// received, a saving the bills confirmed). A resolved finding is not reopened: no audit produces it any more.
+    /// </summary>
     public static DisputeChange Reopen(StoredFinding f, string? note)
     {
         ArgumentNullException.ThrowIfNull(f);
-        return f.Status == FindingStatus.Open
-            ? DisputeChange.Refused(f, "it is already open")
-            : new DisputeChange(FindingStatus.Open, DisputeDetails.None with { AmountCredited = f.Dispute.AmountCredited, CreditedOn = f.Dispute.CreditedOn },
-                note ?? f.StatusNote, "reopened", null);
+        return f.Status switch
+        {
+            FindingStatus.Open => DisputeChange.Refused(f, "it is already open"),
+            FindingStatus.Resolved => DisputeChange.Refused(f, "it is resolved: the latest audit no longer finds it"),
+            _ => new DisputeChange(FindingStatus.Open,
+                DisputeDetails.None with { AmountCredited = f.Dispute.AmountCredited, CreditedOn = f.Dispute.CreditedOn, ConfirmedFrom = f.Dispute.ConfirmedFrom },
+                note ?? f.StatusNote, "reopened", null),
+        };
     }
 
     /// <summary>The bills show the saving from <paramref name="from"/> on: a submitted saving becomes confirmed.</summary>

@@ -191,10 +191,23 @@ public static class DisputeLog
         }
 
         var last = new[] { row.SubmittedOn, row.CreditedOn, row.ResolvedOn }.Max() ?? row.SubmittedOn;
-        string? error = row.Status switch
+        string? error = null;
+
+        // Credits received before a claim was settled, rejected or closed stay realised: a row of any of those statuses
+        // records its amount_credited first.
+        if (row.Status is FindingStatus.PartiallyCredited or FindingStatus.Credited && row.AmountCredited is not > 0)
         {
-            FindingStatus.PartiallyCredited or FindingStatus.Credited when row.AmountCredited is not > 0 => $"status {WireNames.ToWire(row.Status)} needs amount_credited > 0",
-            FindingStatus.PartiallyCredited or FindingStatus.Credited => Step(DisputeLifecycle.Credit(at, row.AmountCredited!.Value, row.CreditedOn ?? row.SubmittedOn!.Value, row.Note, tolerance)),
+            error = $"status {WireNames.ToWire(row.Status)} needs amount_credited > 0";
+        }
+        else if (row.AmountCredited is > 0)
+        {
+            error = row.SubmittedOn is null
+                ? "amount_credited needs submitted_on (a credit answers a claim)"
+                : Step(DisputeLifecycle.Credit(at, row.AmountCredited.Value, row.CreditedOn ?? row.SubmittedOn.Value, row.Note, tolerance));
+        }
+
+        error ??= row.Status switch
+        {
             FindingStatus.Rejected => Step(DisputeLifecycle.Reject(at, row.ResolvedOn ?? last!.Value, row.Note)),
             FindingStatus.Closed => (row.ResolvedOn ?? last) is { } closedOn ? Step(DisputeLifecycle.Close(at, closedOn, row.Note)) : "status closed needs resolved_on",
             _ => null,
@@ -227,7 +240,7 @@ public static class DisputeLog
         var changes = new List<(DisputeState, DisputeEvent)>();
         var applied = 0;
         var unchanged = 0;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
             var matches = findings[(row.Rule, row.Carrier, row.AccountId, row.ServiceId ?? string.Empty, row.Period)].ToList();
@@ -242,7 +255,15 @@ public static class DisputeLog
             }
 
             var finding = matches[0];
-            if (recorded.ContainsKey(finding.Finding.FindingId) || !seen.Add(finding.Finding.FindingId))
+            if (seen.TryGetValue(finding.Finding.FindingId, out var earlier))
+            {
+                rejected.Add(new InputDataException(new SourceLocation(name, row.Line, 1, "rule"),
+                    string.Create(CultureInfo.InvariantCulture, $"the log names finding {finding.Finding.FindingId[..12]} again (line {earlier})"), "one row per finding"));
+                continue;
+            }
+
+            seen[finding.Finding.FindingId] = row.Line;
+            if (recorded.ContainsKey(finding.Finding.FindingId))
             {
                 unchanged++;
                 continue;
@@ -253,6 +274,13 @@ public static class DisputeLog
             {
                 rejected.Add(new InputDataException(new SourceLocation(name, row.Line, 6, "status"), $"finding {finding.Finding.FindingId[..12]}: {error}",
                     "a status its dates and amounts allow"));
+                continue;
+            }
+
+            if (steps.Count == 0)
+            {
+                // An open row records nothing: the finding is as the log says.
+                unchanged++;
                 continue;
             }
 

@@ -39,13 +39,14 @@ internal static class Contingency
             rows[key] = (r.Credits + credits, r.Savings + savings);
         }
 
-        foreach (var c in d.Credits)
+        var reseller = d.Findings.Where(f => f.Finding.MoneyKind == MoneyKind.Reseller).Select(f => f.Finding.FindingId).ToHashSet(StringComparer.Ordinal);
+        foreach (var c in d.Credits.Where(c => !reseller.Contains(c.FindingId)))
         {
             Add(c.CustomerId, c.Month, c.Currency, c.Amount, 0m);
         }
 
         var latest = d.Window?.Latest;
-        foreach (var f in d.Findings.Where(f => f.Dispute.ConfirmedFrom is not null && f.RealisedMonthly > 0))
+        foreach (var f in d.Findings.Where(f => f.Dispute.ConfirmedFrom is not null && f.RealisedMonthly > 0 && f.Finding.MoneyKind != MoneyKind.Reseller))
         {
             for (var m = f.Dispute.ConfirmedFrom!.Value; latest is { } last && m <= last; m = m.Next())
             {

@@ -86,7 +86,7 @@ internal static class Disputes
                          WireNames.ToWire(item.Item.Status), f.Detail, f.Evidence,
                          item.Item.Dispute.SubmittedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty, item.Item.Dispute.Reference ?? string.Empty,
                          item.Item.Dispute.AmountCredited.ToString("0.0000", CultureInfo.InvariantCulture),
-                         (item.Item.Dispute.AmountClaimed is null ? f.OneTimeAmount : item.Item.Dispute.Outstanding).ToString("0.0000", CultureInfo.InvariantCulture),
+                         item.Claimed.ToString("0.0000", CultureInfo.InvariantCulture),
                      })
             {
                 csv.WriteField(field);

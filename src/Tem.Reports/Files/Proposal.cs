@@ -52,7 +52,7 @@ internal sealed record ProposalModel(
 
 /// <summary>
 /// Builds one proposal per deal of upgrade.csv (lines grouped by <c>deal_id</c>; none: one deal; a tenant's set only the
-/// deals of its customers). A deal's prices are in
+/// deals that name one of its customers). A deal's prices are in
 /// its lines' <c>currency</c>, or <see cref="ReportOptions.ProposalCurrency"/> (the writer sets it to the currency most of
 /// the lake's accounts are billed in when the user gave none). What pays for it:
 /// <list type="bullet">
@@ -88,8 +88,8 @@ internal static class Proposal
 
             var customers = deal.Select(i => i.CustomerId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
 
-            // A tenant's set shows only the deals of its own customers.
-            if (d.Tenant is not null && customers.Count > 0 && !d.Customers.Contains(customers[0], StringComparer.Ordinal))
+            // A tenant's set shows only the deals of its own customers: a deal that names none is the lake owner's, in the main set only.
+            if (d.Tenant is not null && (customers.Count == 0 || !d.Customers.Contains(customers[0], StringComparer.Ordinal)))
             {
                 continue;
             }
@@ -134,7 +134,9 @@ internal static class Proposal
             }
             else
             {
-                var homes = d.Services.Where(s => s.ServiceId == entry).ToList();
+                // A service id names the deal customer's service (another customer may use the same number under another account).
+                var homes = d.Services.Where(s => s.ServiceId == entry
+                    && (customer is null || d.Accounts.Any(a => a.AccountId == s.AccountId && a.CustomerId == customer))).ToList();
                 if (homes.Count == 0)
                 {
                     warnings.Add($"{label}: retires service {entry}, which is not in the inventory{(d.Tenant is null ? string.Empty : " of this set")}; it retires nothing");

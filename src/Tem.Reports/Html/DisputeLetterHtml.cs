@@ -13,7 +13,7 @@ internal static class DisputeLetterHtml
         var from = billToId is not null && data.Parties.TryGetValue(billToId, out var party) ? party : null;
         var fromName = from?.Name ?? (billToId ?? "The account holder");
         var accounts = items.Select(i => i.Item.Finding.AccountId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var totals = items.GroupBy(i => i.Item.Finding.Currency).OrderBy(g => g.Key).Select(g => (Currency: g.Key, Amount: g.Sum(i => i.Item.Finding.OneTimeAmount))).ToList();
+        var totals = items.GroupBy(i => i.Item.Finding.Currency).OrderBy(g => g.Key).Select(g => (Currency: g.Key, Amount: g.Sum(i => i.Claimed))).ToList();
         var totalText = string.Join(" and ", totals.Select(t => Money(t.Amount, t.Currency)));
         var customers = items.Select(i => i.Item.Finding.CustomerId).OfType<string>().Where(c => c != billToId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var date = generated.UtcDateTime.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
@@ -48,7 +48,7 @@ internal static class DisputeLetterHtml
                 .Append("<td>").Append(item.InvoiceLines.Count == 0 ? "<span class=\"sub\">not on any invoice</span>" : string.Join("<br>", item.InvoiceLines.Take(6).Select(E)))
                 .Append(item.InvoiceLines.Count > 6 ? $"<span class=\"sub\">+{item.InvoiceLines.Count - 6} more</span>" : string.Empty).Append("</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{f.Period}</td><td><strong>{E(f.Title)}</strong><span class=\"sub\">{E(f.Detail)}</span><span class=\"evidence\">{E(f.Evidence)}</span><span class=\"sub\">Reference {E(f.FindingId[..Math.Min(12, f.FindingId.Length)])}</span></td>")
-                .Append(CultureInfo.InvariantCulture, $"<td class=\"num\" data-currency=\"{f.Currency.Code}\" data-value=\"{Exact(f.OneTimeAmount)}\">{Money(f.OneTimeAmount, f.Currency)}</td></tr>\n");
+                .Append(CultureInfo.InvariantCulture, $"<td class=\"num\" data-currency=\"{f.Currency.Code}\" data-value=\"{Exact(item.Claimed)}\">{Money(item.Claimed, f.Currency)}</td></tr>\n");
         }
 
         foreach (var (currency, amount) in totals)

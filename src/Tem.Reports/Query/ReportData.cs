@@ -26,7 +26,11 @@ internal sealed record AccountSpend(string Carrier, string AccountId, CurrencyCo
 internal sealed record CostCentreSpend(string CostCentre, CurrencyCode Currency, int Services, decimal Amount);
 
 /// <summary>A finding to claim from its carrier, with the invoice lines it is about (<c>invoice#line</c>).</summary>
-internal sealed record DisputeItem(StoredFinding Item, IReadOnlyList<string> InvoiceLines);
+internal sealed record DisputeItem(StoredFinding Item, IReadOnlyList<string> InvoiceLines)
+{
+    /// <summary>What the carrier is asked for now: the one-time amount of an open claim, what a submitted one still waits for.</summary>
+    public decimal Claimed => Item.Dispute.AmountClaimed is null ? Item.Finding.OneTimeAmount : Item.Dispute.Outstanding;
+}
 
 /// <summary>One line of upgrade.csv; <paramref name="Retires"/> holds its <c>retires</c> entries (service ids and <c>rule:&lt;id&gt;</c>).</summary>
 internal sealed record UpgradeItem(

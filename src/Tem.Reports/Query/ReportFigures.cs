@@ -30,7 +30,8 @@ internal sealed class ReportFigures
         _services = data.Services.DistinctBy(s => (s.ServiceId, s.AccountId)).ToDictionary(s => (s.ServiceId, s.AccountId));
         Totals = data.Totals();
         Currencies = [.. Totals.Select(t => t.Currency).Concat(data.Spend.Select(s => s.Currency)).Distinct().Order()];
-        var current = data.Current.ToList();
+        // Every finding that counts or realised something: a resolved or closed finding's credits are still realised.
+        var current = data.Findings.Where(f => f.Finding.MoneyKind != MoneyKind.Reseller && (f.Counts || f.RealisedOneTime != 0 || f.RealisedMonthly != 0)).ToList();
         ByRule = Group(current, f => [f.Finding.Rule], []);
         ByCarrier = Group(current, f => [f.Finding.Carrier],
             data.Spend.GroupBy(s => (s.Carrier, s.Currency)).Select(g => (Key: (IReadOnlyList<string>)[g.Key.Carrier], g.Key.Currency, Amount: g.Sum(s => s.Amount))));

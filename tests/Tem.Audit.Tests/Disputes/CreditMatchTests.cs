@@ -158,7 +158,7 @@ public sealed class CreditMatchTests : IDisposable
     [Theory]
     [InlineData("V3,credit,Billing adjustment,1,,-30.00", "a credit for another service")]
     [InlineData("V1,credit,Billing adjustment,1,,-45.00", "a credit larger than the claim")]
-    [InlineData(",credit,Account credit,1,,-30.00", "an account-level credit that does not quote the case")]
+    [InlineData(",credit,Account credit,1,,-12.00", "an account-level credit of another amount that does not quote the case")]
     public void Credit_WrongServiceOrAmountOff_IsNotMatched(string line, string why)
     {
         var first = Audit("run-1");
@@ -168,6 +168,59 @@ public sealed class CreditMatchTests : IDisposable
         Assert.True(Duplicate(audit, "V1").Status == FindingStatus.Submitted, why);
         Assert.Empty(audit.Reconciled.Applied);
         Assert.Empty(audit.Reconciled.Proposed);
+    }
+
+    [Fact]
+    public void AccountLevelCredit_OfTheExactAmount_WithoutTheReference_IsOnlyProposed()
+    {
+        var first = Audit("run-1");
+        Submit(Duplicate(first, "V1"), "CASE-1", new DateOnly(2026, 8, 5));
+        October(",credit,Account credit,1,,-30.00");
+        var audit = Audit("run-2");
+        Assert.Equal(FindingStatus.Submitted, Duplicate(audit, "V1").Status);
+        Assert.Contains("account-level", Assert.Single(audit.Reconciled.Proposed).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CreditRecordedByHand_ThenTheBillsLineQuotingTheCase_IsNotCountedTwice()
+    {
+        var first = Audit("run-1");
+        var v1 = Duplicate(first, "V1");
+        Submit(v1, "CASE-1", new DateOnly(2026, 8, 5));
+
+        // The consultant records the credit note from an e-mail, without its invoice line.
+        var store = new FindingStore(_lake, AuditScratch.Clock);
+        var submitted = store.Load().Single(f => f.Finding.FindingId == v1.Finding.FindingId);
+        store.Record(submitted, [DisputeLifecycle.Credit(submitted, 10m, new DateOnly(2026, 10, 20), "credit note", 0.01m)], "user", null);
+
+        // The same credit then shows on the bill, quoting the case: it may be the one recorded, so it is only proposed.
+        October("V1,credit,Credit re CASE-1,1,,-10.00");
+        var audit = Audit("run-2");
+        var after = Duplicate(audit, "V1");
+        Assert.Equal((FindingStatus.PartiallyCredited, 10m), (after.Status, after.Dispute.AmountCredited));
+        Assert.Empty(audit.Reconciled.Applied);
+        Assert.Contains("without their invoice line", Assert.Single(audit.Reconciled.Proposed).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DisputeLog_ClosedAfterACredit_KeepsTheCredit_OpenRowsRecordNothing_BadRowsNamed()
+    {
+        Audit("run-1");
+        var log = Path.Combine(_folder, "disputes.csv");
+        File.WriteAllText(log, string.Join('\n',
+            "rule,carrier,account_id,service_id,period,status,submitted_on,reference,amount_claimed,amount_credited,credited_on,resolved_on,note",
+            "duplicate_recurring,Telco,A1,V1,2026-07,closed,2026-08-05,CASE-1,,10.00,2026-09-10,2026-09-30,settled for 10",
+            "duplicate_recurring,Telco,A1,V2,2026-07,open,,,,,,,",
+            "duplicate_recurring,Telco,A1,V9,2026-07,submitted,2026-08-05,,,,,,",
+            "duplicate_recurring,Telco,A1,V2,2026-07,credited,2026-08-05,,,5.00,,,") + "\n");
+        var store = new FindingStore(_lake, AuditScratch.Clock);
+        var result = DisputeLog.Apply(_lake, store, log, "disputes.csv", 0.01m, "log-run", AuditScratch.Clock);
+        Assert.Equal((4, 1, 1, 2), (result.Rows, result.Applied, result.Unchanged, result.Rejected.Count));
+        Assert.Equal(result.Rows, result.Applied + result.Unchanged + result.Rejected.Count);
+        Assert.Contains(result.Rejected, e => e.Location.Line == 4 && e.Message.Contains("no finding", StringComparison.Ordinal));
+        Assert.Contains(result.Rejected, e => e.Location.Line == 5 && e.Message.Contains("again (line 3)", StringComparison.Ordinal));
+        var v1 = store.Load().Single(f => f.Finding.Rule == "duplicate_recurring" && f.Finding.ServiceId == "V1");
+        Assert.Equal((FindingStatus.Closed, 10m, "CASE-1"), (v1.Status, v1.RealisedOneTime, v1.Dispute.Reference!));
     }
 
     [Fact]
@@ -283,6 +336,23 @@ public sealed class CreditDecisionTests
         Assert.Equal("L1", Assert.Single(applied).CreditLine);
         Assert.Empty(proposed);
     }
+
+    [Fact]
+    public void Decide_ClaimWithACreditRecordedWithoutItsLine_OnlyProposals()
+    {
+        var (applied, proposed) = BillReconciler.Decide([C("a", "L1", 100m)], new Dictionary<string, decimal> { ["a"] = 100m }, 0.01m, new HashSet<string> { "a" });
+        Assert.Empty(applied);
+        Assert.Single(proposed);
+    }
+
+    [Theory]
+    [InlineData("Partial credit re NW-1", "NW-1", true)]
+    [InlineData("Partial credit re NW-12", "NW-1", false)]
+    [InlineData("credit for case nw-case-77.", "NW-CASE-77", true)]
+    [InlineData("credit 1 of 2", "1", false)]
+    [InlineData(null, "NW-1", false)]
+    public void Quotes_TheReferenceAsAWord_AtLeastFourCharacters(string? description, string reference, bool quoted) =>
+        Assert.Equal(quoted, BillReconciler.Quotes(description, reference));
 
     [Fact]
     public void Decide_WithinTheTolerance_SettlesTheClaim()

@@ -115,6 +115,20 @@ public sealed class DisputeLifecycleTests
     }
 
     [Fact]
+    public void Reopen_KeepsWhatTheBillsConfirmed_AndNeitherReopenNorSubmitTakeAResolvedFinding()
+    {
+        var cancel = Claim(0m, 45m, RecommendedAction.Cancel);
+        var f = After(cancel, DisputeLifecycle.Submit(cancel, Aug10, "ORDER-9", null, null));
+        f = After(f, DisputeLifecycle.Confirm(f, new BillingMonth(2026, 9)));
+        var reopened = After(f, DisputeLifecycle.Reopen(f, null));
+        Assert.Equal((FindingStatus.Open, 45m), (reopened.Status, reopened.RealisedMonthly));
+
+        var resolved = Claim() with { Status = FindingStatus.Resolved };
+        Assert.Contains("resolved", DisputeLifecycle.Submit(resolved, Aug10, null, null, null).Error, StringComparison.Ordinal);
+        Assert.Contains("resolved", DisputeLifecycle.Reopen(resolved, null).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Aging_AcrossMonths_CountsCalendarDaysSinceSubmissionAndSinceTheLatestNews()
     {
         var d = new DisputeDetails { SubmittedOn = new DateOnly(2026, 7, 31), AmountClaimed = 10m };
