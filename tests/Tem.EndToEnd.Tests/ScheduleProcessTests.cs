@@ -44,7 +44,7 @@ public sealed class ScheduleProcessTests : IDisposable
         string log;
         using (var second = Host.Start(schedule))
         {
-            Assert.True(second.WaitFor(l => l.Contains(" ok: 13 files", StringComparison.Ordinal), TimeSpan.FromSeconds(120)), second.Log);
+            Assert.True(second.WaitFor(l => l.Contains(" ok: 14 files", StringComparison.Ordinal), TimeSpan.FromSeconds(120)), second.Log);
             Assert.True(second.Terminate(TimeSpan.FromSeconds(60)), "tem schedule did not stop on SIGTERM\n" + second.Log);
             Assert.Equal(0, second.Process.ExitCode);
             log = second.Log;
