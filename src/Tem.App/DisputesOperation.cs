@@ -99,6 +99,27 @@ public sealed class DisputesOperation(TimeProvider time)
         var all = store.Load();
         var chosen = new List<(StoredFinding Finding, DisputeChange Change)>();
         var problems = new List<string>();
+        if (step.CreditLine is not null && ids.Distinct(StringComparer.Ordinal).Count() != 1)
+        {
+            return new DisputeStepResult(RunOutcome.Failed, [], "nothing was recorded: a credit line belongs to one claim; name one finding.");
+        }
+
+        // A credit line is checked before the step: one already used is said as such, whatever else is wrong.
+        (string Key, decimal Credit, DateOnly InvoiceDate)? line = null;
+        if (step.CreditLine is { } named && all.Where(f => f.Finding.FindingId.StartsWith(ids[0], StringComparison.Ordinal)).Take(2).ToList() is [var target])
+        {
+            line = FindCreditLine(lease.Lake, target.Finding, named, out var problem);
+            if (line is null)
+            {
+                return new DisputeStepResult(RunOutcome.Failed, [], $"nothing was recorded: {problem}.");
+            }
+
+            if (new DisputeBook(lease.Lake).AppliedCreditLines().Contains(line.Value.Key))
+            {
+                return new DisputeStepResult(RunOutcome.Failed, [], $"nothing was recorded: the credit line {named} is already applied to a claim.");
+            }
+        }
+
         foreach (var id in ids.Distinct(StringComparer.Ordinal))
         {
             var match = all.Where(f => f.Finding.FindingId.StartsWith(id, StringComparison.Ordinal)).Take(2).ToList();
@@ -124,24 +145,11 @@ public sealed class DisputesOperation(TimeProvider time)
             return new DisputeStepResult(RunOutcome.Failed, [], $"nothing was recorded: {string.Join("; ", problems)}.");
         }
 
-        string? creditLine = null;
-        if (step.CreditLine is { } named)
+        var creditLine = line?.Key;
+        if (line is { } found && chosen[0].Change.Amount is { } amount && amount > found.Credit)
         {
-            if (chosen.Count != 1)
-            {
-                return new DisputeStepResult(RunOutcome.Failed, [], "nothing was recorded: a credit line belongs to one claim; name one finding.");
-            }
-
-            creditLine = ResolveCreditLine(lease.Lake, chosen[0].Finding.Finding, named, out var problem);
-            if (creditLine is null)
-            {
-                return new DisputeStepResult(RunOutcome.Failed, [], $"nothing was recorded: {problem}.");
-            }
-
-            if (new DisputeBook(lease.Lake).AppliedCreditLines().Contains(creditLine))
-            {
-                return new DisputeStepResult(RunOutcome.Failed, [], $"nothing was recorded: the credit line {named} is already applied to a claim.");
-            }
+            return new DisputeStepResult(RunOutcome.Failed, [],
+                string.Create(CultureInfo.InvariantCulture, $"nothing was recorded: the credit line {step.CreditLine} is {found.Credit:0.00##}, less than the {amount:0.00##} to record."));
         }
 
         var now = time.GetUtcNow();
@@ -181,8 +189,16 @@ public sealed class DisputesOperation(TimeProvider time)
     /// (the line number as stored: <c>#07</c> is line 7); null with the reason when the finding's account has no such
     /// credit line on the bills.
     /// </summary>
-    private static string? ResolveCreditLine(TemLake lake, Finding f, string named, out string? problem)
+    /// <summary>
+    /// The credit line a person names (<c>INVOICE#LINE</c>) on the bills of a finding's account: its key
+    /// (<c>carrier|invoice#line</c>, the line number as stored: <c>#07</c> is line 7), the credit as a positive amount and
+    /// the invoice's date; null with the reason when the account has no such credit line.
+    /// </summary>
+    public static (string Key, decimal Credit, DateOnly InvoiceDate)? FindCreditLine(TemLake lake, Finding f, string named, out string? problem)
     {
+        ArgumentNullException.ThrowIfNull(lake);
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(named);
         var hash = named.LastIndexOf('#');
         if (hash <= 0 || !long.TryParse(named.AsSpan(hash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var lineNo))
         {
@@ -193,11 +209,34 @@ public sealed class DisputesOperation(TimeProvider time)
         var invoice = named[..hash];
         using var db = LakeSession.InMemory();
         lake.CreateViews(db);
-        var found = db.Scalar<long>(
-            "SELECT count(*) FROM charges WHERE carrier = $1 AND account_id = $2 AND invoice_id = $3 AND line_no = $4 AND charge_type = 'credit'",
-            f.Carrier, f.AccountId, invoice, lineNo);
-        problem = found == 0 ? $"the bills of {f.Carrier} account {f.AccountId} have no credit line {invoice}#{lineNo.ToString(CultureInfo.InvariantCulture)}" : null;
-        return found == 0 ? null : $"{f.Carrier}|{invoice}#{lineNo.ToString(CultureInfo.InvariantCulture)}";
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT -sum(amount), max(invoice_date) FROM charges WHERE carrier = $1 AND account_id = $2 AND invoice_id = $3 AND line_no = $4 AND charge_type = 'credit'";
+        foreach (var v in new object[] { f.Carrier, f.AccountId, invoice, lineNo })
+        {
+            cmd.Parameters.AddValue(v);
+        }
+
+        using var r = cmd.ExecuteReader();
+        if (!r.Read() || r.IsDBNull(0))
+        {
+            problem = $"the bills of {f.Carrier} account {f.AccountId} have no credit line {invoice}#{lineNo.ToString(CultureInfo.InvariantCulture)}";
+            return null;
+        }
+
+        problem = null;
+        return ($"{f.Carrier}|{invoice}#{lineNo.ToString(CultureInfo.InvariantCulture)}", r.GetDecimal(0), r.GetFieldValue<DateOnly>(1));
+    }
+
+    /// <summary>The invoice date of a credit line a person names for a finding (the default date of its credit); null when there is none.</summary>
+    public static DateOnly? CreditLineDate(string lake, string findingIdOrPrefix, string named)
+    {
+        if (LakeOperation.OpenForReading(lake) is not { } existing)
+        {
+            return null;
+        }
+
+        var f = new FindingStore(existing, TimeProvider.System).Load().Where(s => s.Finding.FindingId.StartsWith(findingIdOrPrefix, StringComparison.Ordinal)).Take(2).ToList();
+        return f.Count == 1 && FindCreditLine(existing, f[0].Finding, named, out _) is { } line ? line.InvoiceDate : null;
     }
 
     private ReconcileResult Reconcile(TemLake lake, FindingStore store, string source)

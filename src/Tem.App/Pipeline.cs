@@ -234,7 +234,7 @@ public sealed class Pipeline(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(r);
         return string.Create(CultureInfo.InvariantCulture,
-            $"bills: {r.Applied.Count} credits matched to claims ({string.Join(", ", r.Applied.GroupBy(a => a.Currency).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Sum(a => a.Credit):0.00}"))}), {r.Confirmed.Count} savings confirmed, {r.Proposed.Count} matches to confirm (tem disputes matches)");
+            $"bills: {r.Applied.Count} credits matched to claims{(r.Applied.Count == 0 ? string.Empty : " (" + string.Join(", ", r.Applied.GroupBy(a => a.Currency).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Sum(a => a.Credit):0.00}")) + ")")}, {r.Confirmed.Count} savings confirmed, {r.Proposed.Count} matches to confirm (tem disputes matches)");
     }
 
     /// <summary>

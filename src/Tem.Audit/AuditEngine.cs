@@ -127,6 +127,7 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
             var row = new Row(rule.Id, rule.Severity, rule.Action, rule.Title, Text("carrier"), account, Text("service_id"), period)
             {
                 Money = rule.Money,
+                ByService = rule.IdentityByService,
                 OneTime = Amount("one_time_amount"),
                 Monthly = Amount("monthly_savings"),
                 Currency = Text("currency"),
@@ -170,6 +171,8 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
         public string? PlanId { get; init; }
 
         public MoneyKind Money { get; init; }
+
+        public bool ByService { get; init; }
     }
 
     /// <summary>The finding of a row, or null (with the reason) when its account's currency is unknown.</summary>
@@ -187,7 +190,9 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
         skipReason = null;
         return new Finding
         {
-            FindingId = FindingId.Create(row.Rule, row.Account, row.Service, row.Period, row.Discriminator),
+            FindingId = row.ByService
+                ? FindingId.CreateForService(row.Rule, row.Account, row.Service, row.Discriminator)
+                : FindingId.Create(row.Rule, row.Account, row.Service, row.Period, row.Discriminator),
             Rule = row.Rule,
             Severity = row.Severity,
             Carrier = carrier,

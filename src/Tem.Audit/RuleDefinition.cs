@@ -47,6 +47,13 @@ public sealed partial record RuleDefinition
     /// </summary>
     public MoneyKind Money { get; init; }
 
+    /// <summary>
+    /// Whether a finding is one per service whatever the month (header <c>-- identity: service</c>): its id leaves the
+    /// period out (<see cref="FindingId.CreateForService"/>), so a recurring saving keeps its id, and its dispute, as
+    /// months go by. Default: one finding per period (<c>-- identity: period</c>).
+    /// </summary>
+    public bool IdentityByService { get; init; }
+
     /// <summary>Confidence of a finding, 0..1, unless the query gives one per row.</summary>
     public decimal Confidence { get; init; } = 1m;
 
@@ -134,6 +141,17 @@ public sealed partial record RuleDefinition
             throw Bad(source, m.Line, $"money '{m.Value}'", WireNames.Expected<MoneyKind>());
         }
 
+        var byService = false;
+        if (meta.TryGetValue("identity", out var idn))
+        {
+            byService = idn.Value.ToLowerInvariant() switch
+            {
+                "service" => true,
+                "period" => false,
+                _ => throw Bad(source, idn.Line, $"identity '{idn.Value}'", "service or period"),
+            };
+        }
+
         var sql = string.Join('\n', lines.Skip(body)).Trim().TrimEnd(';');
         if (sql.Length == 0)
         {
@@ -147,6 +165,7 @@ public sealed partial record RuleDefinition
             Severity = severity,
             Action = action,
             Money = money,
+            IdentityByService = byService,
             Confidence = confidence,
             Description = meta.TryGetValue("description", out var d) ? d.Value : string.Empty,
             Settings = settings,

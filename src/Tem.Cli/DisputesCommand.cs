@@ -47,15 +47,28 @@ internal static class DisputesCommand
 
             var op = new DisputesOperation(time);
             var today = op.Today;
-            var claims = op.List(parse.GetValue(lake)!).Where(IsClaim)
-                .Where(f => parse.GetValue(carrier) is not { } c || f.Finding.Carrier == c)
+            var all = op.List(parse.GetValue(lake)!).Where(IsClaim).ToList();
+            if (parse.GetValue(carrier) is { } named && !all.Any(f => string.Equals(f.Finding.Carrier, named, StringComparison.OrdinalIgnoreCase)))
+            {
+                cli.Problem($"tem disputes: no claims of carrier '{named}'; carriers with claims: {string.Join(", ", all.Select(f => f.Finding.Carrier).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))}");
+                return TemApp.Failure;
+            }
+
+            var claims = all
+                .Where(f => parse.GetValue(carrier) is not { } c || string.Equals(f.Finding.Carrier, c, StringComparison.OrdinalIgnoreCase))
                 .Where(f => parse.GetValue(status) is not { } st || f.Status == FindingStatuses.Parse(st))
                 .Where(f => !parse.GetValue(overdue) || IsOverdue(f, today, days)).ToList();
+            if (claims.Count > 0)
+            {
+                cli.Result(string.Create(CultureInfo.InvariantCulture,
+                    $"{"finding",-12}  {"status",-18} {"carrier",-10} {"account",-12} {"service",-16} {"period",-7}  {"amount",10} {"credited",10} {"outstanding",11} ccy  age   reference"));
+            }
+
             foreach (var f in claims)
             {
                 var d = f.Dispute;
                 cli.Result(string.Create(CultureInfo.InvariantCulture,
-                    $"{f.Finding.FindingId[..12]}  {WireNames.ToWire(f.Status),-18} {f.Finding.Carrier,-10} {f.Finding.AccountId,-12} {f.Finding.ServiceId ?? "-",-16} {f.Finding.Period}  claimed {d.AmountClaimed ?? f.Finding.OneTimeAmount,10:0.00} credited {d.AmountCredited,10:0.00} {f.Finding.Currency.Code}{(d.Age(today) is { } age ? $"  {age} days" : string.Empty)}{(d.Reference is null ? string.Empty : "  ref " + d.Reference)}{(IsOverdue(f, today, days) ? "  OVERDUE" : string.Empty)}"));
+                    $"{f.Finding.FindingId[..12]}  {WireNames.ToWire(f.Status),-18} {f.Finding.Carrier,-10} {f.Finding.AccountId,-12} {f.Finding.ServiceId ?? "-",-16} {f.Finding.Period,-7}  {d.AmountClaimed ?? f.Finding.OneTimeAmount,10:0.00##} {d.AmountCredited,10:0.00##} {f.Outstanding,11:0.00##} {f.Finding.Currency.Code}  {(d.Age(today) is { } age ? age.ToString(CultureInfo.InvariantCulture) : "-"),-5} {d.Reference ?? "-"}{(IsOverdue(f, today, days) ? "  OVERDUE" : string.Empty)}"));
             }
 
             cli.Result(string.Create(CultureInfo.InvariantCulture, $"({claims.Count} claims; {claims.Count(f => IsOverdue(f, today, days))} overdue for follow-up after {days} days)"));
@@ -107,7 +120,7 @@ internal static class DisputesCommand
         f.Dispute.Reference,
         f.Dispute.AmountClaimed,
         f.Dispute.AmountCredited,
-        f.Dispute.Outstanding,
+        f.Outstanding,
         CreditedOn = f.Dispute.CreditedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         ConfirmedFrom = f.Dispute.ConfirmedFrom?.ToString(),
         AgeDays = f.Dispute.Age(today),
@@ -118,8 +131,10 @@ internal static class DisputesCommand
 
     private static Option<string?> OnOption(string what) => new("--on") { Description = $"The date {what} (YYYY-MM-DD); default today (UTC)." };
 
+    /// <summary>A step's date: today when none is given; a date after today is refused (nothing has happened then yet).</summary>
     private static bool TryDate(string? text, DateOnly today, out DateOnly date) =>
-        text is null ? (date = today) == today : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+        text is null ? (date = today) == today
+        : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date) && date <= today;
 
     private static Command Submit(Option<string> lake, TextWriter output, TextWriter error, TimeProvider time)
     {
@@ -135,7 +150,7 @@ internal static class DisputesCommand
             var op = new DisputesOperation(time);
             if (!TryDate(parse.GetValue(on), op.Today, out var date))
             {
-                cli.Problem($"tem disputes submit: --on '{parse.GetValue(on)}' is not a date, expected YYYY-MM-DD");
+                cli.Problem($"tem disputes submit: --on '{parse.GetValue(on)}' is not a date up to today, expected YYYY-MM-DD");
                 return TemApp.UsageError;
             }
 
@@ -159,11 +174,18 @@ internal static class DisputesCommand
             var op = new DisputesOperation(time);
             if (!TryDate(parse.GetValue(on), op.Today, out var date))
             {
-                cli.Problem($"tem disputes credit: --on '{parse.GetValue(on)}' is not a date, expected YYYY-MM-DD");
+                cli.Problem($"tem disputes credit: --on '{parse.GetValue(on)}' is not a date up to today, expected YYYY-MM-DD");
                 return TemApp.UsageError;
             }
 
             var lineText = parse.GetValue(line);
+
+            // A credit from a bill line is dated by its invoice unless a date is given.
+            if (parse.GetValue(on) is null && lineText is not null && DisputesOperation.CreditLineDate(parse.GetValue(lake)!, parse.GetValue(id)!, lineText) is { } invoiceDate)
+            {
+                date = invoiceDate;
+            }
+
             if (lineText is not null && (lineText.LastIndexOf('#') is var hash && (hash <= 0 || hash == lineText.Length - 1)))
             {
                 cli.Problem($"tem disputes credit: --line '{lineText}' is not INVOICE#LINE, e.g. INV-2026-07-0042#7");
@@ -195,7 +217,7 @@ internal static class DisputesCommand
             var op = new DisputesOperation(time);
             if (!TryDate(name == "reopen" ? null : parse.GetValue(on), op.Today, out var date))
             {
-                cli.Problem($"tem disputes {name}: --on '{parse.GetValue(on)}' is not a date, expected YYYY-MM-DD");
+                cli.Problem($"tem disputes {name}: --on '{parse.GetValue(on)}' is not a date up to today, expected YYYY-MM-DD");
                 return TemApp.UsageError;
             }
 
@@ -215,7 +237,7 @@ internal static class DisputesCommand
         foreach (var f in result.Findings)
         {
             cli.Result(string.Create(CultureInfo.InvariantCulture,
-                $"{f.Finding.FindingId[..12]}: {WireNames.ToWire(f.Status)} (claimed {f.Dispute.AmountClaimed ?? 0:0.00}, credited {f.Dispute.AmountCredited:0.00}, outstanding {f.Dispute.Outstanding:0.00} {f.Finding.Currency.Code})"));
+                $"{f.Finding.FindingId[..12]}: {WireNames.ToWire(f.Status)} (claimed {f.Dispute.AmountClaimed ?? 0:0.00##}, credited {f.Dispute.AmountCredited:0.00##}, outstanding {f.Outstanding:0.00##} {f.Finding.Currency.Code})"));
         }
 
         cli.Summary(new { Step = name, Disputes = result.Findings.Select(f => Json(f, today, DefaultFollowUpDays)) });

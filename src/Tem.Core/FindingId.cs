@@ -38,6 +38,25 @@ public static class FindingId
         return Convert.ToHexStringLower(hash, 0, 16);
     }
 
+    /// <summary>
+    /// The id of a finding that is one per service whatever the month (a recurring saving such as an unused line, stated
+    /// in the latest month): the recipe of <see cref="Create"/> with an empty period field, so the id stays the same when
+    /// a later month arrives and the dispute recorded against it (a cancellation submitted) stays with it.
+    /// </summary>
+    public static string CreateForService(string rule, string accountId, string? serviceId, string? discriminator = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(rule);
+        ArgumentException.ThrowIfNullOrEmpty(accountId);
+        serviceId ??= string.Empty;
+        discriminator ??= string.Empty;
+        RejectSeparator(rule, nameof(rule));
+        RejectSeparator(accountId, nameof(accountId));
+        RejectSeparator(serviceId, nameof(serviceId));
+        RejectSeparator(discriminator, nameof(discriminator));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(Separator, rule, accountId, serviceId, string.Empty, discriminator)));
+        return Convert.ToHexStringLower(hash, 0, 16);
+    }
+
     // A separator inside a field would let two different field lists hash the same text.
     private static void RejectSeparator(string value, string name)
     {

@@ -20,6 +20,9 @@ public sealed record StoredFinding(Finding Finding, FindingStatus Status, string
     /// <summary>The monthly saving once the bills confirm it (<see cref="DisputeDetails.ConfirmedFrom"/>), else 0.</summary>
     public decimal RealisedMonthly => Dispute.ConfirmedFrom is null ? 0m : Finding.MonthlySavings;
 
+    /// <summary>What the carrier still owes on it: claimed less credited while the claim waits (submitted, partially credited); 0 otherwise.</summary>
+    public decimal Outstanding => FindingStatuses.IsPending(Status) ? Dispute.Outstanding : 0m;
+
     /// <summary>Whether it counts as identified money of its kind (<see cref="FindingStatuses.IsLive"/>).</summary>
     public bool Counts => FindingStatuses.IsLive(Status);
 }

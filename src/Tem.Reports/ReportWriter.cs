@@ -102,7 +102,7 @@ public static class ReportWriter
         if (!carriers.Contains(carrier, StringComparer.Ordinal))
         {
             throw new ArgumentException(
-                $"carrier '{carrier}' has no claims in the lake; carriers with claims: {(carriers.Count == 0 ? "none" : string.Join(", ", carriers))}.", nameof(carrier));
+                $"carrier '{carrier}' has no claims {(tenant is null ? "in the lake" : "of " + tenant + "'s customers")}; carriers with claims: {(carriers.Count == 0 ? "none" : string.Join(", ", carriers))}.");
         }
 
         var items = data.Disputes.Where(d => d.Item.Finding.Carrier == carrier

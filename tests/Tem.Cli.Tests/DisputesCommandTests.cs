@@ -78,6 +78,7 @@ public sealed class DisputesCommandTests(DemoLakeFixture demo) : IClassFixture<D
         var rejected = Assert.Single(Disputes(), d => d.GetProperty("finding_id").GetString() == id);
         Assert.Equal(("rejected", 1.00m), (rejected.GetProperty("status").GetString(), rejected.GetProperty("amount_credited").GetDecimal()));
         Assert.Equal(TemApp.UsageError, Run("disputes", "submit", id[..12], "--lake", demo.Lake, "--on", "2026-13-01").Code);
+        Assert.Equal(TemApp.UsageError, Run("disputes", "close", id[..12], "--lake", demo.Lake, "--on", DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Code);
     }
 
     [Fact]

@@ -40,9 +40,16 @@ public static class DisputeLifecycle
         }
 
         var claimed = amount ?? f.Finding.OneTimeAmount;
-        if (claimed < 0)
+        if (claimed < 0 || claimed > f.Finding.OneTimeAmount || (claimed == 0 && f.Finding.OneTimeAmount > 0))
         {
-            return DisputeChange.Refused(f, $"the amount claimed {Money(claimed)} is negative");
+            return DisputeChange.Refused(f, f.Finding.OneTimeAmount == 0
+                ? $"the finding has no one-time amount to claim (a saving: submit it without --amount)"
+                : $"the amount claimed {Money(claimed)} must be more than 0 and at most the finding's one-time amount {Money(f.Finding.OneTimeAmount)}");
+        }
+
+        if (claimed > 0 && f.Dispute.AmountCredited >= claimed)
+        {
+            return DisputeChange.Refused(f, $"{Money(f.Dispute.AmountCredited)} of it was credited already");
         }
 
         return new DisputeChange(FindingStatus.Submitted, f.Dispute with
@@ -70,6 +77,11 @@ public static class DisputeLifecycle
         if (amount <= 0)
         {
             return DisputeChange.Refused(f, $"the credit {Money(amount)} is not positive");
+        }
+
+        if (f.Dispute.SubmittedOn is { } submitted && on < submitted)
+        {
+            return DisputeChange.Refused(f, $"the credit is dated {on.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, before the claim was submitted ({submitted.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)})");
         }
 
         var claimed = f.Dispute.AmountClaimed ?? f.Finding.OneTimeAmount;

@@ -233,7 +233,9 @@ public static class DisputeLog
         var rejected = new List<InputDataException>();
         var rows = Read(path, name, rejected);
         var unreadable = rejected.Count;
-        var findings = store.Load().ToLookup(f => (f.Finding.Rule, f.Finding.Carrier, f.Finding.AccountId, f.Finding.ServiceId ?? string.Empty, f.Finding.Period));
+        var stored = store.Load();
+        var findings = stored.ToLookup(f => (f.Finding.Rule, f.Finding.Carrier, f.Finding.AccountId, f.Finding.ServiceId ?? string.Empty, f.Finding.Period));
+        var byId = stored.ToDictionary(f => f.Finding.FindingId, StringComparer.Ordinal);
         var book = new DisputeBook(lake);
         var recorded = book.Load();
         var now = time.GetUtcNow();
@@ -244,6 +246,14 @@ public static class DisputeLog
         foreach (var row in rows)
         {
             var matches = findings[(row.Rule, row.Carrier, row.AccountId, row.ServiceId ?? string.Empty, row.Period)].ToList();
+            if (matches.Count == 0)
+            {
+                // A saving is one finding per service whatever the month (its id leaves the period out): a log written
+                // when it was stated in an earlier month still names it.
+                var byService = FindingId.CreateForService(row.Rule, row.AccountId, row.ServiceId);
+                matches = [.. byId.Where(f => f.Key == byService && f.Value.Finding.Carrier == row.Carrier).Select(f => f.Value)];
+            }
+
             if (matches.Count != 1)
             {
                 rejected.Add(new InputDataException(new SourceLocation(name, row.Line, 1, "rule"),

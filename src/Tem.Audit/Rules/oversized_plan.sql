@@ -2,6 +2,7 @@
 -- title: A plan bigger than the line needs
 -- severity: low
 -- action: downgrade
+-- identity: service
 -- confidence: 0.8
 -- setting: months = 3   Recent billing months whose peak usage must fit the cheaper plan.
 -- setting: min_saving = 1.00   A cheaper plan must save at least this per month.

@@ -2,6 +2,7 @@
 -- title: Resold below the carrier's cost
 -- severity: medium
 -- action: renegotiate
+-- identity: service
 -- confidence: 0.9
 -- money: reseller
 -- setting: min_amount = 0.01   Smallest monthly shortfall that fires.

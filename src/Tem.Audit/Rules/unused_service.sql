@@ -2,6 +2,7 @@
 -- title: A line nobody uses, still billed
 -- severity: medium
 -- action: cancel
+-- identity: service
 -- confidence: 0.85
 -- setting: months = 3   Recent billing months without any usage record.
 -- description: An active service activated at least this many full months before the latest month has no usage record in each of the latest months and is still billed; cancelling saves its latest recurring amount every month.

@@ -47,7 +47,7 @@ internal static class DisputeLetterHtml
             b.Append(CultureInfo.InvariantCulture, $"<tr data-finding=\"{E(f.FindingId)}\"><td>{n}</td><td>{E(f.AccountId)}<span class=\"sub\">{E(f.ServiceId ?? "account level")}</span></td>")
                 .Append("<td>").Append(item.InvoiceLines.Count == 0 ? "<span class=\"sub\">not on any invoice</span>" : string.Join("<br>", item.InvoiceLines.Take(6).Select(E)))
                 .Append(item.InvoiceLines.Count > 6 ? $"<span class=\"sub\">+{item.InvoiceLines.Count - 6} more</span>" : string.Empty).Append("</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td>{f.Period}</td><td><strong>{E(f.Title)}</strong><span class=\"sub\">{E(f.Detail)}</span><span class=\"evidence\">{E(f.Evidence)}</span><span class=\"sub\">Reference {E(f.FindingId[..Math.Min(12, f.FindingId.Length)])}</span></td>")
+                .Append(CultureInfo.InvariantCulture, $"<td>{f.Period}</td><td><strong>{E(f.Title)}</strong><span class=\"sub\">{E(f.Detail)}</span><span class=\"evidence\">{E(f.Evidence)}</span><span class=\"sub\">Reference {E(f.FindingId[..Math.Min(12, f.FindingId.Length)])}{(item.Item.Dispute.Reference is { } caseRef ? $"; your case {E(caseRef)}, submitted {item.Item.Dispute.SubmittedOn:yyyy-MM-dd}, still open" : string.Empty)}</span></td>")
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"num\" data-currency=\"{f.Currency.Code}\" data-value=\"{Exact(item.Claimed)}\">{Money(item.Claimed, f.Currency)}</td></tr>\n");
         }
 

@@ -339,9 +339,11 @@ internal static class ReportHtml
     {
         b.Append("<section><footer class=\"defs\"><h2>How to read this report</h2><dl>")
             .Append(MoneyDefinitions.Html)
+            .Append("<dt>Submitted</dt><dd>In the totals table: the found money of findings claimed from the carrier and not yet answered in full (submitted or partially credited). In the disputes table, claimed is the amount the claims ask for and outstanding what the carrier still owes on them.</dd>")
             .Append("<dt>Spend</dt><dd>Every carrier invoice line in the period, taxes and credits included.</dd>")
             .Append("<dt>Files</dt><dd>findings.csv (every finding with its evidence), report.xlsx (the same numbers), disputes/ (a claim per carrier), ")
-            .Append(fig.Data.Upgrade.Count > 0 ? "proposal.html (the savings-funded upgrade), " : string.Empty)
+            .Append(fig.Data.Upgrade.Count > 0 ? "proposal-<deal>.html (a savings-funded upgrade per deal), " : string.Empty)
+            .Append("contingency.csv (realised savings per client and month, and the fee), ")
             .Append(fig.Data.Margin.Count > 0 ? "margin.html (reseller margins). " : string.Empty)
             .Append("</dd></dl></footer></section>\n");
     }

@@ -271,6 +271,22 @@ public sealed class CreditMatchTests : IDisposable
     }
 
     [Fact]
+    public void Saving_SubmittedThenANewMonthStillBillsIt_KeepsItsIdAndItsStatus_NotCountedTwice()
+    {
+        var first = Audit("run-1");
+        var unused = first.Findings.Single(f => f.Finding.Rule == "unused_service" && f.Finding.ServiceId == "U1");
+        Assert.Equal(new BillingMonth(2026, 9), unused.Finding.Period);
+        Submit(unused, "ORDER-5", new DateOnly(2026, 10, 3));
+
+        // October still bills U1 (the cancellation has not taken effect): the saving is stated in the new latest month,
+        // under the same id, and stays submitted.
+        October();
+        var audit = Audit("run-2");
+        var again = Assert.Single(audit.Findings, f => f.Finding.Rule == "unused_service" && f.Finding.ServiceId == "U1");
+        Assert.Equal((unused.Finding.FindingId, new BillingMonth(2026, 10), FindingStatus.Submitted), (again.Finding.FindingId, again.Finding.Period, again.Status));
+    }
+
+    [Fact]
     public void Statuses_SurviveReIngestAndReRuns()
     {
         var first = Audit("run-1");

@@ -54,6 +54,22 @@ public sealed class DisputeLifecycleTests
         Assert.NotNull(DisputeLifecycle.Submit(Claim(), Aug10, null, -1m, null).Error);
     }
 
+    [Theory]
+    [InlineData(100.01)]
+    [InlineData(0)]
+    public void Submit_ClaimAboveTheFindingOrOfNothing_IsRefused(double amount) =>
+        Assert.Contains("at most the finding's one-time amount 100.00", DisputeLifecycle.Submit(Claim(), Aug10, "R", (decimal)amount, null).Error, StringComparison.Ordinal);
+
+    [Fact]
+    public void Credit_DatedBeforeTheSubmission_AndResubmittingWhatCameBack_AreRefused()
+    {
+        var f = After(Claim(), DisputeLifecycle.Submit(Claim(), Aug10, "R", 100m, null));
+        Assert.Contains("before the claim was submitted (2026-08-10)", DisputeLifecycle.Credit(f, 10m, new DateOnly(2026, 8, 9), null, 0.01m).Error, StringComparison.Ordinal);
+        f = After(f, DisputeLifecycle.Credit(f, 100m, new DateOnly(2026, 9, 1), null, 0.01m));
+        var reopened = After(f, DisputeLifecycle.Reopen(f, null));
+        Assert.Contains("credited already", DisputeLifecycle.Submit(reopened, new DateOnly(2026, 9, 5), "R2", null, null).Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Credit_PartThenRest_PartiallyCreditedThenCredited_ToTheCent()
     {
