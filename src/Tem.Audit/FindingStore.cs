@@ -22,8 +22,9 @@ public sealed class FindingStore(TemLake lake, TimeProvider time)
         ArgumentNullException.ThrowIfNull(current);
         var previous = Load().ToDictionary(f => f.Finding.FindingId, StringComparer.Ordinal);
         var states = new DisputeBook(lake).Load();
-        var merged = new List<StoredFinding>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        CarryOverToServiceIds(current, previous, states, seen);
+        var merged = new List<StoredFinding>();
         foreach (var f in current)
         {
             seen.Add(f.FindingId);
@@ -40,6 +41,36 @@ public sealed class FindingStore(TemLake lake, TimeProvider time)
         Write(merged);
         new DisputeBook(lake).WriteEventsFile();
         return merged;
+    }
+
+    /// <summary>
+    /// A saving an older Tem stored once per period (its id with the month) is now one finding per service: what was
+    /// recorded against the old id moves to the new one (recorded in the catalog, with a <c>carried_over</c> event), and
+    /// the old finding is dropped rather than left beside it, so the saving and its dispute are counted once.
+    /// </summary>
+    private void CarryOverToServiceIds(
+        IReadOnlyList<Finding> current, Dictionary<string, StoredFinding> previous, Dictionary<string, DisputeState> states, HashSet<string> dropped)
+    {
+        var now = time.GetUtcNow();
+        var changes = new List<(DisputeState, DisputeEvent)>();
+        foreach (var f in current.Where(f => !states.ContainsKey(f.FindingId) && f.FindingId == FindingId.CreateForService(f.Rule, f.AccountId, f.ServiceId)))
+        {
+            var old = previous.Values
+                .Where(p => p.Finding.Rule == f.Rule && p.Finding.AccountId == f.AccountId && p.Finding.ServiceId == f.ServiceId && p.Finding.FindingId != f.FindingId
+                    && states.ContainsKey(p.Finding.FindingId))
+                .OrderByDescending(p => p.Finding.Period).FirstOrDefault();
+            if (old is null)
+            {
+                continue;
+            }
+
+            var state = states[old.Finding.FindingId] with { FindingId = f.FindingId };
+            states[f.FindingId] = state;
+            dropped.Add(old.Finding.FindingId);
+            changes.Add((state, new DisputeEvent(f.FindingId, now, "carried_over", state.Status, null, null, null, null, null, "audit", $"from {old.Finding.FindingId}", null)));
+        }
+
+        new DisputeBook(lake).Record(changes, now);
     }
 
     /// <summary>

@@ -22,28 +22,18 @@ public static class FindingId
     /// <param name="discriminator">Tells apart findings of one rule that share the other fields (e.g. an invoice id); null when not needed.</param>
     /// <returns>32 lower-case hex digits.</returns>
     /// <exception cref="ArgumentException"><paramref name="rule"/> or <paramref name="accountId"/> is empty, or a field contains U+001F.</exception>
-    public static string Create(string rule, string accountId, string? serviceId, BillingMonth period, string? discriminator = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(rule);
-        ArgumentException.ThrowIfNullOrEmpty(accountId);
-        serviceId ??= string.Empty;
-        discriminator ??= string.Empty;
-        RejectSeparator(rule, nameof(rule));
-        RejectSeparator(accountId, nameof(accountId));
-        RejectSeparator(serviceId, nameof(serviceId));
-        RejectSeparator(discriminator, nameof(discriminator));
-
-        var joined = string.Join(Separator, rule, accountId, serviceId, period.ToString(), discriminator);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(joined));
-        return Convert.ToHexStringLower(hash, 0, 16);
-    }
+    public static string Create(string rule, string accountId, string? serviceId, BillingMonth period, string? discriminator = null) =>
+        Hash(rule, accountId, serviceId, period.ToString(), discriminator);
 
     /// <summary>
     /// The id of a finding that is one per service whatever the month (a recurring saving such as an unused line, stated
     /// in the latest month): the recipe of <see cref="Create"/> with an empty period field, so the id stays the same when
     /// a later month arrives and the dispute recorded against it (a cancellation submitted) stays with it.
     /// </summary>
-    public static string CreateForService(string rule, string accountId, string? serviceId, string? discriminator = null)
+    public static string CreateForService(string rule, string accountId, string? serviceId, string? discriminator = null) =>
+        Hash(rule, accountId, serviceId, string.Empty, discriminator);
+
+    private static string Hash(string rule, string accountId, string? serviceId, string period, string? discriminator)
     {
         ArgumentException.ThrowIfNullOrEmpty(rule);
         ArgumentException.ThrowIfNullOrEmpty(accountId);
@@ -53,7 +43,7 @@ public static class FindingId
         RejectSeparator(accountId, nameof(accountId));
         RejectSeparator(serviceId, nameof(serviceId));
         RejectSeparator(discriminator, nameof(discriminator));
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(Separator, rule, accountId, serviceId, string.Empty, discriminator)));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(Separator, rule, accountId, serviceId, period, discriminator)));
         return Convert.ToHexStringLower(hash, 0, 16);
     }
 

@@ -30,6 +30,14 @@ public class FindingIdTests
     }
 
     [Fact]
+    public void CreateForService_IsTheRecipeWithAnEmptyPeriod_TheSameInEveryMonth()
+    {
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("unused_service\u001fA1\u001fS1\u001f\u001f"u8))[..32];
+        Assert.Equal(expected, FindingId.CreateForService("unused_service", "A1", "S1"));
+        Assert.NotEqual(expected, FindingId.Create("unused_service", "A1", "S1", new BillingMonth(2026, 9)));
+    }
+
+    [Fact]
     public void Create_PinnedInput_NeverChangesAcrossVersions() =>
         // Ids are stored with user-set statuses; changing the recipe would orphan every status.
         Assert.Equal(

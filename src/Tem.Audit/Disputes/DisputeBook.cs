@@ -115,29 +115,17 @@ public sealed class DisputeBook(TemLake lake)
     }
 
     /// <summary>The credit lines already applied to a dispute (<c>carrier|invoice_id#line_no</c>): a line settles one claim once.</summary>
-    public HashSet<string> AppliedCreditLines()
-    {
-        using var c = lake.Catalog.Connect();
-        Ensure(c);
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT DISTINCT credit_line FROM dispute_events WHERE credit_line IS NOT NULL";
-        using var r = cmd.ExecuteReader();
-        var set = new HashSet<string>(StringComparer.Ordinal);
-        while (r.Read())
-        {
-            set.Add(r.GetString(0));
-        }
-
-        return set;
-    }
+    public HashSet<string> AppliedCreditLines() => Strings("SELECT DISTINCT credit_line FROM dispute_events WHERE credit_line IS NOT NULL");
 
     /// <summary>The claims with a credit recorded without its invoice line (by hand or from a dispute log): the bills' credits are only proposed for them.</summary>
-    public HashSet<string> ClaimsWithUnlinkedCredits()
+    public HashSet<string> ClaimsWithUnlinkedCredits() => Strings("SELECT DISTINCT finding_id FROM dispute_events WHERE event = 'credit' AND credit_line IS NULL");
+
+    private HashSet<string> Strings(string sql)
     {
         using var c = lake.Catalog.Connect();
         Ensure(c);
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT DISTINCT finding_id FROM dispute_events WHERE event = 'credit' AND credit_line IS NULL";
+        cmd.CommandText = sql;
         using var r = cmd.ExecuteReader();
         var set = new HashSet<string>(StringComparer.Ordinal);
         while (r.Read())

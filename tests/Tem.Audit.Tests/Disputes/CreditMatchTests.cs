@@ -287,6 +287,25 @@ public sealed class CreditMatchTests : IDisposable
     }
 
     [Fact]
+    public void Saving_StoredByAnOlderTemUnderItsMonthlyId_KeepsItsStatusUnderTheServiceId_Once()
+    {
+        var first = Audit("run-1");
+        var unused = first.Findings.Single(f => f.Finding.Rule == "unused_service" && f.Finding.ServiceId == "U1");
+
+        // As an older Tem stored it: the id with the month, and a status recorded against that id.
+        var oldId = FindingId.Create("unused_service", "A1", "U1", unused.Finding.Period);
+        var old = unused with { Finding = unused.Finding with { FindingId = oldId } };
+        FindingsFile.Write(FindingsFile.PathIn(_lake.Root), [.. first.Findings.Where(f => f != unused), old]);
+        var store = new FindingStore(_lake, AuditScratch.Clock);
+        store.Record(old, [DisputeLifecycle.Submit(old, new DateOnly(2026, 10, 3), "ORDER-5", null, "cancel it")], "user", null);
+
+        var audit = Audit("run-2");
+        var now = Assert.Single(audit.Findings, f => f.Finding.Rule == "unused_service" && f.Finding.ServiceId == "U1");
+        Assert.Equal((unused.Finding.FindingId, FindingStatus.Submitted, "ORDER-5"), (now.Finding.FindingId, now.Status, now.Dispute.Reference!));
+        Assert.DoesNotContain(audit.Findings, f => f.Finding.FindingId == oldId);
+    }
+
+    [Fact]
     public void Statuses_SurviveReIngestAndReRuns()
     {
         var first = Audit("run-1");
