@@ -184,7 +184,7 @@ public sealed class FindingStore(TemLake lake, TimeProvider time)
             s.Event == "submitted" ? s.Details.Reference : null,
             creditLine,
             s.Event == "confirmed" ? s.Details.ConfirmedFrom : null,
-            source, s.Note, runId);
+            source, s.StepNote, runId);
 
     /// <summary>
     /// The finding with its recorded state, if any. A state recorded before the lifecycle existed (no amount claimed)

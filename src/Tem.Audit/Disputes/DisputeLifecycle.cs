@@ -14,6 +14,9 @@ namespace Tem.Audit.Disputes;
 /// <param name="On">The date of a credit step's own credit (the details keep the latest credit's date).</param>
 public sealed record DisputeChange(FindingStatus Status, DisputeDetails Details, string? Note, string Event, string? Error, decimal? Amount = null, DateOnly? On = null)
 {
+    /// <summary>The note given with this step only (its event's note); <see cref="Note"/> keeps an earlier one when none was given.</summary>
+    public string? StepNote { get; init; }
+
     /// <summary>A step that is not allowed: nothing changes, <paramref name="error"/> says why.</summary>
     public static DisputeChange Refused(StoredFinding f, string error) => new(f.Status, f.Dispute, f.StatusNote, string.Empty, error);
 }
@@ -58,7 +61,7 @@ public static class DisputeLifecycle
             Reference = string.IsNullOrWhiteSpace(reference) ? f.Dispute.Reference : reference.Trim(),
             AmountClaimed = claimed,
             ResolvedOn = null,
-        }, note ?? f.StatusNote, "submitted", null, claimed);
+        }, note ?? f.StatusNote, "submitted", null, claimed) { StepNote = note };
     }
 
     /// <summary>
@@ -93,7 +96,7 @@ public static class DisputeLifecycle
 
         var status = credited >= claimed - tolerance ? FindingStatus.Credited : FindingStatus.PartiallyCredited;
         var last = f.Dispute.CreditedOn is { } earlier && earlier > on ? earlier : on;
-        return new DisputeChange(status, f.Dispute with { AmountCredited = credited, CreditedOn = last }, note ?? f.StatusNote, "credit", null, amount, on);
+        return new DisputeChange(status, f.Dispute with { AmountCredited = credited, CreditedOn = last }, note ?? f.StatusNote, "credit", null, amount, on) { StepNote = note };
     }
 
     /// <summary>The carrier refused the claim: from submitted or partially credited (credits received stay realised).</summary>
@@ -101,7 +104,7 @@ public static class DisputeLifecycle
     {
         ArgumentNullException.ThrowIfNull(f);
         return FindingStatuses.IsPending(f.Status)
-            ? new DisputeChange(FindingStatus.Rejected, f.Dispute with { ResolvedOn = on }, note ?? f.StatusNote, "rejected", null)
+            ? new DisputeChange(FindingStatus.Rejected, f.Dispute with { ResolvedOn = on }, note ?? f.StatusNote, "rejected", null) { StepNote = note }
             : DisputeChange.Refused(f, $"it is {WireNames.ToWire(f.Status)}; only a submitted (or partially credited) claim is rejected");
     }
 
@@ -111,7 +114,7 @@ public static class DisputeLifecycle
         ArgumentNullException.ThrowIfNull(f);
         return f.Status == FindingStatus.Closed
             ? DisputeChange.Refused(f, "it is already closed")
-            : new DisputeChange(FindingStatus.Closed, f.Dispute with { ResolvedOn = on }, note ?? f.StatusNote, "closed", null);
+            : new DisputeChange(FindingStatus.Closed, f.Dispute with { ResolvedOn = on }, note ?? f.StatusNote, "closed", null) { StepNote = note };
     }
 
     /// <summary>
@@ -127,7 +130,7 @@ public static class DisputeLifecycle
             FindingStatus.Resolved => DisputeChange.Refused(f, "it is resolved: the latest audit no longer finds it"),
             _ => new DisputeChange(FindingStatus.Open,
                 DisputeDetails.None with { AmountCredited = f.Dispute.AmountCredited, CreditedOn = f.Dispute.CreditedOn, ConfirmedFrom = f.Dispute.ConfirmedFrom },
-                note ?? f.StatusNote, "reopened", null),
+                note ?? f.StatusNote, "reopened", null) { StepNote = note },
         };
     }
 

@@ -118,7 +118,8 @@ internal static class HtmlKit
         table { width: 100%; border-collapse: collapse; font-size: 12.5px; margin: 6px 0 4px; }
         th { text-align: left; font-weight: 600; color: #52606D; font-size: 11.5px; text-transform: uppercase; letter-spacing: .04em; border-bottom: 1px solid #CBD2D9; padding: 6px 8px; vertical-align: bottom; }
         td { border-bottom: 1px solid #EEF1F4; padding: 6px 8px; vertical-align: top; }
-        th.num, td.num { text-align: right; white-space: nowrap; }
+        th.num, td.num { text-align: right; }
+        td.num { white-space: nowrap; }
         tr.total td { font-weight: 700; border-top: 1.5px solid #9AA5B1; border-bottom: none; }
         tbody tr:nth-child(even) td { background: #FAFBFC; }
         th.where { width: 150px; } th.who { width: 170px; }

@@ -42,6 +42,10 @@ public sealed class DisputeLifecycleTests
         Assert.Equal((FindingStatus.Submitted, "submitted", 100m, "NW-77", Aug10), (c.Status, c.Event, c.Details.AmountClaimed!.Value, c.Details.Reference!, c.Details.SubmittedOn!.Value));
         Assert.Equal(100m, c.Details.Outstanding);
         Assert.Equal("sent by portal", c.Note);
+
+        // A later step without a note keeps the status note, but its own event has none.
+        var credit = DisputeLifecycle.Credit(After(Claim(), c), 10m, new DateOnly(2026, 9, 1), null, 0.01m);
+        Assert.Equal(("sent by portal", (string?)null, "sent by portal"), (credit.Note, credit.StepNote, c.StepNote));
     }
 
     [Fact]
