@@ -36,18 +36,6 @@ public sealed class DisputesOperation(TimeProvider time)
             .ThenBy(f => f.Finding.FindingId, StringComparer.Ordinal)];
 
     /// <summary>
-    /// Claims waiting for the carrier (submitted or partially credited) with no news for <paramref name="followUpDays"/>
-    /// days or more (since submission or the latest credit), the longest waiting first.
-    /// </summary>
-    public IReadOnlyList<StoredFinding> Overdue(string lake, int followUpDays)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(followUpDays);
-        var today = Today;
-        return [.. List(lake).Where(f => FindingStatuses.IsPending(f.Status) && f.Dispute.DaysWaiting(today) >= followUpDays)
-            .OrderByDescending(f => f.Dispute.DaysWaiting(today)).ThenBy(f => f.Finding.FindingId, StringComparer.Ordinal)];
-    }
-
-    /// <summary>
     /// The credits on the bills that the last audit found may settle a claim but did not apply on its own, with the
     /// reason (confirm one with a credit step naming its line). A reader: none for a lake never audited.
     /// </summary>

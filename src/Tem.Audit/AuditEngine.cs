@@ -92,11 +92,13 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
         RunModels(db, options, accounts, runs, findings);
 
         var store = new FindingStore(lake, time);
-        store.Save([.. findings.Values.OrderBy(f => f.FindingId, StringComparer.Ordinal)], runId);
+        var stored = store.Save([.. findings.Values.OrderBy(f => f.FindingId, StringComparer.Ordinal)], runId);
         var tolerance = BillReconciler.Tolerance(options.Settings);
         var logs = options.DisputeLogs.Select(l => DisputeLog.Apply(lake, store, l.Path, l.Name, tolerance, runId, time)).ToList();
-        var reconciled = BillReconciler.Run(db, lake, store, tolerance, runId, time);
-        return new AuditResult(store.Load(), runs, broken, reconciled) { DisputeLogs = logs };
+
+        // The findings as Save wrote them, unless a dispute log changed them since.
+        var reconciled = BillReconciler.Run(db, lake, store, tolerance, runId, time, logs.Any(l => l.Applied > 0) ? null : stored);
+        return new AuditResult(reconciled.Findings, runs, broken, reconciled) { DisputeLogs = logs };
     }
 
     private static (List<Finding> Findings, int Skipped, string? Reason) RunRule(

@@ -16,7 +16,7 @@ public sealed class FindingStore(TemLake lake, TimeProvider time)
     /// <summary>The findings file of the lake.</summary>
     public string Path => FindingsFile.PathIn(lake.Root);
 
-    /// <summary>Merges the findings of a run with the stored ones and the catalog's dispute states, and writes them; returns the stored set.</summary>
+    /// <summary>Merges the findings of a run with the stored ones and the catalog's dispute states, and writes them; returns the stored set, ordered by id as the file is.</summary>
     public IReadOnlyList<StoredFinding> Save(IReadOnlyList<Finding> current, string runId)
     {
         ArgumentNullException.ThrowIfNull(current);
@@ -40,7 +40,7 @@ public sealed class FindingStore(TemLake lake, TimeProvider time)
 
         Write(merged);
         new DisputeBook(lake).WriteEventsFile();
-        return merged;
+        return [.. merged.OrderBy(f => f.Finding.FindingId, StringComparer.Ordinal)];
     }
 
     /// <summary>

@@ -57,7 +57,7 @@ internal static class DisputesCommand
             var claims = all
                 .Where(f => parse.GetValue(carrier) is not { } c || string.Equals(f.Finding.Carrier, c, StringComparison.OrdinalIgnoreCase))
                 .Where(f => parse.GetValue(status) is not { } st || f.Status == FindingStatuses.Parse(st))
-                .Where(f => !parse.GetValue(overdue) || IsOverdue(f, today, days)).ToList();
+                .Where(f => !parse.GetValue(overdue) || f.IsOverdue(today, days)).ToList();
             if (claims.Count > 0)
             {
                 cli.Result(string.Create(CultureInfo.InvariantCulture,
@@ -68,10 +68,10 @@ internal static class DisputesCommand
             {
                 var d = f.Dispute;
                 cli.Result(string.Create(CultureInfo.InvariantCulture,
-                    $"{f.Finding.FindingId[..12]}  {WireNames.ToWire(f.Status),-18} {f.Finding.Carrier,-10} {f.Finding.AccountId,-12} {f.Finding.ServiceId ?? "-",-16} {f.Finding.Period,-7}  {d.AmountClaimed ?? f.Finding.OneTimeAmount,10:0.00##} {d.AmountCredited,10:0.00##} {f.Outstanding,11:0.00##} {f.Finding.Currency.Code}  {(d.Age(today) is { } age ? age.ToString(CultureInfo.InvariantCulture) : "-"),-5} {d.Reference ?? "-"}{(IsOverdue(f, today, days) ? "  OVERDUE" : string.Empty)}"));
+                    $"{f.Finding.FindingId[..12]}  {WireNames.ToWire(f.Status),-18} {f.Finding.Carrier,-10} {f.Finding.AccountId,-12} {f.Finding.ServiceId ?? "-",-16} {f.Finding.Period,-7}  {d.AmountClaimed ?? f.Finding.OneTimeAmount,10:0.00##} {d.AmountCredited,10:0.00##} {f.Outstanding,11:0.00##} {f.Finding.Currency.Code}  {(d.Age(today) is { } age ? age.ToString(CultureInfo.InvariantCulture) : "-"),-5} {d.Reference ?? "-"}{(f.IsOverdue(today, days) ? "  OVERDUE" : string.Empty)}"));
             }
 
-            cli.Result(string.Create(CultureInfo.InvariantCulture, $"({claims.Count} claims; {claims.Count(f => IsOverdue(f, today, days))} overdue for follow-up after {days} days)"));
+            cli.Result(string.Create(CultureInfo.InvariantCulture, $"({claims.Count} claims; {claims.Count(f => f.IsOverdue(today, days))} overdue for follow-up after {days} days)"));
             cli.Summary(new
             {
                 Lake = Path.GetFullPath(parse.GetValue(lake)!),
@@ -102,8 +102,6 @@ internal static class DisputesCommand
         f.Status != FindingStatus.Resolved
         && ((f.Finding.RecommendedAction == RecommendedAction.Dispute && f.Finding.OneTimeAmount > 0) || f.Dispute.SubmittedOn is not null);
 
-    private static bool IsOverdue(StoredFinding f, DateOnly today, int days) => FindingStatuses.IsPending(f.Status) && f.Dispute.DaysWaiting(today) >= days;
-
     private static object Json(StoredFinding f, DateOnly today, int days) => new
     {
         f.Finding.FindingId,
@@ -125,16 +123,27 @@ internal static class DisputesCommand
         ConfirmedFrom = f.Dispute.ConfirmedFrom?.ToString(),
         AgeDays = f.Dispute.Age(today),
         DaysWaiting = f.Dispute.DaysWaiting(today),
-        Overdue = IsOverdue(f, today, days),
+        Overdue = f.IsOverdue(today, days),
         Note = f.StatusNote,
     };
 
     private static Option<string?> OnOption(string what) => new("--on") { Description = $"The date {what} (YYYY-MM-DD); default today (UTC)." };
 
-    /// <summary>A step's date: today when none is given; a date after today is refused (nothing has happened then yet).</summary>
-    private static bool TryDate(string? text, DateOnly today, out DateOnly date) =>
-        text is null ? (date = today) == today
-        : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date) && date <= today;
+    /// <summary>
+    /// A step's date: today when none is given; a date after today is refused (nothing has happened then yet), and the
+    /// problem is said for the subcommand.
+    /// </summary>
+    private static bool TryDate(CliOutput cli, string subcommand, string? text, DateOnly today, out DateOnly date)
+    {
+        if (text is null ? (date = today) == today
+            : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date) && date <= today)
+        {
+            return true;
+        }
+
+        cli.Problem($"tem disputes {subcommand}: --on '{text}' is not a date up to today, expected YYYY-MM-DD");
+        return false;
+    }
 
     private static Command Submit(Option<string> lake, TextWriter output, TextWriter error, TimeProvider time)
     {
@@ -148,9 +157,8 @@ internal static class DisputesCommand
         {
             var cli = CliOutput.For(parse, output, error);
             var op = new DisputesOperation(time);
-            if (!TryDate(parse.GetValue(on), op.Today, out var date))
+            if (!TryDate(cli, "submit", parse.GetValue(on), op.Today, out var date))
             {
-                cli.Problem($"tem disputes submit: --on '{parse.GetValue(on)}' is not a date up to today, expected YYYY-MM-DD");
                 return TemApp.UsageError;
             }
 
@@ -172,9 +180,8 @@ internal static class DisputesCommand
         {
             var cli = CliOutput.For(parse, output, error);
             var op = new DisputesOperation(time);
-            if (!TryDate(parse.GetValue(on), op.Today, out var date))
+            if (!TryDate(cli, "credit", parse.GetValue(on), op.Today, out var date))
             {
-                cli.Problem($"tem disputes credit: --on '{parse.GetValue(on)}' is not a date up to today, expected YYYY-MM-DD");
                 return TemApp.UsageError;
             }
 
@@ -215,9 +222,8 @@ internal static class DisputesCommand
         {
             var cli = CliOutput.For(parse, output, error);
             var op = new DisputesOperation(time);
-            if (!TryDate(name == "reopen" ? null : parse.GetValue(on), op.Today, out var date))
+            if (!TryDate(cli, name, name == "reopen" ? null : parse.GetValue(on), op.Today, out var date))
             {
-                cli.Problem($"tem disputes {name}: --on '{parse.GetValue(on)}' is not a date up to today, expected YYYY-MM-DD");
                 return TemApp.UsageError;
             }
 
@@ -337,7 +343,7 @@ internal static class DisputesCommand
             {
                 var result = new DisputesOperation(time).Pack(parse.GetValue(lake)!, parse.GetValue(carrier)!, parse.GetValue(outDir)!, parse.GetValue(submitted), parse.GetValue(tenant));
                 view = new DisputePackResultView(result.Files, result.Items.Count, [.. result.Items.GroupBy(i => i.Finding.Currency.Code).OrderBy(g => g.Key, StringComparer.Ordinal)
-                    .Select(g => (g.Key, g.Sum(i => i.Dispute.AmountClaimed is { } c && FindingStatuses.IsPending(i.Status) ? i.Dispute.Outstanding : i.Finding.OneTimeAmount)))]);
+                    .Select(g => (g.Key, g.Sum(i => i.ClaimedNow)))]);
             }
             catch (Exception e) when (e is ArgumentException or DirectoryNotFoundException)
             {

@@ -23,6 +23,12 @@ public sealed record StoredFinding(Finding Finding, FindingStatus Status, string
     /// <summary>What the carrier still owes on it: claimed less credited while the claim waits (submitted, partially credited); 0 otherwise.</summary>
     public decimal Outstanding => FindingStatuses.IsPending(Status) ? Dispute.Outstanding : 0m;
 
+    /// <summary>What the carrier is asked for now: the one-time amount while nothing was claimed, else what is still outstanding.</summary>
+    public decimal ClaimedNow => Dispute.AmountClaimed is null ? Finding.OneTimeAmount : Outstanding;
+
+    /// <summary>Whether it waits for the carrier (submitted, partially credited) with no news for <paramref name="followUpDays"/> days or more on <paramref name="today"/>.</summary>
+    public bool IsOverdue(DateOnly today, int followUpDays) => FindingStatuses.IsPending(Status) && Dispute.DaysWaiting(today) >= followUpDays;
+
     /// <summary>Whether it counts as identified money of its kind (<see cref="FindingStatuses.IsLive"/>).</summary>
     public bool Counts => FindingStatuses.IsLive(Status);
 }

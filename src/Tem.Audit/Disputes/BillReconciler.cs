@@ -34,6 +34,9 @@ public sealed record ReconcileResult(IReadOnlyList<CreditMatch> Applied, IReadOn
 {
     /// <summary>Nothing to reconcile.</summary>
     public static ReconcileResult Empty { get; } = new([], [], []);
+
+    /// <summary>The stored findings after the reconciliation (what it applied included), as the findings file now holds them.</summary>
+    public IReadOnlyList<StoredFinding> Findings { get; init; } = [];
 }
 
 /// <summary>
@@ -80,12 +83,21 @@ public static class BillReconciler
     /// Matches credits and confirms savings over the lake's views on <paramref name="db"/>, records what it applied in
     /// the catalog (source <c>bills</c>), writes the proposals file and refreshes the findings file.
     /// </summary>
-    public static ReconcileResult Run(DuckDBConnection db, TemLake lake, FindingStore store, decimal tolerance, string runId, TimeProvider time)
+    /// <param name="db">A session with the lake's views (<c>charges</c>, <c>credits_due</c>).</param>
+    /// <param name="lake">The lake, under its write lock.</param>
+    /// <param name="store">Its findings.</param>
+    /// <param name="tolerance">How far a credit may be from what a claim waits for (the claim's currency).</param>
+    /// <param name="runId">The run its events are recorded under.</param>
+    /// <param name="time">The clock of the events.</param>
+    /// <param name="stored">The findings file as the caller holds it (an audit just wrote it); null reads it.</param>
+    public static ReconcileResult Run(
+        DuckDBConnection db, TemLake lake, FindingStore store, decimal tolerance, string runId, TimeProvider time, IReadOnlyList<StoredFinding>? stored = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(lake);
         ArgumentNullException.ThrowIfNull(store);
-        var findings = store.Load().ToDictionary(f => f.Finding.FindingId, StringComparer.Ordinal);
+        var current = stored ?? store.Load();
+        var findings = current.ToDictionary(f => f.Finding.FindingId, StringComparer.Ordinal);
         var book = new DisputeBook(lake);
         var claims = findings.Values.Where(f => FindingStatuses.IsPending(f.Status) && f.Dispute.SubmittedOn is not null && f.Dispute.Outstanding > tolerance).ToList();
         var savings = findings.Values.Where(f => f.Status == FindingStatus.Submitted && f.Dispute.SubmittedOn is not null && f.Finding.ServiceId is not null
@@ -127,12 +139,8 @@ public static class BillReconciler
 
         book.Record(changes, now);
         WriteProposals(db, lake, proposed);
-        if (changes.Count > 0)
-        {
-            store.Refresh(findings.Values.OrderBy(f => f.Finding.FindingId, StringComparer.Ordinal));
-        }
-
-        return new ReconcileResult(applied, proposed, confirmed);
+        var after = changes.Count > 0 ? store.Refresh(findings.Values.OrderBy(f => f.Finding.FindingId, StringComparer.Ordinal)) : current;
+        return new ReconcileResult(applied, proposed, confirmed) { Findings = after };
     }
 
     /// <summary>

@@ -237,12 +237,12 @@ internal static class ReportHtml
             {
                 b.Append(CultureInfo.InvariantCulture, $"<tr data-status=\"{WireNames.ToWire(g.Key.Status)}\" data-currency=\"{g.Key.Currency.Code}\"><td><span class=\"tag {WireNames.ToWire(g.Key.Status)}\">{WireNames.ToWire(g.Key.Status)}</span></td><td>{g.Key.Currency.Code}</td><td class=\"num\">{Int(g.Count())}</td>")
                     .Append(MoneyCell(g.Sum(f => f.Dispute.AmountClaimed ?? 0m), "claimed")).Append(MoneyCell(g.Sum(f => f.Dispute.AmountCredited), "credited"))
-                    .Append(MoneyCell(g.Sum(f => FindingStatuses.IsPending(f.Status) ? f.Dispute.Outstanding : 0m), "outstanding"))
+                    .Append(MoneyCell(g.Sum(f => f.Outstanding), "outstanding"))
                     .Append(MoneyCell(g.Sum(f => f.RealisedMonthly), "confirmed")).Append("</tr>\n");
             }
 
             b.Append("</tbody></table>\n");
-            var overdue = claims.Where(f => FindingStatuses.IsPending(f.Status) && f.Dispute.DaysWaiting(today) >= followUpDays)
+            var overdue = claims.Where(f => f.IsOverdue(today, followUpDays))
                 .OrderByDescending(f => f.Dispute.DaysWaiting(today)).ThenBy(f => f.Finding.FindingId, StringComparer.Ordinal).ToList();
             b.Append(CultureInfo.InvariantCulture, $"<h3>Overdue for follow-up ({overdue.Count})</h3>\n<p class=\"note\">Claims waiting for the carrier with no news for {followUpDays} days or more on {today:yyyy-MM-dd}.</p>\n");
             if (overdue.Count > 0)

@@ -29,7 +29,7 @@ internal sealed record CostCentreSpend(string CostCentre, CurrencyCode Currency,
 internal sealed record DisputeItem(StoredFinding Item, IReadOnlyList<string> InvoiceLines)
 {
     /// <summary>What the carrier is asked for now: the one-time amount of an open claim, what a submitted one still waits for.</summary>
-    public decimal Claimed => Item.Dispute.AmountClaimed is null ? Item.Finding.OneTimeAmount : Item.Dispute.Outstanding;
+    public decimal Claimed => Item.ClaimedNow;
 }
 
 /// <summary>One line of upgrade.csv; <paramref name="Retires"/> holds its <c>retires</c> entries (service ids and <c>rule:&lt;id&gt;</c>).</summary>
