@@ -180,7 +180,7 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
     /// <summary>The finding of a row, or null (with the reason) when its account's currency is unknown.</summary>
     private static Finding? Build(Row row, Accounts accounts, out string? skipReason)
     {
-        var info = accounts.Find(row.Carrier, row.Account);
+        var info = accounts.Find(row.Carrier, row.Account, row.Period);
         var carrier = row.Carrier ?? info?.Carrier ?? string.Empty;
         var currency = row.Currency ?? info?.Currency;
         if (currency is null)
@@ -286,36 +286,58 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
 
     private sealed record AccountInfo(string Carrier, string? CustomerId, string? BillToId, string? ResellerId, string Currency);
 
-    /// <summary>
-    /// Accounts by (carrier, account id) from accounts.csv; an account missing there is known by its invoice lines
-    /// (carrier and currency, no parties), so that findings about it still carry a currency.
-    /// </summary>
-    private sealed class Accounts(Dictionary<(string, string), AccountInfo> listed, Dictionary<string, AccountInfo> fromInvoices)
+    /// <summary>One version of an account (accounts.csv keeps them by date: docs/channel.md).</summary>
+    private sealed record AccountVersion(DateOnly? From, DateOnly? To, AccountInfo Info)
     {
-        public AccountInfo? Find(string? carrier, string account)
+        public bool InForce(DateOnly day) => (From is null || From <= day) && (To is null || To > day);
+    }
+
+    /// <summary>
+    /// Accounts by (carrier, account id) from accounts.csv, every version; an account missing there is known by its
+    /// invoice lines (carrier and currency, no parties), so that findings about it still carry a currency.
+    /// </summary>
+    private sealed class Accounts(Dictionary<(string, string), List<AccountVersion>> listed, Dictionary<string, AccountInfo> fromInvoices)
+    {
+        /// <summary>
+        /// The account as it was in the billing month <paramref name="period"/>: the version in force on its first day
+        /// (the customer, bill-to and reseller of that month), else its latest version.
+        /// </summary>
+        public AccountInfo? Find(string? carrier, string account, BillingMonth period)
         {
-            if (carrier is not null && listed.TryGetValue((carrier, account), out var info))
+            // A rule without the carrier (credits_due has none) matches the account number alone.
+            var versions = carrier is not null && listed.TryGetValue((carrier, account), out var list)
+                ? list
+                : carrier is null ? listed.Where(kv => kv.Key.Item2 == account).Select(kv => kv.Value).FirstOrDefault() : null;
+            if (versions is null)
             {
-                return info;
+                return fromInvoices.GetValueOrDefault(account);
             }
 
-            // A rule without the carrier (credits_due has none) matches the account number alone.
-            var byNumber = carrier is null ? listed.Where(kv => kv.Key.Item2 == account).Select(kv => kv.Value).FirstOrDefault() : null;
-            return byNumber ?? fromInvoices.GetValueOrDefault(account);
+            return (versions.FirstOrDefault(v => v.InForce(period.First)) ?? versions[^1]).Info;
         }
     }
 
     private static Accounts LoadAccounts(DuckDBConnection db)
     {
-        var listed = new Dictionary<(string, string), AccountInfo>();
+        var listed = new Dictionary<(string, string), List<AccountVersion>>();
         using (var cmd = db.CreateCommand())
         {
-            cmd.CommandText = "SELECT carrier, account_id, customer_id, bill_to_id, reseller_id, currency FROM accounts";
+            cmd.CommandText = """
+                SELECT carrier, account_id, customer_id, bill_to_id, reseller_id, currency, valid_from, valid_to
+                FROM account_versions ORDER BY carrier, account_id, valid_from NULLS FIRST
+                """;
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {
-                listed.TryAdd((r.GetString(0), r.GetString(1)), new AccountInfo(
-                    r.GetString(0), r.GetStringOrNull(2), r.GetStringOrNull(3), r.GetStringOrNull(4), r.GetString(5)));
+                var key = (r.GetString(0), r.GetString(1));
+                if (!listed.TryGetValue(key, out var versions))
+                {
+                    listed[key] = versions = [];
+                }
+
+                versions.Add(new AccountVersion(
+                    r.IsDBNull(6) ? null : DateOnly.FromDateTime(r.GetDateTime(6)), r.IsDBNull(7) ? null : DateOnly.FromDateTime(r.GetDateTime(7)),
+                    new AccountInfo(r.GetString(0), r.GetStringOrNull(2), r.GetStringOrNull(3), r.GetStringOrNull(4), r.GetString(5))));
             }
         }
 

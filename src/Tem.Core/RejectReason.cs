@@ -77,6 +77,21 @@ public enum RejectReason
     /// <summary>A field holds a control character (a NUL byte, an escape...): binary data or a damaged file, never a value.</summary>
     ControlCharacter,
 
+    /// <summary>
+    /// <c>duplicate_version</c>: a parties or accounts row names the same party or account, from the same
+    /// <c>valid_from</c>, as an earlier line of the file (the earlier line is kept).
+    /// </summary>
+    DuplicateVersion,
+
+    /// <summary>
+    /// <c>overlapping_version</c>: a dated parties or accounts row's <c>valid_to</c> runs past the next version's
+    /// <c>valid_from</c> in the same file, so two versions would be in force at once.
+    /// </summary>
+    OverlappingVersion,
+
+    /// <summary><c>empty_validity</c>: <c>valid_to</c> is not after <c>valid_from</c>, so the version is never in force.</summary>
+    EmptyValidity,
+
     /// <summary><c>other</c>: none of the above; the reject's detail says what.</summary>
     Other,
 }

@@ -504,7 +504,19 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         StagedFile file, DuckDBConnection rejectDb, long read, long stored, long rejected, string? failure, string message,
         IReadOnlyList<string> ignored)
     {
-        if (stored == 0 && Directory.Exists(file.TableDir))
+        var versioned = failure is null && file.Layout.VersionKey.Count > 0;
+        if (versioned)
+        {
+            // Parties and accounts keep their history: the staged file becomes the earlier versions plus this file's.
+            var outcome = VersionHistory.Merge(lake, file.Layout, Path.Combine(file.TableDir, $"part-{file.FileId}.parquet"), file.Path, file.Name,
+                file.FileId, file.RunId, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), rejectDb);
+            stored -= outcome.Rejected;
+            rejected += outcome.Rejected;
+            message = string.Create(CultureInfo.InvariantCulture,
+                $"{file.Name}: {file.Layout.Kind}: read {read} / stored {stored} / rejected {rejected}{outcome.Note}");
+        }
+
+        if (stored == 0 && !versioned && Directory.Exists(file.TableDir))
         {
             // Nothing stored (e.g. every row rejected): no empty Parquet file in the table.
             Directory.Delete(file.TableDir, recursive: true);

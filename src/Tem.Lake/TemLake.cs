@@ -100,8 +100,21 @@ public sealed class TemLake
                 : string.Empty;
             var paths = manifest.Paths(layout.Table);
             read.AddRange(paths.Select(p => Path.Combine(Root, p)));
-            CreateView(connection, layout.Table, paths, columns, layout.PartitionBy, extra, evolving: layout.Mode == LoadMode.Replace);
+            if (layout.VersionsTable is { } versions)
+            {
+                // Every version in <table>_versions; the table itself is the latest version of each party or account.
+                CreateView(connection, versions, paths, columns, layout.PartitionBy, extra, evolving: true);
+                var key = string.Join(", ", layout.VersionKey.Select(SqlQuote.Identifier));
+                connection.Execute($"CREATE OR REPLACE VIEW \"{layout.Table}\" AS SELECT * FROM \"{versions}\" " +
+                                   $"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY valid_from DESC NULLS LAST) = 1");
+            }
+            else
+            {
+                CreateView(connection, layout.Table, paths, columns, layout.PartitionBy, extra, evolving: layout.Mode == LoadMode.Replace);
+            }
         }
+
+        connection.Execute(InForceMacro);
 
         var rejectColumns = RejectsColumns.Split(", ").Select(c => c.Split(' ')).Select(p => (p[0].Trim('"'), p[1])).ToList();
         var rejectPaths = manifest.Paths(RejectsTable);
@@ -132,6 +145,17 @@ public sealed class TemLake
 
         return read;
     }
+
+    /// <summary>
+    /// <c>tem_in_force(valid_from, valid_to, month)</c>: whether a version of a party or account is the one in force in a
+    /// billing month (<c>YYYY-MM</c>): the one in force on the month's first day. A version dated mid-month counts from
+    /// the next month; exactly one version of a party or account is in force in a month, or none.
+    /// </summary>
+    public const string InForceMacro = """
+        CREATE OR REPLACE MACRO tem_in_force(valid_from, valid_to, month) AS (
+            (valid_from IS NULL OR valid_from <= strptime(month || '-01', '%Y-%m-%d')::DATE)
+            AND (valid_to IS NULL OR valid_to > strptime(month || '-01', '%Y-%m-%d')::DATE))
+        """;
 
     /// <summary>
     /// <c>tem_phone_digits(number)</c>: the digits a called number is rated on, as <c>PhoneNumber.Normalize</c>

@@ -222,15 +222,18 @@ public sealed class AuditRobustnessTests
         var path = Path.Combine(scratch.Folder, "accounts-v2.csv");
         File.WriteAllLines(path, accounts);
         var report = new Tem.Ingest.Ingestor(scratch.Lake, AuditScratch.Clock, new Tem.Ingest.IngestOptions()).IngestFile(path, "run-2");
-        Assert.Equal(1, report.RowsRejected);
+        // The bad zone, and the repeated account as a duplicate version (the first line is kept).
+        Assert.Equal(2, report.RowsRejected);
 
         var result = scratch.Audit(runId: "run-2");
         Assert.All(result.Rules, r => Assert.Null(r.Error));
         Assert.All(result.Rules, r => Assert.Equal(0, r.Skipped));
 
-        // Findings about the account whose row was rejected still carry the currency of its invoices.
+        // The account whose newer row was rejected keeps the version the lake had: its findings still name its customer.
         var rejectedAccount = accounts[2].Split(',')[0];
-        Assert.Contains(result.Findings, f => f.Finding.AccountId == rejectedAccount && f.Finding.CustomerId is null);
+        var customer = accounts[2].Split(',')[2];
+        Assert.Contains(result.Findings, f => f.Finding.AccountId == rejectedAccount);
+        Assert.All(result.Findings.Where(f => f.Finding.AccountId == rejectedAccount), f => Assert.Equal(customer, f.Finding.CustomerId));
         Assert.Equal(result.Findings.Count, result.Findings.Select(f => f.Finding.FindingId).Distinct().Count());
         Assert.NotEmpty(before);
     }

@@ -20,21 +20,31 @@ public static class CanonicalLayouts
         where TEnum : struct, System.Enum =>
         new(name, FieldType.Enum, required) { Values = [.. WireNames.All<TEnum>()] };
 
-    /// <summary>parties.csv: who is who in the channel.</summary>
+    /// <summary>
+    /// parties.csv: who is who in the channel. Optional <c>valid_from</c> / <c>valid_to</c> date a version of a party
+    /// (its parent, brand...); the lake keeps every version (<see cref="Layout.VersionKey"/>).
+    /// </summary>
     public static Layout Parties { get; } = new("parties", "parties", LoadMode.Replace,
     [
         Id("party_id"), Text("name", required: true), Enum<PartyKind>("kind"), Id("parent_id", required: false),
         new("brand_name", FieldType.Text, InHeader: false), new("brand_color", FieldType.Color, InHeader: false),
-        new("logo_file", FieldType.Text, InHeader: false),
-    ]);
+        new("logo_file", FieldType.Text, InHeader: false), Date("valid_from", required: false) with { InHeader = false },
+        Date("valid_to", required: false) with { InHeader = false },
+    ])
+    { VersionKey = ["party_id"] };
 
-    /// <summary>accounts.csv: carrier billing accounts.</summary>
+    /// <summary>
+    /// accounts.csv: carrier billing accounts. Optional <c>valid_from</c> / <c>valid_to</c> date a version of an
+    /// account's relationships (customer, bill-to, reseller); the lake keeps every version.
+    /// </summary>
     public static Layout Accounts { get; } = new("accounts", "accounts", LoadMode.Replace,
     [
         Id("account_id"), Id("carrier"), Id("customer_id"), Id("bill_to_id"), Id("reseller_id", required: false),
         new("currency", FieldType.Currency, Required: true), new("time_zone", FieldType.TimeZone, Required: true), new("tax_exempt", FieldType.Boolean, Required: true),
-        Id("rate_plan_id", required: false),
-    ]);
+        Id("rate_plan_id", required: false), Date("valid_from", required: false) with { InHeader = false },
+        Date("valid_to", required: false) with { InHeader = false },
+    ])
+    { VersionKey = ["carrier", "account_id"] };
 
     /// <summary>services.csv: inventory of lines and circuits.</summary>
     public static Layout Services { get; } = new("services", "services", LoadMode.Replace,

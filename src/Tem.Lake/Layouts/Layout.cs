@@ -105,6 +105,25 @@ public sealed record Layout(string Kind, string Table, LoadMode Mode, IReadOnlyL
     /// </summary>
     public IReadOnlyList<string> RecordKey { get; init; } = [];
 
+    /// <summary>
+    /// For a replaced kind whose rows are versions in time (parties, accounts): the columns naming one thing. The
+    /// table then keeps every version, each in force from <c>valid_from</c> (inclusive; null = since always) to
+    /// <c>valid_to</c> (exclusive; null = open): a newer file changes the versions from the dates it gives, or from
+    /// the day it is ingested, and never an earlier month (see <c>docs/channel.md</c>). Empty for other kinds.
+    /// </summary>
+    public IReadOnlyList<string> VersionKey { get; init; } = [];
+
+    /// <summary>
+    /// The view holding every version of a versioned table (<c>party_versions</c>, <c>account_versions</c>); the
+    /// table's own view is the latest version of each. Null for other kinds.
+    /// </summary>
+    public string? VersionsTable => VersionKey.Count == 0 ? null : Table switch
+    {
+        "parties" => "party_versions",
+        "accounts" => "account_versions",
+        _ => Table + "_versions",
+    };
+
     /// <summary>Columns whose presence in a header identifies this kind (all the header-required ones).</summary>
     public IEnumerable<FieldSpec> HeaderColumns => Fields.Where(f => f.InHeader);
 

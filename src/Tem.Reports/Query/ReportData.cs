@@ -52,7 +52,7 @@ internal sealed record CreditReceived(string FindingId, string? CustomerId, Curr
 internal sealed record Brand(string Name, string Color, string? LogoDataUri, string? PartyId);
 
 /// <summary>
-/// Everything one report set shows, read from the lake through the scope of <see cref="ReportScope"/>: writers
+/// Everything one report set shows, read from the lake through the scope of <see cref="TenantScope"/>: writers
 /// never query the lake themselves, so a tenant set can only contain what the scoped queries returned.
 /// </summary>
 internal sealed record ReportData

@@ -8,7 +8,7 @@ using Tem.Lake;
 
 namespace Tem.Reports.Query;
 
-/// <summary>Reads a <see cref="ReportData"/> from the lake, every query going through the scoped views of <see cref="ReportScope"/>.</summary>
+/// <summary>Reads a <see cref="ReportData"/> from the lake, every query going through the scoped views of <see cref="TenantScope"/>.</summary>
 internal static partial class ReportDataLoader
 {
     /// <summary>The colour of sets printed without a party's brand.</summary>
@@ -16,7 +16,7 @@ internal static partial class ReportDataLoader
 
     public static ReportData Load(TemLake lake, string? tenant, ICollection<string> warnings)
     {
-        using var db = ReportScope.Open(lake, tenant);
+        using var db = TenantScope.Open(lake, tenant);
         var parties = Parties(db);
         var brand = tenant is null
             ? new Brand("Tem", DefaultColor, null, null)
@@ -48,7 +48,7 @@ internal static partial class ReportDataLoader
     /// <summary>The parties a full run writes a tenant set for: distributors, dealers, and any party named as a reseller.</summary>
     public static IReadOnlyList<PartyInfo> TenantParties(TemLake lake)
     {
-        using var db = ReportScope.Open(lake, null);
+        using var db = TenantScope.Open(lake, null);
         var parties = Parties(db);
         var resellers = Strings(db, "SELECT reseller_id FROM accounts WHERE reseller_id IS NOT NULL UNION SELECT reseller_id FROM resale").ToHashSet(StringComparer.Ordinal);
         return [.. parties.Values.Where(p => p.Kind is "distributor" or "dealer" || (resellers.Contains(p.PartyId) && p.Kind != "customer"))
@@ -58,14 +58,14 @@ internal static partial class ReportDataLoader
     /// <summary>The currency most of the lake's accounts are billed in (ties: the first code in ordinal order); null without accounts.</summary>
     public static string? MostUsedCurrency(TemLake lake)
     {
-        using var db = ReportScope.Open(lake, null);
+        using var db = TenantScope.Open(lake, null);
         return Strings(db, "SELECT currency FROM accounts WHERE currency IS NOT NULL GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1").FirstOrDefault();
     }
 
     /// <summary>Whether the lake's parties table has this party.</summary>
     public static PartyInfo? FindParty(TemLake lake, string partyId)
     {
-        using var db = ReportScope.Open(lake, null);
+        using var db = TenantScope.Open(lake, null);
         return Parties(db).GetValueOrDefault(partyId);
     }
 
@@ -298,17 +298,19 @@ internal static partial class ReportDataLoader
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = """
-            WITH resold AS (
-                SELECT carrier, account_id, customer_id, reseller_id FROM accounts
-                WHERE reseller_id IS NOT NULL AND bill_to_id = reseller_id
-                QUALIFY row_number() OVER (PARTITION BY carrier, account_id ORDER BY source_file, source_line) = 1),
-            cost AS (
-                SELECT r.reseller_id, r.customer_id, c.carrier, c.account_id, c.service_id, c.currency, c.month, sum(c.amount) AS cost
-                FROM charges c JOIN resold r ON r.carrier = c.carrier AND r.account_id = c.account_id
-                WHERE c.charge_type <> 'tax'
+            WITH cost AS (
+                -- The reseller that is invoiced for the account in that month (a transfer moves the months after it only).
+                SELECT a.reseller_id, a.customer_id, c.carrier, c.account_id, c.service_id, c.currency, c.month, sum(c.amount) AS cost
+                FROM charges c
+                JOIN account_versions a ON a.carrier = c.carrier AND a.account_id = c.account_id AND tem_in_force(a.valid_from, a.valid_to, c.month)
+                SEMI JOIN tem_sellers s ON s.party_id = a.reseller_id AND s.month = c.month
+                WHERE a.reseller_id IS NOT NULL AND a.bill_to_id = a.reseller_id AND c.charge_type <> 'tax'
                 GROUP BY ALL),
             sale AS (
-                SELECT reseller_id, customer_id, service_id, period AS month, currency, sum(amount) AS resale FROM resale GROUP BY ALL),
+                -- Only sellers whose margin the set may show (an end customer's own resale lines are its spend, not a margin).
+                SELECT reseller_id, customer_id, service_id, period AS month, currency, sum(amount) AS resale
+                FROM resale r SEMI JOIN tem_sellers s ON s.party_id = r.reseller_id AND s.month = r.period
+                GROUP BY ALL),
             home AS (
                 SELECT v.service_id, first(a.carrier ORDER BY a.carrier) AS carrier, first(a.account_id ORDER BY a.carrier) AS account_id
                 FROM services v JOIN accounts a ON a.account_id = v.account_id GROUP BY v.service_id)

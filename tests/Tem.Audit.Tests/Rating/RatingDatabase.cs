@@ -77,7 +77,7 @@ public sealed class RatingDatabase : IDisposable
         foreach (var a in accounts)
         {
             appender.CreateRow().AppendValue(a.AccountId).AppendValue(a.Carrier).AppendValue("CUST-" + a.AccountId).AppendValue("CUST-" + a.AccountId).AppendNullValue()
-                .AppendValue(a.Currency).AppendValue(a.TimeZone).AppendValue(false).AppendValue(a.RatePlanId).AppendValue(++_accountLines).AppendValue(AccountsFile).EndRow();
+                .AppendValue(a.Currency).AppendValue(a.TimeZone).AppendValue(false).AppendValue(a.RatePlanId).AppendNullValue().AppendNullValue().AppendValue(++_accountLines).AppendValue(AccountsFile).EndRow();
         }
 
         appender.Close();
