@@ -173,7 +173,7 @@ internal static class VersionHistory
                 FROM n WHERE valid_from IS NOT NULL AND valid_to IS NOT NULL AND valid_to <= valid_from
                 """),
             (RejectReason.DuplicateVersion, "valid_from", $"""
-                SELECT source_line, '{what}already has a version from ' || coalesce(strftime(valid_from, '%Y-%m-%d'), 'the start')
+                SELECT source_line, '{what} already has a version from ' || coalesce(strftime(valid_from, '%Y-%m-%d'), 'the start')
                        || ' at line ' || first_line::VARCHAR || '; that line is kept'
                 FROM (SELECT *, row_number() OVER w AS rn, first(source_line) OVER w AS first_line FROM n
                       WINDOW w AS (PARTITION BY {key}, coalesce(valid_from, {Start}) ORDER BY source_line ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
@@ -181,7 +181,7 @@ internal static class VersionHistory
                 """),
             (RejectReason.OverlappingVersion, "valid_from", $"""
                 SELECT source_line, 'starts before the version at line ' || prev_line::VARCHAR || ' ends (valid_to ' || strftime(prev_to, '%Y-%m-%d')
-                       || '): {what}would have two versions in force'
+                       || '): {what} would have two versions in force'
                 FROM (SELECT *, lag(valid_to) OVER w AS prev_to, lag(source_line) OVER w AS prev_line FROM n
                       WINDOW w AS (PARTITION BY {key} ORDER BY coalesce(valid_from, {Start}), source_line))
                 WHERE prev_to IS NOT NULL AND prev_to > coalesce(valid_from, {Start})
