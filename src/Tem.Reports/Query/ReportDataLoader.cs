@@ -50,7 +50,7 @@ internal static partial class ReportDataLoader
     {
         using var db = TenantScope.Open(lake, null);
         var parties = Parties(db);
-        var resellers = Strings(db, "SELECT reseller_id FROM accounts WHERE reseller_id IS NOT NULL UNION SELECT reseller_id FROM resale").ToHashSet(StringComparer.Ordinal);
+        var resellers = Strings(db, "SELECT reseller_id FROM account_versions WHERE reseller_id IS NOT NULL UNION SELECT reseller_id FROM resale").ToHashSet(StringComparer.Ordinal);
         return [.. parties.Values.Where(p => p.Kind is "distributor" or "dealer" || (resellers.Contains(p.PartyId) && p.Kind != "customer"))
             .OrderBy(p => p.PartyId, StringComparer.Ordinal)];
     }
