@@ -30,6 +30,9 @@ namespace Tem.Lake;
 /// <item><b>Parties</b>: those in scope, those above the tenant, providers, and the parties named on its accounts and
 /// resale lines.</item>
 /// </list>
+/// Besides the tables, <c>tem_sellers(party_id, month)</c> names the sellers whose margin the scope may show and
+/// <c>tem_billing_months(month)</c> the lake's billing months (charges or resale), month labels only, so a series
+/// of a scope can count a month it has no row of as 0.
 /// </remarks>
 public static class TenantScope
 {
@@ -61,6 +64,9 @@ public static class TenantScope
                     SELECT month FROM main.charges UNION SELECT month FROM main.usage UNION SELECT period FROM main.resale
                     UNION SELECT period FROM main.findings UNION SELECT due_by_period FROM main.credits_due)
                 WHERE month IS NOT NULL;
+                -- The lake's billing months (charges or resale; a credit due alone makes none), whatever the scope holds of them.
+                CREATE TABLE rpt.tem_billing_months AS
+                SELECT DISTINCT month FROM (SELECT month FROM main.charges UNION SELECT period FROM main.resale) WHERE month IS NOT NULL;
                 CREATE TABLE rpt.tem_party_month AS
                 SELECT m.month, p.party_id, p.parent_id, p.kind
                 FROM main.party_versions p JOIN rpt.tem_months m ON tem_in_force(p.valid_from, p.valid_to, m.month);

@@ -9,14 +9,15 @@ namespace Tem.Reports;
 
 /// <summary>
 /// Writes the report set of cli.md into a folder: report.html, report.xlsx, findings.csv, disputes/ (a CSV and a
-/// letter per carrier), proposal.html when upgrade.csv was ingested, margin.html/margin.csv when resale exists, and
+/// letter per carrier), proposal.html when upgrade.csv was ingested, margin.html/margin.csv when resale exists,
+/// channel.html when the set has a seller's resale or reseller-invoiced carrier cost (MRR and profit per party), and
 /// (for the full set) tenants/&lt;party_id&gt;/ with the same set for every distributor, dealer and reseller, branded
 /// and holding only the customers below that party.
 /// </summary>
 public static class ReportWriter
 {
     /// <summary>The files and folders of a set that <see cref="Write"/> owns and replaces on every run.</summary>
-    private static readonly string[] OwnedFiles = ["report.html", "report.xlsx", "findings.csv", "proposal.html", "margin.html", "margin.csv", "contingency.csv"];
+    private static readonly string[] OwnedFiles = ["report.html", "report.xlsx", "findings.csv", "proposal.html", "margin.html", "margin.csv", "contingency.csv", "channel.html"];
 
     /// <summary>Writes the report set of <paramref name="lake"/> into <paramref name="outDir"/>.</summary>
     /// <param name="lake">The lake, audited (a lake without findings gives a report of its spend).</param>
@@ -170,6 +171,12 @@ public static class ReportWriter
             var path = Path.Combine(dir, "margin.csv");
             FileNames.WriteAtomically(path, stream => MarginReport.WriteCsv(stream, margin, data));
             files.Add(path);
+        }
+
+        // An end customer's set has no seller of its own: its resale lines are its spend, shown in report.html.
+        if (data.Channel.HasSellerData)
+        {
+            Text("channel.html", ChannelHtml.Render(fig, ChannelReport.Build(data.Channel), generated));
         }
     }
 

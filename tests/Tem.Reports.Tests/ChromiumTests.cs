@@ -127,6 +127,19 @@ public sealed partial class ChromiumTests(SampleReportFixture fx)
     }
 
     [ChromiumFact]
+    public void ChannelHtml_InChromium_RendersMrrChartsAndProfit_ConsoleFree_PrintsToPdf()
+    {
+        var file = Path.Combine(fx.Out, "channel.html");
+        var (dom, log) = Chromium.DumpDom(file);
+        Assert.Empty(Chromium.ConsoleLines(log));
+
+        // One MRR chart per currency with resale: Summit in EUR, Harbor Connect in USD.
+        Assert.Equal(2, Regex.Count(dom, "<svg [^>]*data-chart=\"channel-mrr\""));
+        Assert.Contains("data-table=\"profit-rollup\"", dom, StringComparison.Ordinal);
+        Assert.InRange(AssertPdf(Render(file, "channel.pdf", "--no-pdf-header-footer")), 1, 20);
+    }
+
+    [ChromiumFact]
     public void ConsoleLines_PageWithAnError_AreFound()
     {
         // The check above must be able to fail: a page that logs an uncaught error is caught by it.

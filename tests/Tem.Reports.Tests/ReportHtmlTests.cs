@@ -74,6 +74,8 @@ public sealed partial class ReportHtmlTests(SampleReportFixture fx)
     [InlineData("report.html")]
     [InlineData("proposal-NG-2026-SDWAN.html")]
     [InlineData("margin.html")]
+    [InlineData("channel.html")]
+    [InlineData("tenants/DLR-01/channel.html")]
     [InlineData("tenants/DLR-01/report.html")]
     [InlineData("disputes/Northwind-CUS-04.html")]
     public void Html_IsSelfContained_NoScriptNoExternalResource(string file)

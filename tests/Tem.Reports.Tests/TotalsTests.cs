@@ -125,7 +125,7 @@ public sealed partial class TotalsTests(SampleReportFixture fx)
         var style = part.Worksheet.Descendants<Cell>().First(c => c.DataType?.Value == CellValues.Number).StyleIndex!.Value;
         var format = doc.WorkbookPart!.WorkbookStylesPart!.Stylesheet.CellFormats!.Elements<CellFormat>().ElementAt((int)style).NumberFormatId!.Value;
         Assert.Equal("#,##0.00", doc.WorkbookPart.WorkbookStylesPart.Stylesheet.NumberingFormats!.Elements<NumberingFormat>().Single(n => n.NumberFormatId!.Value == format).FormatCode!.Value);
-        Assert.Equal(["Summary", "Findings", "Carriers", "Cost centres", "Accounts", "Margin", "Contingency", "Definitions"], doc.WorkbookPart.Workbook.Sheets!.Elements<Sheet>().Select(s => s.Name!.Value!));
+        Assert.Equal(["Summary", "Findings", "Carriers", "Cost centres", "Accounts", "Margin", "MRR", "Profit", "Contingency", "Definitions"], doc.WorkbookPart.Workbook.Sheets!.Elements<Sheet>().Select(s => s.Name!.Value!));
     }
 
     [Fact]
@@ -170,7 +170,7 @@ public sealed partial class TotalsTests(SampleReportFixture fx)
         }
 
         Assert.All(fx.Result.Files, f => Assert.True(File.Exists(f), f));
-        foreach (var name in new[] { "report.html", "report.xlsx", "findings.csv", "proposal-NG-2026-SDWAN.html", "proposal-KM-2026-MOBILE.html", "margin.html", "margin.csv" })
+        foreach (var name in new[] { "report.html", "report.xlsx", "findings.csv", "proposal-NG-2026-SDWAN.html", "proposal-KM-2026-MOBILE.html", "margin.html", "margin.csv", "channel.html" })
         {
             Assert.Contains(Path.Combine(fx.Out, name), fx.Result.Files);
         }
@@ -211,7 +211,7 @@ public sealed partial class TotalsTests(SampleReportFixture fx)
     {
         var again = Path.Combine(fx.Folder, "again");
         ReportWriter.Write(fx.Lake, again, new ReportOptions { WriteTenantSets = false }, SampleReportFixture.Clock);
-        foreach (var name in new[] { "report.html", "proposal-NG-2026-SDWAN.html", "margin.html", "findings.csv", "margin.csv", Path.Combine("disputes", "Northwind.csv") })
+        foreach (var name in new[] { "report.html", "proposal-NG-2026-SDWAN.html", "margin.html", "channel.html", "findings.csv", "margin.csv", Path.Combine("disputes", "Northwind.csv") })
         {
             Assert.Equal(File.ReadAllText(Path.Combine(fx.Out, name)), File.ReadAllText(Path.Combine(again, name)));
         }

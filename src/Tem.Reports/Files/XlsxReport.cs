@@ -8,9 +8,10 @@ using Tem.Reports.Query;
 namespace Tem.Reports.Files;
 
 /// <summary>
-/// report.xlsx (OpenXml SDK): Summary, Findings (autofilter, frozen header), Carriers, Cost centres, Accounts and,
-/// with resale, Margin. Amounts are numeric cells holding the exact value with a <c>#,##0.00</c> format, so sums and
-/// filters in the spreadsheet work on real numbers.
+/// report.xlsx (OpenXml SDK): Summary, Findings (autofilter, frozen header), Carriers, Cost centres, Accounts, with
+/// resale Margin, with a seller's data MRR and Profit (the channel view of channel.html), Contingency and Definitions.
+/// Amounts are numeric cells holding the exact value with a <c>#,##0.00</c> format, so sums and filters in the
+/// spreadsheet work on real numbers.
 /// </summary>
 internal static class XlsxReport
 {
@@ -104,10 +105,18 @@ internal static class XlsxReport
             Add("Margin", MarginColumns, MarginRows(MarginReport.Build(d), d), true, 1);
         }
 
+        var channel = d.Channel.HasSellerData ? ChannelReport.Build(d.Channel) : null;
+        if (channel is not null)
+        {
+            Add("MRR", MrrColumns, MrrRows(channel, d), true, 1);
+            Add("Profit", ProfitColumns, ProfitRows(channel, d), true, 1);
+        }
+
         Add("Contingency", [new("Customer", 28), new("Month", 10), new("Currency", 10), new("Credits received", 17), new("Savings confirmed", 18), new("Realised", 15), new("Fee", 15)],
             contingency.Select(r => new Row(Text(r.CustomerId.Length == 0 ? "-" : d.PartyName(r.CustomerId)), Text(r.Month.ToString()), Text(r.Currency.Code),
                 Number(r.Credits), Number(r.Savings), Number(r.Realised), Number(r.Fee))), true, 1);
-        Add("Definitions", [new("Term", 18), new("Definition", 140)], MoneyDefinitions.Terms.Select(t => new Row(Text(t.Term), Text(t.Definition))), false, 1);
+        Add("Definitions", [new("Term", 18), new("Definition", 140)],
+            MoneyDefinitions.Terms.Concat(channel is null ? [] : ChannelReport.Terms).Select(t => new Row(Text(t.Term), Text(t.Definition))), false, 1);
         if (names.HasChildren)
         {
             wb.Workbook.Append(names);
@@ -207,6 +216,75 @@ internal static class XlsxReport
                 Text(d.PartyName(l.ResellerId)), Text(d.PartyName(l.CustomerId)), Text(l.Carrier ?? string.Empty), Text(l.AccountId ?? string.Empty),
                 Text(l.ServiceId ?? MarginReport.AccountLevelLabel), Text(l.Currency.Code), Number(l.Months, Integer), Number(l.CarrierCost), Number(l.Resale),
                 Number(l.Margin), l.MarginPct is { } p ? Number(p, Percent) : Text(string.Empty), Number(l.UnbilledMonths, Integer), Number(l.BelowCostMonths, Integer));
+        }
+    }
+
+    private static readonly Column[] MrrColumns =
+    [
+        new("Level", 10), new("Reseller id", 14), new("Reseller", 26), new("Customer id", 14), new("Customer", 26), new("Currency", 10), new("Month", 20),
+        new("MRR", 15), new("Churned customers", 18), new("MRR lost", 15), new("NRR", 10),
+    ];
+
+    /// <summary>
+    /// Per reseller and month its MRR, churn and NRR (none in the first month); a <c>window</c> row with churn over all
+    /// months and the NRR of the last month against the first; then per customer and month its MRR.
+    /// </summary>
+    private static IEnumerable<Row> MrrRows(ChannelReport report, ReportData d)
+    {
+        var blank = Text(string.Empty);
+        foreach (var s in report.Mrr)
+        {
+            Cell[] Seller() => [Text(s.SellerId), Text(d.PartyName(s.SellerId)), Text(string.Empty), Text(string.Empty), Text(s.Currency.Code)];
+            for (var i = 0; i < report.Months.Count; i++)
+            {
+                var r = i == 0 ? null : s.Retention[i - 1];
+                yield return new Row([Text("reseller"), .. Seller(), Text(report.Months[i].ToString()), Number(s.Mrr[i]),
+                    r is null ? Text(string.Empty) : Number(r.Churned, Integer), r is null ? Text(string.Empty) : Number(r.MrrLost),
+                    r?.Nrr is { } nrr ? Number(nrr, Percent) : Text(string.Empty)]);
+            }
+
+            yield return new Row([Text("window"), .. Seller(), Text(report.Months.Count == 0 ? string.Empty : $"{report.Months[0]} to {report.Months[^1]}"),
+                Text(string.Empty), Number(s.Churned, Integer), Number(s.MrrLost), s.WindowNrr is { } w ? Number(w, Percent) : Text(string.Empty)]);
+        }
+
+        foreach (var s in report.Mrr)
+        {
+            foreach (var c in s.Customers)
+            {
+                for (var i = 0; i < report.Months.Count; i++)
+                {
+                    yield return new Row(Text("customer"), Text(s.SellerId), Text(d.PartyName(s.SellerId)), Text(c.CustomerId), Text(d.PartyName(c.CustomerId)),
+                        Text(s.Currency.Code), Text(report.Months[i].ToString()), Number(c.Mrr[i]), Text(string.Empty), Text(string.Empty), Text(string.Empty));
+                }
+            }
+        }
+    }
+
+    private static readonly Column[] ProfitColumns =
+    [
+        new("Level", 13), new("Party id", 14), new("Party", 28), new("Kind", 12), new("Seller / distributor", 26), new("Currency", 10), new("Months", 22),
+        new("Cost", 15), new("Sale", 15), new("Profit", 15), new("Margin %", 11), new("Note", 22),
+    ];
+
+    private static IEnumerable<Row> ProfitRows(ChannelReport report, ReportData d)
+    {
+        foreach (var r in report.Profit)
+        {
+            var level = r.Level switch
+            {
+                ProfitLevel.Seller => "seller",
+                ProfitLevel.Total => "total",
+                ProfitLevel.RollupPart => "rollup part",
+                ProfitLevel.Rollup => "rollup",
+                ProfitLevel.Customer => "customer",
+                _ => "direct",
+            };
+            var kind = r.PartyId is not null && d.Parties.TryGetValue(r.PartyId, out var p) ? p.Kind : string.Empty;
+            yield return new Row(
+                Text(level), Text(r.PartyId ?? string.Empty), Text(r.PartyId is null ? "Total " + r.Currency.Code : d.PartyName(r.PartyId)), Text(kind),
+                Text(r.Under is null ? string.Empty : d.PartyName(r.Under)), Text(r.Currency.Code), Text(report.Span(r.Months)), Number(r.Cost),
+                r.Sale is { } sale ? Number(sale) : Text(string.Empty), r.Profit is { } profit ? Number(profit) : Text(string.Empty),
+                r.MarginPct is { } m ? Number(m, Percent) : Text(string.Empty), Text(r.Sale is null ? "no channel sale" : string.Empty));
         }
     }
 

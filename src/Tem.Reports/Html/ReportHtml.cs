@@ -343,9 +343,10 @@ internal static class ReportHtml
             .Append("<dt>Spend</dt><dd>Every carrier invoice line in the period, taxes and credits included.</dd>")
             .Append("<dt>Files</dt><dd>findings.csv (every finding with its evidence), report.xlsx (the same numbers), disputes/ (a claim per carrier), ")
             .Append(fig.Data.Upgrade.Count > 0 ? "proposal-<deal>.html (a savings-funded upgrade per deal), " : string.Empty)
-            .Append("contingency.csv (realised savings per client and month, and the fee), ")
-            .Append(fig.Data.Margin.Count > 0 ? "margin.html (reseller margins). " : string.Empty)
-            .Append("</dd></dl></footer></section>\n");
+            .Append("contingency.csv (realised savings per client and month, and the fee)")
+            .Append(fig.Data.Margin.Count > 0 ? ", margin.html (reseller margins)" : string.Empty)
+            .Append(fig.Data.Channel.HasSellerData ? ", channel.html (MRR, churn, retention and profit per reseller, customer and distributor)" : string.Empty)
+            .Append(".</dd></dl></footer></section>\n");
     }
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");

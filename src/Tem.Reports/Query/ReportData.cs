@@ -93,6 +93,9 @@ internal sealed record ReportData
     /// <summary>First and latest billing month of the charges in scope; null when there are none.</summary>
     public required (BillingMonth First, BillingMonth Latest)? Window { get; init; }
 
+    /// <summary>MRR and cost per seller, customer and month, and the parent links for the distributor rollup (channel.html).</summary>
+    public ChannelData Channel { get; init; } = ChannelData.Empty;
+
     /// <summary>Findings a report lists: every status but <c>resolved</c> (rejected and closed ones too, for the record).</summary>
     public IEnumerable<StoredFinding> Current => Findings.Where(f => f.Status != FindingStatus.Resolved);
 

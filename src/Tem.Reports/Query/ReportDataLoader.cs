@@ -42,6 +42,7 @@ internal static partial class ReportDataLoader
             Credits = Credits(db),
             Customers = [.. accounts.Select(a => a.CustomerId).Concat(resale.Select(r => r.CustomerId)).OfType<string>().Distinct().Order(StringComparer.Ordinal)],
             Window = Window(db),
+            Channel = ChannelData.Load(db),
         };
     }
 
