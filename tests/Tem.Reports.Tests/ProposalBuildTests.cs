@@ -142,6 +142,34 @@ public sealed class ProposalBuildTests
     }
 
     [Fact]
+    public void Split_MarginHidden_PriceStaysCostAndMarginAreNull_CashAndPricesUnchanged()
+    {
+        // The scope masks P2's margin: its price still counts in full, nothing of its cost or margin is known, and the
+        // deal's prices, funding and payback are those of the same deal with the margin given.
+        var findings = new[] { F("duplicate_recurring", "S1", 400m, 0m) };
+        var p1 = Item(1000m, 450m, retires: "S3");
+        var p2 = p1 with { Item = "seats", Provider = "P2", Role = "var", OneTimeCost = 200m, MonthlyCost = 20m, MarginPct = null };
+        var given = Assert.Single(Build(Data(findings, [p1, p2 with { MarginPct = 30m }])));
+        var masked = Assert.Single(Build(Data(findings, [p1, p2])));
+
+        var hidden = masked.Shares.Single(s => s.Provider == "P2");
+        Assert.Equal(200m + (36 * 20m), hidden.Value);
+        Assert.Equal((200m, 20m), (hidden.OneTime, hidden.Monthly));
+        Assert.False(hidden.MarginShown);
+        Assert.Null(hidden.Margin);
+        Assert.Null(hidden.MarginPct);
+        Assert.Null(hidden.Cost);
+        Assert.Equal(["P1"], masked.SharesShown.Select(s => s.Provider));
+        Assert.Equal(given.Shares.Single(s => s.Provider == "P1").Margin, masked.SharesShown[0].Margin);
+        Assert.Equal(given.Shares.Select(s => (s.Provider, s.Value)), masked.Shares.Select(s => (s.Provider, s.Value)));
+
+        // 1200 one-time against 400 found: 800 to make up at 500 retired - 470 new = 30 a month, i.e. month 27.
+        Assert.Equal((1200m, 470m, 500m, 400m, 27), (masked.UpgradeOneTime, masked.UpgradeMonthly, masked.RetiredMonthly, masked.FoundOneTime, masked.Cash.PaybackMonth));
+        Assert.Equal((given.UpgradeOneTime, given.UpgradeMonthly, given.Cash.PaybackMonth, given.Cash.NetMonthlyChange), (masked.UpgradeOneTime, masked.UpgradeMonthly, masked.Cash.PaybackMonth, masked.Cash.NetMonthlyChange));
+        Assert.Equal(given.Cash.Cumulative, masked.Cash.Cumulative);
+    }
+
+    [Fact]
     public void Split_EachPartysPriceCostAndMargin_AddUp()
     {
         var p = Assert.Single(Build(Data([], [Item(1000m, 100m)])));

@@ -29,12 +29,20 @@ internal sealed record FundingSource(CurrencyCode Currency, decimal OneTime, dec
 /// <param name="Because">Why it is retired: <c>upgrade.csv</c> (named), or <c>rule:&lt;id&gt;</c> (a finding of that rule names it).</param>
 internal sealed record RetiredService(string ServiceId, string? Carrier, string? AccountId, decimal Monthly, BillingMonth? Month, string Because);
 
-/// <summary>One party's share of the upgrade over the view (the transparent split): price to the client, its cost and its margin.</summary>
+/// <summary>
+/// One party's share of the upgrade over the view (the transparent split), in the deal's currency: its price to the
+/// client (<paramref name="Value"/> = one-time + months x monthly), its margin and margin / price (0.18 = 18 %).
+/// <paramref name="Margin"/> and <paramref name="MarginPct"/> are null when the set may not show the party's margin (a
+/// tenant's set shows only the tenant's and its sub-parties'); nothing derived from it is shown then either.
+/// </summary>
 internal sealed record ProviderShare(
-    string Provider, string ProviderName, string Role, IReadOnlyList<string> Items, decimal OneTime, decimal Monthly, decimal Value, decimal Margin, decimal MarginPct)
+    string Provider, string ProviderName, string Role, IReadOnlyList<string> Items, decimal OneTime, decimal Monthly, decimal Value, decimal? Margin, decimal? MarginPct)
 {
-    /// <summary>What supplying it costs the party: its price less its margin.</summary>
-    public decimal Cost => Value - Margin;
+    /// <summary>What supplying it costs the party: its price less its margin; null when the margin is not shown.</summary>
+    public decimal? Cost => Value - Margin;
+
+    /// <summary>Whether this set shows the party's cost and margin.</summary>
+    public bool MarginShown => Margin is not null;
 }
 
 /// <summary>One deal's savings-funded proposal: prices, what it retires, funding, cash view and who earns what.</summary>
@@ -48,6 +56,9 @@ internal sealed record ProposalModel(
 
     /// <summary>Monthly funding: retired spend plus validated monthly savings.</summary>
     public decimal MonthlyFunding => RetiredMonthly + FoundMonthly;
+
+    /// <summary>The shares whose cost and margin this set shows (every share in the full set); totals of margin are over these only.</summary>
+    public IReadOnlyList<ProviderShare> SharesShown => [.. Shares.Where(s => s.MarginShown)];
 }
 
 /// <summary>
@@ -63,7 +74,8 @@ internal sealed record ProposalModel(
 /// monthly savings the monthly costs, except savings of retired services (their whole spend is already counted).</item>
 /// </list>
 /// Potential money (to investigate) is shown beside it and never funds it; reseller revenue is not the client's money.
-/// Amounts in another currency count only with a rate the user gave; no rate, no conversion.
+/// Amounts in another currency count only with a rate the user gave; no rate, no conversion. Every party's price is
+/// shown; its cost and margin only where the set may show its margin (<see cref="ProviderShare.Margin"/>).
 /// </summary>
 internal static class Proposal
 {
@@ -199,9 +211,11 @@ internal static class Proposal
         var shares = items.GroupBy(i => (i.Provider, i.Role)).Select(g =>
         {
             var value = g.Sum(i => i.OneTimeCost + (Months * i.MonthlyCost));
-            var margin = g.Sum(i => (i.OneTimeCost + (Months * i.MonthlyCost)) * i.MarginPct / 100m);
+
+            // The scope hides a provider's margin on all of its lines; a share shows a margin only when every line has one.
+            decimal? margin = g.All(i => i.MarginPct is not null) ? g.Sum(i => (i.OneTimeCost + (Months * i.MonthlyCost)) * i.MarginPct!.Value / 100m) : null;
             return new ProviderShare(g.Key.Provider, d.PartyName(g.Key.Provider), g.Key.Role, [.. g.Select(i => i.Item)], g.Sum(i => i.OneTimeCost),
-                g.Sum(i => i.MonthlyCost), value, margin, value == 0 ? 0 : margin / value);
+                g.Sum(i => i.MonthlyCost), value, margin, margin is { } m ? (value == 0 ? 0 : m / value) : null);
         }).OrderByDescending(s => s.Value).ThenBy(s => s.Provider, StringComparer.Ordinal).ToList();
 
         return new ProposalModel(dealId, customer, currency, currencyGiven, items, funding, retired, oneTime, monthly, retiredMonthly,

@@ -42,7 +42,7 @@ internal static class ProposalHtml
 
         CashSection(b, p);
         Retired(b, p);
-        Split(b, p, d.Brand.Color);
+        Split(b, p, d);
         Funding(b, p);
         b.Append("<section><footer class=\"defs\"><h2>How the numbers are made</h2><dl>")
             .Append("<dt>Cash view</dt><dd>Cumulative cash at the end of month m = (validated one-time recoveries − one-time cost) + m × (spend retired + validated monthly savings − monthly cost). Month 1 carries both one-time amounts.</dd>")
@@ -51,7 +51,11 @@ internal static class ProposalHtml
             .Append("<dt>Net monthly change</dt><dd>Monthly cost of the upgrade − spend retired − validated monthly savings: the change in the monthly bill once all are in place.</dd>")
             .Append("<dt>Found money counted</dt><dd>Validated findings only, while open, submitted, partially credited, credited or confirmed. Potential money (to investigate) is shown and never funds the upgrade; a reseller's revenue is not the client's money. Other currencies count only with an exchange rate given with --fx.</dd>")
             .Append("<dt>Price, cost and margin</dt><dd>Each party states the share of its price that is its margin (upgrade.csv provider_margin_pct); its cost is the price less the margin. The amounts are over the ")
-            .Append(p.Months.ToString(CultureInfo.InvariantCulture)).Append("-month view: one-time price + ").Append(p.Months.ToString(CultureInfo.InvariantCulture)).Append(" × monthly price.</dd>")
+            .Append(p.Months.ToString(CultureInfo.InvariantCulture)).Append("-month view: one-time price + ").Append(p.Months.ToString(CultureInfo.InvariantCulture)).Append(" × monthly price.")
+            .Append(p.SharesShown.Count == p.Shares.Count ? string.Empty
+                : p.SharesShown.Count == 0 ? " This set shows every party's price and no party's cost or margin."
+                : $" This set shows every party's price, and a party's cost and margin only for {Whose(d)}; a total of cost or margin is over the parties shown.")
+            .Append("</dd>")
             .Append(MoneyDefinitions.Html)
             .Append("</dl></footer></section>\n");
         return Page(d.Brand, $"{d.Brand.Name}: {title}", "Upgrade proposal", ReportHtml.Meta(fig, generated), b.ToString());
@@ -101,28 +105,92 @@ internal static class ProposalHtml
         b.Append("</tbody></table>\n</section>\n");
     }
 
-    private static void Split(StringBuilder b, ProposalModel p, string brandColor)
+    private static void Split(StringBuilder b, ProposalModel p, ReportData d)
     {
         var c = p.Currency;
-        b.Append(CultureInfo.InvariantCulture, $"<section>\n<h2>Who earns what</h2>\n<p class=\"note\">Every party's role, price to the client, cost and margin (VAR, integrator, MSP, carriers, TEM provider, and an agent's fee when there is one), so that each sees the others' share. Over {p.Months} months, in {c.Code}.</p>\n")
-            .Append("<figure><figcaption>Price over the view: provider cost and margin</figcaption>")
-            .Append(Charts.Charts.HorizontalBar("provider-split", "Provider cost and margin", [.. p.Shares.Select(s => new BarCategory(s.ProviderName, [s.Value - s.Margin, s.Margin]))],
-                [new BarSegment("cost", brandColor), new BarSegment("margin", Palette.Series[1])], 900))
+        var shown = p.SharesShown;
+        var hidden = p.Shares.Count - shown.Count;
+        var note = hidden == 0
+            ? "Every party's role, price to the client, cost and margin (VAR, integrator, MSP, carriers, TEM provider, and an agent's fee when there is one), so that each sees the others' share."
+            : shown.Count == 0
+                ? "Every party's role and price to the client (VAR, integrator, MSP, carriers, TEM provider, and an agent's fee when there is one). A party's cost and margin are its own to show: this set shows none."
+                : $"Every party's role and price to the client (VAR, integrator, MSP, carriers, TEM provider, and an agent's fee when there is one); cost and margin only for {Whose(d)}, the others' being theirs to show; the totals of cost and margin are over the parties shown.";
+        b.Append(CultureInfo.InvariantCulture, $"<section>\n<h2>Who earns what</h2>\n<p class=\"note\">{note} Over {p.Months} months, in {c.Code}.</p>\n");
+
+        // A share whose margin is hidden is drawn as its price alone: no bar may split it into a cost and a margin.
+        string caption;
+        List<BarCategory> rows;
+        List<BarSegment> segments;
+        if (hidden == 0)
+        {
+            caption = "Price over the view: provider cost and margin";
+            rows = [.. p.Shares.Select(s => new BarCategory(s.ProviderName, [s.Cost!.Value, s.Margin!.Value]))];
+            segments = [new("cost", d.Brand.Color), new("margin", Palette.Series[1])];
+        }
+        else if (shown.Count == 0)
+        {
+            caption = "Price over the view";
+            rows = [.. p.Shares.Select(s => new BarCategory(s.ProviderName, [s.Value]))];
+            segments = [new("price", d.Brand.Color)];
+        }
+        else
+        {
+            caption = "Price over the view: cost and margin where shown";
+            rows = [.. p.Shares.Select(s => new BarCategory(s.ProviderName, s.Margin is { } m ? [s.Value - m, m, 0m] : [0m, 0m, s.Value]))];
+            segments = [new("cost", d.Brand.Color), new("margin", Palette.Series[1]), new("price, margin not shown", Palette.Axis)];
+        }
+
+        b.Append(CultureInfo.InvariantCulture, $"<figure><figcaption>{caption}</figcaption>")
+            .Append(Charts.Charts.HorizontalBar("provider-split", hidden == 0 ? "Provider cost and margin" : caption, rows, segments, 900))
             .Append("</figure>\n<table data-table=\"provider-split\">\n<thead><tr><th>Provider</th><th>Role</th><th>Supplies</th><th class=\"num\">One-time</th><th class=\"num\">Monthly</th>")
-            .Append(CultureInfo.InvariantCulture, $"<th class=\"num\">{p.Months}-month price</th><th class=\"num\">Cost</th><th class=\"num\">Margin %</th><th class=\"num\">Margin</th><th class=\"num\">Share of all margin</th></tr></thead>\n<tbody>\n");
-        var allMargin = p.Shares.Sum(s => s.Margin);
+            .Append(CultureInfo.InvariantCulture, $"<th class=\"num\">{p.Months}-month price</th>");
+        if (shown.Count > 0)
+        {
+            b.Append(CultureInfo.InvariantCulture, $"<th class=\"num\">Cost</th><th class=\"num\">Margin %</th><th class=\"num\">Margin</th><th class=\"num\">{(hidden == 0 ? "Share of all margin" : "Share of the margin shown")}</th>");
+        }
+
+        b.Append("</tr></thead>\n<tbody>\n");
+        var marginShown = shown.Sum(s => s.Margin!.Value);
         foreach (var s in p.Shares)
         {
             b.Append(CultureInfo.InvariantCulture, $"<tr data-provider=\"{E(s.Provider)}\"><td>{E(s.ProviderName)}<span class=\"sub\">{E(s.Provider)}</span></td><td><span class=\"tag\">{E(s.Role)}</span></td><td>{string.Join("<br>", s.Items.Select(E))}</td>")
-                .Append(MoneyCell(s.OneTime)).Append(MoneyCell(s.Monthly)).Append(MoneyCell(s.Value)).Append(MoneyCell(s.Cost))
-                .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{Pct(s.MarginPct)}</td>").Append(MoneyCell(s.Margin))
-                .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{(allMargin == 0 ? "-" : Pct(s.Margin / allMargin))}</td></tr>\n");
+                .Append(MoneyCell(s.OneTime)).Append(MoneyCell(s.Monthly)).Append(MoneyCell(s.Value));
+            if (s.Margin is { } margin)
+            {
+                b.Append(MoneyCell(s.Cost!.Value)).Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{Pct(s.MarginPct)}</td>").Append(MoneyCell(margin))
+                    .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{(marginShown == 0 ? "-" : Pct(margin / marginShown))}</td>");
+            }
+            else if (shown.Count > 0)
+            {
+                b.Append("<td class=\"num\" colspan=\"4\" data-margin=\"not-shown\">not shown</td>");
+            }
+
+            b.Append("</tr>\n");
         }
 
         var value = p.Shares.Sum(s => s.Value);
-        b.Append("<tr class=\"total\"><td colspan=\"3\">Total</td>").Append(MoneyCell(p.UpgradeOneTime)).Append(MoneyCell(p.UpgradeMonthly)).Append(MoneyCell(value)).Append(MoneyCell(value - allMargin))
-            .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{(value == 0 ? "-" : Pct(allMargin / value))}</td>").Append(MoneyCell(allMargin)).Append("<td class=\"num\">100.0%</td></tr>\n</tbody></table>\n</section>\n");
+        b.Append("<tr class=\"total\"><td colspan=\"3\">Total</td>").Append(MoneyCell(p.UpgradeOneTime)).Append(MoneyCell(p.UpgradeMonthly)).Append(MoneyCell(value));
+        if (hidden == 0)
+        {
+            b.Append(MoneyCell(value - marginShown)).Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{(value == 0 ? "-" : Pct(marginShown / value))}</td>").Append(MoneyCell(marginShown))
+                .Append("<td class=\"num\">100.0%</td>");
+        }
+        else if (shown.Count > 0)
+        {
+            // A total cost or margin over every party would carry the hidden margins: the totals are the shown parties'.
+            var shownValue = shown.Sum(s => s.Value);
+            b.Append("<td class=\"num\" colspan=\"4\" data-margin=\"not-shown\">not shown</td></tr>\n")
+                .Append(CultureInfo.InvariantCulture, $"<tr class=\"total\" data-total=\"margin-shown\"><td colspan=\"3\">Parties whose cost and margin are shown ({shown.Count} of {p.Shares.Count})</td>")
+                .Append(MoneyCell(shown.Sum(s => s.OneTime))).Append(MoneyCell(shown.Sum(s => s.Monthly))).Append(MoneyCell(shownValue)).Append(MoneyCell(shownValue - marginShown))
+                .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{(shownValue == 0 ? "-" : Pct(marginShown / shownValue))}</td>").Append(MoneyCell(marginShown))
+                .Append("<td class=\"num\">100.0%</td>");
+        }
+
+        b.Append("</tr>\n</tbody></table>\n</section>\n");
     }
+
+    /// <summary>Whose margins a masked set shows, for its notes.</summary>
+    private static string Whose(ReportData d) => d.Tenant is { } t ? $"{E(d.PartyName(t))} and the parties below it" : "the parties in scope";
 
     private static void Funding(StringBuilder b, ProposalModel p)
     {

@@ -32,9 +32,13 @@ internal sealed record DisputeItem(StoredFinding Item, IReadOnlyList<string> Inv
     public decimal Claimed => Item.ClaimedNow;
 }
 
-/// <summary>One line of upgrade.csv; <paramref name="Retires"/> holds its <c>retires</c> entries (service ids and <c>rule:&lt;id&gt;</c>).</summary>
+/// <summary>
+/// One line of upgrade.csv; <paramref name="Retires"/> holds its <c>retires</c> entries (service ids and <c>rule:&lt;id&gt;</c>).
+/// <paramref name="MarginPct"/> is <c>provider_margin_pct</c> (percent of the provider's price, 0..100), which the lake
+/// requires; null when the set may not show it: a tenant sees only its own and its sub-parties' margins (<see cref="TenantScope"/>).
+/// </summary>
 internal sealed record UpgradeItem(
-    string Item, string Provider, string Role, decimal OneTimeCost, decimal MonthlyCost, decimal MarginPct, string? DealId = null, string? CustomerId = null,
+    string Item, string Provider, string Role, decimal OneTimeCost, decimal MonthlyCost, decimal? MarginPct, string? DealId = null, string? CustomerId = null,
     string? Currency = null, IReadOnlyList<string>? Retires = null);
 
 /// <summary>What a service cost in the latest month its account was billed: every charge but one-time charges and credits.</summary>

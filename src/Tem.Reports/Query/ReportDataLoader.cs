@@ -242,7 +242,7 @@ internal static partial class ReportDataLoader
             var retires = Opt(r, 9) is { } text
                 ? text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 : [];
-            list.Add(new UpgradeItem(r.GetString(0), r.GetString(1), r.GetString(2), r.GetDecimal(3), r.GetDecimal(4), r.GetDecimal(5),
+            list.Add(new UpgradeItem(r.GetString(0), r.GetString(1), r.GetString(2), r.GetDecimal(3), r.GetDecimal(4), r.IsDBNull(5) ? null : r.GetDecimal(5),
                 NullIfBlank(Opt(r, 6)), NullIfBlank(Opt(r, 7)), NullIfBlank(Opt(r, 8)), retires));
         }
 
