@@ -7,15 +7,16 @@ namespace Tem.Cli;
 
 /// <summary>
 /// The analysts' SQL session behind <c>tem sql</c>: an in-memory DuckDB with one view per lake table, that can
-/// neither change the lake nor read or write any file outside it.
+/// neither change the lake nor read or write any file outside it. With <c>--tenant</c> it holds instead one party's
+/// copy of its tables and can read no file at all.
 /// </summary>
 /// <remarks>
 /// Two locks, because neither is enough alone:
 /// <list type="number">
-/// <item>The engine's: after the views exist, <c>allowed_paths</c> is set to exactly the Parquet files they read,
-/// spilling to disk is turned off (its folder would otherwise be writable), <c>enable_external_access</c> is turned
-/// off and <c>lock_configuration</c> on, so no statement can read another file, list a folder, load an extension or
-/// change a setting back.</item>
+/// <item>The engine's: after the views exist, <c>allowed_paths</c> is set to exactly the Parquet files they read (no
+/// path at all for a tenant's copy, which reads no file), spilling to disk is turned off (its folder would otherwise
+/// be writable), <c>enable_external_access</c> is turned off and <c>lock_configuration</c> on, so no statement can
+/// read another file, list a folder, load an extension or change a setting back.</item>
 /// <item>The statements': DuckDB lets an allowed path be written as well as read, so <c>COPY ... TO</c> a lake file
 /// would still overwrite it. Each statement is therefore prepared first and run only when its kind reads or changes
 /// in-memory objects (SELECT, CREATE/INSERT of session tables, SET of variables...); COPY, EXPORT, ATTACH, LOAD,
@@ -37,26 +38,53 @@ internal sealed class ReadOnlySqlSession : IDisposable
 
     private readonly SqlLimits _limits;
 
-    private ReadOnlySqlSession(DuckDBConnection connection, IReadOnlyList<string> tables, SqlLimits limits)
+    private readonly bool _tenant;
+
+    private ReadOnlySqlSession(DuckDBConnection connection, IReadOnlyList<string> tables, SqlLimits limits, bool tenant)
     {
         _connection = connection;
         Tables = tables;
         _limits = limits;
+        _tenant = tenant;
     }
 
-    /// <summary>The lake's views, by name (empty without a lake).</summary>
+    /// <summary>The session's tables by name: the lake's views, or the tenant's tables (empty without a lake).</summary>
     public IReadOnlyList<string> Tables { get; }
 
-    /// <summary>Opens a session over <paramref name="lakeRoot"/> (or over nothing when null) and locks it down.</summary>
+    /// <summary>
+    /// Opens a session over <paramref name="lakeRoot"/> (or over nothing when null) and locks it down. With a
+    /// <paramref name="tenant"/>, the session holds only that party's copy of its tables
+    /// (<see cref="TenantScope.OpenCopy"/>), in memory with spilling off, and no file is readable at all.
+    /// </summary>
     /// <exception cref="DirectoryNotFoundException">The folder holds no lake.</exception>
-    public static ReadOnlySqlSession Open(string? lakeRoot, SqlLimits? limits = null)
+    /// <exception cref="ArgumentException">The lake has no party <paramref name="tenant"/> (parameter <c>tenant</c>), or a tenant without a lake.</exception>
+    /// <exception cref="DuckDBException">DuckDB's error, e.g. out of memory while copying the tenant's tables.</exception>
+    public static ReadOnlySqlSession Open(string? lakeRoot, SqlLimits? limits = null, string? tenant = null)
     {
         limits ??= new SqlLimits();
-        var connection = LakeSession.InMemory(new SessionOptions { MemoryLimit = limits.MemoryLimit });
+        if (tenant is not null && lakeRoot is null)
+        {
+            throw new ArgumentException("A tenant's session needs a lake.", nameof(lakeRoot));
+        }
+
+        IReadOnlyList<string> files = [];
+        DuckDBConnection connection;
+        if (tenant is null)
+        {
+            connection = LakeSession.InMemory(new SessionOptions { MemoryLimit = limits.MemoryLimit });
+        }
+        else
+        {
+            var lake = TemLake.OpenExisting(lakeRoot!);
+            RequireParty(lake, tenant);
+
+            // Spilling off from the first statement: the copy lives in memory, and is never written under the working directory.
+            connection = TenantScope.OpenCopy(lake, tenant, new SessionOptions { MemoryLimit = limits.MemoryLimit, Spill = false });
+        }
+
         try
         {
-            IReadOnlyList<string> files = [];
-            if (lakeRoot is not null)
+            if (tenant is null && lakeRoot is not null)
             {
                 files = TemLake.OpenExisting(lakeRoot).CreateViews(connection);
             }
@@ -64,7 +92,11 @@ internal sealed class ReadOnlySqlSession : IDisposable
             var tables = new List<string>();
             using (var cmd = connection.CreateCommand())
             {
-                cmd.CommandText = "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name";
+                cmd.CommandText = """
+                    SELECT view_name FROM duckdb_views() WHERE NOT internal
+                    UNION ALL SELECT table_name FROM duckdb_tables() WHERE NOT internal
+                    ORDER BY 1
+                    """;
                 using var r = cmd.ExecuteReader();
                 while (r.Read())
                 {
@@ -72,6 +104,7 @@ internal sealed class ReadOnlySqlSession : IDisposable
                 }
             }
 
+            // A tenant's copy reads no file, so no path is allowed: not the lake's Parquet, not the catalog.
             var allowed = string.Join(", ", files.Select(SqlQuote.Literal));
             connection.Execute(string.Create(CultureInfo.InvariantCulture, $"""
                 SET allowed_paths = [{allowed}];
@@ -84,13 +117,48 @@ internal sealed class ReadOnlySqlSession : IDisposable
                 SET enable_external_access = false;
                 SET lock_configuration = true;
                 """));
-            return new ReadOnlySqlSession(connection, tables, limits);
+            return new ReadOnlySqlSession(connection, tables, limits, tenant is not null);
         }
         catch
         {
             connection.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Whether DuckDB's error is its out-of-memory error (the memory limit reached, nothing to spill to).</summary>
+    public static bool IsOutOfMemory(DuckDBException e) => e.Message.Contains("Out of Memory", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Throws unless the lake's parties (any version) include <paramref name="tenant"/>; the message lists the parties there are.</summary>
+    private static void RequireParty(TemLake lake, string tenant)
+    {
+        const int Listed = 20;
+        using var db = LakeSession.InMemory(new SessionOptions { Threads = 1 });
+        lake.CreateViews(db);
+        var parties = new List<string>();
+        using (var cmd = db.CreateCommand())
+        {
+            cmd.CommandText = "SELECT DISTINCT party_id FROM party_versions WHERE party_id IS NOT NULL ORDER BY party_id";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                parties.Add(r.GetString(0));
+            }
+        }
+
+        if (parties.Contains(tenant, StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        var known = parties.Count switch
+        {
+            0 => "none (ingest a parties.csv)",
+            <= Listed => string.Join(", ", parties),
+            _ => string.Join(", ", parties.Take(Listed)) +
+                 string.Create(CultureInfo.InvariantCulture, $" and {parties.Count - Listed} more (tem sql without --tenant: SELECT party_id, name, kind FROM parties)"),
+        };
+        throw new ArgumentException($"No party '{tenant}' in the lake's parties table; parties are {known}.", nameof(tenant));
     }
 
     /// <summary>
@@ -132,14 +200,20 @@ internal sealed class ReadOnlySqlSession : IDisposable
             return string.Create(CultureInfo.InvariantCulture,
                 $"the statement was stopped after {_limits.Timeout.TotalSeconds:0.#} s (--timeout; 0 = no limit)");
         }
-        catch (DuckDBException e) when (e.Message.Contains("Out of Memory", StringComparison.OrdinalIgnoreCase))
+        catch (DuckDBException e) when (IsOutOfMemory(e))
         {
-            // DuckDB's first line says how much it wanted; its advice after that (temp_directory, SET ...) cannot apply here.
-            return $"the statement needs more memory than --memory-limit {_limits.MemoryLimit} allows ({e.Message.Split('\n')[0].Trim()}); " +
+            return $"the statement needs more memory than --memory-limit {_limits.MemoryLimit} allows ({FirstLine(e)}); " +
                    "narrow it (filter, aggregate before joining) or give a higher --memory-limit";
         }
 
         return null;
+    }
+
+    /// <summary>DuckDB's first line: what failed and how much it wanted; its advice after that (temp_directory, SET ...) cannot apply here.</summary>
+    public static string FirstLine(DuckDBException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.Message.Split('\n')[0].Trim();
     }
 
     public void Dispose() => _connection.Dispose();
@@ -179,7 +253,9 @@ internal sealed class ReadOnlySqlSession : IDisposable
             {
                 DuckDbStatementType.Copy or DuckDbStatementType.Export or DuckDbStatementType.CopyDatabase =>
                     "tem sql is read-only: COPY and EXPORT are refused; to save a result use --format csv (or json) and redirect the output",
-                DuckDbStatementType.Attach or DuckDbStatementType.Detach => "tem sql is read-only: ATTACH and DETACH are refused; the lake's tables are already views",
+                DuckDbStatementType.Attach or DuckDbStatementType.Detach => _tenant
+                    ? "tem sql is read-only: ATTACH and DETACH are refused; the tenant's tables are already in the session"
+                    : "tem sql is read-only: ATTACH and DETACH are refused; the lake's tables are already views",
                 DuckDbStatementType.Load or DuckDbStatementType.Extension or DuckDbStatementType.UpdateExtensions =>
                     "tem sql is read-only: extensions cannot be installed or loaded",
                 DuckDbStatementType.Pragma or DuckDbStatementType.Call =>
@@ -235,10 +311,13 @@ internal sealed class ReadOnlySqlSession : IDisposable
     private static string WireName(DuckDbStatementType type) => type.ToString().ToUpperInvariant();
 }
 
-/// <summary>Bounds of one <c>tem sql</c> session: every statement's memory (DuckDB's limit; no spilling) and time.</summary>
+/// <summary>
+/// Bounds of one <c>tem sql</c> session: its memory (DuckDB's limit; no spilling) and every statement's time. A tenant's
+/// copy of its tables is held in that memory too, so what is left for a statement is the limit less the copy.
+/// </summary>
 internal sealed record SqlLimits
 {
-    /// <summary>DuckDB's memory limit, e.g. <c>2GB</c>: a statement that needs more fails with a clear error.</summary>
+    /// <summary>DuckDB's memory limit, e.g. <c>2GB</c>: a statement that needs more fails with a clear error, and a tenant whose tables do not fit cannot open a session.</summary>
     public string MemoryLimit { get; init; } = "2GB";
 
     /// <summary>A statement still running after this is stopped; zero means no limit.</summary>

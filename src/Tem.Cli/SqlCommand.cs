@@ -5,9 +5,10 @@ using Tem.DuckDb;
 namespace Tem.Cli;
 
 /// <summary>
-/// <c>tem sql [--lake DIR] [--format table|csv|json] [QUERY]</c>: analysts' SQL over the lake, read-only
-/// (<see cref="ReadOnlySqlSession"/>). With QUERY it runs that and stops; without, it reads statements ending in
-/// <c>;</c> from a prompt with line editing and history (a terminal) or from standard input (a pipe or a file).
+/// <c>tem sql [--lake DIR] [--tenant PARTY] [--format table|csv|json] [QUERY]</c>: analysts' SQL over the lake, or
+/// over one party's copy of its tables, read-only (<see cref="ReadOnlySqlSession"/>). With QUERY it runs that and
+/// stops; without, it reads statements ending in <c>;</c> from a prompt with line editing and history (a terminal) or
+/// from standard input (a pipe or a file).
 /// </summary>
 internal static class SqlCommand
 {
@@ -24,8 +25,15 @@ internal static class SqlCommand
         {
             Description = "The lake folder: its tables (usage, charges, services, findings, rejects...) become views. Default: ./tem-lake when it exists.",
         };
+        var tenant = new Option<string?>("--tenant")
+        {
+            Description = "Only this party's rows and columns (any party: distributor, dealer, reseller, customer, lessor), as a copy of its tables " +
+                          "held in memory; no file can be read, not even the lake's.",
+        };
         var memory = MemoryLimitOption.Create(
-            "Memory one statement may use (DuckDB's limit, e.g. 2GB or 500MB); a statement that needs more fails.", new SqlLimits().MemoryLimit);
+            "Memory the session may use (DuckDB's limit, e.g. 2GB or 500MB); nothing spills to disk, so a statement that needs more fails. " +
+            "With --tenant the tenant's tables are held in memory too and count against it: if they do not fit, the session does not start.",
+            new SqlLimits().MemoryLimit);
         var timeout = new Option<double>("--timeout")
         {
             Description = "Seconds a statement may run before it is stopped (0 = no limit).",
@@ -33,7 +41,7 @@ internal static class SqlCommand
         };
         var command = new Command("sql", "Query the lake with SQL (DuckDB), read-only: the lake cannot change and no other file can be read or written.")
         {
-            query, format, lake, memory, timeout,
+            query, format, lake, tenant, memory, timeout,
         };
         command.SetAction(parse =>
         {
@@ -45,16 +53,38 @@ internal static class SqlCommand
                 _ => ResultFormat.Table,
             };
             var lakePath = parse.GetValue(lake) ?? (Directory.Exists(Path.Combine("tem-lake", "_tem")) ? "tem-lake" : null);
+            var party = parse.GetValue(tenant);
+            var limits = new SqlLimits { MemoryLimit = parse.GetValue(memory)! };
             ReadOnlySqlSession session;
             try
             {
-                if (parse.GetValue(timeout) is var seconds && (seconds < 0 || double.IsNaN(seconds)))
+                var seconds = parse.GetValue(timeout);
+                if (seconds < 0 || double.IsNaN(seconds))
                 {
                     error.WriteLine("tem sql: --timeout must be 0 (no limit) or a number of seconds");
                     return TemApp.UsageError;
                 }
 
-                session = ReadOnlySqlSession.Open(lakePath, new SqlLimits { MemoryLimit = parse.GetValue(memory)!, Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)) });
+                if (party is not null && lakePath is null)
+                {
+                    error.WriteLine("tem sql: --tenant needs a lake: give --lake DIR (no ./tem-lake here)");
+                    return TemApp.UsageError;
+                }
+
+                limits = limits with { Timeout = TimeSpan.FromSeconds(seconds) };
+                session = ReadOnlySqlSession.Open(lakePath, limits, party);
+            }
+            catch (ArgumentException e) when (e.ParamName == "tenant")
+            {
+                // As tem report --tenant: a party the lake does not have is a failure the message explains (exit 1).
+                error.WriteLine($"tem sql: {e.Message[..e.Message.LastIndexOf(" (Parameter", StringComparison.Ordinal)]}");
+                return TemApp.Failure;
+            }
+            catch (DuckDBException e) when (party is not null && ReadOnlySqlSession.IsOutOfMemory(e))
+            {
+                error.WriteLine($"tem sql: copying the tables of {party} needs more memory than --memory-limit {limits.MemoryLimit} allows " +
+                                $"({ReadOnlySqlSession.FirstLine(e)}); with --tenant the copy is held in memory and nothing spills to disk: give a higher --memory-limit");
+                return TemApp.Failure;
             }
             catch (Exception e) when (e is DirectoryNotFoundException or DuckDBException or Tem.Core.InfrastructureException)
             {
@@ -72,7 +102,7 @@ internal static class SqlCommand
 
                 var terminal = ReferenceEquals(input, Console.In) && !Console.IsInputRedirected && ReferenceEquals(output, Console.Out) &&
                                !Console.IsOutputRedirected;
-                return (terminal ? shell.Prompt(lakePath) : shell.RunReader(input)) ? TemApp.Ok : TemApp.Failure;
+                return (terminal ? shell.Prompt(lakePath, party) : shell.RunReader(input)) ? TemApp.Ok : TemApp.Failure;
             }
         });
         return command;
@@ -125,13 +155,14 @@ internal static class SqlCommand
         }
 
         /// <summary>The interactive prompt: statements end with ';', '.help' lists the commands.</summary>
-        public bool Prompt(string? lake)
+        public bool Prompt(string? lake, string? tenant)
         {
             var history = new LineHistory(HistoryPath());
             Console.TreatControlCAsInput = true;
+            var on = tenant is null ? string.Empty : $" for {tenant} (its own copy of its tables)";
             output.WriteLine(lake is null
                 ? "tem sql: no lake (give --lake DIR). Statements end with ';'. .help for help, .quit to leave."
-                : $"tem sql on {Path.GetFullPath(lake)}: {session.Tables.Count} tables (.tables). Statements end with ';'. .help for help, .quit to leave.");
+                : $"tem sql on {Path.GetFullPath(lake)}{on}: {session.Tables.Count} tables (.tables). Statements end with ';'. .help for help, .quit to leave.");
             var pending = string.Empty;
             while (true)
             {
@@ -178,7 +209,7 @@ internal static class SqlCommand
                 default:
                     output.WriteLine("""
                         Statements end with ';' and may span lines. Up/down arrows walk the history.
-                          .tables   the lake's tables          DESCRIBE usage;   a table's columns
+                          .tables   the session's tables       DESCRIBE usage;   a table's columns
                           .quit     leave (or Ctrl+D)          read-only: COPY, ATTACH, INSTALL and file access are refused
                         """);
                     return true;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using DuckDB.NET.Data;
 using Tem.Core;
+using Tem.DuckDb;
 
 namespace Tem.Lake;
 
@@ -15,6 +16,13 @@ public sealed record SessionOptions
 
     /// <summary>Where DuckDB spills beyond the memory limit; null for DuckDB's default.</summary>
     public string? TempDirectory { get; init; }
+
+    /// <summary>
+    /// False: DuckDB writes no temporary file at all, from the first statement on, so everything the session holds
+    /// (in-memory tables included) and every statement's work must fit in <see cref="MemoryLimit"/>. Without this an
+    /// in-memory database spills to DuckDB's default folder, <c>.tmp</c> under the working directory.
+    /// </summary>
+    public bool Spill { get; init; } = true;
 
     /// <summary>Keep the order rows were produced in (DuckDB's default); false lets parallel writes reorder.</summary>
     public bool PreserveInsertionOrder { get; init; } = true;
@@ -55,9 +63,15 @@ public static class LakeSession
             System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>The connection string a session would use (for tests and diagnostics).</summary>
+    /// <exception cref="ArgumentException">A spill folder is given with spilling off.</exception>
     public static string ConnectionString(string dataSource, SessionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (!options.Spill && options.TempDirectory is not null)
+        {
+            throw new ArgumentException("A session with spilling off (Spill = false) takes no TempDirectory.", nameof(options));
+        }
+
         var builder = new DuckDBConnectionStringBuilder { DataSource = dataSource };
         if (options.Threads is { } threads)
         {
@@ -93,6 +107,13 @@ public static class LakeSession
         try
         {
             connection.Open();
+
+            // The connection string cannot say "no folder": an empty temp_directory there means DuckDB's default.
+            if (!options.Spill)
+            {
+                connection.Execute("SET temp_directory = ''");
+            }
+
             return connection;
         }
         catch

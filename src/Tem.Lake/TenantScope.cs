@@ -95,8 +95,9 @@ public static class TenantScope
 
     /// <summary>
     /// A database holding only the scope of <paramref name="tenant"/>: each of <see cref="Tables"/> copied as a table
-    /// into <c>main</c>, the lake's views and the scope's own tables dropped, so nothing in it reads a lake file. For
-    /// <c>tem sql --tenant</c>, whose session then turns off file access altogether.
+    /// into <c>main</c>, the lake's views, macros, the scope's own tables and the cache of the files read dropped, so
+    /// nothing in it reads or names a lake file. For <c>tem sql --tenant</c>, whose session then turns off file access
+    /// altogether.
     /// </summary>
     public static DuckDBConnection OpenCopy(TemLake lake, string tenant, SessionOptions? options = null)
     {
@@ -128,6 +129,10 @@ public static class TenantScope
             }
 
             db.Execute("DROP SCHEMA tenant CASCADE");
+
+            // DuckDB keeps the Parquet it read cached, listed with the files' paths (every partition's carrier and month,
+            // not only the tenant's) by duckdb_external_file_cache(); turning the cache off empties it.
+            db.Execute("SET enable_external_file_cache = false");
             return db;
         }
         catch
