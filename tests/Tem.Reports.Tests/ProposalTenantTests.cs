@@ -110,6 +110,13 @@ public sealed class ProposalTenantTests(SampleReportFixture fx)
         AssertNoFigureOfTheOthers(dir);
         AssertAbsent(dir, DealerAmounts);
         Assert.DoesNotContain("15.0%", html, StringComparison.Ordinal);
+
+        // The spend it retires is what it pays its dealer for those services (resale.csv, 2026-09: 18.89 + 17.99 + 46.79
+        // + 31.49 + 52.39), not the dealer's carrier bill, which it may not see. The upgrade costs 350.00 once and 124.00 a
+        // month; no found money of its own: it pays back in month ceil(350.00 / (167.55 - 124.00)) = ceil(8.04) = 9.
+        Assert.Equal("167.5500", Kpi(html, "retired-monthly"));
+        Assert.Equal("-43.5500", Kpi(html, "net-monthly-change"));
+        Assert.Equal("9", Kpi(html, "payback-month"));
     }
 
     /// <summary>DLR-02's row: price, cost, margin % and margin; the shown parties' total says so and holds only DLR-02.</summary>

@@ -274,11 +274,25 @@ internal static partial class ReportDataLoader
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = """
-            WITH latest AS (SELECT carrier, account_id, max(month) AS month FROM charges GROUP BY ALL)
-            SELECT c.carrier, c.account_id, c.service_id, c.currency, c.month, sum(c.amount)
-            FROM charges c JOIN latest l ON l.carrier = c.carrier AND l.account_id = c.account_id AND l.month = c.month
-            WHERE c.service_id IS NOT NULL AND c.charge_type NOT IN ('one_time', 'credit')
-            GROUP BY ALL ORDER BY ALL
+            WITH latest AS (SELECT carrier, account_id, max(month) AS month FROM charges GROUP BY ALL),
+            billed AS (
+                SELECT c.carrier, c.account_id, c.service_id, c.currency, c.month, sum(c.amount) AS amount
+                FROM charges c JOIN latest l ON l.carrier = c.carrier AND l.account_id = c.account_id AND l.month = c.month
+                WHERE c.service_id IS NOT NULL AND c.charge_type NOT IN ('one_time', 'credit')
+                GROUP BY ALL),
+            -- A service whose carrier bill the set may not see (an end customer invoiced through its dealer): its spend
+            -- is what it is billed for it, its resale lines.
+            resold AS (
+                SELECT a.carrier, v.account_id, r.service_id, r.currency, r.period AS month, sum(r.amount) AS amount
+                FROM resale r
+                JOIN services v ON v.service_id = r.service_id
+                JOIN accounts a ON a.account_id = v.account_id
+                WHERE NOT EXISTS (SELECT 1 FROM charges c WHERE c.service_id = r.service_id)
+                GROUP BY a.carrier, v.account_id, r.service_id, r.currency, r.period)
+            SELECT * FROM billed
+            UNION ALL
+            SELECT * FROM resold QUALIFY month = max(month) OVER (PARTITION BY carrier, account_id)
+            ORDER BY ALL
             """;
         using var r = cmd.ExecuteReader();
         var list = new List<ServiceSpend>();
