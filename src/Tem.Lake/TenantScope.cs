@@ -58,16 +58,21 @@ public static class TenantScope
 
             db.Execute("CREATE SCHEMA rpt");
             db.Execute(TemLake.InForceMacro.Replace("MACRO tem_in_force", "MACRO rpt.tem_in_force", StringComparison.Ordinal));
-            db.Execute("""
-                CREATE TABLE rpt.tem_months AS
+            // The lake's billing months. Usage months come from its partition folders (month=YYYY-MM), not from a scan
+            // of millions of records. A tenant's scope uses them many times (tables); the full scope seldom (views).
+            var usageMonths = UsageMonths(lake);
+            var kind = tenant is null ? "VIEW" : "TABLE";
+            db.Execute($"""
+                CREATE {kind} rpt.tem_months AS
                 SELECT DISTINCT month FROM (
-                    SELECT month FROM main.charges UNION SELECT month FROM main.usage UNION SELECT period FROM main.resale
-                    UNION SELECT period FROM main.findings UNION SELECT due_by_period FROM main.credits_due)
+                    SELECT month FROM main.charges UNION SELECT period FROM main.resale
+                    UNION SELECT period FROM main.findings UNION SELECT due_by_period FROM main.credits_due
+                    UNION SELECT unnest([{string.Join(", ", usageMonths.Select(SqlQuote.Literal))}]::VARCHAR[]))
                 WHERE month IS NOT NULL;
                 -- The lake's billing months (charges or resale; a credit due alone makes none), whatever the scope holds of them.
-                CREATE TABLE rpt.tem_billing_months AS
+                CREATE {kind} rpt.tem_billing_months AS
                 SELECT DISTINCT month FROM (SELECT month FROM main.charges UNION SELECT period FROM main.resale) WHERE month IS NOT NULL;
-                CREATE TABLE rpt.tem_party_month AS
+                CREATE {kind} rpt.tem_party_month AS
                 SELECT m.month, p.party_id, p.parent_id, p.kind
                 FROM main.party_versions p JOIN rpt.tem_months m ON tem_in_force(p.valid_from, p.valid_to, m.month);
                 """);
@@ -265,6 +270,24 @@ public static class TenantScope
             CREATE VIEW rpt.parties AS
             SELECT p.* FROM main.parties p WHERE p.party_id IN (SELECT party_id FROM rpt.tem_named WHERE party_id IS NOT NULL);
             """));
+    }
+
+    /// <summary>The distinct <c>month=</c> partition values of the usage files readers see.</summary>
+    private static SortedSet<string> UsageMonths(TemLake lake)
+    {
+        var months = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var path in lake.ReadManifest().Paths("usage"))
+        {
+            foreach (var part in path.Split('/'))
+            {
+                if (part.StartsWith("month=", StringComparison.Ordinal) && part.Length == "month=YYYY-MM".Length)
+                {
+                    months.Add(part["month=".Length..]);
+                }
+            }
+        }
+
+        return months;
     }
 
     private static bool Exists(DuckDBConnection db, string view) =>
