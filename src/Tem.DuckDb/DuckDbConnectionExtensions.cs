@@ -37,6 +37,25 @@ public static class DuckDbConnectionExtensions
             : result is T typed ? typed : (T)Convert.ChangeType(result, typeof(T), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Runs a query and returns the non-NULL values of its first column as strings, in the order read.</summary>
+    public static List<string> Strings(this DuckDBConnection connection, string sql)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var list = new List<string>();
+        while (reader.Read())
+        {
+            if (!reader.IsDBNull(0))
+            {
+                list.Add(reader.GetString(0));
+            }
+        }
+
+        return list;
+    }
+
     /// <summary>
     /// Registers a table function on this connection: <c>SELECT * FROM name()</c> then streams the rows that
     /// <paramref name="open"/>'s sources write, scanned by up to <paramref name="maxThreads"/> DuckDB threads at

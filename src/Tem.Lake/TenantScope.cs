@@ -118,12 +118,12 @@ public static class TenantScope
             }
 
             db.Execute("DROP SCHEMA rpt CASCADE");
-            foreach (var view in Strings(db, "SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal"))
+            foreach (var view in db.Strings("SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal"))
             {
                 db.Execute($"DROP VIEW IF EXISTS main.\"{view}\"");
             }
 
-            foreach (var macro in Strings(db, "SELECT DISTINCT function_name FROM duckdb_functions() WHERE schema_name = 'main' AND function_type = 'macro' AND NOT internal"))
+            foreach (var macro in db.Strings("SELECT DISTINCT function_name FROM duckdb_functions() WHERE schema_name = 'main' AND function_type = 'macro' AND NOT internal"))
             {
                 db.Execute($"DROP MACRO IF EXISTS main.\"{macro}\"");
             }
@@ -292,18 +292,4 @@ public static class TenantScope
 
     private static bool Exists(DuckDBConnection db, string view) =>
         db.Scalar<long>("SELECT count(*) FROM duckdb_views() WHERE schema_name = 'main' AND view_name = $1", view) > 0;
-
-    private static List<string> Strings(DuckDBConnection db, string sql)
-    {
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = sql;
-        using var r = cmd.ExecuteReader();
-        var list = new List<string>();
-        while (r.Read())
-        {
-            list.Add(r.GetString(0));
-        }
-
-        return list;
-    }
 }

@@ -51,7 +51,7 @@ internal static partial class ReportDataLoader
     {
         using var db = TenantScope.Open(lake, null);
         var parties = Parties(db);
-        var resellers = Strings(db, "SELECT reseller_id FROM account_versions WHERE reseller_id IS NOT NULL UNION SELECT reseller_id FROM resale").ToHashSet(StringComparer.Ordinal);
+        var resellers = db.Strings("SELECT reseller_id FROM account_versions WHERE reseller_id IS NOT NULL UNION SELECT reseller_id FROM resale").ToHashSet(StringComparer.Ordinal);
         return [.. parties.Values.Where(p => p.Kind is "distributor" or "dealer" || (resellers.Contains(p.PartyId) && p.Kind != "customer"))
             .OrderBy(p => p.PartyId, StringComparer.Ordinal)];
     }
@@ -60,7 +60,7 @@ internal static partial class ReportDataLoader
     public static string? MostUsedCurrency(TemLake lake)
     {
         using var db = TenantScope.Open(lake, null);
-        return Strings(db, "SELECT currency FROM accounts WHERE currency IS NOT NULL GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1").FirstOrDefault();
+        return db.Strings("SELECT currency FROM accounts WHERE currency IS NOT NULL GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1").FirstOrDefault();
     }
 
     /// <summary>Whether the lake's parties table has this party.</summary>
@@ -355,23 +355,6 @@ internal static partial class ReportDataLoader
         cmd.CommandText = "SELECT min(month), max(month) FROM charges";
         using var r = cmd.ExecuteReader();
         return r.Read() && !r.IsDBNull(0) ? (BillingMonth.Parse(r.GetString(0)), BillingMonth.Parse(r.GetString(1))) : null;
-    }
-
-    private static List<string> Strings(DuckDBConnection db, string sql)
-    {
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = sql;
-        using var r = cmd.ExecuteReader();
-        var list = new List<string>();
-        while (r.Read())
-        {
-            if (!r.IsDBNull(0))
-            {
-                list.Add(r.GetString(0));
-            }
-        }
-
-        return list;
     }
 
     private static Brand BrandOf(TemLake lake, PartyInfo party, ICollection<string> warnings)
