@@ -237,7 +237,9 @@ public static class TenantScope
             CREATE VIEW rpt.credits_due AS
             SELECT d.* FROM main.credits_due d
             WHERE d.account_id IN (SELECT account_id FROM rpt.tem_scope_service_accounts)
-              AND EXISTS (SELECT 1 FROM rpt.tem_account_month s WHERE s.account_id = d.account_id AND s.month = d.due_by_period AND s.cost_visible);
+              AND EXISTS (SELECT 1 FROM rpt.tem_account_month s WHERE s.account_id = d.account_id AND s.month = d.due_by_period AND s.cost_visible)
+              -- Without a carrier, a credit on an account id two carriers share is the tenant's only when both are.
+              AND NOT EXISTS (SELECT 1 FROM rpt.tem_account_month s WHERE s.account_id = d.account_id AND s.month = d.due_by_period AND NOT s.cost_visible);
 
             CREATE VIEW rpt.resale AS
             SELECT r.* FROM main.resale r

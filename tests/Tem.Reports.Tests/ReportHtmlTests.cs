@@ -51,7 +51,7 @@ public sealed partial class ReportHtmlTests(SampleReportFixture fx)
         ReportWriter.Write(world.Lake, output, new ReportOptions { WriteTenantSets = false }, SampleReportFixture.Clock);
         var html = File.ReadAllText(Path.Combine(output, "report.html"));
         var rings = AnomalyRing().Matches(html).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).Order().ToList();
-        var expected = world.Customers.Select(c => (System.Net.WebUtility.HtmlEncode(c.Carrier), "2026-02")).Distinct().Order().ToList();
+        var expected = world.Model.Findings.Where(f => f.Rule == "spend_anomaly").Select(f => (System.Net.WebUtility.HtmlEncode(f.Carrier), f.Period.ToString())).Distinct().Order().ToList();
         Assert.Equal(expected, rings);
     }
 

@@ -1,64 +1,12 @@
 using System.IO.Compression;
 using System.Text;
-using FsCheck;
-using FsCheck.Fluent;
-using Microsoft.FSharp.Core;
 
 namespace Tem.Reports.Tests;
 
-/// <summary>Tenant sets: the scope holds exactly the customers below the party, in every file; branding; the one-tenant command.</summary>
+/// <summary>Tenant sets of the sample lake: the customers below the party, branding, the one-tenant command (random channels: <see cref="TenantHistoryTests"/>).</summary>
 [Collection(SampleReportCollection.Name)]
 public sealed class TenantTests(SampleReportFixture fx)
 {
-    private static readonly Gen<WorldShape> Shapes =
-        from distributors in Gen.Choose(1, 2)
-        from dealers in Gen.Choose(0, 3)
-        from dealerParents in Gen.ArrayOf(Gen.Choose(-1, 1), dealers)
-        from subs in Gen.Choose(0, 2)
-        from subParents in Gen.ArrayOf(Gen.Choose(0, 2), subs)
-        from customers in Gen.Choose(2, 6)
-        from customerParents in Gen.ArrayOf(Gen.Choose(-1, 8), customers)
-        from billTo in Gen.ArrayOf(Gen.Choose(0, 6), customers)
-        from cycle in Gen.Elements(false, false, true)
-        from seed in Gen.Choose(0, 1_000_000)
-        select new WorldShape(distributors, dealerParents, subParents, customerParents, billTo, cycle, seed);
-
-    [Fact]
-    public void TenantSets_RandomChannels_NoRowOfACustomerOutsideTheSubtreeAppearsInAnyFile()
-    {
-        Check.One(
-            Config.QuickThrowOnFailure.WithMaxTest(12).WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(20261015), FSharpOption<int>.None))),
-            Prop.ForAll(Shapes.ToArbitrary(), shape =>
-            {
-                using var world = new TenantWorld(shape);
-                var output = Path.Combine(world.Folder, "out");
-                var result = ReportWriter.Write(world.Lake, output, new ReportOptions(), SampleReportFixture.Clock);
-
-                // Every distributor and dealer gets a set, whether or not it has customers.
-                Assert.Equal(world.Channel.Order(StringComparer.Ordinal), result.Tenants);
-                foreach (var tenant in world.Channel)
-                {
-                    var scope = world.Subtree(tenant);
-                    var text = AllText(Path.Combine(output, "tenants", tenant));
-                    foreach (var c in world.Customers)
-                    {
-                        if (scope.Contains(c.Id))
-                        {
-                            Assert.True(text.Contains(c.Token, StringComparison.Ordinal), $"{shape}: {c.Id} is below {tenant} but missing from its set");
-                        }
-                        else
-                        {
-                            Assert.False(text.Contains(c.Token, StringComparison.Ordinal), $"{shape}: {c.Id} is not below {tenant} but appears in its set");
-                        }
-                    }
-                }
-
-                // The full set holds everyone.
-                var all = AllText(output);
-                Assert.All(world.Customers, c => Assert.Contains(c.Token, all, StringComparison.Ordinal));
-            }));
-    }
-
     [Fact]
     public void TenantSet_SampleDealer_HoldsOnlyItsCustomers_Branded()
     {
