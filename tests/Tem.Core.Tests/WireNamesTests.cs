@@ -61,7 +61,7 @@ public class WireNamesTests
             [
                 "missing_column", "extra_columns", "short_row", "long_row", "bad_date", "bad_timestamp", "bad_number",
                 "bad_money", "bad_enum", "bad_phone_number", "negative_value", "required", "too_long", "bad_encoding",
-                "duplicate_header", "unterminated_quote", "bad_quote", "nonexistent_time", "ambiguous_time", "bad_file", "control_character", "other",
+                "duplicate_header", "unterminated_quote", "bad_quote", "nonexistent_time", "ambiguous_time", "bad_file", "control_character", "duplicate_version", "overlapping_version", "empty_validity", "other",
             ],
             WireNames.All<RejectReason>());
 
