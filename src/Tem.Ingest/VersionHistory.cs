@@ -38,6 +38,8 @@ internal static class VersionHistory
         DuckDBConnection rejectDb)
     {
         var key = string.Join(", ", layout.VersionKey.Select(SqlQuote.Identifier));
+        string On(string left, string right) =>
+            string.Join(" AND ", layout.VersionKey.Select(c => $"{left}.{SqlQuote.Identifier(c)} = {right}.{SqlQuote.Identifier(c)}"));
         var columns = layout.StoredColumns;
         var typed = string.Join(", ", columns.Select(c => $"CAST(\"{c.Name}\" AS {c.Type}) AS \"{c.Name}\""));
         var nulls = string.Join(", ", columns.Select(c => $"CAST(NULL AS {c.Type}) AS \"{c.Name}\""));
@@ -54,7 +56,8 @@ internal static class VersionHistory
 
         // Rows rejected for a bad value still name their party or account: its history stays as it was (a typo in a
         // newer file does not end an account).
-        var held = HeldKeys(layout, inputPath, rejectDb);
+        var header = ReadHeader(inputPath);
+        var held = HeldKeys(layout, header, rejectDb);
         db.Execute($"CREATE TABLE held ({string.Join(", ", layout.VersionKey.Select(c => SqlQuote.Identifier(c) + " VARCHAR"))})");
         using (var appender = db.CreateAppender("held"))
         {
@@ -70,7 +73,7 @@ internal static class VersionHistory
             }
         }
 
-        var rejected = RejectBadVersions(db, layout, key, inputPath, name, fileId, runId, rejectDb);
+        var rejected = RejectBadVersions(db, layout, key, header, inputPath, name, fileId, runId, rejectDb);
         if (db.Scalar<long>("SELECT count(*) FROM n") == 0)
         {
             // Nothing usable in the file: the history stays as it was (an empty or wholly rejected file ends nothing).
@@ -88,7 +91,7 @@ internal static class VersionHistory
         var d = $"DATE '{today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}'";
         var business = layout.Fields.Select(f => f.Name).Where(c => c is not ("valid_from" or "valid_to")).ToList();
         var same = string.Join(" AND ", business.Select(c => $"v.{SqlQuote.Identifier(c)} IS NOT DISTINCT FROM n.{SqlQuote.Identifier(c)}"));
-        var onKey = string.Join(" AND ", layout.VersionKey.Select(c => $"v.{SqlQuote.Identifier(c)} = n.{SqlQuote.Identifier(c)}"));
+        var onKey = On("v", "n");
         var inForceToday = $"coalesce(v.valid_from, {Start}) <= {d} AND (v.valid_to IS NULL OR v.valid_to > {d})";
 
         // Rows "as of now": the only row of their key, undated, for a key the lake already knows.
@@ -96,7 +99,7 @@ internal static class VersionHistory
             CREATE TABLE current_rows AS
             SELECT n.source_line FROM n
             WHERE n.valid_from IS NULL AND n.valid_to IS NULL
-              AND (SELECT count(*) FROM n m WHERE {string.Join(" AND ", layout.VersionKey.Select(c => $"m.{SqlQuote.Identifier(c)} = n.{SqlQuote.Identifier(c)}"))}) = 1
+              AND (SELECT count(*) FROM n m WHERE {On("m", "n")}) = 1
               AND EXISTS (SELECT 1 FROM e v WHERE {onKey});
             CREATE TABLE confirmed AS
             SELECT n.* FROM n WHERE n.source_line IN (SELECT source_line FROM current_rows)
@@ -106,18 +109,19 @@ internal static class VersionHistory
             """);
         var changedNow = db.Scalar<long>($"SELECT count(*) FROM n WHERE valid_from = {d} AND source_line IN (SELECT source_line FROM current_rows)");
 
-        var onKeyE = string.Join(" AND ", layout.VersionKey.Select(c => $"f.{SqlQuote.Identifier(c)} = e.{SqlQuote.Identifier(c)}"));
+        var onKeyE = On("f", "e");
         db.Execute($"""
             CREATE TABLE firsts AS SELECT {key}, min(coalesce(valid_from, {Start})) AS first_from FROM n GROUP BY ALL;
             CREATE TABLE listed AS SELECT DISTINCT {key} FROM (SELECT {key} FROM n UNION ALL SELECT {key} FROM confirmed UNION ALL SELECT {key} FROM held);
+            -- What the file confirms as it is now, or names on a rejected row only: its versions stay as they are.
+            CREATE TABLE unchanged AS SELECT {key} FROM confirmed UNION SELECT {key} FROM held EXCEPT SELECT {key} FROM n;
             CREATE TABLE merged AS
             -- Earlier versions of what the file dates: kept up to where the file's versions begin.
             SELECT e.* REPLACE (CASE WHEN e.valid_to IS NULL OR e.valid_to > f.first_from THEN f.first_from ELSE e.valid_to END AS valid_to)
             FROM e JOIN firsts f ON {onKeyE}
             WHERE coalesce(e.valid_from, {Start}) < f.first_from
             UNION ALL
-            -- What the file confirms as it is now, or names on a rejected row only: unchanged.
-            SELECT e.* FROM e SEMI JOIN (SELECT {key} FROM confirmed UNION SELECT {key} FROM held EXCEPT SELECT {key} FROM n) f ON {onKeyE}
+            SELECT e.* FROM e SEMI JOIN unchanged f ON {onKeyE}
             UNION ALL
             -- What the file no longer lists: ends on the ingest day.
             SELECT e.* REPLACE (CASE WHEN e.valid_to IS NULL OR e.valid_to > {d} THEN {d} ELSE e.valid_to END AS valid_to)
@@ -129,7 +133,7 @@ internal static class VersionHistory
 
         var ended = db.Scalar<long>($"SELECT count(DISTINCT ({key})) FROM e ANTI JOIN listed f ON {onKeyE} WHERE e.valid_to IS NULL OR e.valid_to > {d}");
         var kept = db.Scalar<long>("SELECT count(*) FROM merged") - db.Scalar<long>("SELECT count(*) FROM n")
-                   - db.Scalar<long>($"SELECT count(*) FROM e SEMI JOIN (SELECT {key} FROM confirmed UNION SELECT {key} FROM held EXCEPT SELECT {key} FROM n) f ON {onKeyE}");
+                   - db.Scalar<long>($"SELECT count(*) FROM e SEMI JOIN unchanged f ON {onKeyE}");
         Write(db, "SELECT * FROM merged", key, stagedParquet);
 
         var notes = new List<string>();
@@ -161,9 +165,9 @@ internal static class VersionHistory
 
     /// <summary>Rejects, until none is left, the rows of the file that would make its versions ambiguous.</summary>
     private static long RejectBadVersions(
-        DuckDBConnection db, Layout layout, string key, string inputPath, string name, string fileId, string runId, DuckDBConnection rejectDb)
+        DuckDBConnection db, Layout layout, string key, List<string> header, string inputPath, string name, string fileId, string runId,
+        DuckDBConnection rejectDb)
     {
-        var header = ReadHeader(inputPath);
         int Column(string c) => header.FindIndex(h => string.Equals(h, c, StringComparison.OrdinalIgnoreCase)) + 1;
         var what = string.Join(" ", layout.VersionKey.Select(c => $"{c} ' || {SqlQuote.Identifier(c)} || '"));
         var checks = new (RejectReason Reason, string Column, string Sql)[]
@@ -246,9 +250,8 @@ internal static class VersionHistory
         [.. Enumerable.Range(0, reader.FieldCount).Select(i => System.Text.Encoding.UTF8.GetString(reader.Field(i)).TrimStart('\uFEFF').Trim())];
 
     /// <summary>The key values (party id, or carrier and account id) of the file's rows rejected so far.</summary>
-    private static List<string[]> HeldKeys(Layout layout, string inputPath, DuckDBConnection rejectDb)
+    private static List<string[]> HeldKeys(Layout layout, List<string> header, DuckDBConnection rejectDb)
     {
-        var header = ReadHeader(inputPath);
         var at = layout.VersionKey.Select(c => header.FindIndex(h => string.Equals(h, c, StringComparison.OrdinalIgnoreCase))).ToArray();
         var keys = new List<string[]>();
         if (at.Any(i => i < 0))
