@@ -85,6 +85,15 @@ public static class TenantScope
                 Restrict(db, tenant);
             }
 
+            // Each visible invoice line with the parties of the account version in force in its month: who the customer
+            // is, who pays and who sold it then (the margins and the channel view both read a reseller's cost from it).
+            db.Execute("""
+                CREATE VIEW rpt.tem_charge_parties AS
+                SELECT c.*, a.customer_id, a.bill_to_id, a.reseller_id
+                FROM rpt.charges c
+                JOIN rpt.account_versions a ON a.carrier = c.carrier AND a.account_id = c.account_id AND tem_in_force(a.valid_from, a.valid_to, c.month)
+                """);
+
             // A finding's dispute history and proposed credit matches: only those of the findings in scope.
             db.Execute("CREATE VIEW rpt.dispute_events AS SELECT e.* FROM main.dispute_events e SEMI JOIN rpt.findings f ON f.finding_id = e.finding_id");
             db.Execute("CREATE VIEW rpt.credit_matches AS SELECT m.* FROM main.credit_matches m SEMI JOIN rpt.findings f ON f.finding_id = m.finding_id");

@@ -61,15 +61,10 @@ internal sealed record ChannelData
         // Agent-model account-months (a reseller, invoiced to someone else) are nobody's channel cost here.
         var costs = new List<ChannelCost>();
         Read(db, """
-            WITH line AS (
-                SELECT c.month, c.currency, c.amount, a.customer_id, a.bill_to_id, a.reseller_id
-                FROM charges c
-                JOIN account_versions a ON a.carrier = c.carrier AND a.account_id = c.account_id AND tem_in_force(a.valid_from, a.valid_to, c.month)
-                WHERE c.charge_type <> 'tax')
             SELECT l.reseller_id, l.customer_id, l.currency, l.month, sum(l.amount)
-            FROM line l
-            WHERE l.reseller_id IS NULL
-               OR (l.bill_to_id = l.reseller_id AND EXISTS (SELECT 1 FROM tem_sellers s WHERE s.party_id = l.reseller_id AND s.month = l.month))
+            FROM tem_charge_parties l
+            WHERE l.charge_type <> 'tax' AND (l.reseller_id IS NULL
+               OR (l.bill_to_id = l.reseller_id AND EXISTS (SELECT 1 FROM tem_sellers s WHERE s.party_id = l.reseller_id AND s.month = l.month)))
             GROUP BY ALL ORDER BY ALL
             """,
             r => costs.Add(new ChannelCost(r.IsDBNull(0) ? null : r.GetString(0), r.GetString(1), CurrencyCode.Parse(r.GetString(2)),

@@ -95,13 +95,9 @@ internal static partial class ReportDataLoader
 
     private static List<AccountInfo> Accounts(DuckDBConnection db)
     {
-        // An account listed twice counts once (its first row), as in the audit.
+        // accounts: the latest version of each account the set may see, one row each.
         using var cmd = db.CreateCommand();
-        cmd.CommandText = """
-            SELECT carrier, account_id, customer_id, bill_to_id, reseller_id, currency FROM accounts
-            QUALIFY row_number() OVER (PARTITION BY carrier, account_id ORDER BY source_file, source_line) = 1
-            ORDER BY carrier, account_id
-            """;
+        cmd.CommandText = "SELECT carrier, account_id, customer_id, bill_to_id, reseller_id, currency FROM accounts ORDER BY carrier, account_id";
         using var r = cmd.ExecuteReader();
         var list = new List<AccountInfo>();
         while (r.Read())
@@ -315,11 +311,10 @@ internal static partial class ReportDataLoader
         cmd.CommandText = """
             WITH cost AS (
                 -- The reseller that is invoiced for the account in that month (a transfer moves the months after it only).
-                SELECT a.reseller_id, a.customer_id, c.carrier, c.account_id, c.service_id, c.currency, c.month, sum(c.amount) AS cost
-                FROM charges c
-                JOIN account_versions a ON a.carrier = c.carrier AND a.account_id = c.account_id AND tem_in_force(a.valid_from, a.valid_to, c.month)
-                SEMI JOIN tem_sellers s ON s.party_id = a.reseller_id AND s.month = c.month
-                WHERE a.reseller_id IS NOT NULL AND a.bill_to_id = a.reseller_id AND c.charge_type <> 'tax'
+                SELECT c.reseller_id, c.customer_id, c.carrier, c.account_id, c.service_id, c.currency, c.month, sum(c.amount) AS cost
+                FROM tem_charge_parties c
+                SEMI JOIN tem_sellers s ON s.party_id = c.reseller_id AND s.month = c.month
+                WHERE c.reseller_id IS NOT NULL AND c.bill_to_id = c.reseller_id AND c.charge_type <> 'tax'
                 GROUP BY ALL),
             sale AS (
                 -- Only sellers whose margin the set may show (an end customer's own resale lines are its spend, not a margin).
