@@ -29,7 +29,7 @@ public sealed class DisputesOperation(TimeProvider time)
     /// <summary>Today's date (UTC) from the clock: the default date of a step.</summary>
     public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
-    /// <summary>The stored findings with their disputes, ordered by carrier, account and id; none for a folder that holds no lake.</summary>
+    /// <summary>The stored findings with their disputes, ordered by carrier, account and id (<see cref="NotALakeException"/> for a folder that holds no lake).</summary>
     public IReadOnlyList<StoredFinding> List(string lake) =>
         [.. new FindingsOperation(time).List(lake)
             .OrderBy(f => f.Finding.Carrier, StringComparer.Ordinal).ThenBy(f => f.Finding.AccountId, StringComparer.Ordinal)
@@ -37,15 +37,12 @@ public sealed class DisputesOperation(TimeProvider time)
 
     /// <summary>
     /// The credits on the bills that the last audit found may settle a claim but did not apply on its own, with the
-    /// reason (confirm one with a credit step naming its line). A reader: none for a lake never audited.
+    /// reason (confirm one with a credit step naming its line). A reader: none for a lake never audited; <see cref="NotALakeException"/> for a folder that holds none.
     /// </summary>
     public static IReadOnlyList<CreditMatch> Matches(string lake)
     {
         ArgumentException.ThrowIfNullOrEmpty(lake);
-        if (LakeOperation.OpenForReading(lake) is not { } existing)
-        {
-            return [];
-        }
+        var existing = TemLake.OpenExisting(lake);
 
         using var db = LakeSession.InMemory();
         existing.CreateViews(db);
@@ -218,10 +215,7 @@ public sealed class DisputesOperation(TimeProvider time)
     /// <summary>The invoice date of a credit line a person names for a finding (the default date of its credit); null when there is none.</summary>
     public static DateOnly? CreditLineDate(string lake, string findingIdOrPrefix, string named)
     {
-        if (LakeOperation.OpenForReading(lake) is not { } existing)
-        {
-            return null;
-        }
+        var existing = TemLake.OpenExisting(lake);
 
         var f = new FindingStore(existing, TimeProvider.System).Load().Where(s => s.Finding.FindingId.StartsWith(findingIdOrPrefix, StringComparison.Ordinal)).Take(2).ToList();
         return f.Count == 1 && FindCreditLine(existing, f[0].Finding, named, out _) is { } line ? line.InvoiceDate : null;

@@ -15,15 +15,12 @@ public sealed class FindingsOperation(TimeProvider time)
 {
     /// <summary>
     /// The stored findings of a lake, ordered by rule and id, without changing anything (no recovery, no catalog
-    /// write, no folder created). A folder that holds no lake has none.
+    /// write, no folder created). Throws <see cref="NotALakeException"/> for a folder that holds no lake.
     /// </summary>
     public IReadOnlyList<StoredFinding> List(string lake)
     {
         ArgumentException.ThrowIfNullOrEmpty(lake);
-        if (LakeOperation.OpenForReading(lake) is not { } existing)
-        {
-            return [];
-        }
+        var existing = TemLake.OpenExisting(lake);
 
         return [.. new FindingStore(existing, time).Load()
             .OrderBy(f => f.Finding.Rule, StringComparer.Ordinal)

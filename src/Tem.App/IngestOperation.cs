@@ -42,7 +42,7 @@ public sealed class IngestOperation(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(files);
-        var run = LakeOperation.Run(new LakeOperationOptions { Lake = request.Lake, Command = Command }, time, scope =>
+        var run = LakeOperation.Run(new LakeOperationOptions { Lake = request.Lake, Command = Command, CreateLake = true }, time, scope =>
         {
             var totals = Ingest(scope, files, request.Options, fileDone, cancellationToken);
             if (totals.Failed > 0)

@@ -14,6 +14,13 @@ public sealed record LakeOperationOptions
     /// <summary>The name the run is recorded under in the catalog's run history (<c>ingest</c>, <c>audit</c>, <c>run</c>, a scheduled pipeline's name); also the run id's prefix.</summary>
     public required string Command { get; init; }
 
+    /// <summary>
+    /// Whether the run may make the lake when the folder holds none: only the commands that bring data in (ingest, a
+    /// pipeline run) do; for every other writer a folder without a lake is a typo, and the run stops with
+    /// <see cref="NotALakeException"/> before anything is created.
+    /// </summary>
+    public bool CreateLake { get; init; }
+
     /// <summary>How long to wait for another writer of the same lake to finish before giving up (outcome <see cref="RunOutcome.Locked"/>).</summary>
     public TimeSpan LockWait { get; init; } = TimeSpan.Zero;
 
@@ -91,7 +98,8 @@ public sealed record LakeOperationResult<T>(
 /// The one way Tem changes a lake: take the lake's write lock, open the lake (which completes commits a crashed
 /// writer left half done), record the run's start in the catalog, close the runs a dead process left open, do the
 /// work, and record how it ended. Every writer (<c>tem ingest</c>, <c>tem audit</c>, <c>tem run</c>, <c>tem demo</c>,
-/// the scheduler's job) goes through here; readers use <see cref="TemLake.OpenExisting"/> and never write.
+/// the scheduler's job) goes through here; readers use <see cref="TemLake.OpenExisting"/> and never write. Only
+/// runs with <see cref="LakeOperationOptions.CreateLake"/> make a lake; the others need one.
 /// </summary>
 public static class LakeOperation
 {
@@ -100,22 +108,6 @@ public static class LakeOperation
     {
         ArgumentException.ThrowIfNullOrEmpty(command);
         return command + "-" + startedAt.ToUniversalTime().ToString("yyyyMMddTHHmmssfffZ", CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>
-    /// Opens a lake for a reader, as it is: no lock, no recovery, no catalog, no folder created; null for a folder that
-    /// holds no lake.
-    /// </summary>
-    public static TemLake? OpenForReading(string lake)
-    {
-        try
-        {
-            return TemLake.OpenExisting(lake);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return null;
-        }
     }
 
     /// <summary>
@@ -129,11 +121,19 @@ public static class LakeOperation
     /// <param name="time">The clock.</param>
     /// <param name="lockedMessage">Why the lock could not be taken.</param>
     /// <param name="cancellationToken">Stops the wait.</param>
+    /// <param name="create">Make the lake when the folder holds none (ingest and pipeline runs only).</param>
+    /// <exception cref="NotALakeException">The folder holds no lake and <paramref name="create"/> is false; nothing was created.</exception>
     public static LakeLease? TryOpenForWriting(
-        string lake, string holder, TimeSpan wait, TimeProvider time, out string? lockedMessage, CancellationToken cancellationToken = default)
+        string lake, string holder, TimeSpan wait, TimeProvider time, out string? lockedMessage, bool create = false,
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(lake);
         var root = Path.GetFullPath(lake);
+        if (!create)
+        {
+            LakeFolders.Require(root);
+        }
+
         var writeLock = LakeWriteLock.TryAcquire(root, holder, wait, time, out var lockedBy, cancellationToken);
         if (writeLock is null)
         {
@@ -174,7 +174,7 @@ public static class LakeOperation
         var started = time.GetUtcNow();
         var runId = RunId(options.Command, started);
         var holder = options.Holder ?? $"{runId} on {Environment.MachineName} (pid {Environment.ProcessId})";
-        using var lease = TryOpenForWriting(options.Lake, holder, options.LockWait, time, out var locked, cancellationToken);
+        using var lease = TryOpenForWriting(options.Lake, holder, options.LockWait, time, out var locked, options.CreateLake, cancellationToken);
         if (lease is null)
         {
             return new LakeOperationResult<T>(runId, RunOutcome.Locked, started, time.GetUtcNow(), default, RunTotals.None, [], locked);

@@ -109,7 +109,7 @@ public sealed class Pipeline(TimeProvider time)
         AuditResult? audit = null;
         string? report = null;
         var run = LakeOperation.Run(
-            new LakeOperationOptions { Lake = options.Lake, Command = options.Name, LockWait = options.LockWait, Holder = options.Holder },
+            new LakeOperationOptions { Lake = options.Lake, Command = options.Name, CreateLake = true, LockWait = options.LockWait, Holder = options.Holder },
             time,
             scope =>
             {

@@ -72,11 +72,6 @@ internal static class ReportCommand
                 // A reader: the lake is opened as it is, without its write lock, so nothing in it may change here.
                 result = new ReportOperation(time).Write(lakePath, parse.GetValue(outDir)!, options);
             }
-            catch (DirectoryNotFoundException)
-            {
-                error.WriteLine($"tem report: {Path.GetFullPath(lakePath)} is not a lake (no _tem/ catalog); run 'tem ingest' or 'tem run' first.");
-                return TemApp.Failure;
-            }
             catch (ArgumentException e) when (e.ParamName == "options")
             {
                 error.WriteLine($"tem report: {e.Message[..e.Message.LastIndexOf(" (Parameter", StringComparison.Ordinal)]}");

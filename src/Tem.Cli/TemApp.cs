@@ -20,6 +20,9 @@ public static class TemApp
     /// <summary>Exit code for a usage error (unknown command, bad option).</summary>
     public const int UsageError = 2;
 
+    /// <summary>Exit code when Ctrl-C stopped the command (128 + SIGINT, as shells report it).</summary>
+    public const int Cancelled = 130;
+
     /// <summary>Parses and runs one command line, writing to the given streams (standard input is the console's).</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, output, error, Console.In);
 
@@ -42,8 +45,43 @@ public static class TemApp
             return UsageError;
         }
 
-        var config = new InvocationConfiguration { Output = output, Error = error };
-        return parse.Invoke(config);
+        // Exceptions come here rather than to System.CommandLine's handler, so that a missing lake is one plain line.
+        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return parse.Invoke(config);
+        }
+        catch (Tem.Lake.NotALakeException e)
+        {
+            // One answer for every command that needs a lake and is pointed at a folder without one (a typo, most
+            // often): what it is not, the nearest lake, exit 1, and nothing created.
+            error.WriteLine($"{CommandPath(parse)}: {e.Message}");
+            return Failure;
+        }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine($"{CommandPath(parse)}: stopped.");
+            return Cancelled;
+        }
+        catch (Exception e)
+        {
+            // A bug, not a message for the user to act on: the whole exception, for the issue they will file.
+            error.WriteLine($"{CommandPath(parse)}: unexpected error: {e}");
+            return Failure;
+        }
+    }
+
+    /// <summary>The command as typed, e.g. <c>tem findings set-status</c>, for the start of a message.</summary>
+    private static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Add(result.Command is RootCommand ? "tem" : result.Command.Name);
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
     }
 
     private static RootCommand BuildRoot(TextWriter output, TextWriter error, TextReader input)

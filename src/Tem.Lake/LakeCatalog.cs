@@ -102,17 +102,12 @@ public sealed class LakeCatalog
 
     /// <summary>
     /// Opens the catalog of an existing lake without changing anything (no folder or schema is created), for readers
-    /// such as <c>tem sql</c>. Throws <see cref="DirectoryNotFoundException"/> when the folder holds no lake.
+    /// such as <c>tem sql</c>. Throws <see cref="NotALakeException"/> when the folder holds no lake.
     /// </summary>
     public static LakeCatalog OpenExisting(string lakeRoot)
     {
-        var path = System.IO.Path.Combine(lakeRoot, "_tem", "catalog.duckdb");
-        if (!File.Exists(path))
-        {
-            throw new DirectoryNotFoundException($"{lakeRoot} is not a lake: it has no _tem/catalog.duckdb (run 'tem ingest' or 'tem demo' to make one).");
-        }
-
-        return new LakeCatalog(path);
+        LakeFolders.Require(lakeRoot);
+        return new LakeCatalog(System.IO.Path.Combine(lakeRoot, "_tem", "catalog.duckdb"));
     }
 
     /// <summary>How long a writer keeps retrying when another process holds the catalog file's lock.</summary>

@@ -72,7 +72,7 @@ public sealed class TemLake
     /// <summary>
     /// Opens an existing lake to read it, changing nothing: no folder is created and an interrupted commit is left
     /// for the next writer to complete (readers never see it: views list committed files only).
-    /// Throws <see cref="DirectoryNotFoundException"/> when the folder holds no lake.
+    /// Throws <see cref="NotALakeException"/> when the folder holds no lake.
     /// </summary>
     public static TemLake OpenExisting(string root)
     {

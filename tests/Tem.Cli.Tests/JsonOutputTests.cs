@@ -192,16 +192,41 @@ public sealed class JsonOutputTests(JsonLakeFixture lake) : IClassFixture<JsonLa
 /// <summary><c>tem findings</c>: which lake it reads and changes, and that reading never writes.</summary>
 public sealed class FindingsLakeOptionTests(JsonLakeFixture lake) : IClassFixture<JsonLakeFixture>
 {
-    [Fact]
-    public void Findings_FolderWithoutALake_ListsNoneAndCreatesNothing()
+    [Theory]
+    [InlineData("findings", "--lake", "LAKE")]
+    [InlineData("findings", "--lake", "LAKE", "set-status", "0123456789ab", "closed")]
+    [InlineData("audit", "--lake", "LAKE")]
+    [InlineData("report", "--lake", "LAKE", "--out", "OUT")]
+    [InlineData("sql", "--lake", "LAKE", "SELECT 1")]
+    [InlineData("disputes", "--lake", "LAKE")]
+    [InlineData("disputes", "--lake", "LAKE", "matches")]
+    [InlineData("disputes", "--lake", "LAKE", "pack", "--carrier", "Albion", "--out", "OUT")]
+    public void Command_MistypedLake_SaysNotALakeSuggestsTheLakeExitsOneAndCreatesNothing(params string[] args)
     {
-        var missing = Path.Combine(lake.Root, "no-lake-here");
+        // The lake's path with its last letter dropped: "…/lake" typed as "…/lak".
+        var typo = lake.Lake[..^1];
+        var output = Path.Combine(lake.Root, "out-" + Guid.NewGuid().ToString("N"));
 
-        var (code, output, _) = Run("findings", "--lake", missing);
+        var (code, _, error) = Run([.. args.Select(a => a switch { "LAKE" => typo, "OUT" => output, _ => a })]);
 
-        Assert.Equal(TemApp.Ok, code);
-        Assert.Contains("(0 findings)", output, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(missing), "listing findings must not create a lake");
+        Assert.Equal(TemApp.Failure, code);
+        Assert.Contains($"{typo} is not a lake (did you mean {lake.Lake}?)", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected error", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(typo), "a command that does not bring data in must not create a lake");
+        Assert.False(Directory.Exists(output), "nothing is written for a folder that holds no lake");
+    }
+
+    [Fact]
+    public void Audit_NoLakeAnywhereNear_SaysHowToMakeOne()
+    {
+        var empty = Path.Combine(lake.Root, "empty-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(empty, "a", "b"));
+
+        var (code, _, error) = Run("audit", "--lake", Path.Combine(empty, "a", "b", "x"));
+
+        Assert.Equal(TemApp.Failure, code);
+        Assert.Contains("is not a lake (run 'tem ingest' or 'tem run' to make one)", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(empty, "a", "b", "x")));
     }
 
     [Fact]
