@@ -77,24 +77,42 @@ internal static class AuditCommands
         // Recursive, so that 'tem findings --lake X set-status ...' and 'tem findings set-status --lake X ...' both use X.
         var lake = LakeOption();
         lake.Recursive = true;
-        var command = new Command("findings", "List the stored findings; 'set-status' records dispute outcomes.") { lake };
+        var rule = new Option<string[]>("--rule") { Description = "Only these rules (repeat or comma-separate).", AllowMultipleArgumentsPerToken = true };
+        var carrier = new Option<string[]>("--carrier") { Description = "Only these carriers.", AllowMultipleArgumentsPerToken = true };
+        var statusFilter = new Option<string[]>("--status") { Description = "Only these statuses (open, submitted, partially_credited, credited, rejected, closed).", AllowMultipleArgumentsPerToken = true };
+        var kind = new Option<string?>("--kind") { Description = "Only validated, potential or reseller money." };
+        kind.AcceptOnlyFromAmong([.. WireNames.All<MoneyKind>()]);
+        var minAmount = new Option<decimal?>("--min-amount") { Description = "Only findings whose found money (one-time + 12 x monthly) is at least this, in their currency." };
+        var command = new Command("findings", "List the stored findings; 'set-status' records dispute outcomes.") { lake, rule, carrier, statusFilter, kind, minAmount };
         command.SetAction(parse =>
         {
             var cli = CliOutput.For(parse, output, error);
             var lakePath = parse.GetValue(lake)!;
-            var findings = new FindingsOperation(time).List(lakePath);
-            foreach (var s in findings)
+            var all = new FindingsOperation(time).List(lakePath);
+            FindingFilter filter;
+            try
             {
-                var f = s.Finding;
-                cli.Result(string.Create(CultureInfo.InvariantCulture,
-                    $"{f.FindingId[..12]}  {WireNames.ToWire(s.Status),-18} {WireNames.ToWire(f.MoneyKind),-9} {f.Rule,-24} {f.AccountId,-12} {f.ServiceId ?? "-",-16} {f.Period}  {f.OneTimeAmount,12:0.0000} + {f.MonthlySavings,10:0.0000}/mo {f.Currency.Code}"));
+                filter = new FindingFilter(List(parse.GetValue(rule)), List(parse.GetValue(carrier)),
+                    [.. List(parse.GetValue(statusFilter)).Select(v => WireNames.TryParse<FindingStatus>(v, out var st) ? st
+                        : throw new FormatException($"--status {v}: expected {WireNames.Expected<FindingStatus>()}"))],
+                    parse.GetValue(kind) is { } k ? WireNames.Parse<MoneyKind>(k) : null, parse.GetValue(minAmount));
+            }
+            catch (FormatException e)
+            {
+                cli.Problem($"tem findings: {e.Message}");
+                return TemApp.UsageError;
             }
 
-            cli.Result(string.Create(CultureInfo.InvariantCulture, $"({findings.Count} findings)"));
+            var findings = all.Where(filter.Matches).ToList();
+            FindingsTable.Write(cli, findings);
+            cli.Result(findings.Count == all.Count
+                ? string.Create(CultureInfo.InvariantCulture, $"({findings.Count} findings)")
+                : string.Create(CultureInfo.InvariantCulture, $"({findings.Count} of {all.Count} findings)"));
             cli.Summary(new
             {
                 Lake = Path.GetFullPath(lakePath),
                 Count = findings.Count,
+                Total = all.Count,
                 Findings = findings.Select(s => new
                 {
                     s.Finding.FindingId,
@@ -128,6 +146,7 @@ internal static class AuditCommands
         {
             Description = "open, submitted (or disputed), credited (or recovered: the whole claim came back), rejected or closed; dated today. 'tem disputes' records dates, references, amounts and partial credits.",
         };
+        status.HelpName = "status";
         status.AcceptOnlyFromAmong("open", "submitted", "disputed", "credited", "recovered", "rejected", "closed");
         var note = new Option<string?>("--note") { Description = "What happened, e.g. the carrier's credit reference." };
         var setStatus = new Command("set-status", "Record a dispute outcome; it survives later audits.") { id, status, note };
@@ -201,6 +220,10 @@ internal static class AuditCommands
         });
         return command;
     }
+
+    // Repeated options and comma-separated values alike: --rule a --rule b,c.
+    private static List<string> List(string[]? values) =>
+        [.. (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
 
     internal static Option<string> LakeOption() => new("--lake") { Description = "The lake folder.", DefaultValueFactory = _ => "tem-lake" };
 

@@ -1,5 +1,6 @@
 using DuckDB.NET.Data;
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Globalization;
 using System.Reflection;
 using Tem.DuckDb;
@@ -71,6 +72,23 @@ public static class TemApp
         }
     }
 
+    /// <summary>The widest help text: 100 columns, or the terminal's width when it is narrower.</summary>
+    public static int HelpWidth
+    {
+        get
+        {
+            const int Widest = 100;
+            try
+            {
+                return !Console.IsOutputRedirected && Console.WindowWidth is > 20 and var w ? Math.Min(w, Widest) : Widest;
+            }
+            catch (IOException)
+            {
+                return Widest;
+            }
+        }
+    }
+
     /// <summary>The command as typed, e.g. <c>tem findings set-status</c>, for the start of a message.</summary>
     private static string CommandPath(ParseResult parse)
     {
@@ -101,6 +119,14 @@ public static class TemApp
         root.Subcommands.Add(ScheduleCommand.Create(output, error));
         root.Subcommands.Add(ReportCommand.Create(output, error, TimeProvider.System));
         root.Subcommands.Add(EvalAnomalyCommand.Create(output, error));
+
+        // Help wraps at 100 columns (narrower on a narrower terminal), not at the width of whatever wrote the output.
+        var help = root.Options.OfType<HelpOption>().Single();
+        var width = HelpWidth;
+        help.Action = new HelpAction { MaxWidth = width };
+
+        // Bare "tem" shows the help instead of "Required command was not provided".
+        root.SetAction(parse => new HelpAction { MaxWidth = width }.Invoke(parse));
         return root;
     }
 

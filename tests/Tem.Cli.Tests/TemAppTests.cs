@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using static Tem.Cli.Tests.Cli;
 namespace Tem.Cli.Tests;
 
@@ -10,6 +11,50 @@ public sealed class TemAppTests
         Assert.Equal(TemApp.Ok, code);
         Assert.Contains("version", output, StringComparison.Ordinal);
         Assert.Contains("sql", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_NoCommand_ShowsTheHelpAndExitsZero()
+    {
+        var (code, output, error) = Run();
+
+        Assert.Equal(TemApp.Ok, code);
+        Assert.Equal(Run("--help").Out, output);
+        Assert.Contains("Commands:", output, StringComparison.Ordinal);
+        Assert.Empty(error);
+    }
+
+    [Fact]
+    public void Help_EveryCommandAndSubcommand_FitsOneHundredColumns()
+    {
+        // Walks the command tree through the help itself, so a command added later is checked too.
+        var pending = new Queue<string[]>([[]]);
+        var seen = 0;
+        while (pending.TryDequeue(out var path))
+        {
+            var (code, output, _) = Run([.. path, "--help"]);
+            Assert.Equal(TemApp.Ok, code);
+            seen++;
+            var lines = output.Split('\n');
+            Assert.All(lines, l => Assert.True(l.TrimEnd('\r').Length <= 100, $"tem {string.Join(' ', path)} --help: {l.Length} columns: {l}"));
+            var commands = Array.FindIndex(lines, l => l.StartsWith("Commands:", StringComparison.Ordinal));
+            if (commands < 0)
+            {
+                continue;
+            }
+
+            foreach (var line in lines.Skip(commands + 1).TakeWhile(l => l.Trim().Length > 0))
+            {
+                // "  name <arg>  description" starts a command; a wrapped line is indented further or is not a name.
+                var name = line.Trim().Split(' ')[0];
+                if (line.Length > 2 && line[2] != ' ' && Regex.IsMatch(name, "^[a-z][a-z-]*$") && path.Length < 3)
+                {
+                    pending.Enqueue([.. path, name]);
+                }
+            }
+        }
+
+        Assert.True(seen > 15, $"only {seen} commands were found in the help");
     }
 
     [Fact]

@@ -1,0 +1,64 @@
+using System.Globalization;
+using Tem.Audit;
+using Tem.Core;
+using Tem.Lake;
+
+namespace Tem.Cli;
+
+/// <summary>Which stored findings <c>tem findings</c> lists: every filter given must match (an empty one matches all).</summary>
+/// <param name="Rules">Rule ids.</param>
+/// <param name="Carriers">Carriers, as in the bills (case-insensitive).</param>
+/// <param name="Statuses">Current statuses.</param>
+/// <param name="Kind">Validated or potential money.</param>
+/// <param name="MinAmount">Least found money (one-time + 12 x monthly), in the finding's currency.</param>
+internal sealed record FindingFilter(
+    IReadOnlyList<string> Rules, IReadOnlyList<string> Carriers, IReadOnlyList<FindingStatus> Statuses, MoneyKind? Kind, decimal? MinAmount)
+{
+    public bool Matches(StoredFinding stored)
+    {
+        var f = stored.Finding;
+        return (Rules.Count == 0 || Rules.Contains(f.Rule, StringComparer.Ordinal))
+               && (Carriers.Count == 0 || Carriers.Contains(f.Carrier, StringComparer.OrdinalIgnoreCase))
+               && (Statuses.Count == 0 || Statuses.Contains(stored.Status))
+               && (Kind is null || f.MoneyKind == Kind)
+               && (MinAmount is null || f.FoundMoney >= MinAmount);
+    }
+}
+
+/// <summary>The findings as a table with a header: amounts in their currency's minor units, right-aligned.</summary>
+internal static class FindingsTable
+{
+    private static readonly string[] Header = ["ID", "STATUS", "MONEY", "RULE", "CARRIER", "ACCOUNT", "SERVICE", "PERIOD", "ONE-TIME", "MONTHLY", "FOUND", "CUR"];
+
+    // The amount columns (ONE-TIME, MONTHLY, FOUND) are right-aligned.
+    private const int FirstAmount = 8;
+    private const int LastAmount = 10;
+
+    public static void Write(CliOutput cli, IReadOnlyList<StoredFinding> findings)
+    {
+        if (findings.Count == 0)
+        {
+            return;
+        }
+
+        var rows = findings.Select(s =>
+        {
+            var f = s.Finding;
+            return new[]
+            {
+                f.FindingId[..12], WireNames.ToWire(s.Status), WireNames.ToWire(f.MoneyKind), f.Rule, f.Carrier, f.AccountId,
+                f.ServiceId ?? "-", f.Period.ToString(), f.Currency.Format(f.OneTimeAmount), f.Currency.Format(f.MonthlySavings),
+                f.Currency.Format(f.FoundMoney), f.Currency.Code,
+            };
+        }).ToList();
+        var widths = Header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
+        cli.Result(Line(Header, widths));
+        foreach (var row in rows)
+        {
+            cli.Result(Line(row, widths));
+        }
+    }
+
+    private static string Line(string[] cells, int[] widths) =>
+        string.Join("  ", cells.Select((c, i) => i is >= FirstAmount and <= LastAmount ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))).TrimEnd();
+}
