@@ -24,7 +24,10 @@ internal sealed class TempFolder : IDisposable
         }
     }
 
-    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes.</summary>
+    /// <summary>
+    /// Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes: for what no listener can
+    /// report (another node's log); <paramref name="timeout"/> is a guard against a hang, minutes, never a speed budget.
+    /// </summary>
     public static async Task<bool> Eventually(Func<bool> condition, TimeSpan timeout)
     {
         var until = DateTime.UtcNow + timeout;
