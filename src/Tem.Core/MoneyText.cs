@@ -46,7 +46,7 @@ public static class MoneyText
             return Format(amount, currency);
         }
 
-        return amount.ToString(Pattern(digits) + new string('#', 28 - digits), CultureInfo.InvariantCulture);
+        return amount.ToString("#,##0." + new string('0', digits) + new string('#', 28 - digits), CultureInfo.InvariantCulture);
     }
 
     /// <summary>

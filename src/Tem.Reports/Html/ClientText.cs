@@ -22,7 +22,10 @@ internal static partial class ClientText
         text = UsageRecord().Replace(text, "usage record ");
         text = InventoryRow().Replace(text, "the service inventory");
         text = ResaleRow().Replace(text, "resale line");
-        return AnyFileLine().Replace(text, "input record");
+        text = AnyFileLine().Replace(text, "input record");
+
+        // The one charge type whose stored name is not a word.
+        return text.Replace(" one_time ", " one-time ", StringComparison.Ordinal);
     }
 
     /// <summary>A status as words: <c>partially credited</c> rather than its wire name <c>partially_credited</c>.</summary>
