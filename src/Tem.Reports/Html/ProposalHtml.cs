@@ -146,7 +146,7 @@ internal static class ProposalHtml
         }
 
         b.Append(CultureInfo.InvariantCulture, $"<figure><figcaption>{caption}</figcaption>")
-            .Append(Charts.Charts.HorizontalBar("provider-split", hidden == 0 ? "Provider cost and margin" : caption, rows, segments, 900))
+            .Append(Charts.Charts.HorizontalBar("provider-split", hidden == 0 ? "Provider cost and margin" : caption, rows, segments, 900, c.MinorDigits))
             .Append("</figure>\n<table data-table=\"provider-split\">\n<thead><tr><th>Provider</th><th>Role</th><th>Supplies</th><th class=\"num\">One-time</th><th class=\"num\">Monthly</th>")
             .Append(CultureInfo.InvariantCulture, $"<th class=\"num\">{p.Months}-month price</th>");
         if (shown.Count > 0)

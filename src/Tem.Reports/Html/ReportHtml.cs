@@ -135,14 +135,14 @@ internal static class ReportHtml
                 .Select(r => new BarCategory(Label(r.Keys[0]), [r.OneTime, 12 * r.Monthly])).ToList();
             Figure(b, c, "Found money by rule", "one-time amount to claim back, and a year of the monthly saving",
                 Charts.Charts.HorizontalBar("savings-by-rule", $"{c.Code} found money by rule", rules,
-                    [new BarSegment("one-time", d.Brand.Color), new BarSegment("12 × monthly", Palette.Companion(d.Brand.Color))]));
+                    [new BarSegment("one-time", d.Brand.Color), new BarSegment("12 × monthly", Palette.Companion(d.Brand.Color))], minorDigits: c.MinorDigits));
 
             if (fig.Latest is { } latest)
             {
                 var steps = fig.ByRule.Where(r => r.Currency == c && r.Monthly > 0).OrderByDescending(r => r.Monthly).ThenBy(r => r.Keys[0], StringComparer.Ordinal)
                     .Select(r => (Label(r.Keys[0]), -r.Monthly)).ToList();
                 Figure(b, c, $"Monthly spend {latest} to spend after savings", "the run rate less each rule's monthly saving; one-time recoveries come on top",
-                    Charts.Charts.Waterfall("waterfall", $"{c.Code} monthly spend to spend after savings", $"Spend {latest}", fig.LatestSpend(c), steps, "After savings", d.Brand.Color, Palette.Companion(d.Brand.Color)));
+                    Charts.Charts.Waterfall("waterfall", $"{c.Code} monthly spend to spend after savings", $"Spend {latest}", fig.LatestSpend(c), steps, "After savings", d.Brand.Color, Palette.Companion(d.Brand.Color), minorDigits: c.MinorDigits));
             }
 
             if (carriers.Count > 0)
@@ -176,7 +176,7 @@ internal static class ReportHtml
             if (centres.Count > 0)
             {
                 Figure(b, c, "Spend by cost centre", "charges over the period by the cost centre of their service",
-                    Charts.Charts.HorizontalBar("cost-centre", $"{c.Code} spend by cost centre", centres, [new BarSegment("spend", d.Brand.Color)]));
+                    Charts.Charts.HorizontalBar("cost-centre", $"{c.Code} spend by cost centre", centres, [new BarSegment("spend", d.Brand.Color)], minorDigits: c.MinorDigits));
             }
 
             b.Append("</div>\n</section>\n");
