@@ -190,6 +190,7 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
         }
 
         skipReason = null;
+        var code = CurrencyCode.Parse(currency);
         return new Finding
         {
             FindingId = row.ByService
@@ -206,11 +207,11 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
             Period = row.Period,
             OneTimeAmount = row.OneTime,
             MonthlySavings = row.Monthly,
-            Currency = CurrencyCode.Parse(currency),
+            Currency = code,
             Confidence = row.Confidence,
-            Title = row.Title,
-            Detail = row.Detail,
-            Evidence = row.Evidence,
+            Title = MoneyText.Resolve(row.Title, code, prices: false),
+            Detail = MoneyText.Resolve(row.Detail, code, prices: false),
+            Evidence = MoneyText.Resolve(row.Evidence, code, prices: true),
             RecommendedAction = row.Action,
             RecommendedPlanId = row.PlanId,
             MoneyKind = row.Money,

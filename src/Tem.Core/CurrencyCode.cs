@@ -18,6 +18,26 @@ public readonly record struct CurrencyCode : IComparable<CurrencyCode>
     /// <summary>The three upper-case letters; empty only for <c>default(CurrencyCode)</c>.</summary>
     public string Code => _code ?? string.Empty;
 
+    /// <summary>
+    /// The decimals of the currency's minor unit in ISO 4217 (list one, amendment of 2024): 2 for most currencies
+    /// (EUR, USD, GBP...), 0 for JPY, KRW, CLP and the others without a minor unit in use, 3 for BHD, IQD, JOD, KWD,
+    /// LYD, OMR and TND, 4 for the units of account CLF and UYW. A code the table does not list (a newer currency, or a
+    /// code ISO gives no minor unit, such as XAU) reads 2.
+    /// </summary>
+    /// <remarks>
+    /// .NET has no ISO 4217 table (<c>NumberFormatInfo.CurrencyDecimalDigits</c> belongs to a culture, not to a
+    /// currency, and is empty under invariant globalization), and no served package has one; the list of exceptions
+    /// to 2 is short and changes rarely.
+    /// </remarks>
+    public int MinorDigits => Code switch
+    {
+        "BIF" or "CLP" or "DJF" or "GNF" or "ISK" or "JPY" or "KMF" or "KRW" or "PYG" or "RWF" or "UGX" or "UYI" or "VND" or "VUV"
+            or "XAF" or "XOF" or "XPF" => 0,
+        "BHD" or "IQD" or "JOD" or "KWD" or "LYD" or "OMR" or "TND" => 3,
+        "CLF" or "UYW" => 4,
+        _ => 2,
+    };
+
     /// <summary>Parses a currency code, trimming surrounding white space and upper-casing it.</summary>
     /// <param name="text">The code, e.g. <c>usd</c> or <c> EUR </c>.</param>
     /// <returns>The code in upper case.</returns>

@@ -14,6 +14,12 @@ namespace Tem.Reports;
 /// (for the full set) tenants/&lt;party_id&gt;/ with the same set for every distributor, dealer and reseller, branded
 /// and holding only the customers below that party.
 /// </summary>
+/// <remarks>
+/// Pages speak the client's language (no commands, input file names or column names; amounts in the currency's
+/// minor units). The full set written without a tenant is the consultant's copy: its report.html and proposals end
+/// with an appendix of how they were computed (commands, input files, rules and their SQL files, the evidence as
+/// stored). The tenant sets, a set written for one tenant and the dispute letters never carry it.
+/// </remarks>
 public static class ReportWriter
 {
     /// <summary>The files and folders of a set that <see cref="Write"/> owns and replaces on every run.</summary>
@@ -53,14 +59,15 @@ public static class ReportWriter
 
             var data = ReportDataLoader.Load(lake, tenant, warnings);
             var own = new List<ProposalModel>();
-            WriteSet(data, root, options, generated, files, warnings, tenantsFolder: false, currencyGiven, own);
+            WriteSet(data, root, options, generated, files, warnings, tenantsFolder: false, currencyGiven, own, appendix: null);
             tenants.Add(tenant);
             return Result(files, root, data, tenants, warnings, own);
         }
 
         var full = ReportDataLoader.Load(lake, null, warnings);
         var proposals = new List<ProposalModel>();
-        WriteSet(full, root, options, generated, files, warnings, tenantsFolder: true, currencyGiven, proposals);
+        // The consultant's copy: the root set alone carries the appendix of how it was computed (Html/Appendix).
+        WriteSet(full, root, options, generated, files, warnings, tenantsFolder: true, currencyGiven, proposals, new Appendix(lake.Catalog.ActiveFiles(), options));
         if (options.WriteTenantSets)
         {
             var folders = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -75,7 +82,7 @@ public static class ReportWriter
 
                 var data = ReportDataLoader.Load(lake, party.PartyId, warnings);
                 // The main set's warnings already say which currencies the proposal cannot count.
-                WriteSet(data, Path.Combine(root, "tenants", folder), options, generated, files, [], tenantsFolder: false, currencyGiven, null);
+                WriteSet(data, Path.Combine(root, "tenants", folder), options, generated, files, [], tenantsFolder: false, currencyGiven, null, appendix: null);
                 tenants.Add(party.PartyId);
             }
         }
@@ -126,7 +133,7 @@ public static class ReportWriter
 
     private static void WriteSet(
         ReportData data, string dir, ReportOptions options, DateTimeOffset generated, List<string> files, List<string> warnings, bool tenantsFolder, bool currencyGiven,
-        List<ProposalModel>? proposals)
+        List<ProposalModel>? proposals, Appendix? appendix)
     {
         Directory.CreateDirectory(dir);
         Clean(dir, tenantsFolder);
@@ -143,7 +150,7 @@ public static class ReportWriter
         }
 
         var contingency = Contingency.Build(data, options.ContingencyFeePct);
-        Text("report.html", ReportHtml.Render(fig, generated, options.TopFindings, contingency, options.ContingencyFeePct, options.FollowUpDays));
+        Text("report.html", ReportHtml.Render(fig, generated, options.TopFindings, contingency, options.ContingencyFeePct, options.FollowUpDays, appendix));
         var xlsx = Path.Combine(dir, "report.xlsx");
         FileNames.WriteAtomically(xlsx, stream => XlsxReport.Write(stream, fig, generated, contingency));
         files.Add(xlsx);
@@ -160,7 +167,7 @@ public static class ReportWriter
         files.AddRange(Disputes.Write(Path.Combine(dir, "disputes"), data, generated));
         foreach (var proposal in Proposal.Build(fig, options, warnings))
         {
-            Text(proposal.FileName, ProposalHtml.Render(fig, proposal with { CurrencyGiven = currencyGiven || proposal.CurrencyGiven }, generated));
+            Text(proposal.FileName, ProposalHtml.Render(fig, proposal with { CurrencyGiven = currencyGiven || proposal.CurrencyGiven }, generated, appendix));
             proposals?.Add(proposal);
         }
 

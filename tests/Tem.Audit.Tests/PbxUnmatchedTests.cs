@@ -110,7 +110,7 @@ public sealed class PbxUnmatchedTests : IDisposable
             .Select(f => f.Finding).Single(f => f.Rule == "pbx_unmatched" && f.ServiceId == "S-UNMATCHED");
 
         Assert.Equal((RecommendedAction.Dispute, "2026-06", 0m, "GBP"), (finding.RecommendedAction, finding.Period.ToString(), finding.MonthlySavings, finding.Currency.ToString()));
-        Assert.Contains("usage.csv:3 record R-S-UNMATCHED to +442079460002 at 2026-06-10T11:30:00Z for 60 s billed 0.3000", finding.Evidence, StringComparison.Ordinal);
+        Assert.Contains("usage.csv:3 record R-S-UNMATCHED to +442079460002 at 2026-06-10T11:30:00Z for 60 s billed 0.30", finding.Evidence, StringComparison.Ordinal);
     }
 
     [Fact]

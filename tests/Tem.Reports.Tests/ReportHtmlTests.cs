@@ -25,7 +25,14 @@ public sealed partial class ReportHtmlTests(SampleReportFixture fx)
         var table = html[html.IndexOf("data-table=\"top-findings\" data-currency=\"USD\"", StringComparison.Ordinal)..];
         var first = Regex.Match(table, "<tr data-finding=\"([0-9a-f]+)\">(.*?)</tr>");
         Assert.Equal(top[0], first.Groups[1].Value);
-        Assert.Contains(System.Net.WebUtility.HtmlEncode(((string)top[1]!)[..40]), first.Groups[2].Value, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"evidence\">", first.Groups[2].Value, StringComparison.Ordinal);
+
+        // The client's row names no input file; the consultant's appendix has the evidence as stored, file and line included.
+        Assert.Matches(@"\.csv:\d+", (string)top[1]!);
+        Assert.DoesNotMatch(@"\.csv:\d+", first.Groups[2].Value);
+        var appendix = html[html.IndexOf("data-table=\"appendix-evidence\"", StringComparison.Ordinal)..];
+        var stored = Regex.Match(appendix, $"<tr data-finding=\"{top[0]}\">(.*?)</tr>");
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(((string)top[1]!)[..40]), stored.Groups[1].Value, StringComparison.Ordinal);
 
         // Customers and bill-to parties by name, both.
         Assert.Contains("Bluewater Logistics Inc.", html, StringComparison.Ordinal);

@@ -506,6 +506,9 @@ public static class AnomalyRules
 
     private static decimal Money(double value) => Math.Round((decimal)value, 4, MidpointRounding.AwayFromZero);
 
+    /// <summary>An amount in a finding's text, marked for the engine to format in the finding's currency (<see cref="MoneyText.Resolve"/>).</summary>
+    private static string Amount(decimal value) => MoneyText.Open + value.ToString("0.0000", CultureInfo.InvariantCulture) + MoneyText.Close;
+
     private sealed record EvidenceRecord(string Reference, decimal Billed, string What);
 
     /// <summary>For each case, the usage records of its flagged days (or of its month when only monthly detectors flagged it), dearest first.</summary>
@@ -541,7 +544,7 @@ public static class AnomalyRules
         using var cmd = db.CreateCommand();
         cmd.CommandText = """
             SELECT f.k, r.source_file || ':' || r.source_line::VARCHAR || ' record ' || r.record_id || ' ' || r.usage_type || ' '
-                       || printf('%.4f', r.billed_amount) AS reference,
+                       || '⟦' || printf('%.4f', r.billed_amount) || '⟧' AS reference,
                    r.billed_amount,
                    CASE WHEN f.service_id IS NULL THEN r.service_id || ' ' ELSE '' END
                        || coalesce(c.rate_destination, CASE WHEN r.usage_type = 'voice' THEN 'voice (unrated)' ELSE r.usage_type END) AS what
@@ -587,7 +590,7 @@ public static class AnomalyRules
         string title;
         if (usage.Count == 0 || amount >= settings.MinAmount)
         {
-            title = Invariant($"Usage spend {c.Observed:0.00} {currency} in {c.Month} against {expected:0.00} expected (band {low:0.00} to {high:0.00}) on {scope}");
+            title = Invariant($"Usage spend {Amount(c.Observed)} {currency} in {c.Month} against {Amount(expected)} expected (band {Amount(low)} to {Amount(high)}) on {scope}");
         }
         else
         {
@@ -596,10 +599,10 @@ public static class AnomalyRules
         }
 
         var detail = new StringBuilder();
-        detail.Append(Invariant($"observed {c.Observed:0.00} {currency}, expected {expected:0.00} (band {low:0.00} to {high:0.00}): {c.Excess:0.0000} above"));
+        detail.Append(Invariant($"observed {Amount(c.Observed)} {currency}, expected {Amount(expected)} (band {Amount(low)} to {Amount(high)}): {Amount(c.Excess)} above"));
         if (amount != c.Excess)
         {
-            detail.Append(Invariant($", of which {c.Excess - amount:0.0000} is in its services' spend_anomaly findings and {amount:0.0000} is not"));
+            detail.Append(Invariant($", of which {Amount(c.Excess - amount)} is in its services' spend_anomaly findings and {Amount(amount)} is not"));
         }
         if (c.Days.Count > 0)
         {
@@ -608,10 +611,10 @@ public static class AnomalyRules
             detail.Append(Invariant($"; {c.Days.Count} flagged day{(c.Days.Count == 1 ? string.Empty : "s")} {Span(first, last)}"));
             foreach (var d in c.Days.OrderByDescending(d => d.Excess).ThenBy(d => d.Day).Take(3))
             {
-                detail.Append(Invariant($"; {d.Day:yyyy-MM-dd} observed {d.Observed:0.00} expected {d.Expected:0.00}"));
+                detail.Append(Invariant($"; {d.Day:yyyy-MM-dd} observed {Amount(d.Observed)} expected {Amount(d.Expected)}"));
                 if (!double.IsNaN(d.Lower))
                 {
-                    detail.Append(Invariant($" (band {Math.Max(d.Lower, 0):0.00} to {d.Upper:0.00})"));
+                    detail.Append(Invariant($" (band {Amount(Money(Math.Max(d.Lower, 0)))} to {Amount(Money(d.Upper))})"));
                 }
 
                 detail.Append(" by ").Append(string.Join(", ", d.By.Select(b => Invariant($"{b.Detector} ({Statistic(b.Detector)} {b.Score:0.0})"))));
@@ -632,7 +635,7 @@ public static class AnomalyRules
             .OrderByDescending(g => g.Billed).ThenByDescending(g => g.Count).ThenBy(g => g.What, StringComparer.Ordinal).Take(3).ToList();
         if (features.Count > 0)
         {
-            detail.Append("; top features: ").Append(string.Join(", ", features.Select(f => Invariant($"{f.What} {f.Billed:0.00} in {f.Count} record{(f.Count == 1 ? string.Empty : "s")}"))));
+            detail.Append("; top features: ").Append(string.Join(", ", features.Select(f => Invariant($"{f.What} {Amount(f.Billed)} in {f.Count} record{(f.Count == 1 ? string.Empty : "s")}"))));
         }
 
         var detectorsUsed = c.DetectorCount;
@@ -677,7 +680,7 @@ public static class AnomalyRules
         cmd.CommandText = """
             SELECT o.call, c.carrier, c.account_id, c.service_id, c.usage_month,
                    c.source_file || ':' || c.source_line::VARCHAR || ' record ' || c.record_id || ' to ' || c.called_number || ' '
-                       || strftime(c.local_start, '%Y-%m-%d %H:%M') || ' ' || c.duration_s::VARCHAR || ' s ' || printf('%.4f', c.billed_amount),
+                       || strftime(c.local_start, '%Y-%m-%d %H:%M') || ' ' || c.duration_s::VARCHAR || ' s ' || '⟦' || printf('%.4f', c.billed_amount) || '⟧',
                    c.local_start, c.billed_amount, c.currency, coalesce(c.rate_destination, c.destination_key)
             FROM anomaly_outliers o
             JOIN anomaly_calls c ON c.rowid = o.id
@@ -752,11 +755,11 @@ public static class AnomalyRules
             ? Invariant($"{first:yyyy-MM-dd} {first:HH\\:mm} to {last:HH\\:mm} local")
             : Invariant($"{first:yyyy-MM-dd HH\\:mm} to {last:yyyy-MM-dd HH\\:mm} local");
 
-        var title = Invariant($"{calls.Count} outlying call{(calls.Count == 1 ? string.Empty : "s")} on {when}, billed {billed:0.00} {currency}: {string.Join(", ", destinations.Take(3))}");
+        var title = Invariant($"{calls.Count} outlying call{(calls.Count == 1 ? string.Empty : "s")} on {when}, billed {Amount(billed)} {currency}: {string.Join(", ", destinations.Take(3))}");
         var detail = new StringBuilder(Invariant(
             $"isolation forest ({settings.Forest.Trees} trees of {forest.SampleSize} calls, seed {settings.Forest.Seed}{(sampled is { } s ? Invariant($", grown on a stride sample of {s.Trained} of the {s.Calls} calls") : string.Empty)}) scored {calls.Count} call{(calls.Count == 1 ? string.Empty : "s")} "));
         detail.Append(Invariant(
-            $"{minScore:0.000} to {maxScore:0.000} (threshold {settings.MinScore:0.00}; ordinary calls score about 0.5); billed {billed:0.00} {currency}; destinations {string.Join(", ", destinations)}"));
+            $"{minScore:0.000} to {maxScore:0.000} (threshold {settings.MinScore:0.00}; ordinary calls score about 0.5); billed {Amount(billed)} {currency}; destinations {string.Join(", ", destinations)}"));
         detail.Append("; top features (observed median against the typical 5th to 95th percentile of all calls): ");
         var top = Enumerable.Range(0, width).OrderByDescending(f => shares[f]).ThenBy(f => f).Take(3);
         detail.Append(string.Join(", ", top.Select(f =>
@@ -780,7 +783,7 @@ public static class AnomalyRules
     private static string Show(int feature, double value) => CallFeatures.Names[feature] switch
     {
         "duration_s" => Invariant($"{Math.Exp(value) - 1:0} s"),
-        "cost" => Invariant($"{Math.Exp(value) - 1:0.00}"),
+        "cost" => Amount(Money(Math.Exp(value) - 1)),
         "local_hour" => Invariant($"{value:0.0} h"),
         _ => Invariant($"{value:0.##}"),
     };

@@ -40,7 +40,7 @@ best AS (
     SELECT *, row_number() OVER (PARTITION BY account_id, service_id ORDER BY better_fee, better_plan) AS rank FROM candidates)
 SELECT b.carrier, b.account_id, b.service_id, latest.month AS period, 0 AS one_time_amount, b.current_fee - b.better_fee AS monthly_savings,
        b.better_plan AS recommended_plan_id,
-       'peak use ' || b.minutes::VARCHAR || ' min, ' || b.sms::VARCHAR || ' SMS, ' || tem_money(b.mb) || ' MB fits ' || b.better_plan
+       'peak use ' || b.minutes::VARCHAR || ' min, ' || b.sms::VARCHAR || ' SMS, ' || printf('%.1f', b.mb) || ' MB fits ' || b.better_plan
            || ' at ' || tem_money(b.better_fee) || ' instead of ' || b.current_plan || ' at ' || tem_money(b.current_fee) AS detail,
        'services ' || b.source_file || ':' || b.source_line::VARCHAR || '; usage of the last ' || {{months}}::INTEGER::VARCHAR || ' months' AS evidence
 FROM best b

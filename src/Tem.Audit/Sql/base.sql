@@ -11,7 +11,9 @@ CREATE OR REPLACE MACRO tem_evidence(refs) AS (
     array_to_string(list_slice(refs, 1, 25), ', ')
     || CASE WHEN len(refs) > 25 THEN ' (+' || (len(refs) - 25)::VARCHAR || ' more)' ELSE '' END);
 
-CREATE OR REPLACE MACRO tem_money(x) AS (printf('%.4f', x::DECIMAL(18,4)));
+-- An amount in a detail or evidence text: the exact value between marks; the engine formats it in the finding's
+-- currency's minor units once the currency is known (Tem.Core MoneyText: 29.9500 reads 29.95 in USD, 30 in JPY).
+CREATE OR REPLACE MACRO tem_money(x) AS ('⟦' || printf('%.4f', x::DECIMAL(18,4)) || '⟧');
 
 -- Usage with the account's zone and the billing month in it, built once per audit (every rule reads it).
 -- The local month of an instant only changes at local midnight, and every UTC offset in use since 1970 is a

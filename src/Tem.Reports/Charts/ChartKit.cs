@@ -69,11 +69,14 @@ internal static class ChartKit
         };
     }
 
-    /// <summary>A value label: 1,234 for 100 and more, 12.34 below.</summary>
-    public static string Value(decimal v) =>
-        Math.Abs(v) >= 100
+    /// <summary>
+    /// A value label: 1,234 for 100 and more, 12.34 below; never more decimals than the currency's minor unit
+    /// (<paramref name="minorDigits"/>: 0 for JPY gives 12).
+    /// </summary>
+    public static string Value(decimal v, int minorDigits = 2) =>
+        Math.Abs(v) >= 100 || minorDigits == 0
             ? Math.Round(v, 0, MidpointRounding.AwayFromZero).ToString("#,##0", CultureInfo.InvariantCulture)
-            : Math.Round(v, 2, MidpointRounding.AwayFromZero).ToString("#,##0.00", CultureInfo.InvariantCulture);
+            : Math.Round(v, Math.Min(2, minorDigits), MidpointRounding.AwayFromZero).ToString(minorDigits == 1 ? "#,##0.0" : "#,##0.00", CultureInfo.InvariantCulture);
 
     /// <summary>Splits a label into at most <paramref name="maxLines"/> lines of about <paramref name="width"/> characters, ending in an ellipsis when cut.</summary>
     public static IReadOnlyList<string> Wrap(string text, int width, int maxLines = 2)

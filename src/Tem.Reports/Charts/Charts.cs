@@ -132,7 +132,7 @@ internal static class Charts
     /// From a starting total through decreases (savings) to the end total. When the steps are small against the
     /// totals, the value axis starts above zero (marked with a break on the axis) so the steps stay visible.
     /// </summary>
-    public static string Waterfall(string kind, string title, string startLabel, decimal start, IReadOnlyList<(string Label, decimal Delta)> steps, string endLabel, string totalColor, string? savingColor = null, decimal width = 560, decimal height = 290)
+    public static string Waterfall(string kind, string title, string startLabel, decimal start, IReadOnlyList<(string Label, decimal Delta)> steps, string endLabel, string totalColor, string? savingColor = null, decimal width = 560, decimal height = 290, int minorDigits = 2)
     {
         var svg = new Svg(width, height, kind, title);
         var saving = savingColor ?? Palette.Saving;
@@ -180,17 +180,17 @@ internal static class Charts
             }
         }
 
-        Bar(0, broken ? lo : 0, start, totalColor, startLabel, ChartKit.Value(start), "start");
+        Bar(0, broken ? lo : 0, start, totalColor, startLabel, ChartKit.Value(start, minorDigits), "start");
         running = start;
         for (var i = 0; i < steps.Count; i++)
         {
             var next = running + steps[i].Delta;
             Bar(i + 1, running, next, steps[i].Delta <= 0 ? saving : Palette.Increase, steps[i].Label,
-                (steps[i].Delta <= 0 ? "−" : "+") + ChartKit.Value(Math.Abs(steps[i].Delta)), "step");
+                (steps[i].Delta <= 0 ? "−" : "+") + ChartKit.Value(Math.Abs(steps[i].Delta), minorDigits), "step");
             running = next;
         }
 
-        Bar(count - 1, broken ? lo : 0, end, totalColor, endLabel, ChartKit.Value(end), "end");
+        Bar(count - 1, broken ? lo : 0, end, totalColor, endLabel, ChartKit.Value(end, minorDigits), "end");
         if (broken)
         {
             // Two short slanted strokes on the value axis: it does not start at zero.
@@ -203,7 +203,7 @@ internal static class Charts
     }
 
     /// <summary>Horizontal bars, one per labelled row, each a stack of segments, the row's total at the bar end.</summary>
-    public static string HorizontalBar(string kind, string title, IReadOnlyList<BarCategory> rows, IReadOnlyList<BarSegment> segments, decimal width = 560)
+    public static string HorizontalBar(string kind, string title, IReadOnlyList<BarCategory> rows, IReadOnlyList<BarSegment> segments, decimal width = 560, int minorDigits = 2)
     {
         const decimal rowH = 26;
         const decimal labelW = 176;
@@ -249,7 +249,7 @@ internal static class Charts
                 at += v;
             }
 
-            svg.Text(X(Math.Max(0, at)) + 6, y + 16, ChartKit.Value(at), "start", 10.5m, Palette.Ink, "font-weight=\"600\"");
+            svg.Text(X(Math.Max(0, at)) + 6, y + 16, ChartKit.Value(at, minorDigits), "start", 10.5m, Palette.Ink, "font-weight=\"600\"");
         }
 
         svg.Line(X(0), top - 4, X(0), height - 22, Palette.Axis);

@@ -83,7 +83,7 @@ internal sealed record ChannelReport(IReadOnlyList<BillingMonth> Months, IReadOn
     /// <summary>The channel view's definitions, for channel.html and the workbook's Definitions sheet.</summary>
     public static readonly IReadOnlyList<(string Term, string Definition)> Terms =
     [
-        ("MRR", "Monthly recurring revenue: what a seller bills its customers (resale.csv), per customer, billing month and currency; a billing month without resale counts 0. Only the sellers this set may show (the party it is for and those below it). Billing months are the lake's months with carrier charges or resale."),
+        ("MRR", "Monthly recurring revenue: what a seller bills its customers (its resale lines), per customer, billing month and currency; a billing month without resale counts 0. Only the sellers this set may show (the party it is for and those below it). Billing months are the lake's months with carrier charges or resale."),
         ("Churn", "Customers with MRR in the billing month before and none (0 or less) in this one; MRR lost is their MRR of the month before. A customer that moves to another seller churns for the one it left."),
         ("NRR", "Net revenue retention: this month's MRR of the customers that had MRR the month before, divided by their MRR the month before (100 % keeps it all, above 100 % grew). Over the window: the last billing month against the first, the same way."),
         ("Cost", "Carrier charges of the account-months invoiced to the seller (bill-to is the reseller in the account's version in force that month): every line but taxes (passed through), credits netted. Agent-model accounts (a reseller, invoiced to the customer) carry no cost for the seller."),

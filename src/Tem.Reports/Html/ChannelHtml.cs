@@ -73,7 +73,7 @@ internal static class ChannelHtml
             b.Append(CultureInfo.InvariantCulture, $"<tbody class=\"seller\" data-reseller=\"{id}\">\n<tr data-measure=\"mrr\"><td rowspan=\"4\">{E(d.PartyName(s.SellerId))}<span class=\"sub\">{id}</span></td><td class=\"measure\">MRR</td>");
             for (var i = 0; i < s.Mrr.Count; i++)
             {
-                b.Append(Amount("mrr", s.Mrr[i], labels[i]));
+                b.Append(Amount("mrr", s.Mrr[i], currency, labels[i]));
             }
 
             b.Append("<td></td></tr>\n<tr data-measure=\"churned\"><td class=\"measure\">Churned customers</td><td class=\"num\">-</td>");
@@ -86,10 +86,10 @@ internal static class ChannelHtml
                 .Append("<tr data-measure=\"mrr-lost\"><td class=\"measure\">MRR lost</td><td class=\"num\">-</td>");
             foreach (var r in s.Retention)
             {
-                b.Append(Amount("mrr-lost", r.MrrLost, r.Month.ToString()));
+                b.Append(Amount("mrr-lost", r.MrrLost, currency, r.Month.ToString()));
             }
 
-            b.Append(Amount("mrr-lost", s.MrrLost, "window")).Append("</tr>\n<tr data-measure=\"nrr\"><td class=\"measure\">NRR</td><td class=\"num\">-</td>");
+            b.Append(Amount("mrr-lost", s.MrrLost, currency, "window")).Append("</tr>\n<tr data-measure=\"nrr\"><td class=\"measure\">NRR</td><td class=\"num\">-</td>");
             foreach (var r in s.Retention)
             {
                 b.Append(Ratio("nrr", r.Nrr, r.Month.ToString()));
@@ -114,7 +114,7 @@ internal static class ChannelHtml
                 b.Append(CultureInfo.InvariantCulture, $"<tr data-reseller=\"{E(s.SellerId)}\" data-customer=\"{E(c.CustomerId)}\"><td>{E(d.PartyName(s.SellerId))}</td><td>{E(d.PartyName(c.CustomerId))}<span class=\"sub\">{E(c.CustomerId)}</span></td>");
                 for (var i = 0; i < c.Mrr.Count; i++)
                 {
-                    b.Append(Amount("mrr", c.Mrr[i], labels[i]));
+                    b.Append(Amount("mrr", c.Mrr[i], currency, labels[i]));
                 }
 
                 b.Append("</tr>\n");
@@ -186,7 +186,7 @@ internal static class ChannelHtml
                 }
 
                 b.Append(CultureInfo.InvariantCulture, $"<tr class=\"total\" data-row=\"direct-total\" data-currency=\"{currency.Code}\"><td colspan=\"2\">Direct channel {currency.Code}</td>")
-                    .Append(Amount("cost", direct.Sum(r => r.Cost))).Append("<td class=\"num\" colspan=\"3\">no channel sale</td></tr>\n</tbody></table>\n");
+                    .Append(Amount("cost", direct.Sum(r => r.Cost), currency)).Append("<td class=\"num\" colspan=\"3\">no channel sale</td></tr>\n</tbody></table>\n");
             }
         }
 
@@ -199,19 +199,19 @@ internal static class ChannelHtml
     {
         if (r.Sale is null)
         {
-            return Amount("cost", r.Cost) + "<td class=\"num\" colspan=\"3\" data-measure=\"sale\">no channel sale</td>";
+            return Amount("cost", r.Cost, r.Currency) + "<td class=\"num\" colspan=\"3\" data-measure=\"sale\">no channel sale</td>";
         }
 
         var profit = r.Profit ?? 0;
-        return Amount("cost", r.Cost) + Amount("sale", r.Sale.Value) + Amount("profit", profit) + Ratio("margin", r.MarginPct, null, profit < 0);
+        return Amount("cost", r.Cost, r.Currency) + Amount("sale", r.Sale.Value, r.Currency) + Amount("profit", profit, r.Currency) + Ratio("margin", r.MarginPct, null, profit < 0);
     }
 
     private static string Kind(ReportData d, string? party) =>
         party is not null && d.Parties.TryGetValue(party, out var p) ? p.Kind : "-";
 
     /// <summary>A money cell with its measure (and month) and the exact value in <c>data-value</c>.</summary>
-    private static string Amount(string measure, decimal v, string? month = null) =>
-        $"<td class=\"num{(v < 0 ? " neg" : string.Empty)}\" data-measure=\"{measure}\"{(month is null ? string.Empty : $" data-month=\"{E(month)}\"")} data-value=\"{Exact(v)}\">{Money(v)}</td>";
+    private static string Amount(string measure, decimal v, CurrencyCode currency, string? month = null) =>
+        $"<td class=\"num{(v < 0 ? " neg" : string.Empty)}\" data-measure=\"{measure}\"{(month is null ? string.Empty : $" data-month=\"{E(month)}\"")} data-value=\"{Exact(v)}\">{Money(v, currency)}</td>";
 
     /// <summary>A ratio cell shown as a percentage; the exact ratio in <c>data-value</c>, none (and "-") when undefined.</summary>
     private static string Ratio(string measure, decimal? v, string? month, bool negative = false) =>

@@ -7,19 +7,18 @@ using Tem.Reports.Query;
 namespace Tem.Reports.Html;
 
 /// <summary>
-/// Shared pieces of the report pages: escaping, number formats (invariant culture, money with two decimals rounded
-/// half away from zero), and the page shell with its inline stylesheet (no fonts, scripts or images from a network).
+/// Shared pieces of the report pages: escaping, number formats (invariant culture, money in the currency's minor
+/// units rounded half away from zero, the exact amount in <c>data-value</c>), and the page shell with its inline stylesheet (no fonts, scripts or images from a network).
 /// </summary>
 internal static class HtmlKit
 {
     public static string E(string? text) => Svg.Escape(text ?? string.Empty);
 
-    /// <summary>Money for a person: 1,234.57 (two decimals, half away from zero).</summary>
-    public static string Money(decimal v) =>
-        Rounding.HalfAwayFromZero(v, 2).ToString("#,##0.00", CultureInfo.InvariantCulture);
+    /// <summary>Money for a person, in the currency's minor units: 1,234.57 (USD), 1,235 (JPY), 1,234.568 (KWD).</summary>
+    public static string Money(decimal v, CurrencyCode c) => MoneyText.Format(v, c);
 
     /// <summary>Money with its currency: USD 1,234.57.</summary>
-    public static string Money(decimal v, CurrencyCode c) => c.Code + " " + Money(v);
+    public static string MoneyWithCode(decimal v, CurrencyCode c) => c.Code + " " + Money(v, c);
 
     /// <summary>The exact amount for a data attribute: 1234.5677.</summary>
     public static string Exact(decimal v) => v.ToString("0.0000##", CultureInfo.InvariantCulture);
@@ -30,8 +29,8 @@ internal static class HtmlKit
     public static string Int(long v) => v.ToString("#,##0", CultureInfo.InvariantCulture);
 
     /// <summary>A money cell: right-aligned, the exact value in <c>data-value</c>.</summary>
-    public static string MoneyCell(decimal v, string? cls = null) =>
-        $"<td class=\"num{(cls is null ? string.Empty : " " + cls)}\" data-value=\"{Exact(v)}\">{Money(v)}</td>";
+    public static string MoneyCell(decimal v, CurrencyCode c, string? cls = null) =>
+        $"<td class=\"num{(cls is null ? string.Empty : " " + cls)}\" data-value=\"{Exact(v)}\">{Money(v, c)}</td>";
 
     public static string Label(string rule) =>
         rule.Length == 0 ? rule : char.ToUpperInvariant(rule[0]) + rule[1..].Replace('_', ' ');

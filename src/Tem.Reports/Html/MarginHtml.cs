@@ -16,7 +16,7 @@ internal static class MarginHtml
         var d = fig.Data;
         var b = new StringBuilder();
         b.Append("<section>\n<h1>Reseller margins</h1>\n<p class=\"lede\">What each reseller pays the carriers against what it bills its customers, per customer and service, over the billing months in the lake. ")
-            .Append("Carrier cost is every invoice line of the accounts invoiced to the reseller, taxes excluded (passed through), credits netted; resale is resale.csv. Margin % = (resale − cost) / resale.</p>\n</section>\n");
+            .Append("Carrier cost is every invoice line of the accounts invoiced to the reseller, taxes excluded (passed through), credits netted; resale is what the reseller bills its customers. Margin % = (resale − cost) / resale.</p>\n</section>\n");
         foreach (var reseller in report.Lines.GroupBy(l => l.ResellerId))
         {
             b.Append(CultureInfo.InvariantCulture, $"<section data-reseller=\"{E(reseller.Key)}\">\n<h2>{E(d.PartyName(reseller.Key))} <span class=\"note\">{E(reseller.Key)}</span></h2>\n");
@@ -39,11 +39,11 @@ internal static class MarginHtml
                     }
 
                     b.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(d.PartyName(l.CustomerId))}</td><td>{E(l.ServiceId ?? MarginReport.AccountLevelLabel)}<span class=\"sub\">{E(l.Carrier ?? "-")} {E(l.AccountId ?? string.Empty)}</span></td><td class=\"num\">{l.Months}</td>")
-                        .Append(MoneyCell(l.CarrierCost)).Append(MoneyCell(l.Resale)).Append(MoneyCell(l.Margin, l.Margin < 0 ? "neg" : null))
+                        .Append(MoneyCell(l.CarrierCost, currency.Key)).Append(MoneyCell(l.Resale, currency.Key)).Append(MoneyCell(l.Margin, currency.Key, l.Margin < 0 ? "neg" : null))
                         .Append(CultureInfo.InvariantCulture, $"<td class=\"num{(l.Margin < 0 ? " neg" : string.Empty)}\">{Pct(l.MarginPct)}</td><td>{string.Join(' ', flags)}</td></tr>\n");
                 }
 
-                b.Append("<tr class=\"total\"><td colspan=\"3\">Total</td>").Append(MoneyCell(cost)).Append(MoneyCell(resale)).Append(MoneyCell(resale - cost))
+                b.Append("<tr class=\"total\"><td colspan=\"3\">Total</td>").Append(MoneyCell(cost, currency.Key)).Append(MoneyCell(resale, currency.Key)).Append(MoneyCell(resale - cost, currency.Key))
                     .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{(resale == 0 ? "-" : Pct((resale - cost) / resale))}</td><td></td></tr>\n</tbody></table>\n");
             }
 
@@ -66,8 +66,8 @@ internal static class MarginHtml
         foreach (var s in findings)
         {
             var f = s.Finding;
-            b.Append(CultureInfo.InvariantCulture, $"<tr data-finding=\"{E(f.FindingId)}\"><td>{E(d.PartyName(f.CustomerId))}</td><td>{E(f.ServiceId ?? "-")}<span class=\"sub\">{E(f.Carrier)} {E(f.AccountId)}</span></td><td>{f.Period}</td><td>{E(f.Detail)}<span class=\"evidence\">{E(f.Evidence)}</span></td>")
-                .Append(MoneyCell(f.OneTimeAmount)).Append(MoneyCell(f.MonthlySavings)).Append(CultureInfo.InvariantCulture, $"<td>{f.Currency.Code}</td></tr>\n");
+            b.Append(CultureInfo.InvariantCulture, $"<tr data-finding=\"{E(f.FindingId)}\"><td>{E(d.PartyName(f.CustomerId))}</td><td>{E(f.ServiceId ?? "-")}<span class=\"sub\">{E(f.Carrier)} {E(f.AccountId)}</span></td><td>{f.Period}</td><td>{E(f.Detail)}<span class=\"evidence\">{E(ClientText.Evidence(f.Evidence))}</span></td>")
+                .Append(MoneyCell(f.OneTimeAmount, f.Currency)).Append(MoneyCell(f.MonthlySavings, f.Currency)).Append(CultureInfo.InvariantCulture, $"<td>{f.Currency.Code}</td></tr>\n");
         }
 
         b.Append("</tbody></table>\n");

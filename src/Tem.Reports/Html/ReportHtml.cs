@@ -15,14 +15,14 @@ namespace Tem.Reports.Html;
 internal static class ReportHtml
 {
     public static string Render(
-        ReportFigures fig, DateTimeOffset generated, int topFindings, IReadOnlyList<ContingencyRow> contingency, decimal feePct, int followUpDays)
+        ReportFigures fig, DateTimeOffset generated, int topFindings, IReadOnlyList<ContingencyRow> contingency, decimal feePct, int followUpDays, Appendix? appendix)
     {
         var d = fig.Data;
         var b = new StringBuilder();
         Headline(b, fig);
         if (fig.Currencies.Count == 0)
         {
-            b.Append("<section><h2>Nothing to report yet</h2><p>The lake holds no charges or findings in this scope. Ingest invoices and run <code>tem audit</code>.</p></section>\n");
+            b.Append("<section><h2>Nothing to report yet</h2><p>No carrier charges or findings for these customers yet: the audit has nothing to show.</p></section>\n");
         }
         else
         {
@@ -33,6 +33,11 @@ internal static class ReportHtml
         }
 
         Definitions(b, fig);
+        if (appendix is not null)
+        {
+            b.Append(appendix.ForReport(fig, topFindings));
+        }
+
         return Page(d.Brand, $"{d.Brand.Name}: found money report", "Telecom expense audit", Meta(fig, generated), b.ToString());
     }
 
@@ -68,14 +73,14 @@ internal static class ReportHtml
             var share = v.FoundMoney == 0 ? 0 : t.Realised.Total / v.FoundMoney;
             b.Append(CultureInfo.InvariantCulture, $"<div class=\"kpi\" data-currency=\"{c.Code}\">")
                 .Append("<div class=\"kpi-label\">Validated found money</div>")
-                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-value\" data-kpi=\"found-money\" data-currency=\"{c.Code}\" data-value=\"{Exact(v.FoundMoney)}\"><span class=\"ccy\">{c.Code}</span>{Money(v.FoundMoney)}</div>")
-                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-break\"><span data-kpi=\"one-time\" data-currency=\"{c.Code}\" data-value=\"{Exact(v.OneTime)}\">{Money(v.OneTime)}</span> one-time + 12 &times; <span data-kpi=\"monthly\" data-currency=\"{c.Code}\" data-value=\"{Exact(v.MonthlySavings)}\">{Money(v.MonthlySavings)}</span> a month</div>")
+                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-value\" data-kpi=\"found-money\" data-currency=\"{c.Code}\" data-value=\"{Exact(v.FoundMoney)}\"><span class=\"ccy\">{c.Code}</span>{Money(v.FoundMoney, c)}</div>")
+                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-break\"><span data-kpi=\"one-time\" data-currency=\"{c.Code}\" data-value=\"{Exact(v.OneTime)}\">{Money(v.OneTime, c)}</span> one-time + 12 &times; <span data-kpi=\"monthly\" data-currency=\"{c.Code}\" data-value=\"{Exact(v.MonthlySavings)}\">{Money(v.MonthlySavings, c)}</span> a month</div>")
                 .Append(CultureInfo.InvariantCulture, $"<div class=\"meter\" title=\"realised share\"><span style=\"width:{Math.Round(Math.Clamp(share, 0, 1) * 100, 1).ToString("0.#", CultureInfo.InvariantCulture)}%\"></span></div>")
-                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-foot\">Realised <strong data-kpi=\"realised\" data-currency=\"{c.Code}\" data-value=\"{Exact(t.Realised.Total)}\">{Money(t.Realised.Total)}</strong> ({Pct(share)}) &middot; <span data-kpi=\"findings\" data-currency=\"{c.Code}\" data-value=\"{v.Findings}\">{Int(v.Findings)}</span> findings</div>")
-                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-foot\">Potential <span data-kpi=\"potential\" data-currency=\"{c.Code}\" data-value=\"{Exact(t.Potential.FoundMoney)}\">{Money(t.Potential.FoundMoney)}</span> to investigate, not counted</div>");
+                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-foot\">Realised <strong data-kpi=\"realised\" data-currency=\"{c.Code}\" data-value=\"{Exact(t.Realised.Total)}\">{Money(t.Realised.Total, c)}</strong> ({Pct(share)}) &middot; <span data-kpi=\"findings\" data-currency=\"{c.Code}\" data-value=\"{v.Findings}\">{Int(v.Findings)}</span> findings</div>")
+                .Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-foot\">Potential <span data-kpi=\"potential\" data-currency=\"{c.Code}\" data-value=\"{Exact(t.Potential.FoundMoney)}\">{Money(t.Potential.FoundMoney, c)}</span> to investigate, not counted</div>");
             if (t.Reseller.Findings > 0)
             {
-                b.Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-foot\">Reseller revenue <span data-kpi=\"reseller\" data-currency=\"{c.Code}\" data-value=\"{Exact(t.Reseller.FoundMoney)}\">{Money(t.Reseller.FoundMoney)}</span>, the reseller's own</div>");
+                b.Append(CultureInfo.InvariantCulture, $"<div class=\"kpi-foot\">Reseller revenue <span data-kpi=\"reseller\" data-currency=\"{c.Code}\" data-value=\"{Exact(t.Reseller.FoundMoney)}\">{Money(t.Reseller.FoundMoney, c)}</span>, the reseller's own</div>");
             }
 
             b.Append("</div>\n");
@@ -91,10 +96,10 @@ internal static class ReportHtml
                 var status = fig.ByStatus(c);
                 decimal Of(params FindingStatus[] s) => status.Where(x => s.Contains(x.Status)).Sum(x => x.FoundMoney);
                 b.Append(CultureInfo.InvariantCulture, $"<tr data-currency=\"{c.Code}\"><td>{c.Code}</td><td class=\"num\">{Int(t.Validated.Findings)}</td>")
-                    .Append(MoneyCell(t.Validated.OneTime)).Append(MoneyCell(t.Validated.MonthlySavings)).Append(MoneyCell(t.Validated.FoundMoney, "found"))
-                    .Append(MoneyCell(Of(FindingStatus.Submitted, FindingStatus.PartiallyCredited), "submitted")).Append(MoneyCell(t.Realised.Total, "realised"))
-                    .Append(MoneyCell(t.Potential.FoundMoney, "potential")).Append(MoneyCell(t.Reseller.FoundMoney, "reseller"))
-                    .Append(MoneyCell(fig.Data.Spend.Where(s => s.Currency == c).Sum(s => s.Amount))).Append("</tr>\n");
+                    .Append(MoneyCell(t.Validated.OneTime, c)).Append(MoneyCell(t.Validated.MonthlySavings, c)).Append(MoneyCell(t.Validated.FoundMoney, c, "found"))
+                    .Append(MoneyCell(Of(FindingStatus.Submitted, FindingStatus.PartiallyCredited), c, "submitted")).Append(MoneyCell(t.Realised.Total, c, "realised"))
+                    .Append(MoneyCell(t.Potential.FoundMoney, c, "potential")).Append(MoneyCell(t.Reseller.FoundMoney, c, "reseller"))
+                    .Append(MoneyCell(fig.Data.Spend.Where(s => s.Currency == c).Sum(s => s.Amount), c)).Append("</tr>\n");
             }
 
             b.Append("</tbody></table>\n");
@@ -130,14 +135,14 @@ internal static class ReportHtml
                 .Select(r => new BarCategory(Label(r.Keys[0]), [r.OneTime, 12 * r.Monthly])).ToList();
             Figure(b, c, "Found money by rule", "one-time amount to claim back, and a year of the monthly saving",
                 Charts.Charts.HorizontalBar("savings-by-rule", $"{c.Code} found money by rule", rules,
-                    [new BarSegment("one-time", d.Brand.Color), new BarSegment("12 × monthly", Palette.Companion(d.Brand.Color))]));
+                    [new BarSegment("one-time", d.Brand.Color), new BarSegment("12 × monthly", Palette.Companion(d.Brand.Color))], minorDigits: c.MinorDigits));
 
             if (fig.Latest is { } latest)
             {
                 var steps = fig.ByRule.Where(r => r.Currency == c && r.Monthly > 0).OrderByDescending(r => r.Monthly).ThenBy(r => r.Keys[0], StringComparer.Ordinal)
                     .Select(r => (Label(r.Keys[0]), -r.Monthly)).ToList();
                 Figure(b, c, $"Monthly spend {latest} to spend after savings", "the run rate less each rule's monthly saving; one-time recoveries come on top",
-                    Charts.Charts.Waterfall("waterfall", $"{c.Code} monthly spend to spend after savings", $"Spend {latest}", fig.LatestSpend(c), steps, "After savings", d.Brand.Color, Palette.Companion(d.Brand.Color)));
+                    Charts.Charts.Waterfall("waterfall", $"{c.Code} monthly spend to spend after savings", $"Spend {latest}", fig.LatestSpend(c), steps, "After savings", d.Brand.Color, Palette.Companion(d.Brand.Color), minorDigits: c.MinorDigits));
             }
 
             if (carriers.Count > 0)
@@ -171,7 +176,7 @@ internal static class ReportHtml
             if (centres.Count > 0)
             {
                 Figure(b, c, "Spend by cost centre", "charges over the period by the cost centre of their service",
-                    Charts.Charts.HorizontalBar("cost-centre", $"{c.Code} spend by cost centre", centres, [new BarSegment("spend", d.Brand.Color)]));
+                    Charts.Charts.HorizontalBar("cost-centre", $"{c.Code} spend by cost centre", centres, [new BarSegment("spend", d.Brand.Color)], minorDigits: c.MinorDigits));
             }
 
             b.Append("</div>\n</section>\n");
@@ -187,7 +192,7 @@ internal static class ReportHtml
     private static void TopFindings(StringBuilder b, ReportFigures fig, int count)
     {
         var d = fig.Data;
-        b.Append("<section class=\"page-break\" id=\"top-findings\">\n<h2>Top findings</h2>\n<p class=\"note\">The largest findings per currency, with the rows of the carrier's files they rest on. Every finding is in findings.csv and report.xlsx.</p>\n");
+        b.Append("<section class=\"page-break\" id=\"top-findings\">\n<h2>Top findings</h2>\n<p class=\"note\">The largest findings per currency, with the invoice lines and records they rest on. Every finding is in the workbook that comes with this report.</p>\n");
         foreach (var c in fig.Currencies)
         {
             var top = fig.Top(c, count);
@@ -201,12 +206,12 @@ internal static class ReportHtml
             {
                 var f = s.Finding;
                 b.Append(CultureInfo.InvariantCulture, $"<tr data-finding=\"{E(f.FindingId)}\"><td><strong>{E(f.Title)}</strong> <span class=\"tag {WireNames.ToWire(f.Severity)}\">{WireNames.ToWire(f.Severity)}</span>")
-                    .Append(CultureInfo.InvariantCulture, $"<span class=\"sub\">{E(f.Detail)}</span><span class=\"evidence\">{E(Shorten(f.Evidence, 220))}</span></td>")
+                    .Append(CultureInfo.InvariantCulture, $"<span class=\"sub\">{E(f.Detail)}</span><span class=\"evidence\">{E(Shorten(ClientText.Evidence(f.Evidence), 220))}</span></td>")
                     .Append(CultureInfo.InvariantCulture, $"<td>{E(f.Carrier)}<span class=\"sub\">{E(f.AccountId)}</span><span class=\"sub\">{E(f.ServiceId ?? "account level")}</span></td>")
                     .Append(CultureInfo.InvariantCulture, $"<td>{E(d.PartyName(f.CustomerId))}<span class=\"sub\">{(f.BillToId is not null && f.BillToId == f.CustomerId ? "invoiced directly" : "invoiced to " + E(d.PartyName(f.BillToId)))}</span></td>")
                     .Append(CultureInfo.InvariantCulture, $"<td>{f.Period}</td>")
-                    .Append(MoneyCell(f.OneTimeAmount)).Append(MoneyCell(f.MonthlySavings)).Append(MoneyCell(f.FoundMoney))
-                    .Append(CultureInfo.InvariantCulture, $"<td><span class=\"tag {WireNames.ToWire(s.Status)}\">{WireNames.ToWire(s.Status)}</span><span class=\"sub\">{E(WireNames.ToWire(f.RecommendedAction))}</span></td></tr>\n");
+                    .Append(MoneyCell(f.OneTimeAmount, f.Currency)).Append(MoneyCell(f.MonthlySavings, f.Currency)).Append(MoneyCell(f.FoundMoney, f.Currency))
+                    .Append(CultureInfo.InvariantCulture, $"<td><span class=\"tag {WireNames.ToWire(s.Status)}\">{ClientText.Status(s.Status)}</span><span class=\"sub\">{E(WireNames.ToWire(f.RecommendedAction))}</span></td></tr>\n");
             }
 
             b.Append("</tbody></table>\n");
@@ -225,20 +230,20 @@ internal static class ReportHtml
         var d = fig.Data;
         var today = DateOnly.FromDateTime(generated.UtcDateTime);
         var claims = d.Findings.Where(f => f.Dispute.SubmittedOn is not null || f.Dispute.AmountCredited > 0 || f.Dispute.ConfirmedFrom is not null).ToList();
-        b.Append("<section id=\"disputes\">\n<h2>Disputes and realised savings</h2>\n<p class=\"note\">What was claimed from the carriers, what came back (credits matched from later bills or recorded with <code>tem disputes</code>), and what is waiting.</p>\n");
+        b.Append("<section id=\"disputes\">\n<h2>Disputes and realised savings</h2>\n<p class=\"note\">What was claimed from the carriers, what came back (credits matched from later bills or recorded by hand), and what is waiting.</p>\n");
         if (claims.Count == 0)
         {
-            b.Append("<p class=\"note\">No claim has been submitted yet: record one with <code>tem disputes submit ID --reference REF</code>.</p>\n");
+            b.Append("<p class=\"note\">No claim has been submitted yet.</p>\n");
         }
         else
         {
             b.Append("<table data-table=\"dispute-status\">\n<thead><tr><th>Status</th><th>Currency</th><th class=\"num\">Claims</th><th class=\"num\">Claimed</th><th class=\"num\">Credited</th><th class=\"num\">Outstanding</th><th class=\"num\">Savings confirmed a month</th></tr></thead>\n<tbody>\n");
             foreach (var g in claims.GroupBy(f => (f.Status, f.Finding.Currency)).OrderBy(g => g.Key.Status).ThenBy(g => g.Key.Currency))
             {
-                b.Append(CultureInfo.InvariantCulture, $"<tr data-status=\"{WireNames.ToWire(g.Key.Status)}\" data-currency=\"{g.Key.Currency.Code}\"><td><span class=\"tag {WireNames.ToWire(g.Key.Status)}\">{WireNames.ToWire(g.Key.Status)}</span></td><td>{g.Key.Currency.Code}</td><td class=\"num\">{Int(g.Count())}</td>")
-                    .Append(MoneyCell(g.Sum(f => f.Dispute.AmountClaimed ?? 0m), "claimed")).Append(MoneyCell(g.Sum(f => f.Dispute.AmountCredited), "credited"))
-                    .Append(MoneyCell(g.Sum(f => f.Outstanding), "outstanding"))
-                    .Append(MoneyCell(g.Sum(f => f.RealisedMonthly), "confirmed")).Append("</tr>\n");
+                b.Append(CultureInfo.InvariantCulture, $"<tr data-status=\"{WireNames.ToWire(g.Key.Status)}\" data-currency=\"{g.Key.Currency.Code}\"><td><span class=\"tag {WireNames.ToWire(g.Key.Status)}\">{ClientText.Status(g.Key.Status)}</span></td><td>{g.Key.Currency.Code}</td><td class=\"num\">{Int(g.Count())}</td>")
+                    .Append(MoneyCell(g.Sum(f => f.Dispute.AmountClaimed ?? 0m), g.Key.Currency, "claimed")).Append(MoneyCell(g.Sum(f => f.Dispute.AmountCredited), g.Key.Currency, "credited"))
+                    .Append(MoneyCell(g.Sum(f => f.Outstanding), g.Key.Currency, "outstanding"))
+                    .Append(MoneyCell(g.Sum(f => f.RealisedMonthly), g.Key.Currency, "confirmed")).Append("</tr>\n");
             }
 
             b.Append("</tbody></table>\n");
@@ -250,15 +255,15 @@ internal static class ReportHtml
                 b.Append("<table data-table=\"overdue\">\n<thead><tr><th>Claim</th><th>Carrier / account</th><th>Reference</th><th>Submitted</th><th class=\"num\">Days waiting</th><th class=\"num\">Outstanding</th></tr></thead>\n<tbody>\n");
                 foreach (var f in overdue)
                 {
-                    b.Append(CultureInfo.InvariantCulture, $"<tr data-finding=\"{E(f.Finding.FindingId)}\"><td>{E(f.Finding.Title)}<span class=\"sub\">{E(f.Finding.Rule)} {f.Finding.Period}</span></td><td>{E(f.Finding.Carrier)}<span class=\"sub\">{E(f.Finding.AccountId)}</span></td><td>{E(f.Dispute.Reference ?? "-")}</td><td>{f.Dispute.SubmittedOn:yyyy-MM-dd}</td><td class=\"num\">{f.Dispute.DaysWaiting(today)}</td>")
-                        .Append(MoneyCell(f.Dispute.Outstanding)).Append("</tr>\n");
+                    b.Append(CultureInfo.InvariantCulture, $"<tr data-finding=\"{E(f.Finding.FindingId)}\"><td>{E(f.Finding.Title)}<span class=\"sub\">{f.Finding.Period}</span></td><td>{E(f.Finding.Carrier)}<span class=\"sub\">{E(f.Finding.AccountId)}</span></td><td>{E(f.Dispute.Reference ?? "-")}</td><td>{f.Dispute.SubmittedOn:yyyy-MM-dd}</td><td class=\"num\">{f.Dispute.DaysWaiting(today)}</td>")
+                        .Append(MoneyCell(f.Dispute.Outstanding, f.Finding.Currency)).Append("</tr>\n");
                 }
 
                 b.Append("</tbody></table>\n");
             }
         }
 
-        b.Append(CultureInfo.InvariantCulture, $"<h3>Realised savings and contingency fee ({feePct.ToString("0.##", CultureInfo.InvariantCulture)} %)</h3>\n<p class=\"note\">Credits received in the month plus the month's confirmed savings, per client: what a contingency fee is billed on (contingency.csv; set the share with --contingency-fee).</p>\n");
+        b.Append(CultureInfo.InvariantCulture, $"<h3>Realised savings and contingency fee ({feePct.ToString("0.##", CultureInfo.InvariantCulture)} %)</h3>\n<p class=\"note\">Credits received in the month plus the month's confirmed savings, per client: what the contingency fee is billed on, at the agreed share.</p>\n");
         if (contingency.Count == 0)
         {
             b.Append("<p class=\"note\">Nothing realised yet.</p>\n");
@@ -269,7 +274,7 @@ internal static class ReportHtml
             foreach (var r in contingency)
             {
                 b.Append(CultureInfo.InvariantCulture, $"<tr data-currency=\"{r.Currency.Code}\"><td>{E(r.CustomerId.Length == 0 ? "-" : d.PartyName(r.CustomerId))}</td><td>{r.Month}</td><td>{r.Currency.Code}</td>")
-                    .Append(MoneyCell(r.Credits)).Append(MoneyCell(r.Savings)).Append(MoneyCell(r.Realised, "realised")).Append(MoneyCell(r.Fee, "fee")).Append("</tr>\n");
+                    .Append(MoneyCell(r.Credits, r.Currency)).Append(MoneyCell(r.Savings, r.Currency)).Append(MoneyCell(r.Realised, r.Currency, "realised")).Append(MoneyCell(r.Fee, r.Currency, "fee")).Append("</tr>\n");
             }
 
             b.Append("</tbody></table>\n");
@@ -329,10 +334,10 @@ internal static class ReportHtml
 
     private static void Figures(StringBuilder b, CurrencyCode c, decimal spend, int findings, decimal oneTime, decimal monthly, decimal found, decimal potential, decimal realised)
     {
-        b.Append("<td>").Append(c.Code).Append("</td>").Append(MoneyCell(spend))
+        b.Append("<td>").Append(c.Code).Append("</td>").Append(MoneyCell(spend, c))
             .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{Int(findings)}</td>")
-            .Append(MoneyCell(oneTime)).Append(MoneyCell(monthly)).Append(MoneyCell(found, "found"))
-            .Append(MoneyCell(potential, "potential")).Append(MoneyCell(realised, "realised")).Append("</tr>\n");
+            .Append(MoneyCell(oneTime, c)).Append(MoneyCell(monthly, c)).Append(MoneyCell(found, c, "found"))
+            .Append(MoneyCell(potential, c, "potential")).Append(MoneyCell(realised, c, "realised")).Append("</tr>\n");
     }
 
     private static void Definitions(StringBuilder b, ReportFigures fig)
@@ -341,11 +346,12 @@ internal static class ReportHtml
             .Append(MoneyDefinitions.Html)
             .Append("<dt>Submitted</dt><dd>In the totals table: the found money of findings claimed from the carrier and not yet answered in full (submitted or partially credited). In the disputes table, claimed is the amount the claims ask for and outstanding what the carrier still owes on them.</dd>")
             .Append("<dt>Spend</dt><dd>Every carrier invoice line in the period, taxes and credits included.</dd>")
-            .Append("<dt>Files</dt><dd>findings.csv (every finding with its evidence), report.xlsx (the same numbers), disputes/ (a claim per carrier), ")
-            .Append(fig.Data.Upgrade.Count > 0 ? "proposal-<deal>.html (a savings-funded upgrade per deal), " : string.Empty)
-            .Append("contingency.csv (realised savings per client and month, and the fee)")
-            .Append(fig.Data.Margin.Count > 0 ? ", margin.html (reseller margins)" : string.Empty)
-            .Append(fig.Data.Channel.HasSellerData ? ", channel.html (MRR, churn, retention and profit per reseller, customer and distributor)" : string.Empty)
+            .Append("<dt>Amounts</dt><dd>In each currency's minor units (cents for EUR, USD and GBP, whole yen for JPY), rounded half away from zero; the workbook holds the exact amounts.</dd>")
+            .Append("<dt>With this report</dt><dd>The workbook (every finding with its evidence, and the same numbers), a claim letter to each carrier per party it invoices, ")
+            .Append(fig.Data.Upgrade.Count > 0 ? "a savings-funded upgrade proposal per deal, " : string.Empty)
+            .Append("the realised savings per client and month with the fee")
+            .Append(fig.Data.Margin.Count > 0 ? ", the reseller margins" : string.Empty)
+            .Append(fig.Data.Channel.HasSellerData ? ", the channel view (MRR, churn, retention and profit per reseller, customer and distributor)" : string.Empty)
             .Append(".</dd></dl></footer></section>\n");
     }
 

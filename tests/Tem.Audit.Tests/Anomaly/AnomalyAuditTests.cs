@@ -52,7 +52,8 @@ public sealed class AnomalyAuditTests(AnomalyAuditTests.WorldFixture world) : IC
         Assert.Matches(@"expected \d+\.\d\d \(band \d+\.\d\d to \d+\.\d\d\) by seasonal_baseline \(z \d+", spike.Detail);
         Assert.Contains("top features: United Kingdom", spike.Detail, StringComparison.Ordinal);
         Assert.Matches(@"top features: United Kingdom \d+\.\d\d in 4\d records, United States \d+\.\d\d in \d+ records", spike.Detail);
-        Assert.Matches(@"^(\d{3}-usage\.csv:\d+ record R\d+ voice \d+\.\d{4}, ){24}\d{3}-usage\.csv:\d+ record R\d+ voice \d+\.\d{4} \(\+\d+ more\)$", spike.Evidence);
+        // Each record's price as billed: in cents, or with the digits it carries when finer (MoneyText.FormatPrice).
+        Assert.Matches(@"^(\d{3}-usage\.csv:\d+ record R\d+ voice \d+\.\d{2,4}, ){24}\d{3}-usage\.csv:\d+ record R\d+ voice \d+\.\d{2,4} \(\+\d+ more\)$", spike.Evidence);
     }
 
     [Fact]
