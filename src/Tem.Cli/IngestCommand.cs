@@ -58,10 +58,15 @@ internal static class IngestCommand
             }
 
             var reports = new List<FileReport>();
-            var result = cli.WithProgress("Ingesting", bar => new IngestOperation(time).Run(request, files, (i, report) =>
+            var notData = IngestOperation.SplitNotData(files).NotData;
+            if (notData.Count > 0)
+            {
+                cli.Line(IngestOperation.DescribeNotData([.. notData.Select(f => f.Name)]));
+            }
+
+            var result = cli.WithProgress("ingest", board => new IngestOperation(time).Run(request, files, (i, report) =>
             {
                 reports.Add(report);
-                bar(i + 1, files.Count, Path.GetFileName(report.Path));
                 if (report.Outcome == FileOutcome.Failed)
                 {
                     cli.Problem(report.Message);
@@ -75,7 +80,7 @@ internal static class IngestCommand
                 {
                     cli.Line($"  ignored columns: {string.Join(", ", report.IgnoredColumns)}");
                 }
-            }));
+            }, board.For("ingest")));
             var run = result.Run;
             if (run.Outcome == RunOutcome.Locked)
             {
@@ -125,6 +130,7 @@ internal static class IngestCommand
         RepeatedRecords = r.Totals.Repeats,
         r.Run.InterruptedRuns,
         r.Run.Message,
+        r.NotData,
         Results = reports.Select(f => new
         {
             f.Path, f.Kind, Outcome = WireNames.ToWire(f.Outcome), RowsRead = f.RowsRead, RowsStored = f.RowsStored, RowsRejected = f.RowsRejected,

@@ -11,10 +11,8 @@ internal static class PipelineRunner
         PipelineResult result;
         try
         {
-            result = cli.WithProgress("Nightly run", bar => pipeline.Run(options, p =>
+            result = cli.WithProgress(options.Name, board => pipeline.Run(options, p =>
             {
-                bar(p.Stage == PipelineStage.Ingest ? p.Done : p.Total, p.Stage == PipelineStage.Ingest ? p.Total : 1,
-                    $"{p.Stage.ToString().ToLowerInvariant()}: {p.Message}");
                 if (p.IsProblem)
                 {
                     cli.Problem(p.Message);
@@ -23,7 +21,7 @@ internal static class PipelineRunner
                 {
                     cli.Line(p.Message);
                 }
-            }));
+            }, new SynchronousProgress<StageProgress>(s => board.Report(s.Stage.ToString().ToLowerInvariant(), s.Work))));
         }
         catch (DirectoryNotFoundException e)
         {
@@ -73,5 +71,6 @@ internal static class PipelineRunner
         Report = r.ReportPath,
         r.InterruptedRuns,
         r.Message,
+        r.NotData,
     };
 }
