@@ -23,7 +23,7 @@ public sealed record IngestRequest
 /// <param name="Totals">Files and rows.</param>
 public sealed record IngestRunResult(LakeOperationResult<IngestTotals> Run, string Lake, IngestTotals Totals)
 {
-    /// <summary>Files passed over because they are not data (documents, images; see <see cref="InputWalk.IsNotData"/>), by name.</summary>
+    /// <summary>Files passed over because they are not data (notes, images; see <see cref="InputWalk.IsNotData"/>), by name.</summary>
     public IReadOnlyList<string> NotData { get; init; } = [];
 }
 
@@ -49,6 +49,29 @@ public sealed class IngestOperation(TimeProvider time)
         ArgumentNullException.ThrowIfNull(files);
         var notData = files.Where(f => f.Error is null && f.Skip is null && InputWalk.IsNotData(f.Name)).ToList();
         return (files.Except(notData).ToList(), notData);
+    }
+
+    /// <summary>
+    /// The totals as one line, with the definitions every line of Tem uses (files: the data files looked at; rows: their
+    /// data rows, headers excluded): <c>10 files: read 18069 / stored 18069 / rejected 0 rows</c>, then what else
+    /// happened (files already ingested and not read again, records repeated from other files, files failed).
+    /// </summary>
+    public static string DescribeTotals(IngestTotals t)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        static string S(long n) => n == 1 ? string.Empty : "s";
+        var line = string.Create(CultureInfo.InvariantCulture, $"{t.Files} files: read {t.Read} / stored {t.Stored} / rejected {t.Rejected} rows");
+        if (t.AlreadyIngested > 0)
+        {
+            line += string.Create(CultureInfo.InvariantCulture, $"; {t.AlreadyIngested} already ingested (same SHA-256), not read again");
+        }
+
+        if (t.Repeats > 0)
+        {
+            line += string.Create(CultureInfo.InvariantCulture, $"; {t.Repeats} stored records repeat ones already in the lake");
+        }
+
+        return t.Failed > 0 ? line + string.Create(CultureInfo.InvariantCulture, $"; {t.Failed} file{S(t.Failed)} failed") : line;
     }
 
     /// <summary>The one line that lists the files that are not data: <c>skipped 2 files that are not data: README.md, logos/acme.svg</c>.</summary>

@@ -85,7 +85,7 @@ public sealed record PipelineResult(
     string RunId, RunOutcome Outcome, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, IngestTotals Ingest, AuditResult? Audit,
     string? ReportPath, IReadOnlyList<string> InterruptedRuns, string? Message)
 {
-    /// <summary>Files of the inbox passed over because they are not data (documents, images), by name.</summary>
+    /// <summary>Files of the inbox passed over because they are not data (notes, images), by name.</summary>
     public IReadOnlyList<string> NotData { get; init; } = [];
 
     /// <summary>Validated, potential, reseller and realised money per currency (empty when the run did not audit).</summary>

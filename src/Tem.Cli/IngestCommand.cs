@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Tem.App;
 using Tem.Core;
 using Tem.Ingest;
@@ -100,11 +99,7 @@ internal static class IngestCommand
             }
 
             var t = result.Totals;
-            cli.Result(string.Create(CultureInfo.InvariantCulture,
-                $"{t.Files} files: read {t.Read} / stored {t.Stored} / rejected {t.Rejected} rows") +
-                (t.Repeats > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {t.Repeats} stored records repeat ones already in the lake") : string.Empty) +
-                (t.Failed > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {t.Failed} file{(t.Failed == 1 ? string.Empty : "s")} failed") : string.Empty) +
-                $"; lake {result.Lake}");
+            cli.Result($"{IngestOperation.DescribeTotals(t)}; lake {result.Lake}");
             if (t.Rejected > 0)
             {
                 cli.Line("  rejected rows: tem sql --lake ... \"SELECT * FROM rejects\" (file, line, column, reason, raw text)");

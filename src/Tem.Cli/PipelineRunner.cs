@@ -39,7 +39,7 @@ internal static class PipelineRunner
             cli.Problem($"tem {options.Name}: {WireNames.ToWire(result.Outcome)}: {result.Message}");
         }
 
-        cli.Line($"{result.Ingest.Files} files: read {result.Ingest.Read} / stored {result.Ingest.Stored} / rejected {result.Ingest.Rejected} rows");
+        cli.Line(IngestOperation.DescribeTotals(result.Ingest));
         foreach (var t in result.Totals)
         {
             cli.Result(Pipeline.Describe(t));

@@ -91,6 +91,12 @@ public sealed class ProgressBoard
     {
         if (state.Task is null)
         {
+            // A new stage means the earlier ones are over: their clocks stop (a run's stages follow one another).
+            foreach (var earlier in _stages.Values.Select(s => s.Task).OfType<ProgressTask>())
+            {
+                earlier.StopTask();
+            }
+
             state.Task = _newTask!(stage);
             if (p.Unit == WorkUnit.Bytes)
             {
@@ -156,7 +162,8 @@ public sealed class ProgressBoard
                 timed = _timed.Contains(task.Id);
             }
 
-            return !timed || task.IsFinished || task.RemainingTime is not { } left
+            // Not before a second and a percent: the first reads (a header, a small file) say nothing of the rate.
+            return !timed || task.IsFinished || task.Percentage < 1 || task.ElapsedTime is not { TotalSeconds: >= 1 } || task.RemainingTime is not { } left
                 ? new Text("       ")
                 : new Text(Duration(left) + " left", new Style(Color.Blue));
         }

@@ -51,7 +51,11 @@ public sealed record FileReport(
 /// <param name="Stored">Rows stored.</param>
 /// <param name="Rejected">Rows rejected.</param>
 /// <param name="Repeats">Stored rows whose record was already in the lake from another file (<see cref="FileReport.Repeats"/>).</param>
-public sealed record IngestTotals(int Files, int Failed, long Read, long Stored, long Rejected, long Repeats = 0);
+public sealed record IngestTotals(int Files, int Failed, long Read, long Stored, long Rejected, long Repeats = 0)
+{
+    /// <summary>Files whose content (SHA-256) the lake already held: counted in <see cref="Files"/>, not read again.</summary>
+    public int AlreadyIngested { get; init; }
+}
 
 /// <summary>Settings of an ingest run.</summary>
 public sealed record IngestOptions
@@ -131,7 +135,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(files);
-        int failed = 0;
+        int failed = 0, unchanged = 0;
         long read = 0, stored = 0, rejected = 0, repeats = 0;
         var sizes = files.Select(ByteMeter.SizeOf).ToList();
         _meter = progress is null ? null : new ByteMeter(progress, sizes.Sum());
@@ -156,11 +160,12 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             rejected += report.RowsRejected;
             repeats += report.Repeats;
             failed += report.Outcome == FileOutcome.Failed ? 1 : 0;
+            unchanged += report.Outcome == FileOutcome.AlreadyIngested ? 1 : 0;
             onFile?.Invoke(i, report);
         }
 
         _meter = null;
-        return new IngestTotals(files.Count, failed, read, stored, rejected, repeats);
+        return new IngestTotals(files.Count, failed, read, stored, rejected, repeats) { AlreadyIngested = unchanged };
     }
 
     /// <summary>Ingests one file given by itself (named by its file name).</summary>

@@ -32,19 +32,19 @@ public static class InputWalk
     private const int MaxLinkHops = 40;
 
     /// <summary>
-    /// Extensions of files that are never data: documents and images a folder of data often carries (a README, a scanned
-    /// bill, the logos parties.csv points at). Not <c>.txt</c> (EDI 811 files often have it) nor spreadsheets or archives,
-    /// which may hold data Tem cannot read and must say so.
+    /// Extensions of files that are never data: notes and images a folder of data often carries (a README, the logos
+    /// parties.csv points at). Not <c>.txt</c> (EDI 811 files often have it), nor PDFs, office documents, HTML,
+    /// spreadsheets or archives: a bill in one of those is data the consultant expects to be read, and ingest must say
+    /// that Tem cannot read it (a PDF bill fails with "ask the carrier for the bill's data file").
     /// </summary>
     private static readonly HashSet<string> NotDataExtensions = new(StringComparer.OrdinalIgnoreCase)
     {
-        ".md", ".markdown", ".rst", ".pdf", ".doc", ".docx", ".odt", ".rtf", ".htm", ".html",
-        ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".ico", ".tif", ".tiff",
+        ".md", ".markdown", ".rst", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".ico",
     };
 
     /// <summary>
-    /// True for a file that is not data by its name: a document or an image (<c>README.md</c>, <c>logos/acme.svg</c>), or
-    /// a <c>README</c>/<c>LICENSE</c> text. Ingest lists such files once instead of reading them.
+    /// True for a file that is not data by its name: notes or an image (<c>README.md</c>, <c>logos/acme.svg</c>), or a
+    /// <c>README</c>/<c>LICENSE</c> text. Ingest lists such files once instead of reading them.
     /// </summary>
     public static bool IsNotData(string name)
     {

@@ -53,6 +53,17 @@ public sealed partial class ProgressTests(DemoLakeFixture demo) : IClassFixture<
     }
 
     [Fact]
+    public void Demo_Again_SaysItsFilesWereAlreadyIngestedInsteadOfReadingNone()
+    {
+        var again = Cli.Run("demo", "--out", demo.Root);
+        Assert.True(again.Code == 0, again.Err);
+        var sample = SampleLine().Match(again.Out);
+        Assert.True(sample.Success, again.Out);
+        var files = sample.Groups["files"].Value;
+        Assert.Contains($"{files} files: read 0 / stored 0 / rejected 0 rows; {files} already ingested (same SHA-256), not read again", again.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Audit_Progress_ReportsEachRuleByNameInOrderThenAllDone()
     {
         var events = new List<WorkProgress>();

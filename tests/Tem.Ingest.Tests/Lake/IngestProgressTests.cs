@@ -71,7 +71,9 @@ public sealed class IngestProgressTests
     [Theory]
     [InlineData("README.md", true)]
     [InlineData("logos/harbor-connect.svg", true)]
-    [InlineData("scans/bill-2026-10.PDF", true)]
+    [InlineData("logos/Acme.PNG", true)]
+    [InlineData("scans/bill-2026-10.pdf", false)]
+    [InlineData("invoice.html", false)]
     [InlineData("README", true)]
     [InlineData("readme.txt", true)]
     [InlineData("usage.csv", false)]
@@ -79,6 +81,6 @@ public sealed class IngestProgressTests
     [InlineData("att-811-2026-10.txt", false)]
     [InlineData("cdr_StandAloneCluster_01_202610031422_1234", false)]
     [InlineData("bill.xlsx", false)]
-    public void IsNotData_ByName_DocumentsAndImagesOnly(string name, bool notData) =>
+    public void IsNotData_ByName_NotesAndImagesOnly(string name, bool notData) =>
         Assert.Equal(notData, InputWalk.IsNotData(name));
 }
