@@ -51,12 +51,16 @@ public sealed class AuditOperation(TimeProvider time)
     }
 
     /// <summary>Audits the lake; outcome <c>failed</c> when a rule or a rule file failed (the other rules still run).</summary>
-    public AuditRunResult Run(string lake, AuditOptions options, CancellationToken cancellationToken = default)
+    /// <param name="lake">The lake folder.</param>
+    /// <param name="options">Rules, settings, memory limit.</param>
+    /// <param name="progress">Receives rule i of n with the rule's id as each rule starts (see <see cref="AuditEngine.Run"/>).</param>
+    /// <param name="cancellationToken">Honoured before the audit starts.</param>
+    public AuditRunResult Run(string lake, AuditOptions options, IProgress<WorkProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var run = LakeOperation.Run(new LakeOperationOptions { Lake = lake, Command = Command }, time, scope =>
         {
-            var audit = Audit(scope, options);
+            var audit = Audit(scope, options, progress);
             if (audit.Rules.Any(r => r.Error is not null) || audit.BrokenRuleFiles.Count > 0)
             {
                 scope.Outcome = RunOutcome.Failed;
@@ -68,9 +72,9 @@ public sealed class AuditOperation(TimeProvider time)
     }
 
     /// <summary>The audit step of a run: the rules over the run's lake, open findings kept on the scope.</summary>
-    internal AuditResult Audit(RunScope scope, AuditOptions options)
+    internal AuditResult Audit(RunScope scope, AuditOptions options, IProgress<WorkProgress>? progress)
     {
-        var audit = new AuditEngine(scope.Lake, time).Run(options, scope.RunId);
+        var audit = new AuditEngine(scope.Lake, time).Run(options, scope.RunId, progress);
         scope.Totals = scope.Totals with { Findings = OpenFindings(audit) };
         return audit;
     }

@@ -66,6 +66,11 @@ public enum PipelineStage
 /// <param name="IsProblem">True for a failure or a warning (a file that could not be read, a rule that failed).</param>
 public sealed record PipelineProgress(PipelineStage Stage, int Done, int Total, string Message, bool IsProblem);
 
+/// <summary>How far a stage of a run is, for a progress bar: bytes read (ingest), rules run (audit), files written (report).</summary>
+/// <param name="Stage">The stage.</param>
+/// <param name="Work">How far it is.</param>
+public sealed record StageProgress(PipelineStage Stage, WorkProgress Work);
+
 /// <summary>How a pipeline run went; recorded in the lake catalog's run history too.</summary>
 /// <param name="RunId">The run's id in the catalog.</param>
 /// <param name="Outcome"><see cref="RunOutcome.Ok"/>; <see cref="RunOutcome.Failed"/> (a file or rule failed: see the progress reports); <see cref="RunOutcome.Locked"/> (another writer held the lake, nothing ran).</param>
@@ -80,6 +85,9 @@ public sealed record PipelineResult(
     string RunId, RunOutcome Outcome, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, IngestTotals Ingest, AuditResult? Audit,
     string? ReportPath, IReadOnlyList<string> InterruptedRuns, string? Message)
 {
+    /// <summary>Files of the inbox passed over because they are not data (notes, images), by name.</summary>
+    public IReadOnlyList<string> NotData { get; init; } = [];
+
     /// <summary>Validated, potential, reseller and realised money per currency (empty when the run did not audit).</summary>
     public IReadOnlyList<CurrencyMoney> Totals => Audit?.Totals ?? [];
 
@@ -101,11 +109,22 @@ public sealed record PipelineResult(
 public sealed class Pipeline(TimeProvider time)
 {
     /// <summary>Runs the pipeline once. Cancellation is honoured between files and between stages.</summary>
+    /// <param name="options">Where the run reads and writes, and how it audits.</param>
+    /// <param name="progress">Receives each step's line (a file's counts, a rule's findings, a problem).</param>
+    /// <param name="work">
+    /// Receives how far each stage is: bytes read of the inbox's data files, rule i of n, files of the report written
+    /// (see <see cref="Ingestor.IngestFiles"/>, <see cref="AuditEngine.Run"/>, <see cref="ReportWriter.Write"/>).
+    /// </param>
+    /// <param name="cancellationToken">Honoured between files and between stages.</param>
     /// <exception cref="OperationCanceledException">The token was cancelled; the run is recorded as <c>cancelled</c>.</exception>
-    public PipelineResult Run(PipelineOptions options, Action<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
+    public PipelineResult Run(
+        PipelineOptions options, Action<PipelineProgress>? progress = null, IProgress<StageProgress>? work = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        IProgress<WorkProgress>? Stage(PipelineStage stage) =>
+            work is null ? null : new SynchronousProgress<WorkProgress>(p => work.Report(new StageProgress(stage, p)));
         IngestTotals ingest = new(0, 0, 0, 0, 0);
+        IReadOnlyList<string> notData = [];
         AuditResult? audit = null;
         string? report = null;
         var run = LakeOperation.Run(
@@ -121,7 +140,13 @@ public sealed class Pipeline(TimeProvider time)
                 // A dispute log in the inbox is not lake data: it is applied to the findings after the audit.
                 var all = Ingestor.ExpandPaths([options.Inbox]);
                 var logs = all.Where(f => f.Error is null && f.Skip is null && DisputeLog.IsLog(f.Path)).ToList();
-                var files = all.Except(logs).ToList();
+                var (files, skipped) = IngestOperation.SplitNotData(all.Except(logs).ToList());
+                notData = [.. skipped.Select(f => f.Name)];
+                if (notData.Count > 0)
+                {
+                    progress?.Invoke(new PipelineProgress(PipelineStage.Ingest, 0, files.Count, IngestOperation.DescribeNotData(notData), false));
+                }
+
                 var failedFiles = new List<string>();
                 ingest = new IngestOperation(time).Ingest(scope, files, options.Ingest, (i, r) =>
                 {
@@ -131,7 +156,7 @@ public sealed class Pipeline(TimeProvider time)
                     }
 
                     progress?.Invoke(new PipelineProgress(PipelineStage.Ingest, i + 1, files.Count, r.Message, r.Outcome == FileOutcome.Failed));
-                }, cancellationToken);
+                }, Stage(PipelineStage.Ingest), cancellationToken);
 
                 cancellationToken.ThrowIfCancellationRequested();
                 if (ingest.Failed > 0 && !options.AuditAfterFailedIngest)
@@ -148,7 +173,7 @@ public sealed class Pipeline(TimeProvider time)
                 audit = new AuditOperation(time).Audit(scope, options.Audit with
                 {
                     DisputeLogs = [.. options.Audit.DisputeLogs, .. logs.Select(l => (l.Path, l.Name))],
-                });
+                }, Stage(PipelineStage.Audit));
                 foreach (var log in audit.DisputeLogs)
                 {
                     progress?.Invoke(new PipelineProgress(PipelineStage.Audit, 0, 1, DescribeLog(log), false));
@@ -174,7 +199,7 @@ public sealed class Pipeline(TimeProvider time)
 
                 cancellationToken.ThrowIfCancellationRequested();
                 progress?.Invoke(new PipelineProgress(PipelineStage.Report, 0, 1, "writing the report", false));
-                report = WriteReport(scope, options.Out, options.Report, progress);
+                report = WriteReport(scope, options.Out, options.Report, progress, Stage(PipelineStage.Report));
                 progress?.Invoke(new PipelineProgress(PipelineStage.Report, 1, 1, $"report: {report}", false));
 
                 var failedRules = audit.Rules.Count(r => r.Error is not null) + audit.BrokenRuleFiles.Count;
@@ -190,14 +215,17 @@ public sealed class Pipeline(TimeProvider time)
                 return report;
             },
             cancellationToken);
-        return new PipelineResult(run.RunId, run.Outcome, run.StartedAt, run.FinishedAt, ingest, audit, report, run.InterruptedRuns, run.Message);
+        return new PipelineResult(run.RunId, run.Outcome, run.StartedAt, run.FinishedAt, ingest, audit, report, run.InterruptedRuns, run.Message)
+        {
+            NotData = notData,
+        };
     }
 
     /// <summary>The report step: the whole report set (report.html, workbook, CSVs, dispute packs, proposal, tenant sets).</summary>
     /// <returns>The absolute path of the report's main file (report.html).</returns>
-    private string WriteReport(RunScope scope, string outDir, ReportOptions report, Action<PipelineProgress>? progress)
+    private string WriteReport(RunScope scope, string outDir, ReportOptions report, Action<PipelineProgress>? progress, IProgress<WorkProgress>? work)
     {
-        var result = new ReportOperation(time).Write(scope.Lake, outDir, report with { Tenant = null, WriteTenantSets = true });
+        var result = new ReportOperation(time).Write(scope.Lake, outDir, report with { Tenant = null, WriteTenantSets = true }, work);
         foreach (var warning in result.Warnings)
         {
             progress?.Invoke(new PipelineProgress(PipelineStage.Report, 0, 1, $"report: {warning}", true));

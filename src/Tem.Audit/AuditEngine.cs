@@ -57,10 +57,17 @@ public sealed record AuditResult(
 public sealed class AuditEngine(TemLake lake, TimeProvider time)
 {
     /// <summary>Runs every rule and stores the findings (see <see cref="FindingStore"/>).</summary>
-    public AuditResult Run(AuditOptions options, string runId)
+    /// <param name="options">Rules folder, settings, memory limit, dispute logs.</param>
+    /// <param name="runId">The run the findings are recorded under.</param>
+    /// <param name="progress">
+    /// Receives rule i of n (<see cref="WorkUnit.Rules"/>: the SQL rules, then the anomaly models) as each starts, with the
+    /// rule's id as the item, and n of n once the last one is done.
+    /// </param>
+    public AuditResult Run(AuditOptions options, string runId, IProgress<WorkProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var rules = RuleCatalog.Load(options.RulesFolder, out var broken);
+        var total = rules.Count + AnomalySettings.Rules.Count;
         Directory.CreateDirectory(lake.TempDirectory);
         using var db = LakeSession.InMemory(new SessionOptions { MemoryLimit = options.MemoryLimit, TempDirectory = lake.TempDirectory });
         lake.CreateViews(db);
@@ -72,6 +79,7 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
         var findings = new Dictionary<string, Finding>(StringComparer.Ordinal);
         foreach (var rule in rules)
         {
+            progress?.Report(new WorkProgress(WorkUnit.Rules, runs.Count, total, rule.Id));
             var clock = Stopwatch.StartNew();
             try
             {
@@ -89,7 +97,8 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
             }
         }
 
-        RunModels(db, options, accounts, runs, findings);
+        RunModels(db, options, accounts, runs, findings, model => progress?.Report(new WorkProgress(WorkUnit.Rules, rules.Count + model, total, AnomalySettings.Rules[model].Id)));
+        progress?.Report(new WorkProgress(WorkUnit.Rules, total, total, "storing the findings"));
 
         var store = new FindingStore(lake, time);
         var stored = store.Save([.. findings.Values.OrderBy(f => f.FindingId, StringComparer.Ordinal)], runId);
@@ -223,11 +232,13 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
     /// come from the same overrides; a bad setting or a failing model is reported under the rule's name like a failing
     /// SQL rule, and the other rules' findings stand.
     /// </summary>
-    private static void RunModels(DuckDBConnection db, AuditOptions options, Accounts accounts, List<RuleRun> runs, Dictionary<string, Finding> findings)
+    private static void RunModels(
+        DuckDBConnection db, AuditOptions options, Accounts accounts, List<RuleRun> runs, Dictionary<string, Finding> findings, Action<int> starting)
     {
         const string Source = "built-in model";
         var clock = Stopwatch.StartNew();
         AnomalySettings settings;
+        starting(0);
         try
         {
             settings = AnomalySettings.Resolve(options.Settings);
@@ -240,8 +251,14 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
         }
 
         // The shared feature tables are charged to the first model.
-        foreach (var model in AnomalySettings.Rules)
+        for (var i = 0; i < AnomalySettings.Rules.Count; i++)
         {
+            var model = AnomalySettings.Rules[i];
+            if (i > 0)
+            {
+                starting(i);
+            }
+
             try
             {
                 var produced = model.Id == AnomalySettings.SpendRule ? AnomalyRules.SpendAnomalies(db, settings) : AnomalyRules.UsageAnomalies(db, settings);

@@ -43,7 +43,7 @@ internal static class AuditCommands
             }
 
             var options = new AuditOptions { RulesFolder = parse.GetValue(rules), Settings = overrides, MemoryLimit = parse.GetValue(memory)! };
-            var result = cli.WithProgress("Auditing", bar => new AuditOperation(time).Run(parse.GetValue(lake)!, options));
+            var result = cli.WithProgress("audit", board => new AuditOperation(time).Run(parse.GetValue(lake)!, options, board.For("audit")));
             var run = result.Run;
             if (run.Outcome == RunOutcome.Locked)
             {

@@ -14,7 +14,7 @@
 //       cli.Line("detail a person may want");                  // hidden by --quiet and --json
 //       cli.Result("EUR: found money 912.29");                 // hidden by --json only
 //       cli.Problem("usage.csv: cannot be read");              // always, to stderr
-//       var total = cli.WithProgress("Ingesting", report => { ...; report(done, total, "usage.csv"); ...; return n; });
+//       var total = cli.WithProgress("ingest", board => op.Run(..., progress: board.For("reading")));  // bars / milestones
 //       cli.Summary(new { files = 3, rows_read = 1200 });      // printed only with --json (snake_case names)
 //       return TemApp.Ok;
 //   });
@@ -38,6 +38,7 @@ public sealed class CliOutput
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    private readonly TimeProvider _time;
     private List<(TextWriter Writer, string Text)>? _held;
 
     /// <summary>Creates the output of one command.</summary>
@@ -46,8 +47,10 @@ public sealed class CliOutput
     /// <param name="quiet">Only problems and result lines.</param>
     /// <param name="json">stdout holds only the JSON summary.</param>
     /// <param name="interactive">stdout is a terminal a person watches (live progress bars allowed).</param>
-    public CliOutput(TextWriter output, TextWriter error, bool quiet, bool json, bool interactive)
+    /// <param name="time">The clock progress lines take their time left from; the system clock when null.</param>
+    public CliOutput(TextWriter output, TextWriter error, bool quiet, bool json, bool interactive, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         Out = output ?? throw new ArgumentNullException(nameof(output));
         Error = error ?? throw new ArgumentNullException(nameof(error));
         Quiet = quiet;
@@ -127,34 +130,28 @@ public sealed class CliOutput
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> with a progress callback <c>(done, total, description)</c>: a live bar titled
-    /// <paramref name="title"/> on a terminal; nothing extra otherwise (the work prints its own lines through
-    /// <see cref="Line"/> and <see cref="Problem"/>, which are held back while the bar is live and printed after it).
+    /// Runs <paramref name="work"/> with a <see cref="ProgressBoard"/> it reports each stage's <see cref="Tem.Core.WorkProgress"/>
+    /// to: on a terminal, a live bar per stage titled <paramref name="title"/> (with the time left for bytes, where the
+    /// rate means something); in plain mode (a pipe, CI) a milestone line at each quarter of a large ingest; nothing
+    /// with <c>--quiet</c> or <c>--json</c>. Lines printed through <see cref="Line"/> and <see cref="Problem"/> while a
+    /// bar is live are held back and printed after it.
     /// </summary>
-    public T WithProgress<T>(string title, Func<Action<int, int, string>, T> work)
+    public T WithProgress<T>(string title, Func<ProgressBoard, T> work)
     {
         ArgumentNullException.ThrowIfNull(work);
         if (!Interactive)
         {
-            return work((_, _, _) => { });
+            return work(new ProgressBoard(Quiet || Json ? null : this, _time));
         }
 
         _held = [];
         try
         {
+            var timeLeft = new ProgressBoard.TimeLeftColumn();
             return AnsiConsole.Progress()
                 .AutoClear(true)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .Start(ctx =>
-                {
-                    var task = ctx.AddTask(Markup.Escape(title), maxValue: 1);
-                    return work((done, total, description) =>
-                    {
-                        task.MaxValue = Math.Max(1, total);
-                        task.Value = Math.Min(done, task.MaxValue);
-                        task.Description = Markup.Escape(description.Length > 60 ? description[..57] + "..." : description);
-                    });
-                });
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), timeLeft, new ElapsedTimeColumn())
+                .Start(ctx => work(new ProgressBoard(stage => ctx.AddTask(Markup.Escape(title + ": " + stage), maxValue: ProgressBoard.Scale), timeLeft, _time)));
         }
         finally
         {

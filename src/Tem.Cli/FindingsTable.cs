@@ -47,8 +47,8 @@ internal static class FindingsTable
             return new[]
             {
                 f.FindingId[..12], WireNames.ToWire(s.Status), WireNames.ToWire(f.MoneyKind), f.Rule, f.Carrier, f.AccountId,
-                f.ServiceId ?? "-", f.Period.ToString(), f.Currency.Format(f.OneTimeAmount), f.Currency.Format(f.MonthlySavings),
-                f.Currency.Format(f.FoundMoney), f.Currency.Code,
+                f.ServiceId ?? "-", f.Period.ToString(), MoneyText.Format(f.OneTimeAmount, f.Currency), MoneyText.Format(f.MonthlySavings, f.Currency),
+                MoneyText.Format(f.FoundMoney, f.Currency), f.Currency.Code,
             };
         }).ToList();
         var widths = Header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();

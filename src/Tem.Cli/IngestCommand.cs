@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Tem.App;
 using Tem.Core;
 using Tem.Ingest;
@@ -58,10 +57,15 @@ internal static class IngestCommand
             }
 
             var reports = new List<FileReport>();
-            var result = cli.WithProgress("Ingesting", bar => new IngestOperation(time).Run(request, files, (i, report) =>
+            var notData = IngestOperation.SplitNotData(files).NotData;
+            if (notData.Count > 0)
+            {
+                cli.Line(IngestOperation.DescribeNotData([.. notData.Select(f => f.Name)]));
+            }
+
+            var result = cli.WithProgress("ingest", board => new IngestOperation(time).Run(request, files, (i, report) =>
             {
                 reports.Add(report);
-                bar(i + 1, files.Count, Path.GetFileName(report.Path));
                 if (report.Outcome == FileOutcome.Failed)
                 {
                     cli.Problem(report.Message);
@@ -75,7 +79,7 @@ internal static class IngestCommand
                 {
                     cli.Line($"  ignored columns: {string.Join(", ", report.IgnoredColumns)}");
                 }
-            }));
+            }, board.For("ingest")));
             var run = result.Run;
             if (run.Outcome == RunOutcome.Locked)
             {
@@ -95,11 +99,7 @@ internal static class IngestCommand
             }
 
             var t = result.Totals;
-            cli.Result(string.Create(CultureInfo.InvariantCulture,
-                $"{t.Files} files: read {t.Read} / stored {t.Stored} / rejected {t.Rejected} rows") +
-                (t.Repeats > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {t.Repeats} stored records repeat ones already in the lake") : string.Empty) +
-                (t.Failed > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {t.Failed} file{(t.Failed == 1 ? string.Empty : "s")} failed") : string.Empty) +
-                $"; lake {result.Lake}");
+            cli.Result($"{IngestOperation.DescribeTotals(t)}; lake {result.Lake}");
             if (t.Rejected > 0)
             {
                 cli.Line("  rejected rows: tem sql --lake ... \"SELECT * FROM rejects\" (file, line, column, reason, raw text)");
@@ -125,6 +125,7 @@ internal static class IngestCommand
         RepeatedRecords = r.Totals.Repeats,
         r.Run.InterruptedRuns,
         r.Run.Message,
+        r.NotData,
         Results = reports.Select(f => new
         {
             f.Path, f.Kind, Outcome = WireNames.ToWire(f.Outcome), RowsRead = f.RowsRead, RowsStored = f.RowsStored, RowsRejected = f.RowsRejected,

@@ -11,10 +11,8 @@ internal static class PipelineRunner
         PipelineResult result;
         try
         {
-            result = cli.WithProgress("Nightly run", bar => pipeline.Run(options, p =>
+            result = cli.WithProgress(options.Name, board => pipeline.Run(options, p =>
             {
-                bar(p.Stage == PipelineStage.Ingest ? p.Done : p.Total, p.Stage == PipelineStage.Ingest ? p.Total : 1,
-                    $"{p.Stage.ToString().ToLowerInvariant()}: {p.Message}");
                 if (p.IsProblem)
                 {
                     cli.Problem(p.Message);
@@ -23,7 +21,7 @@ internal static class PipelineRunner
                 {
                     cli.Line(p.Message);
                 }
-            }));
+            }, new SynchronousProgress<StageProgress>(s => board.Report(s.Stage.ToString().ToLowerInvariant(), s.Work))));
         }
         catch (DirectoryNotFoundException e)
         {
@@ -41,7 +39,7 @@ internal static class PipelineRunner
             cli.Problem($"tem {options.Name}: {WireNames.ToWire(result.Outcome)}: {result.Message}");
         }
 
-        cli.Line($"{result.Ingest.Files} files: read {result.Ingest.Read} / stored {result.Ingest.Stored} / rejected {result.Ingest.Rejected} rows");
+        cli.Line(IngestOperation.DescribeTotals(result.Ingest));
         foreach (var t in result.Totals)
         {
             cli.Result(Pipeline.Describe(t));
@@ -73,5 +71,6 @@ internal static class PipelineRunner
         Report = r.ReportPath,
         r.InterruptedRuns,
         r.Message,
+        r.NotData,
     };
 }

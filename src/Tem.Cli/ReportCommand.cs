@@ -66,11 +66,12 @@ internal static class ReportCommand
                 ContingencyFeePct = parse.GetValue(fee),
                 FollowUpDays = parse.GetValue(followUp),
             };
+            var cli = CliOutput.For(parse, output, error);
             ReportResult result;
             try
             {
                 // A reader: the lake is opened as it is, without its write lock, so nothing in it may change here.
-                result = new ReportOperation(time).Write(lakePath, parse.GetValue(outDir)!, options);
+                result = cli.WithProgress("report", board => new ReportOperation(time).Write(lakePath, parse.GetValue(outDir)!, options, board.For("report")));
             }
             catch (ArgumentException e) when (e.ParamName == "options")
             {
@@ -78,7 +79,6 @@ internal static class ReportCommand
                 return TemApp.Failure;
             }
 
-            var cli = CliOutput.For(parse, output, error);
             Print(result, cli);
             cli.Summary(new
             {

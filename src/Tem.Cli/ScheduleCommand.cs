@@ -100,7 +100,7 @@ internal static class ScheduleCommand
                 foreach (var p in settings.Pipelines)
                 {
                     var next = SchedulerHost.TriggerFor(p, TimeProvider.System).GetFireTimeAfter(TimeProvider.System.GetUtcNow());
-                    cli.Result($"{p.Name}: cron '{p.Cron}' ({p.TimeZone ?? "local time"}), next run {next:O}; inbox {p.Inbox}, lake {p.Lake}, out {p.Out}");
+                    cli.Result($"{p.Name}: cron '{p.Cron}' ({p.TimeZone ?? "local time"}), next run {LogTime.Format(next)}; inbox {p.Inbox}, lake {p.Lake}, out {p.Out}");
                 }
 
                 cli.Summary(new

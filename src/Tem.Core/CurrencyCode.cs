@@ -87,30 +87,6 @@ public readonly record struct CurrencyCode : IComparable<CurrencyCode>
     /// <returns>Negative, zero or positive as this code sorts before, with or after <paramref name="other"/>.</returns>
     public int CompareTo(CurrencyCode other) => string.CompareOrdinal(Code, other.Code);
 
-    /// <summary>
-    /// The digits after the decimal point of the currency's minor unit (ISO 4217): 2 for most (USD, EUR, GBP), 0 for
-    /// JPY, KRW, CLP..., 3 for BHD, KWD, OMR..., 4 for CLF. What people are shown; stored amounts keep 4 decimals.
-    /// </summary>
-    /// <remarks>
-    /// .NET only knows a culture's currency digits, not a currency's, so the ISO list's exceptions to 2 are kept here.
-    /// </remarks>
-    public int MinorUnits => Code switch
-    {
-        "BIF" or "CLP" or "DJF" or "GNF" or "ISK" or "JPY" or "KMF" or "KRW" or "PYG" or "RWF" or "UGX" or "UYI" or "VND" or "VUV"
-            or "XAF" or "XOF" or "XPF" => 0,
-        "BHD" or "IQD" or "JOD" or "KWD" or "LYD" or "OMR" or "TND" => 3,
-        "CLF" or "UYW" => 4,
-        _ => 2,
-    };
-
-    /// <summary>
-    /// An amount as people read it in this currency: rounded half away from zero to <see cref="MinorUnits"/> digits,
-    /// invariant culture, no grouping (<c>39.99</c>, <c>1250</c> for JPY).
-    /// </summary>
-    /// <param name="amount">The amount in this currency.</param>
-    public string Format(decimal amount) =>
-        Math.Round(amount, MinorUnits, MidpointRounding.AwayFromZero).ToString("F" + MinorUnits.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
-
     /// <summary>Returns the three letters, e.g. <c>USD</c>.</summary>
     /// <returns>The code.</returns>
     public override string ToString() => Code;

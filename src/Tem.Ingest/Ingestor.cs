@@ -51,7 +51,11 @@ public sealed record FileReport(
 /// <param name="Stored">Rows stored.</param>
 /// <param name="Rejected">Rows rejected.</param>
 /// <param name="Repeats">Stored rows whose record was already in the lake from another file (<see cref="FileReport.Repeats"/>).</param>
-public sealed record IngestTotals(int Files, int Failed, long Read, long Stored, long Rejected, long Repeats = 0);
+public sealed record IngestTotals(int Files, int Failed, long Read, long Stored, long Rejected, long Repeats = 0)
+{
+    /// <summary>Files whose content (SHA-256) the lake already held: counted in <see cref="Files"/>, not read again.</summary>
+    public int AlreadyIngested { get; init; }
+}
 
 /// <summary>Settings of an ingest run.</summary>
 public sealed record IngestOptions
@@ -95,6 +99,9 @@ public sealed record IngestOptions
     /// <summary>Set by the ingestor for each file: format readers read only this many bytes (the length hashed).</summary>
     internal long? ReadLimit { get; init; }
 
+    /// <summary>Set by the ingestor when progress is wanted: format readers' streams count their bytes into it.</summary>
+    internal ByteMeter? Meter { get; init; }
+
 }
 
 /// <summary>
@@ -104,6 +111,9 @@ public sealed record IngestOptions
 /// </summary>
 public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions options)
 {
+    /// <summary>Counts the bytes read while <see cref="IngestFiles"/> runs with a progress receiver; null otherwise.</summary>
+    private ByteMeter? _meter;
+
     /// <summary>Expands files and folders into the files to read (see <see cref="InputWalk.Expand"/>).</summary>
     public static IReadOnlyList<InputFile> ExpandPaths(IEnumerable<string> paths) => InputWalk.Expand(paths);
 
@@ -112,16 +122,28 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
     /// even for an infrastructure reason, does not stop the others. <paramref name="cancellationToken"/> is checked
     /// between files: a file is always ingested whole or not at all.
     /// </summary>
+    /// <param name="files">The files, as <see cref="ExpandPaths"/> found them.</param>
+    /// <param name="runId">The run the files are recorded under.</param>
+    /// <param name="onFile">Called after each file with its index and report.</param>
+    /// <param name="progress">
+    /// Receives the bytes read of the files' total length (<see cref="WorkUnit.Bytes"/>, the current file's name as the
+    /// item): counted from the readers' streams as they read, throttled, from any thread, never going back, ending at the total.
+    /// </param>
+    /// <param name="cancellationToken">Checked between files.</param>
     public IngestTotals IngestFiles(
-        IReadOnlyList<InputFile> files, string runId, Action<int, FileReport>? onFile = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<InputFile> files, string runId, Action<int, FileReport>? onFile = null, IProgress<WorkProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(files);
-        int failed = 0;
+        int failed = 0, unchanged = 0;
         long read = 0, stored = 0, rejected = 0, repeats = 0;
+        var sizes = files.Select(ByteMeter.SizeOf).ToList();
+        _meter = progress is null ? null : new ByteMeter(progress, sizes.Sum());
         for (var i = 0; i < files.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             FileReport report;
+            _meter?.StartFile(files[i].Name, sizes[i]);
             try
             {
                 report = IngestFile(files[i], runId);
@@ -131,15 +153,19 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
                 report = new FileReport(files[i].Path, null, FileOutcome.Failed, 0, 0, 0, $"{files[i].Name}: {e.Message}", []);
             }
 
+            _meter?.EndFile();
+
             read += report.RowsRead;
             stored += report.RowsStored;
             rejected += report.RowsRejected;
             repeats += report.Repeats;
             failed += report.Outcome == FileOutcome.Failed ? 1 : 0;
+            unchanged += report.Outcome == FileOutcome.AlreadyIngested ? 1 : 0;
             onFile?.Invoke(i, report);
         }
 
-        return new IngestTotals(files.Count, failed, read, stored, rejected, repeats);
+        _meter = null;
+        return new IngestTotals(files.Count, failed, read, stored, rejected, repeats) { AlreadyIngested = unchanged };
     }
 
     /// <summary>Ingests one file given by itself (named by its file name).</summary>
@@ -232,7 +258,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
                 : IngestFormat(path, name, lineage, sha, runId, format);
         }
 
-        using var reader = new CsvRecordReader(File.OpenRead(path));
+        using var reader = new CsvRecordReader(MeteredStream.Wrap(File.OpenRead(path), _meter));
         if (!reader.Read())
         {
             return new FileReport(path, null, FileOutcome.Failed, 0, 0, 0, $"{name}: empty file; expected a header row", []);
@@ -354,7 +380,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             : [new CsvSlice(dataStart, bytes - dataStart, dataLine)];
         using var rejectAppender = rejectDb.CreateAppender("rej");
         var scan = new FileScan(path, slices, reader, () => new RowWriter(layout, columnOf, headerCount), rejectAppender,
-            fatal, fileId, runId, name, layout.Kind);
+            fatal, fileId, runId, name, layout.Kind, _meter);
 
         try
         {
@@ -369,7 +395,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         {
             // A literal quote fooled the split: the slices did not meet at record boundaries. Redo it in one pass.
             Directory.Delete(stageDir, recursive: true);
-            using var again = new CsvRecordReader(File.OpenRead(path));
+            using var again = new CsvRecordReader(MeteredStream.Wrap(File.OpenRead(path), _meter));
             again.Read();
             return Stage(path, name, lineage, sha, runId, again, layout, headerCount, columnOf, fatal, ignored, sequential: true);
         }
@@ -630,7 +656,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
     private FileReport IngestFormat(string path, string name, Lineage lineage, string sha, string runId, IFormat format)
     {
         var fileId = sha[..16];
-        var bounded = options with { ReadLimit = lineage.Bytes };
+        var bounded = options with { ReadLimit = lineage.Bytes, Meter = _meter };
         IFormatReader reader;
         try
         {
@@ -801,7 +827,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
     /// </summary>
     private sealed class FileScan(
         string path, IReadOnlyList<CsvSlice> slices, CsvRecordReader headerReader, Func<RowWriter> newWriter, DuckDBAppender rejects,
-        RowReject? fatal, string fileId, string runId, string name, string kind)
+        RowReject? fatal, string fileId, string runId, string name, string kind, ByteMeter? meter)
     {
         private readonly System.Collections.Concurrent.ConcurrentQueue<int> _pending = new(Enumerable.Range(0, slices.Count));
         private readonly bool _continuesHeader = slices[0].Offset == headerReader.BytesRead;
@@ -845,7 +871,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
 
             var stream = File.OpenRead(path);
             stream.Position = slice.Offset;
-            return new CsvRecordReader(stream, slice.FirstLine, slice.Length);
+            return new CsvRecordReader(MeteredStream.Wrap(stream, meter), slice.FirstLine, slice.Length);
         }
 
         private void Finished(int index, CsvRecordReader reader)

@@ -31,6 +31,36 @@ public static class InputWalk
     /// <summary>Links followed while resolving one path before it counts as a loop (Linux's own limit).</summary>
     private const int MaxLinkHops = 40;
 
+    /// <summary>
+    /// Extensions of files that are never data: notes and images a folder of data often carries (a README, the logos
+    /// parties.csv points at). Not <c>.txt</c> (EDI 811 files often have it), nor PDFs, office documents, HTML,
+    /// spreadsheets or archives: a bill in one of those is data the consultant expects to be read, and ingest must say
+    /// that Tem cannot read it (a PDF bill fails with "ask the carrier for the bill's data file").
+    /// </summary>
+    private static readonly HashSet<string> NotDataExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".md", ".markdown", ".rst", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".ico",
+    };
+
+    /// <summary>
+    /// True for a file that is not data by its name: notes or an image (<c>README.md</c>, <c>logos/acme.svg</c>), or a
+    /// <c>README</c>/<c>LICENSE</c> text. Ingest lists such files once instead of reading them.
+    /// </summary>
+    public static bool IsNotData(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var file = System.IO.Path.GetFileName(name);
+        var extension = System.IO.Path.GetExtension(file);
+        if (NotDataExtensions.Contains(extension))
+        {
+            return true;
+        }
+
+        var stem = System.IO.Path.GetFileNameWithoutExtension(file);
+        return (extension.Length == 0 || extension.Equals(".txt", StringComparison.OrdinalIgnoreCase))
+               && (stem.Equals("README", StringComparison.OrdinalIgnoreCase) || stem.Equals("LICENSE", StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>Walks <paramref name="paths"/>; throws <see cref="FileNotFoundException"/> for a path given that does not exist.</summary>
     public static IReadOnlyList<InputFile> Expand(IEnumerable<string> paths)
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using Tem.Core;
 using Tem.Audit;
 using Tem.Lake;
 using Tem.Reports.Files;
@@ -30,9 +31,14 @@ public static class ReportWriter
     /// <param name="outDir">The report folder; created when missing. The set's own files and its <c>disputes/</c> and <c>tenants/</c> folders are replaced.</param>
     /// <param name="options">Tenant, proposal currency and exchange rates.</param>
     /// <param name="time">The clock the "generated" date and the letters' date come from.</param>
+    /// <param name="progress">
+    /// Receives one report per file written (<see cref="WorkUnit.Files"/>: files written so far, the file's path relative
+    /// to <paramref name="outDir"/>); the total is not known ahead (disputes and tenant sets depend on the data), so
+    /// <see cref="WorkProgress.Share"/> carries the sets written of the sets to write (the main set and each tenant's).
+    /// </param>
     /// <returns>The files written and the found money per currency of the main set.</returns>
     /// <exception cref="ArgumentException"><see cref="ReportOptions.Tenant"/> is not a party of the lake.</exception>
-    public static ReportResult Write(TemLake lake, string outDir, ReportOptions options, TimeProvider time)
+    public static ReportResult Write(TemLake lake, string outDir, ReportOptions options, TimeProvider time, IProgress<WorkProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(lake);
         ArgumentException.ThrowIfNullOrEmpty(outDir);
@@ -41,7 +47,7 @@ public static class ReportWriter
         var generated = time.GetUtcNow();
         var currencyGiven = options.ProposalCurrency is not null;
         var root = Path.GetFullPath(outDir);
-        var files = new List<string>();
+        var files = new WrittenFiles(root, progress);
         var warnings = new List<string>();
         var tenants = new List<string>();
 
@@ -57,6 +63,7 @@ public static class ReportWriter
                     nameof(options));
             }
 
+            files.Sets = 1;
             var data = ReportDataLoader.Load(lake, tenant, warnings);
             var own = new List<ProposalModel>();
             WriteSet(data, root, options, generated, files, warnings, tenantsFolder: false, currencyGiven, own, appendix: null);
@@ -64,14 +71,17 @@ public static class ReportWriter
             return Result(files, root, data, tenants, warnings, own);
         }
 
+        var parties = options.WriteTenantSets ? ReportDataLoader.TenantParties(lake) : [];
+        files.Sets = 1 + parties.Count;
         var full = ReportDataLoader.Load(lake, null, warnings);
         var proposals = new List<ProposalModel>();
         // The consultant's copy: the root set alone carries the appendix of how it was computed (Html/Appendix).
         WriteSet(full, root, options, generated, files, warnings, tenantsFolder: true, currencyGiven, proposals, new Appendix(lake.Catalog.ActiveFiles(), options));
+        files.SetsDone++;
         if (options.WriteTenantSets)
         {
             var folders = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var party in ReportDataLoader.TenantParties(lake))
+            foreach (var party in parties)
             {
                 // Two ids that differ only in characters a file name cannot hold still get a folder each.
                 var folder = FileNames.Safe(party.PartyId);
@@ -83,6 +93,7 @@ public static class ReportWriter
                 var data = ReportDataLoader.Load(lake, party.PartyId, warnings);
                 // The main set's warnings already say which currencies the proposal cannot count.
                 WriteSet(data, Path.Combine(root, "tenants", folder), options, generated, files, [], tenantsFolder: false, currencyGiven, null, appendix: null);
+                files.SetsDone++;
                 tenants.Add(party.PartyId);
             }
         }
@@ -119,12 +130,12 @@ public static class ReportWriter
         return new DisputePackResult(files, [.. items.Select(i => i.Item)]);
     }
 
-    private static ReportResult Result(List<string> files, string root, ReportData data, List<string> tenants, List<string> warnings, List<ProposalModel> proposals) => new()
+    private static ReportResult Result(WrittenFiles files, string root, ReportData data, List<string> tenants, List<string> warnings, List<ProposalModel> proposals) => new()
     {
         Proposals = [.. proposals.Select(p => new ProposalSummary(
             p.DealId, p.CustomerId, p.Currency.Code, Path.Combine(root, p.FileName), p.UpgradeOneTime, p.UpgradeMonthly, p.RetiredMonthly, p.FoundOneTime,
             p.FoundMonthly, p.PotentialOneTime, p.PotentialMonthly, p.Cash.NetMonthlyChange, p.Cash.PaybackMonth))],
-        Files = files,
+        Files = files.Paths,
         ReportPath = Path.Combine(root, "report.html"),
         Totals = data.Totals(),
         Tenants = tenants,
@@ -132,7 +143,7 @@ public static class ReportWriter
     };
 
     private static void WriteSet(
-        ReportData data, string dir, ReportOptions options, DateTimeOffset generated, List<string> files, List<string> warnings, bool tenantsFolder, bool currencyGiven,
+        ReportData data, string dir, ReportOptions options, DateTimeOffset generated, WrittenFiles files, List<string> warnings, bool tenantsFolder, bool currencyGiven,
         List<ProposalModel>? proposals, Appendix? appendix)
     {
         Directory.CreateDirectory(dir);
@@ -184,6 +195,34 @@ public static class ReportWriter
         if (data.Channel.HasSellerData)
         {
             Text("channel.html", ChannelHtml.Render(fig, ChannelReport.Build(data.Channel), generated));
+        }
+    }
+
+    /// <summary>The files written so far, each reported to the progress receiver as it is added.</summary>
+    private sealed class WrittenFiles(string root, IProgress<WorkProgress>? progress)
+    {
+        public List<string> Paths { get; } = [];
+
+        /// <summary>Sets to write: the main set and each tenant's.</summary>
+        public int Sets { get; set; } = 1;
+
+        public int SetsDone { get; set; }
+
+        public void Add(string path)
+        {
+            Paths.Add(path);
+            progress?.Report(new WorkProgress(WorkUnit.Files, Paths.Count, 0, Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/'))
+            {
+                Share = (double)SetsDone / Math.Max(1, Sets),
+            });
+        }
+
+        public void AddRange(IEnumerable<string> paths)
+        {
+            foreach (var path in paths)
+            {
+                Add(path);
+            }
         }
     }
 

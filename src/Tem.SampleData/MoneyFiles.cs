@@ -25,7 +25,7 @@ internal static class MoneyFiles
     private sealed record Deal(string DealId, AccountDef Account, IReadOnlyList<ServiceDef> Retired, IReadOnlyList<string> RetiredRules, IReadOnlyList<Item> Items);
 
     public static void WriteUpgradeDisputesAndMoneyKey(
-        World world, IReadOnlyList<AnswerRow> answers, IReadOnlyDictionary<ServiceDef, decimal> runRates, string dir, IDictionary<string, long> rows)
+        World world, IReadOnlyList<AnswerRow> answers, IReadOnlyDictionary<ServiceDef, decimal> runRates, string dir, string keyDir, IDictionary<string, long> rows)
     {
         var disputes = DisputeRows(world, answers);
         using (var f = new CsvSink(Path.Combine(dir, "disputes.csv"), Headers.Disputes))
@@ -56,7 +56,7 @@ internal static class MoneyFiles
             rows["upgrade.csv"] = f.Rows;
         }
 
-        using (var f = new CsvSink(Path.Combine(dir, "answer_key_money.csv"), Headers.MoneyKey))
+        using (var f = new CsvSink(Path.Combine(keyDir, "answer_key_money.csv"), Headers.MoneyKey))
         {
             // Realised: the credits the carriers gave (matched from the bills or recorded by hand), per currency.
             foreach (var g in disputes.Where(x => x.Dispute.Credit is not null || x.Dispute.CreditedByHandOn is not null)

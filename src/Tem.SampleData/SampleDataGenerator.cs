@@ -27,12 +27,17 @@ public static class SampleDataGenerator
     /// </summary>
     /// <param name="options">Size, months and seed.</param>
     /// <param name="outDir">The folder to write.</param>
+    /// <param name="keyDir">
+    /// Where the files that are not inputs go (<c>answer_key.csv</c>, <c>answer_key_money.csv</c>, <c>README.md</c>);
+    /// <paramref name="outDir"/> when null. <c>tem demo</c> puts them beside its inbox, so that the inbox holds only what
+    /// a run reads.
+    /// </param>
     /// <returns>Row counts per file and the number of planted findings.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="outDir"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (see <see cref="SampleDataOptions.Validate"/>).</exception>
     /// <exception cref="IOException">The folder or a file cannot be written.</exception>
-    public static SampleDataSummary Generate(SampleDataOptions options, string outDir)
+    public static SampleDataSummary Generate(SampleDataOptions options, string outDir, string? keyDir = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(outDir);
@@ -40,15 +45,17 @@ public static class SampleDataGenerator
 
         var full = Path.GetFullPath(outDir);
         Directory.CreateDirectory(full);
+        var keys = keyDir is null ? full : Path.GetFullPath(keyDir);
+        Directory.CreateDirectory(keys);
         var world = WorldBuilder.Build(options);
         var rows = new SortedDictionary<string, long>(StringComparer.Ordinal);
         SampleFiles.WriteReference(world, full, rows);
         var runRates = new Dictionary<ServiceDef, decimal>();
         var answers = SampleFiles.WriteActivity(world, full, rows, runRates);
-        SampleFiles.WriteAnswerKey(answers, full, rows);
-        MoneyFiles.WriteUpgradeDisputesAndMoneyKey(world, answers, runRates, full, rows);
+        SampleFiles.WriteAnswerKey(answers, keys, rows);
+        MoneyFiles.WriteUpgradeDisputesAndMoneyKey(world, answers, runRates, full, keys, rows);
         SampleFiles.WriteLogo(full);
-        SampleReadme.Write(world, answers, rows, full);
+        SampleReadme.Write(world, answers, rows, keys);
         return new SampleDataSummary(full, rows, answers.Count);
     }
 

@@ -78,7 +78,8 @@ public sealed partial class PipelineJob(ILogger<PipelineJob> log, TimeProvider t
             Holder = $"{name} fire {context.FireInstanceId} on {context.Scheduler.SchedulerInstanceId} (pid {Environment.ProcessId})",
         };
 
-        Started(log, name, context.ScheduledFireTimeUtc, context.Scheduler.SchedulerInstanceId, context.Recovering ? " (recovering a run a dead node or process left)" : string.Empty);
+        var scheduled = LogTime.Format(context.ScheduledFireTimeUtc);
+        Started(log, name, scheduled, context.Scheduler.SchedulerInstanceId, context.Recovering ? " (recovering a run a dead node or process left)" : string.Empty);
 
         // The pipeline is synchronous (DuckDB calls); it runs on a worker thread and checks the token between files.
         var result = await Task.Run(
@@ -92,7 +93,7 @@ public sealed partial class PipelineJob(ILogger<PipelineJob> log, TimeProvider t
                 {
                     Step(log, name, p.Message);
                 }
-            }, cancellationToken),
+            }, cancellationToken: cancellationToken),
             cancellationToken).ConfigureAwait(false);
 
         foreach (var interrupted in result.InterruptedRuns)
@@ -115,8 +116,8 @@ public sealed partial class PipelineJob(ILogger<PipelineJob> log, TimeProvider t
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Pipeline}: run starting (scheduled {Scheduled:o}, node {Node}){Recovering}")]
-    private static partial void Started(ILogger logger, string pipeline, DateTimeOffset? scheduled, string node, string recovering);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Pipeline}: run starting (scheduled {Scheduled}, node {Node}){Recovering}")]
+    private static partial void Started(ILogger logger, string pipeline, string scheduled, string node, string recovering);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Pipeline}: {Line}")]
     private static partial void Step(ILogger logger, string pipeline, string line);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tem.Core;
 using Quartz;
 
 namespace Tem.Scheduler;
@@ -23,13 +24,16 @@ internal sealed partial class ScheduleService(IScheduler scheduler, SchedulerCon
             if (stored is not null && storedJob is not null && stored.CronExpressionString == wanted.CronExpressionString &&
                 stored.TimeZone.Id == wanted.TimeZone.Id && SameData(storedJob.JobDataMap, job.JobDataMap))
             {
-                Kept(log, p.Name, p.Cron, stored.NextFireTimeUtc);
+                var nextStored = LogTime.Format(stored.NextFireTimeUtc);
+                Kept(log, p.Name, p.Cron, nextStored);
+
                 continue;
             }
 
             await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
             var next = (await scheduler.GetTrigger(trigger.Key, cancellationToken).ConfigureAwait(false))?.NextFireTimeUtc;
-            Scheduled(log, p.Name, p.Cron, next);
+            var nextRun = LogTime.Format(next);
+            Scheduled(log, p.Name, p.Cron, nextRun);
         }
 
         await scheduler.Start(cancellationToken).ConfigureAwait(false);
@@ -46,11 +50,11 @@ internal sealed partial class ScheduleService(IScheduler scheduler, SchedulerCon
     private static bool SameData(JobDataMap a, JobDataMap b) =>
         a.Count == b.Count && b.Keys.All(k => a.ContainsKey(k) && Equals(a.GetString(k), b.GetString(k)));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Pipeline}: cron '{Cron}' as stored, next run {Next:o}")]
-    private static partial void Kept(ILogger logger, string pipeline, string cron, DateTimeOffset? next);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Pipeline}: cron '{Cron}' as stored, next run {Next}")]
+    private static partial void Kept(ILogger logger, string pipeline, string cron, string next);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Pipeline}: scheduled on cron '{Cron}', next run {Next:o}")]
-    private static partial void Scheduled(ILogger logger, string pipeline, string cron, DateTimeOffset? next);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Pipeline}: scheduled on cron '{Cron}', next run {Next}")]
+    private static partial void Scheduled(ILogger logger, string pipeline, string cron, string next);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "scheduler {Name} running as node {Node} on the {Store} job store; stop with Ctrl+C or SIGTERM")]
     private static partial void Running(ILogger logger, string name, string node, string store);

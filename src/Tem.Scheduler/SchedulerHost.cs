@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tem.Core;
 using Quartz;
 
 namespace Tem.Scheduler;
@@ -37,7 +38,7 @@ public static class SchedulerHost
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ssZ ";
+            o.TimestampFormat = LogTime.ConsoleTimestampFormat;
             o.UseUtcTimestamp = true;
         });
         builder.Logging.AddFilter("Quartz", LogLevel.Warning);

@@ -94,7 +94,7 @@ public sealed class DemoCommandTests(DemoLakeFixture demo) : IClassFixture<DemoL
         }
 
         // One proposal per deal, with the payback month the generator computed independently (answer_key_money.csv).
-        var key = CsvFile.Read(Path.Combine(demo.Root, "inbox", "answer_key_money.csv"));
+        var key = CsvFile.Read(Path.Combine(demo.Root, "answer_key_money.csv"));
         foreach (var p in doc.RootElement.GetProperty("proposals").EnumerateArray())
         {
             var expected = key.Single(k => k["item"] == "payback_month" && k["deal_id"] == p.GetProperty("deal_id").GetString());

@@ -35,8 +35,8 @@ public sealed class FindingsCommandTests(JsonLakeFixture lake) : IClassFixture<J
         {
             var row = Assert.Single(lines, l => l.StartsWith(f.GetProperty("finding_id").GetString()![..12], StringComparison.Ordinal));
             // USD, EUR and GBP have two minor digits: the stored 4-decimal amount is shown rounded to cents.
-            var oneTime = Math.Round(f.GetProperty("one_time_amount").GetDecimal(), 2, MidpointRounding.AwayFromZero).ToString("F2", CultureInfo.InvariantCulture);
-            var found = Math.Round(Found(f), 2, MidpointRounding.AwayFromZero).ToString("F2", CultureInfo.InvariantCulture);
+            var oneTime = Math.Round(f.GetProperty("one_time_amount").GetDecimal(), 2, MidpointRounding.AwayFromZero).ToString("#,##0.00", CultureInfo.InvariantCulture);
+            var found = Math.Round(Found(f), 2, MidpointRounding.AwayFromZero).ToString("#,##0.00", CultureInfo.InvariantCulture);
             Assert.Matches($@"\s{Regex.Escape(oneTime)}\s+\S+\s+{Regex.Escape(found)}\s+{f.GetProperty("currency").GetString()}$", row);
             Assert.DoesNotMatch(@"\d\.\d{3}", row);
         }

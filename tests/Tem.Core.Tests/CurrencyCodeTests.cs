@@ -55,24 +55,4 @@ public class CurrencyCodeTests
 
     [Fact]
     public void Default_Code_IsEmpty() => Assert.Equal(string.Empty, default(CurrencyCode).Code);
-
-    [Theory]
-    [InlineData("USD", 2)]
-    [InlineData("EUR", 2)]
-    [InlineData("JPY", 0)]
-    [InlineData("KRW", 0)]
-    [InlineData("KWD", 3)]
-    [InlineData("BHD", 3)]
-    [InlineData("CLF", 4)]
-    public void MinorUnits_IsoCurrency_IsItsMinorUnitDigits(string code, int digits) =>
-        Assert.Equal(digits, CurrencyCode.Parse(code).MinorUnits);
-
-    [Theory]
-    [InlineData("USD", "39.9900", "39.99")]
-    [InlineData("USD", "0.005", "0.01")]
-    [InlineData("EUR", "-2.345", "-2.35")]
-    [InlineData("JPY", "1250.5", "1251")]
-    [InlineData("KWD", "12.3456", "12.346")]
-    public void Format_Amount_RoundsHalfAwayFromZeroToTheMinorUnit(string code, string amount, string shown) =>
-        Assert.Equal(shown, CurrencyCode.Parse(code).Format(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture)));
 }

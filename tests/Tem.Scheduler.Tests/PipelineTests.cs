@@ -29,8 +29,10 @@ public sealed class PipelineTests : IDisposable
         Assert.Equal(result.RunId, run.RunId);
         Assert.Equal(RunOutcome.Ok, run.Outcome);
         Assert.NotNull(run.FinishedAt);
-        // Every file of the inbox is looked at; the dispute log is not lake data: it is applied after the audit.
-        Assert.Equal(Directory.GetFiles(_dir.Sub("inbox"), "*", SearchOption.AllDirectories).Length - 1, run.Files);
+        // Every CSV of the inbox is looked at; the dispute log is not lake data: it is applied after the audit. The set's
+        // README and logo are not data: listed, not looked at.
+        Assert.Equal(Directory.GetFiles(_dir.Sub("inbox"), "*.csv", SearchOption.AllDirectories).Length - 1, run.Files);
+        Assert.Equal(["README.md", "logos/harbor-connect.svg"], result.NotData);
         Assert.Equal("disputes.csv", Assert.Single(result.Audit!.DisputeLogs).File);
         Assert.Equal(sample.Rows.Where(r => !r.Key.Contains("answer", StringComparison.Ordinal) && r.Key != "disputes.csv").Sum(r => r.Value), run.RowsRead);
         Assert.Equal(run.RowsRead, run.RowsStored + run.RowsRejected);

@@ -9,7 +9,7 @@ internal static class FormatInput
 {
     public static Stream Open(string path, IngestOptions options)
     {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+        var stream = MeteredStream.Wrap(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16), options.Meter);
         return options.ReadLimit is { } limit ? new Bounded(stream, limit) : stream;
     }
 
