@@ -60,7 +60,11 @@ public static class ResultWriter
         }
 
         var scales = DecimalScales(reader);
-        string[] Row() => [.. Enumerable.Range(0, reader.FieldCount).Select(i => Text(Value(reader, i), scales[i]))];
+        var markdown = format == ResultFormat.Markdown;
+
+        // Markdown cells are escaped before they are measured: a '|' would end the cell, a line break the row.
+        string[] Row() => [.. Enumerable.Range(0, reader.FieldCount).Select(i => Text(Value(reader, i), scales[i]))
+            .Select(v => markdown ? v.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ") : v)];
         switch (format)
         {
             case ResultFormat.Csv:
@@ -104,7 +108,6 @@ public static class ResultWriter
         }
 
         var widths = names.Select((n, i) => Math.Max(n.Length, head.Count == 0 ? 0 : head.Max(r => r[i].Length))).ToArray();
-        var markdown = format == ResultFormat.Markdown;
         var shown = Enumerable.Range(0, names.Length).ToList();
         if (!markdown && maxWidth is { } max)
         {
@@ -116,11 +119,7 @@ public static class ResultWriter
         var gap = hidden == 0 ? -1 : Enumerable.Range(1, shown.Count).First(k => k == shown.Count || shown[k] != shown[k - 1] + 1);
         string Cell(string value, int i)
         {
-            if (markdown)
-            {
-                value = value.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
-            }
-            else if (maxWidth is not null && value.Length > widths[i])
+            if (!markdown && maxWidth is not null && value.Length > widths[i])
             {
                 value = value[..(widths[i] - 1)] + "\u2026";
             }

@@ -250,11 +250,24 @@ internal sealed class SqlShell(
         foreach (var (name, columns) in tables)
         {
             var kind = views.Contains(name) ? "VIEW" : "TABLE";
-            output.WriteLine($"CREATE {kind} {Tem.DuckDb.SqlQuote.Identifier(name)}({string.Join(", ", columns.Select(c => $"{Tem.DuckDb.SqlQuote.Identifier(c.Name)} {c.Type}"))});");
+            output.WriteLine($"CREATE {kind} {Name(name)}({string.Join(", ", columns.Select(c => $"{Name(c.Name)} {c.Type}"))});");
         }
 
         return Dot.Done;
     }
+
+    /// <summary>An identifier as .schema prints it: quoted only when it has to be (not a plain lower-case word, or a reserved one).</summary>
+    private static string Name(string name) =>
+        Regex.IsMatch(name, "^[a-z_][a-z0-9_]*$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)) && !Reserved.Contains(name)
+            ? name
+            : Tem.DuckDb.SqlQuote.Identifier(name);
+
+    private static readonly HashSet<string> Reserved =
+    [
+        "all", "and", "as", "asc", "by", "case", "cast", "check", "column", "create", "default", "desc", "distinct", "do", "else",
+        "end", "except", "false", "for", "from", "grant", "group", "having", "in", "into", "is", "join", "limit", "not", "null",
+        "offset", "on", "or", "order", "select", "table", "then", "to", "true", "union", "unique", "user", "using", "when", "where", "with",
+    ];
 
     /// <summary>SQL LIKE, case-insensitive (DuckDB's .tables pattern): % any run, _ one character; a name without either must match whole.</summary>
     private static bool Like(string name, string pattern) =>
