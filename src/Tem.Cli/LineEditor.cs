@@ -17,6 +17,9 @@ internal interface ITerminal
 
     /// <summary>Writes text and ANSI control sequences as they are.</summary>
     void Write(string text);
+
+    /// <summary>Until disposed, Ctrl+C calls <paramref name="interrupt"/> (while a statement runs) instead of arriving as a key.</summary>
+    IDisposable CatchInterrupt(Action interrupt);
 }
 
 /// <summary>The process's console as an <see cref="ITerminal"/>.</summary>
@@ -46,6 +49,31 @@ internal sealed class ConsoleTerminal : ITerminal
     {
         Console.Out.Write(text);
         Console.Out.Flush();
+    }
+
+    public IDisposable CatchInterrupt(Action interrupt) => new Interrupt(interrupt);
+
+    /// <summary>Ctrl+C as a signal that stops the statement and not the process; the editor reads it as a key again afterwards.</summary>
+    private sealed class Interrupt : IDisposable
+    {
+        private readonly ConsoleCancelEventHandler _handler;
+
+        public Interrupt(Action interrupt)
+        {
+            _handler = (_, e) =>
+            {
+                e.Cancel = true;
+                interrupt();
+            };
+            Console.TreatControlCAsInput = false;
+            Console.CancelKeyPress += _handler;
+        }
+
+        public void Dispose()
+        {
+            Console.CancelKeyPress -= _handler;
+            Console.TreatControlCAsInput = true;
+        }
     }
 }
 

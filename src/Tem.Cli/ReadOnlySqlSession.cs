@@ -213,10 +213,11 @@ internal sealed class ReadOnlySqlSession : IDisposable
 
     /// <summary>
     /// Runs one statement (no trailing semicolon needed) and hands its reader to <paramref name="print"/>.
-    /// Returns null, or why the statement was refused (it did not run).
+    /// Returns null, or why the statement was refused (it did not run) or stopped (<see cref="SqlLimits.Timeout"/>,
+    /// or <paramref name="interrupt"/>: Ctrl+C at the prompt).
     /// </summary>
     /// <exception cref="DuckDBException">DuckDB's error for the statement.</exception>
-    public string? Execute(string statement, Action<DuckDBDataReader> print)
+    public string? Execute(string statement, Action<DuckDBDataReader> print, CancellationToken interrupt = default)
     {
         ArgumentNullException.ThrowIfNull(print);
         if (Refusal(statement) is { } refusal)
@@ -230,7 +231,8 @@ internal sealed class ReadOnlySqlSession : IDisposable
         // Streamed: rows go out as DuckDB produces them, never a whole result held on either side.
         cmd.UseStreamingMode = true;
         using var timeout = new CancellationTokenSource();
-        using var interrupt = timeout.Token.Register(cmd.Cancel);
+        using var stopOnTimeout = timeout.Token.Register(cmd.Cancel);
+        using var stopOnInterrupt = interrupt.Register(cmd.Cancel);
         if (_limits.Timeout > TimeSpan.Zero)
         {
             timeout.CancelAfter(_limits.Timeout);
@@ -244,6 +246,10 @@ internal sealed class ReadOnlySqlSession : IDisposable
             {
                 print(reader);
             }
+        }
+        catch (Exception e) when (interrupt.IsCancellationRequested && e is DuckDBException or OperationCanceledException)
+        {
+            return "the statement was stopped (Ctrl+C)";
         }
         catch (Exception e) when (timeout.IsCancellationRequested && e is DuckDBException or OperationCanceledException)
         {

@@ -52,7 +52,9 @@ internal sealed class SqlShell(
     }
 
     /// <summary>Runs every statement of <paramref name="text"/> (the last one needs no ';'); false when one failed.</summary>
-    public bool RunText(string text)
+    public bool RunText(string text) => RunText(text, CancellationToken.None);
+
+    private bool RunText(string text, CancellationToken interrupt)
     {
         var (statements, rest) = SqlText.Split(text);
         if (SqlText.HasContent(rest))
@@ -63,7 +65,12 @@ internal sealed class SqlShell(
         var ok = true;
         foreach (var statement in statements)
         {
-            ok &= RunOne(statement);
+            if (interrupt.IsCancellationRequested)
+            {
+                break;
+            }
+
+            ok &= RunOne(statement, interrupt);
         }
 
         return ok;
@@ -140,7 +147,12 @@ internal sealed class SqlShell(
                 continue;
             }
 
-            RunText(text);
+            // Ctrl+C stops the statement running (and the rest of the line), not the session.
+            using var interrupt = new CancellationTokenSource();
+            using (terminal.CatchInterrupt(interrupt.Cancel))
+            {
+                RunText(text, interrupt.Token);
+            }
         }
 
         CloseFile();
@@ -310,14 +322,14 @@ internal sealed class SqlShell(
         _once = false;
     }
 
-    private bool RunOne(string statement)
+    private bool RunOne(string statement, CancellationToken interrupt = default)
     {
         var target = (TextWriter?)_file ?? output;
         var width = _file is null ? terminalWidth() : null;
         var started = time.GetTimestamp();
         try
         {
-            var refusal = session.Execute(statement, reader => ResultWriter.Write(reader, target, _format, width));
+            var refusal = session.Execute(statement, reader => ResultWriter.Write(reader, target, _format, width), interrupt);
             if (refusal is not null)
             {
                 error.WriteLine($"tem sql: {refusal}");

@@ -86,6 +86,33 @@ public sealed class SqlPromptPtyTests : IDisposable
         Assert.Equal([longLine, "SELECT 222222 AS second_result;", "SELECT 333333\\n  AS third_result;", ".quit"], history);
     }
 
+    [Fact]
+    public void Prompt_CtrlCWhileAStatementRuns_StopsItAndTheSessionGoesOn()
+    {
+        Assert.True(File.Exists("/usr/bin/script"), "this test needs util-linux's script (Debian package bsdutils)");
+        using var tem = PtySession.Start(_dir, columns: 80, rows: 40, "--timeout", "300");
+        tem.WaitFor(s => s.LastLine() == "tem>", "the first prompt");
+        tem.Send("SELECT count(*) FROM range(1000000000000) a, range(1000) b;\r");
+        tem.WaitFor(s => s.LastLine().StartsWith("tem> SELECT count", StringComparison.Ordinal) && s.CursorRow == s.Lines().Count, "the statement to start");
+
+        // Ctrl+C becomes a signal once the statement runs; one sent in the instant before is a key, so it is sent
+        // again until the statement says it stopped.
+        var clock = Stopwatch.StartNew();
+        while (!tem.TryWaitFor(s => s.Count("tem sql: the statement was stopped (Ctrl+C)") == 1, TimeSpan.FromSeconds(2)))
+        {
+            Assert.True(clock.Elapsed < Guard, "Ctrl+C did not stop the statement");
+            tem.Send("\u0003");
+        }
+
+        tem.WaitFor(s => s.LastLine() == "tem>", "the prompt after the stopped statement");
+        tem.Send("SELECT 7 AS after;\r");
+        tem.WaitFor(s => s.Count("(1 row)") == 1, "the next statement's result");
+        tem.Send(".quit\r");
+        Assert.True(tem.WaitForExit(), "tem sql did not leave at .quit");
+        Assert.Equal(0, tem.ExitCode);
+        Assert.Single(tem.Screen().Lines(), l => l.Trim() == "7");
+    }
+
     /// <summary>tem sql under <c>script</c>: keys go to its standard input, the terminal's output is collected as it comes.</summary>
     private sealed class PtySession : IDisposable
     {
@@ -116,7 +143,7 @@ public sealed class SqlPromptPtyTests : IDisposable
 
         public int ExitCode => _process.ExitCode;
 
-        public static PtySession Start(string dir, int columns, int rows)
+        public static PtySession Start(string dir, int columns, int rows, params string[] options)
         {
             var tem = Path.Combine(AppContext.BaseDirectory, "tem.dll");
             var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
@@ -128,7 +155,7 @@ public sealed class SqlPromptPtyTests : IDisposable
                 UseShellExecute = false,
                 WorkingDirectory = dir,
             };
-            foreach (var a in new[] { "-q", "-f", "-e", "-c", $"stty cols {columns} rows {rows}; exec '{dotnet}' '{tem}' sql", "/dev/null" })
+            foreach (var a in new[] { "-q", "-f", "-e", "-c", $"stty cols {columns} rows {rows}; exec '{dotnet}' '{tem}' sql {string.Join(' ', options)}", "/dev/null" })
             {
                 start.ArgumentList.Add(a);
             }
@@ -142,6 +169,26 @@ public sealed class SqlPromptPtyTests : IDisposable
         {
             _process.StandardInput.Write(keys);
             _process.StandardInput.Flush();
+        }
+
+        /// <summary>Waits up to <paramref name="timeout"/> for the screen to satisfy <paramref name="condition"/>.</summary>
+        public bool TryWaitFor(Func<Screen, bool> condition, TimeSpan timeout)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!condition(Screen()))
+            {
+                if (clock.Elapsed > timeout)
+                {
+                    return false;
+                }
+
+                lock (_output)
+                {
+                    Monitor.Wait(_output, TimeSpan.FromMilliseconds(200));
+                }
+            }
+
+            return true;
         }
 
         /// <summary>Waits until the screen satisfies <paramref name="condition"/>; fails naming what was awaited and showing the screen.</summary>
@@ -180,7 +227,7 @@ public sealed class SqlPromptPtyTests : IDisposable
 
             var terminal = new VirtualTerminal(_columns, _rows);
             terminal.Feed(text);
-            return new Screen(terminal.Lines());
+            return new Screen(terminal.Lines(), terminal.Cursor.Row);
         }
 
         public void Dispose()
@@ -213,8 +260,11 @@ public sealed class SqlPromptPtyTests : IDisposable
     }
 
     /// <summary>What the terminal shows.</summary>
-    private sealed class Screen(IReadOnlyList<string> lines)
+    private sealed class Screen(IReadOnlyList<string> lines, int cursorRow)
     {
+        /// <summary>The cursor's row: <c>Lines().Count</c> when it is on a new empty row under the text.</summary>
+        public int CursorRow => cursorRow;
+
         public IReadOnlyList<string> Lines() => lines;
 
         public string LastLine() => lines.Count == 0 ? string.Empty : lines[^1].TrimEnd();

@@ -38,6 +38,9 @@ internal sealed class VirtualTerminal(int width, int height = 1000) : ITerminal
 
     public void Write(string text) => Feed(text);
 
+    /// <summary>No signals here: the tests of Ctrl+C during a statement run the real binary.</summary>
+    public IDisposable CatchInterrupt(Action interrupt) => new Nothing();
+
     /// <summary>Queues typed text, one key per character ('\n' is Enter).</summary>
     public VirtualTerminal Type(string text)
     {
@@ -270,6 +273,13 @@ internal sealed class VirtualTerminal(int width, int height = 1000) : ITerminal
         }
 
         _bottom = Math.Max(_bottom, row);
+    }
+
+    private sealed class Nothing : IDisposable
+    {
+        public void Dispose()
+        {
+        }
     }
 
     private static ConsoleKeyInfo Key(ConsoleKey key, char c, ConsoleModifiers modifiers = 0) =>
