@@ -28,7 +28,7 @@ public sealed class SqlPromptPtyTests : IDisposable
     [Fact]
     public void Prompt_LongLineUpCtrlUAndAMultiLineStatement_ShowsEachResultOnceWithoutATrail()
     {
-        Assert.True(File.Exists("/usr/bin/script"), "this test needs util-linux's script (Debian package bsdutils)");
+        Assert.True(PtySession.Script is not null, "this test needs util-linux's script (Debian package bsdutils)");
         var longLine = "SELECT 111111 AS first_result, '" + new string('a', 70) + "' AS padding_column, 2.50 AS price;";
         using var tem = PtySession.Start(_dir, columns: 60, rows: 40);
         tem.WaitFor(s => s.LastLine() == "tem>", "the first prompt");
@@ -89,7 +89,7 @@ public sealed class SqlPromptPtyTests : IDisposable
     [Fact]
     public void Prompt_CtrlCWhileAStatementRuns_StopsItAndTheSessionGoesOn()
     {
-        Assert.True(File.Exists("/usr/bin/script"), "this test needs util-linux's script (Debian package bsdutils)");
+        Assert.True(PtySession.Script is not null, "this test needs util-linux's script (Debian package bsdutils)");
         using var tem = PtySession.Start(_dir, columns: 80, rows: 40, "--timeout", "300");
         tem.WaitFor(s => s.LastLine() == "tem>", "the first prompt");
         tem.Send("SELECT count(*) FROM range(1000000000000) a, range(1000) b;\r");
@@ -143,11 +143,16 @@ public sealed class SqlPromptPtyTests : IDisposable
 
         public int ExitCode => _process.ExitCode;
 
+        /// <summary>util-linux's script on the PATH, or null.</summary>
+        public static string? Script =>
+            (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(Path.PathSeparator)
+                .Select(d => Path.Combine(d, "script")).FirstOrDefault(File.Exists);
+
         public static PtySession Start(string dir, int columns, int rows, params string[] options)
         {
             var tem = Path.Combine(AppContext.BaseDirectory, "tem.dll");
             var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-            var start = new ProcessStartInfo("/usr/bin/script")
+            var start = new ProcessStartInfo(Script!)
             {
                 RedirectStandardInput = true,
                 RedirectStandardOutput = true,
