@@ -308,7 +308,7 @@ internal sealed class ReadOnlySqlSession : IDisposable
             return type switch
             {
                 DuckDbStatementType.Copy or DuckDbStatementType.Export or DuckDbStatementType.CopyDatabase =>
-                    "tem sql is read-only: COPY and EXPORT are refused; to save a result use --format csv (or json) and redirect the output",
+                    "tem sql is read-only: COPY and EXPORT are refused; to save a result use .output FILE (or .once FILE) with .mode csv, or --format csv and redirect the output",
                 DuckDbStatementType.Attach or DuckDbStatementType.Detach => _tenant
                     ? "tem sql is read-only: ATTACH and DETACH are refused; the tenant's tables are already in the session"
                     : "tem sql is read-only: ATTACH and DETACH are refused; the lake's tables are already views",
