@@ -51,6 +51,50 @@ internal sealed class ReadOnlySqlSession : IDisposable
     /// <summary>The session's tables by name: the lake's views, or the tenant's tables (empty without a lake).</summary>
     public IReadOnlyList<string> Tables { get; }
 
+    /// <summary>False when a run held the lake's catalog as the session opened, so <c>runs</c> and <c>files</c> are empty.</summary>
+    public bool HistoryCopied { get; private init; } = true;
+
+    /// <summary>
+    /// The session's tables and views now (a session table may have been created), each with its columns and their
+    /// types in order. Read through DuckDB's catalog functions, which the lock-down leaves readable.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<(string Name, string Type)>> Columns()
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = """
+            SELECT table_name, column_name, data_type FROM duckdb_columns()
+            WHERE NOT internal AND schema_name = 'main' ORDER BY table_name, column_index
+            """;
+        using var r = cmd.ExecuteReader();
+        var map = new SortedDictionary<string, IReadOnlyList<(string, string)>>(StringComparer.Ordinal);
+        while (r.Read())
+        {
+            if (!map.TryGetValue(r.GetString(0), out var list))
+            {
+                map[r.GetString(0)] = list = new List<(string, string)>();
+            }
+
+            ((List<(string, string)>)list).Add((r.GetString(1), r.GetString(2)));
+        }
+
+        return map;
+    }
+
+    /// <summary>The names of the session's views (the lake's tables are views; session and tenant tables are tables).</summary>
+    public IReadOnlySet<string> ViewNames()
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'";
+        using var r = cmd.ExecuteReader();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        while (r.Read())
+        {
+            names.Add(r.GetString(0));
+        }
+
+        return names;
+    }
+
     /// <summary>
     /// Opens a session over <paramref name="lakeRoot"/> (or over nothing when null) and locks it down. With a
     /// <paramref name="tenant"/>, the session holds only that party's copy of its tables
@@ -84,9 +128,15 @@ internal sealed class ReadOnlySqlSession : IDisposable
 
         try
         {
+            var historyCopied = true;
             if (tenant is null && lakeRoot is not null)
             {
-                files = TemLake.OpenExisting(lakeRoot).CreateViews(connection);
+                var lake = TemLake.OpenExisting(lakeRoot);
+                files = lake.CreateViews(connection);
+
+                // The run history and file list are copied in while files may still be read; the catalog itself is
+                // never among the allowed paths (an allowed path can be written too).
+                historyCopied = lake.Catalog.CopyHistoryInto(connection);
             }
 
             var tables = new List<string>();
@@ -117,7 +167,7 @@ internal sealed class ReadOnlySqlSession : IDisposable
                 SET enable_external_access = false;
                 SET lock_configuration = true;
                 """));
-            return new ReadOnlySqlSession(connection, tables, limits, tenant is not null);
+            return new ReadOnlySqlSession(connection, tables, limits, tenant is not null) { HistoryCopied = historyCopied };
         }
         catch
         {
@@ -163,10 +213,11 @@ internal sealed class ReadOnlySqlSession : IDisposable
 
     /// <summary>
     /// Runs one statement (no trailing semicolon needed) and hands its reader to <paramref name="print"/>.
-    /// Returns null, or why the statement was refused (it did not run).
+    /// Returns null, or why the statement was refused (it did not run) or stopped (<see cref="SqlLimits.Timeout"/>,
+    /// or <paramref name="interrupt"/>: Ctrl+C at the prompt).
     /// </summary>
     /// <exception cref="DuckDBException">DuckDB's error for the statement.</exception>
-    public string? Execute(string statement, Action<DuckDBDataReader> print)
+    public string? Execute(string statement, Action<DuckDBDataReader> print, CancellationToken interrupt = default)
     {
         ArgumentNullException.ThrowIfNull(print);
         if (Refusal(statement) is { } refusal)
@@ -180,7 +231,8 @@ internal sealed class ReadOnlySqlSession : IDisposable
         // Streamed: rows go out as DuckDB produces them, never a whole result held on either side.
         cmd.UseStreamingMode = true;
         using var timeout = new CancellationTokenSource();
-        using var interrupt = timeout.Token.Register(cmd.Cancel);
+        using var stopOnTimeout = timeout.Token.Register(cmd.Cancel);
+        using var stopOnInterrupt = interrupt.Register(cmd.Cancel);
         if (_limits.Timeout > TimeSpan.Zero)
         {
             timeout.CancelAfter(_limits.Timeout);
@@ -194,6 +246,10 @@ internal sealed class ReadOnlySqlSession : IDisposable
             {
                 print(reader);
             }
+        }
+        catch (Exception e) when (interrupt.IsCancellationRequested && e is DuckDBException or OperationCanceledException)
+        {
+            return "the statement was stopped (Ctrl+C)";
         }
         catch (Exception e) when (timeout.IsCancellationRequested && e is DuckDBException or OperationCanceledException)
         {
@@ -252,7 +308,7 @@ internal sealed class ReadOnlySqlSession : IDisposable
             return type switch
             {
                 DuckDbStatementType.Copy or DuckDbStatementType.Export or DuckDbStatementType.CopyDatabase =>
-                    "tem sql is read-only: COPY and EXPORT are refused; to save a result use --format csv (or json) and redirect the output",
+                    "tem sql is read-only: COPY and EXPORT are refused; to save a result use .output FILE (or .once FILE) with .mode csv, or --format csv and redirect the output",
                 DuckDbStatementType.Attach or DuckDbStatementType.Detach => _tenant
                     ? "tem sql is read-only: ATTACH and DETACH are refused; the tenant's tables are already in the session"
                     : "tem sql is read-only: ATTACH and DETACH are refused; the lake's tables are already views",

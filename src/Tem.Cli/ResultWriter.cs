@@ -17,6 +17,12 @@ public enum ResultFormat
 
     /// <summary>A JSON array of objects, one per row: numbers (decimals exact) as numbers, dates and times as ISO 8601 strings.</summary>
     Json,
+
+    /// <summary>A Markdown (GitHub) table, numbers right-aligned, for pasting into a ticket or a document.</summary>
+    Markdown,
+
+    /// <summary>One <c>column = value</c> line per column, a blank line between rows (DuckDB's <c>.mode line</c>): for wide rows.</summary>
+    Line,
 }
 
 /// <summary>Prints a data reader's current result. Numbers and dates use the invariant culture.</summary>
@@ -25,8 +31,13 @@ public static class ResultWriter
     /// <summary>Rows of a table result that set its column widths (the rest stream out in that layout).</summary>
     public const int TableWidthRows = 1000;
 
-    /// <summary>Writes every row of the reader's current result.</summary>
-    public static void Write(DuckDBDataReader reader, TextWriter output, ResultFormat format)
+    /// <summary>
+    /// Writes every row of the reader's current result. In the table format numbers are right-aligned; with a
+    /// <paramref name="maxWidth"/> (a terminal's columns) a table wider than that is fitted to it: long cells are cut
+    /// with an ellipsis down to 12 characters (numbers never), then middle columns are left out and the footer says
+    /// how many. Without it (a pipe, a file) nothing is cut.
+    /// </summary>
+    public static void Write(DuckDBDataReader reader, TextWriter output, ResultFormat format, int? maxWidth = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(output);
@@ -49,18 +60,44 @@ public static class ResultWriter
         }
 
         var scales = DecimalScales(reader);
-        string[] Row() => [.. Enumerable.Range(0, reader.FieldCount).Select(i => Text(Value(reader, i), scales[i]))];
-        if (format == ResultFormat.Csv)
-        {
-            // Row by row: a result of any size streams through.
-            output.WriteLine(string.Join(',', names.Select(Csv)));
-            while (reader.Read())
-            {
-                output.WriteLine(string.Join(',', Row().Select(Csv)));
-            }
+        var markdown = format == ResultFormat.Markdown;
 
-            return;
+        // Markdown cells are escaped before they are measured: a '|' would end the cell, a line break the row.
+        string[] Row() => [.. Enumerable.Range(0, reader.FieldCount).Select(i => Text(Value(reader, i), scales[i]))
+            .Select(v => markdown ? v.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ") : v)];
+        switch (format)
+        {
+            case ResultFormat.Csv:
+                // Row by row: a result of any size streams through.
+                output.WriteLine(string.Join(',', names.Select(Csv)));
+                while (reader.Read())
+                {
+                    output.WriteLine(string.Join(',', Row().Select(Csv)));
+                }
+
+                return;
+            case ResultFormat.Line:
+                var nameWidth = names.Max(n => n.Length);
+                var first = true;
+                while (reader.Read())
+                {
+                    if (!first)
+                    {
+                        output.WriteLine();
+                    }
+
+                    first = false;
+                    var row = Row();
+                    for (var i = 0; i < names.Length; i++)
+                    {
+                        output.WriteLine($"{names[i].PadLeft(nameWidth)} = {row[i]}");
+                    }
+                }
+
+                return;
         }
+
+        var numeric = Enumerable.Range(0, reader.FieldCount).Select(i => IsNumber(reader.GetFieldType(i))).ToArray();
 
         // Column widths come from the first rows; later rows stream out in the same layout (a longer value overflows
         // its column rather than the whole result being held to measure it).
@@ -71,9 +108,52 @@ public static class ResultWriter
         }
 
         var widths = names.Select((n, i) => Math.Max(n.Length, head.Count == 0 ? 0 : head.Max(r => r[i].Length))).ToArray();
-        string Line(string[] row) => string.Join("  ", row.Select((v, i) => v.PadRight(widths[i]))).TrimEnd();
+        var shown = Enumerable.Range(0, names.Length).ToList();
+        if (!markdown && maxWidth is { } max)
+        {
+            shown = Fit(widths, numeric, max);
+        }
+
+        var hidden = names.Length - shown.Count;
+        // Where the ellipsis column stands for the columns left out: at the first break in the shown columns.
+        var gap = hidden == 0 ? -1 : Enumerable.Range(1, shown.Count).First(k => k == shown.Count || shown[k] != shown[k - 1] + 1);
+        string Cell(string value, int i)
+        {
+            if (!markdown && maxWidth is not null && value.Length > widths[i])
+            {
+                value = value[..(widths[i] - 1)] + "\u2026";
+            }
+
+            return numeric[i] ? value.PadLeft(widths[i]) : value.PadRight(widths[i]);
+        }
+
+        string Line(string[] row)
+        {
+            var cells = shown.Select(i => Cell(row[i], i)).ToList();
+            if (gap >= 0)
+            {
+                cells.Insert(gap, "\u2026");
+            }
+
+            return markdown ? "| " + string.Join(" | ", cells) + " |" : string.Join("  ", cells).TrimEnd();
+        }
+
         output.WriteLine(Line(names));
-        output.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
+        if (markdown)
+        {
+            output.WriteLine("|" + string.Join("|", shown.Select(i => numeric[i] ? new string('-', widths[i] + 1) + ":" : new string('-', widths[i] + 2))) + "|");
+        }
+        else
+        {
+            var rule = shown.Select(i => new string('-', widths[i])).ToList();
+            if (gap >= 0)
+            {
+                rule.Insert(gap, "-");
+            }
+
+            output.WriteLine(string.Join("  ", rule));
+        }
+
         foreach (var row in head)
         {
             output.WriteLine(Line(row));
@@ -86,8 +166,100 @@ public static class ResultWriter
             count++;
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"({count} row{(count == 1 ? string.Empty : "s")})"));
+        if (markdown)
+        {
+            return;
+        }
+
+        var rows = string.Create(CultureInfo.InvariantCulture, $"{count} row{(count == 1 ? string.Empty : "s")}");
+        output.WriteLine(hidden == 0
+            ? $"({rows})"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"({rows}; {hidden} of {names.Length} columns not shown to fit the terminal: .mode line shows every column)"));
     }
+
+    /// <summary>
+    /// Narrows <paramref name="widths"/> in place to fit <paramref name="max"/> columns and returns the columns to show:
+    /// text columns are cut down (never below 12 characters or their own width), the widest first; if that is not
+    /// enough, columns are taken alternately from the left and the right while they fit next to a one-character
+    /// ellipsis column.
+    /// </summary>
+    internal static List<int> Fit(int[] widths, bool[] numeric, int max)
+    {
+        const int Floor = 12;
+        var all = Enumerable.Range(0, widths.Length).ToList();
+        int Total(IEnumerable<int> columns) => columns.Sum(i => widths[i] + 2) - 2;
+        if (Total(all) <= max)
+        {
+            return all;
+        }
+
+        var floors = all.Select(i => numeric[i] ? widths[i] : Math.Min(widths[i], Floor)).ToArray();
+
+        // The highest cap on text columns at which the table fits (cut the widest first).
+        int Capped(int cap) => all.Sum(i => Math.Max(floors[i], Math.Min(widths[i], cap)) + 2) - 2;
+        int low = 0, high = widths.Max();
+        while (low < high)
+        {
+            var mid = (low + high + 1) / 2;
+            if (Capped(mid) <= max)
+            {
+                low = mid;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+
+        for (var i = 0; i < widths.Length; i++)
+        {
+            widths[i] = Math.Max(floors[i], Math.Min(widths[i], low));
+        }
+
+        if (Total(all) <= max)
+        {
+            return all;
+        }
+
+        // Still too wide at the floors: first and last columns inwards, with room for the ellipsis column ("…" and a gap).
+        var left = new List<int>();
+        var right = new List<int>();
+        int l = 0, r = widths.Length - 1;
+        var used = 1;
+        while (l <= r)
+        {
+            var next = left.Count <= right.Count ? l : r;
+            if (used + widths[next] + 2 > max)
+            {
+                break;
+            }
+
+            used += widths[next] + 2;
+            if (next == l)
+            {
+                left.Add(l++);
+            }
+            else
+            {
+                right.Insert(0, r--);
+            }
+        }
+
+        if (left.Count == 0)
+        {
+            // Not even one column fits: show the first, cut to the terminal's width.
+            widths[0] = Math.Max(2, Math.Min(widths[0], max - 3));
+            left.Add(0);
+        }
+
+        return [.. left, .. right];
+    }
+
+    private static bool IsNumber(Type type) =>
+        type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(sbyte) || type == typeof(byte) ||
+        type == typeof(ushort) || type == typeof(uint) || type == typeof(ulong) || type == typeof(decimal) || type == typeof(double) ||
+        type == typeof(float) || type == typeof(System.Numerics.BigInteger) || type == typeof(Int128) || type == typeof(UInt128);
 
     private static void WriteJson(DuckDBDataReader reader, string[] names, TextWriter output)
     {

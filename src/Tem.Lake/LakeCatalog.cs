@@ -220,6 +220,40 @@ public sealed class LakeCatalog
         return ids;
     }
 
+    /// <summary>
+    /// Copies the run history and the file list into tables <c>runs</c> and <c>files</c> of <paramref name="target"/>
+    /// (an analyst's in-memory session), so that they can be queried without the session ever reading the catalog
+    /// again. When a writer holds the catalog's lock at that moment the tables are created empty and false is
+    /// returned: a reader does not wait for a run to end.
+    /// </summary>
+    public bool CopyHistoryInto(DuckDBConnection target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        target.Execute(Schema + "DROP TABLE lake_files;");
+        try
+        {
+            target.Execute($"ATTACH {SqlQuote.Literal(_path)} AS tem_catalog (READ_ONLY)");
+        }
+        catch (DuckDBException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        try
+        {
+            target.Execute("""
+                INSERT INTO runs BY NAME SELECT * FROM tem_catalog.runs ORDER BY started_at, run_id;
+                INSERT INTO files BY NAME SELECT * FROM tem_catalog.files ORDER BY ingested_at, file_id;
+                """);
+        }
+        finally
+        {
+            target.Execute("DETACH tem_catalog");
+        }
+
+        return true;
+    }
+
     /// <summary>The run history, oldest first.</summary>
     public IReadOnlyList<RunRecord> Runs()
     {

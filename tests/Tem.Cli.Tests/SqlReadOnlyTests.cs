@@ -122,6 +122,53 @@ public sealed class SqlReadOnlyTests(DemoLakeFixture demo) : IClassFixture<DemoL
     }
 
     [Fact]
+    public void Sql_RunsAndFiles_AreTheCatalogsRunHistoryAndFileList()
+    {
+        Assert.True(demo.Code == 0, demo.Err);
+        var catalog = Tem.Lake.LakeCatalog.OpenExisting(demo.Lake);
+        var runs = catalog.Runs();
+        var files = catalog.Files();
+
+        var (code, output, error) = Sql(
+            "SELECT (SELECT string_agg(run_id || ':' || command || ':' || coalesce(outcome, '-'), ' ' ORDER BY started_at, run_id) FROM runs) AS runs, " +
+            "(SELECT string_agg(file_id || ':' || table_name || ':' || state, ' ' ORDER BY ingested_at, file_id) FROM files) AS files");
+
+        Assert.True(code == 0, error);
+        Assert.NotEmpty(runs);
+        var expectedRuns = string.Join(' ', runs.Select(r => $"{r.RunId}:{r.Command}:{(r.Outcome is { } o ? Tem.Core.WireNames.ToWire(o) : "-")}"));
+        var expectedFiles = string.Join(' ', files.Select(f => $"{f.FileId}:{f.Table}:{Tem.Core.WireNames.ToWire(f.State)}"));
+        Assert.Equal($"runs,files\n{expectedRuns},{expectedFiles}\n", output.Replace("\r\n", "\n", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Sql_Findings_CarryTheirCurrentStatus()
+    {
+        var stored = Tem.Lake.FindingsFile.Read(Tem.Lake.FindingsFile.PathIn(demo.Lake));
+        var expected = string.Concat(stored.GroupBy(f => Tem.Core.WireNames.ToWire(f.Status)).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Key},{g.Count()}\n"));
+
+        var (code, output, error) = Sql("SELECT status, count(*) AS n FROM findings GROUP BY ALL ORDER BY status");
+
+        Assert.True(code == 0, error);
+        Assert.NotEmpty(stored);
+        Assert.Equal("status,n\n" + expected, output.Replace("\r\n", "\n", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Sql_DotOutputIntoTheLake_IsRefusedAndWritesNothing()
+    {
+        var before = Snapshot();
+        var target = Path.Combine(demo.Lake, "usage", "out.csv");
+
+        var (code, output, error) = Run($".output {target}\nSELECT 1 AS a;\n", "sql", "--lake", demo.Lake, "--format", "csv");
+
+        Assert.Equal(TemApp.Failure, code);
+        Assert.Contains("inside the lake", error, StringComparison.Ordinal);
+        Assert.Equal("a\n1\n", output.Replace("\r\n", "\n", StringComparison.Ordinal));
+        Assert.Equal(before, Snapshot());
+    }
+
+    [Fact]
     public void Sql_NotALake_ExitsOneNamingTheFolder()
     {
         var missing = Path.Combine(Path.GetTempPath(), "tem-no-lake-" + Guid.NewGuid().ToString("N"));
