@@ -51,10 +51,14 @@ public sealed class AuditOperation(TimeProvider time)
     }
 
     /// <summary>Audits the lake; outcome <c>failed</c> when a rule or a rule file failed (the other rules still run).</summary>
-    public AuditRunResult Run(string lake, AuditOptions options, CancellationToken cancellationToken = default)
+    /// <param name="lake">The lake folder.</param>
+    /// <param name="options">The audit's options.</param>
+    /// <param name="settings">The settings recorded with the run (<see cref="EffectiveSettings.ToJson"/>); null records none.</param>
+    /// <param name="cancellationToken">Stops the wait for the lake's lock.</param>
+    public AuditRunResult Run(string lake, AuditOptions options, string? settings = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var run = LakeOperation.Run(new LakeOperationOptions { Lake = lake, Command = Command }, time, scope =>
+        var run = LakeOperation.Run(new LakeOperationOptions { Lake = lake, Command = Command, Settings = settings }, time, scope =>
         {
             var audit = Audit(scope, options);
             if (audit.Rules.Any(r => r.Error is not null) || audit.BrokenRuleFiles.Count > 0)

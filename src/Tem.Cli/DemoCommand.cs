@@ -31,7 +31,22 @@ internal static class DemoCommand
             var sample = SampleDataGenerator.Generate(new SampleDataOptions(), inbox);
             cli.Line(string.Create(CultureInfo.InvariantCulture,
                 $"sample data: {sample.Rows.Values.Sum()} rows in {sample.Rows.Count} files, {sample.PlantedFindings} planted findings (answer_key.csv) in {inbox}"));
-            var options = new PipelineOptions { Inbox = inbox, Lake = lake, Out = root, Name = "demo" };
+            EffectiveSettings settings;
+            try
+            {
+                settings = EffectiveSettings.ForLake(lake);
+            }
+            catch (Tem.Core.InputDataException e)
+            {
+                cli.Problem($"tem demo: settings: {e.Message}");
+                return TemApp.Failure;
+            }
+
+            var options = new PipelineOptions
+            {
+                Inbox = inbox, Lake = lake, Out = root, Name = "demo", Ingest = new Tem.Ingest.IngestOptions { MemoryLimit = settings.MemoryLimit },
+                Audit = settings.ToAuditOptions(), Report = settings.ToReportOptions(), Settings = settings.ToJson(),
+            };
             var code = PipelineRunner.Run(cli, new Pipeline(time), options, r => new
             {
                 SampleData = inbox,
