@@ -175,14 +175,17 @@ public static class SettingsFile
         {
             var relative = e.Path ?? "$";
             var path = Join(prefix, relative);
-            var (line, column) = prefix == "$"
-                ? (checked((int)(e.LineNumber ?? 0) + 1), checked((int)(e.BytePositionInLine ?? 0) + 1))
-                : Locate(fileText, path);
             var key = Key(relative);
             var unknown = e.Message.Contains("could not be mapped", StringComparison.Ordinal);
+            var converted = e.Message.Contains("could not be converted", StringComparison.Ordinal);
+
+            // A key or value the serializer refused is located at its key; a syntax error where the reader stopped.
+            var (line, column) = unknown || converted || prefix != "$"
+                ? Locate(fileText, path)
+                : (checked((int)(e.LineNumber ?? 0) + 1), checked((int)(e.BytePositionInLine ?? 0) + 1));
             var problem = unknown
                 ? $"unknown key '{UnknownName(e.Message)}'"
-                : e.Message.Contains("could not be converted", StringComparison.Ordinal)
+                : converted
                     ? "not a value this key takes"
                     : FirstSentence(e.Message);
             var expected = unknown ? "one of " + Expected[(key.LastIndexOf('.') is var dot and > 0 ? key[..dot] + "." : string.Empty) + "*"] : ExpectedFor(key);
