@@ -253,7 +253,8 @@ public sealed record SchedulerConfig
                 // The lake's tem.json and the pipeline's settings are read here too, so a broken one stops the host at
                 // start (and --check), not at 02:00; each run reads them again, so an edit applies from the next run on.
                 var layers = p.SettingsLayers();
-                problems.AddRange(layers.SelectMany(l => Tem.App.SettingsFile.Validate(l.Settings)).Select(v => $"pipeline '{p.Name}': settings {v.Path}: {v.Message}"));
+                // A settings file is checked as it is read; embedded settings built in code are checked here.
+                problems.AddRange(Tem.App.SettingsFile.Validate(p.EmbeddedSettings ?? new TemSettings()).Select(v => $"pipeline '{p.Name}': settings {v.Path}: {v.Message}"));
                 _ = EffectiveSettings.ForLake(p.Lake, [.. layers]);
             }
             catch (Exception e) when (e is Tem.Core.InputDataException or IOException or UnauthorizedAccessException)
