@@ -218,7 +218,9 @@ public static class SettingsFile
     /// Checks the values of one layer (a file or the command line's flags): sizes, currencies, rates, ranges, and that
     /// every rule setting exists (the rules of <see cref="AuditSettings.Rules"/> included) with a value in range.
     /// </summary>
-    public static IReadOnlyList<SettingsProblem> Validate(TemSettings settings)
+    /// <param name="settings">The layer.</param>
+    /// <param name="rulesFolder">The rules folder in force when the layer names none (a file's, under the command line's <c>--set</c>).</param>
+    public static IReadOnlyList<SettingsProblem> Validate(TemSettings settings, string? rulesFolder = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var problems = new List<SettingsProblem>();
@@ -234,9 +236,9 @@ public static class SettingsFile
             {
                 problems.Add(new("$.audit.rules", "--rules", $"the folder {folder} does not exist"));
             }
-            else
+            else if ((audit.Rules ?? rulesFolder) is var effective && (effective is null || Directory.Exists(effective)))
             {
-                rules = AuditOperation.ListRules(audit.Rules);
+                rules = AuditOperation.ListRules(effective);
             }
 
             foreach (var (key, value) in audit.Set ?? new Dictionary<string, decimal>())

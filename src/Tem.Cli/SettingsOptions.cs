@@ -89,7 +89,20 @@ internal sealed class SettingsOptions
             return null;
         }
 
-        if (SettingsFile.Validate(flags) is [var first, ..])
+        TemSettings? file;
+        try
+        {
+            file = SettingsFile.Load(SettingsFile.PathIn(lake));
+        }
+        catch (Exception e) when (e is InputDataException or IOException or UnauthorizedAccessException)
+        {
+            cli.Problem($"tem {command}: settings: {e.Message}");
+            exitCode = TemApp.Failure;
+            return null;
+        }
+
+        // Checked against the rules in force, so that --set may name a rule of the file's rules folder.
+        if (SettingsFile.Validate(flags, file?.Audit?.Rules) is [var first, ..])
         {
             cli.Problem($"tem {command}: {first.Option}: {first.Message}");
             exitCode = TemApp.UsageError;

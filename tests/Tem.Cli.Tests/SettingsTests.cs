@@ -277,6 +277,24 @@ public sealed class SettingsTests(SettingsFixture fx) : IClassFixture<SettingsFi
     }
 
     [Fact]
+    public void SetFlag_NamingARuleOfTheFilesRulesFolder_IsAccepted_AndAnUnknownOneIsAUsageError()
+    {
+        var lake = Path.Combine(fx.Root, "own-rules", "lake");
+        Directory.CreateDirectory(Path.Combine(lake, "my-rules"));
+        var builtIn = File.ReadAllText(Repo("src", "Tem.Audit", "Rules", "tax_on_exempt.sql"));
+        File.WriteAllText(Path.Combine(lake, "my-rules", "my_tax.sql"), builtIn.Replace("-- rule: tax_on_exempt", "-- rule: my_tax", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(lake, "tem.json"), """{ "audit": { "rules": "my-rules" } }""");
+
+        var shown = Json(Run("config", "show", "--lake", lake, "--set", "my_tax.min_amount=5", "--json"));
+        var unknown = Run("config", "show", "--lake", lake, "--set", "my_tax.nope=5");
+
+        Assert.Equal(Path.Combine(lake, "my-rules"), shown.GetProperty("settings").GetProperty("audit").GetProperty("rules").GetString());
+        Assert.Equal("flag", shown.GetProperty("sources").GetProperty("audit.set.my_tax.min_amount").GetString());
+        Assert.Equal(TemApp.UsageError, unknown.Code);
+        Assert.Contains("tem config: --set: my_tax.nope is not a setting of my_tax; its settings are min_amount", unknown.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Runs_OfALakeOlderThanTheSettingsColumn_StillRead()
     {
         var lake = Path.Combine(fx.Root, "old", "lake");
