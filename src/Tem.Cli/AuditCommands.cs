@@ -15,7 +15,7 @@ internal static class AuditCommands
         var lake = LakeOption();
         var list = new Option<bool>("--list-rules") { Description = "Print the rules with their settings and defaults, and stop." };
         var settingsOptions = SettingsOptions.Audit();
-        var command = new Command("audit", "Run every rule over the lake and store the findings.") { lake, list };
+        var command = new Command("audit", "Run every rule over the lake and store the findings. Settings: LAKE/tem.json, overridden by the options (tem config show).") { lake, list };
         settingsOptions.AddTo(command);
         command.SetAction(parse =>
         {
@@ -156,7 +156,7 @@ internal static class AuditCommands
         };
         var settingsOptions = SettingsOptions.All();
         var formats = new IngestFormatOptions();
-        var command = new Command("run", "One nightly run: ingest what is new in the inbox, audit (a dispute log in the inbox is applied, credits on the bills matched), write the report folder.")
+        var command = new Command("run", "One nightly run: ingest what is new in the inbox, audit (a dispute log in the inbox is applied, credits on the bills matched), write the report folder. Settings: LAKE/tem.json, overridden by the options.")
         {
             inbox, lake, outDir, auditAnyway,
         };

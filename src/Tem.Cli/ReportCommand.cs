@@ -15,7 +15,7 @@ internal static class ReportCommand
         var outDir = new Option<string>("--out") { Description = "Report folder.", DefaultValueFactory = _ => "tem-out" };
         var tenant = new Option<string?>("--tenant") { Description = "Write only this party's set (a distributor, dealer or reseller), branded, with only the customers below it." };
         var settingsOptions = SettingsOptions.Report();
-        var command = new Command("report", "Write the found-money report (HTML, XLSX, CSV), dispute packs, the upgrade proposals, realised savings and contingency, margins, and the tenants' white-label sets.")
+        var command = new Command("report", "Write the found-money report (HTML, XLSX, CSV), dispute packs, the upgrade proposals, realised savings and contingency, margins, and the tenants' white-label sets. Settings: LAKE/tem.json, overridden by the options.")
         {
             lake, outDir, tenant,
         };
