@@ -53,12 +53,13 @@ public sealed class AuditOperation(TimeProvider time)
     /// <summary>Audits the lake; outcome <c>failed</c> when a rule or a rule file failed (the other rules still run).</summary>
     /// <param name="lake">The lake folder.</param>
     /// <param name="options">Rules, settings, memory limit.</param>
+    /// <param name="settings">The settings recorded with the run (<see cref="EffectiveSettings.ToJson"/>); null records none.</param>
     /// <param name="progress">Receives rule i of n with the rule's id as each rule starts (see <see cref="AuditEngine.Run"/>).</param>
-    /// <param name="cancellationToken">Honoured before the audit starts.</param>
-    public AuditRunResult Run(string lake, AuditOptions options, IProgress<WorkProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="cancellationToken">Stops the wait for the lake's lock; honoured before the audit starts.</param>
+    public AuditRunResult Run(string lake, AuditOptions options, string? settings = null, IProgress<WorkProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var run = LakeOperation.Run(new LakeOperationOptions { Lake = lake, Command = Command }, time, scope =>
+        var run = LakeOperation.Run(new LakeOperationOptions { Lake = lake, Command = Command, Settings = settings }, time, scope =>
         {
             var audit = Audit(scope, options, progress);
             if (audit.Rules.Any(r => r.Error is not null) || audit.BrokenRuleFiles.Count > 0)

@@ -26,6 +26,9 @@ public sealed record LakeOperationOptions
 
     /// <summary>Who runs it, written beside the lake's write lock for people (the run id, host and process by default).</summary>
     public string? Holder { get; init; }
+
+    /// <summary>The settings the run uses (<see cref="EffectiveSettings.ToJson"/>), recorded in the run history; null for runs that read none.</summary>
+    public string? Settings { get; init; }
 }
 
 /// <summary>Row totals a run records in the catalog's run history.</summary>
@@ -74,6 +77,9 @@ public sealed class RunScope
 
     /// <summary>Why it failed, recorded with the outcome.</summary>
     public string? Message { get; set; }
+
+    /// <summary>The report's warnings, recorded with the run (so the next run can tell a new warning from a repeated one).</summary>
+    public IReadOnlyList<string> Warnings { get; set; } = [];
 }
 
 /// <summary>How a run went.</summary>
@@ -181,7 +187,7 @@ public static class LakeOperation
         }
 
         var catalog = lease.Lake.Catalog;
-        catalog.StartRun(runId, options.Command, started);
+        catalog.StartRun(runId, options.Command, started, options.Settings);
         var scope = new RunScope(runId, lease.Lake, started, catalog.CloseInterruptedRuns(runId, started));
         T value;
         try
@@ -209,7 +215,16 @@ public static class LakeOperation
     private static void Finish(LakeCatalog catalog, RunScope scope, DateTimeOffset at, RunOutcome outcome, string? message)
     {
         var t = scope.Totals;
-        catalog.FinishRun(scope.RunId, at, outcome, t.Files, t.Read, t.Stored, t.Rejected, message, t.Findings);
+        catalog.FinishRun(scope.RunId, at, outcome, t.Files, t.Read, t.Stored, t.Rejected, message, t.Findings,
+            scope.Warnings.Count == 0 ? null : string.Join('\n', scope.Warnings));
+        try
+        {
+            catalog.WriteRunsFile();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InfrastructureException or DuckDBException)
+        {
+            // The catalog has the run; readers see it once a later run rewrites the file.
+        }
     }
 }
 

@@ -41,8 +41,11 @@ public sealed record PipelineOptions
     /// </summary>
     public bool AuditAfterFailedIngest { get; init; }
 
-    /// <summary>The report step's settings (contingency fee, follow-up days); the rest of the set is always written whole.</summary>
+    /// <summary>The report step's settings (proposal currency, exchange rates, tenant sets, contingency fee, follow-up days); always the full set, never one tenant's.</summary>
     public ReportOptions Report { get; init; } = new();
+
+    /// <summary>The settings the run uses as recorded in the run history (<see cref="EffectiveSettings.ToJson"/>); null records none.</summary>
+    public string? Settings { get; init; }
 }
 
 /// <summary>The stage a <see cref="PipelineProgress"/> report belongs to.</summary>
@@ -96,6 +99,15 @@ public sealed record PipelineResult(
 
     /// <summary>True when everything ran and nothing failed.</summary>
     public bool Succeeded => Outcome == RunOutcome.Ok;
+
+    /// <summary>The report's warnings tonight, all of them (those repeated from the previous run too).</summary>
+    public IReadOnlyList<string> ReportWarnings { get; init; } = [];
+
+    /// <summary>
+    /// How many of <see cref="ReportWarnings"/> the previous run of the same name gave word for word, and that run's
+    /// id: they were not reported again as problems.
+    /// </summary>
+    public (int Count, string RunId)? RepeatedWarnings { get; init; }
 }
 
 /// <summary>
@@ -127,8 +139,13 @@ public sealed class Pipeline(TimeProvider time)
         IReadOnlyList<string> notData = [];
         AuditResult? audit = null;
         string? report = null;
+        IReadOnlyList<string> warnings = [];
+        (int, string)? repeated = null;
         var run = LakeOperation.Run(
-            new LakeOperationOptions { Lake = options.Lake, Command = options.Name, CreateLake = true, LockWait = options.LockWait, Holder = options.Holder },
+            new LakeOperationOptions
+            {
+                Lake = options.Lake, Command = options.Name, CreateLake = true, LockWait = options.LockWait, Holder = options.Holder, Settings = options.Settings,
+            },
             time,
             scope =>
             {
@@ -199,7 +216,7 @@ public sealed class Pipeline(TimeProvider time)
 
                 cancellationToken.ThrowIfCancellationRequested();
                 progress?.Invoke(new PipelineProgress(PipelineStage.Report, 0, 1, "writing the report", false));
-                report = WriteReport(scope, options.Out, options.Report, progress, Stage(PipelineStage.Report));
+                (report, warnings, repeated) = WriteReport(scope, options, progress, Stage(PipelineStage.Report));
                 progress?.Invoke(new PipelineProgress(PipelineStage.Report, 1, 1, $"report: {report}", false));
 
                 var failedRules = audit.Rules.Count(r => r.Error is not null) + audit.BrokenRuleFiles.Count;
@@ -218,20 +235,48 @@ public sealed class Pipeline(TimeProvider time)
         return new PipelineResult(run.RunId, run.Outcome, run.StartedAt, run.FinishedAt, ingest, audit, report, run.InterruptedRuns, run.Message)
         {
             NotData = notData,
+            ReportWarnings = warnings,
+            RepeatedWarnings = repeated,
         };
     }
 
-    /// <summary>The report step: the whole report set (report.html, workbook, CSVs, dispute packs, proposal, tenant sets).</summary>
-    /// <returns>The absolute path of the report's main file (report.html).</returns>
-    private string WriteReport(RunScope scope, string outDir, ReportOptions report, Action<PipelineProgress>? progress, IProgress<WorkProgress>? work)
+    /// <summary>
+    /// The report step: the whole report set (report.html, workbook, CSVs, dispute packs, proposal, tenant sets). A
+    /// warning the previous run of the same name gave word for word (an exchange rate still missing) is recorded but
+    /// not reported again as a problem: a nightly log that repeats the same warning every night teaches people to
+    /// skip warnings.
+    /// </summary>
+    /// <returns>The absolute path of the report's main file (report.html), its warnings, and how many repeated the previous run's.</returns>
+    private (string Report, IReadOnlyList<string> Warnings, (int, string)? Repeated) WriteReport(
+        RunScope scope, PipelineOptions options, Action<PipelineProgress>? progress, IProgress<WorkProgress>? work)
     {
-        var result = new ReportOperation(time).Write(scope.Lake, outDir, report with { Tenant = null, WriteTenantSets = true }, work);
+        var result = new ReportOperation(time).Write(scope.Lake, options.Out, options.Report with { Tenant = null }, work);
+        scope.Warnings = result.Warnings;
+        var previous = scope.Lake.Catalog.PreviousWarnings(options.Name, scope.RunId);
+        var before = (previous?.Warnings ?? string.Empty).Split('\n').ToHashSet(StringComparer.Ordinal);
+        var same = 0;
         foreach (var warning in result.Warnings)
         {
+            if (before.Contains(warning))
+            {
+                same++;
+                continue;
+            }
+
             progress?.Invoke(new PipelineProgress(PipelineStage.Report, 0, 1, $"report: {warning}", true));
         }
 
-        return Path.GetFullPath(result.ReportPath);
+        return (Path.GetFullPath(result.ReportPath), result.Warnings, same > 0 ? (same, previous!.Value.RunId) : null);
+    }
+
+    /// <summary>The line that says repeated report warnings were left out, e.g. <c>report: 1 warning as in run run-2026...; not repeated (tem sql: SELECT warnings FROM runs)</c>.</summary>
+    public static string? DescribeRepeated(PipelineResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.RepeatedWarnings is { } r
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"report: {r.Count} {(r.Count == 1 ? "warning" : "warnings")} unchanged since run {r.RunId}, not repeated (tem sql: SELECT warnings FROM runs)")
+            : null;
     }
 
     /// <summary>A rule's result as one line: findings and time, or why it failed.</summary>

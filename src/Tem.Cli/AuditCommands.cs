@@ -13,42 +13,30 @@ internal static class AuditCommands
     public static Command Audit(TextWriter output, TextWriter error, TimeProvider time)
     {
         var lake = LakeOption();
-        var rules = new Option<string?>("--rules") { Description = "A folder of your own rule files (*.sql), added to the built-in ones." };
-        var set = new Option<string[]>("--set") { Description = "Override a rule setting: rule.setting=value (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var list = new Option<bool>("--list-rules") { Description = "Print the rules with their settings and defaults, and stop." };
-        var memory = MemoryLimitOption.Create();
-        var command = new Command("audit", "Run every rule over the lake and store the findings.") { lake, rules, set, list, memory };
+        var settingsOptions = SettingsOptions.Audit();
+        var command = new Command("audit", "Run every rule over the lake and store the findings. Settings: LAKE/tem.json, overridden by the options (tem config show).") { lake, list };
+        settingsOptions.AddTo(command);
         command.SetAction(parse =>
         {
             var cli = CliOutput.For(parse, output, error);
+            if (settingsOptions.Resolve(parse, parse.GetValue(lake)!, cli, "audit", out var exitCode) is not { } settings)
+            {
+                return exitCode;
+            }
+
             if (parse.GetValue(list))
             {
-                return ListRules(cli, AuditOperation.ListRules(parse.GetValue(rules)));
+                return ListRules(cli, AuditOperation.ListRules(settings.Values.Audit?.Rules));
             }
 
-            if (!TryParseSettings(parse.GetValue(set) ?? [], out var overrides, out var bad))
-            {
-                cli.Problem($"tem audit: --set '{bad}' is not rule.setting=number");
-                return TemApp.UsageError;
-            }
-
-            try
-            {
-                AuditOperation.ValidateSettings(overrides);
-            }
-            catch (ArgumentException e)
-            {
-                cli.Problem($"tem audit: {e.Message}");
-                return TemApp.UsageError;
-            }
-
-            var options = new AuditOptions { RulesFolder = parse.GetValue(rules), Settings = overrides, MemoryLimit = parse.GetValue(memory)! };
-            var result = cli.WithProgress("audit", board => new AuditOperation(time).Run(parse.GetValue(lake)!, options, board.For("audit")));
+            var options = settings.ToAuditOptions();
+            var result = cli.WithProgress("audit", board => new AuditOperation(time).Run(parse.GetValue(lake)!, options, settings.ToJson(), board.For("audit")));
             var run = result.Run;
             if (run.Outcome == RunOutcome.Locked)
             {
                 cli.Problem($"tem audit: {run.Message}");
-                cli.Summary(Summary(result));
+                cli.Summary(Summary(result, settings));
                 return TemApp.Failure;
             }
 
@@ -66,7 +54,7 @@ internal static class AuditCommands
                 cli.Problem($"tem audit: {WireNames.ToWire(run.Outcome)}: {run.Message}");
             }
 
-            cli.Summary(Summary(result));
+            cli.Summary(Summary(result, settings));
             return run.Succeeded ? TemApp.Ok : TemApp.Failure;
         });
         return command;
@@ -185,38 +173,37 @@ internal static class AuditCommands
         {
             Description = "Audit and report even when a file failed to ingest (by default the findings then stay those of the last complete run).",
         };
-        var memory = MemoryLimitOption.Create();
-        var fee = new Option<decimal>("--contingency-fee") { Description = "The consultant's contingency fee, percent of realised savings (the report's contingency.csv; default 0)." };
-        var followUp = new Option<int>("--follow-up-days") { Description = "Days without news after which a submitted claim is overdue for follow-up (default 30).", DefaultValueFactory = _ => 30 };
+        var settingsOptions = SettingsOptions.All();
         var formats = new IngestFormatOptions();
-        var command = new Command("run", "One nightly run: ingest what is new in the inbox, audit (a dispute log in the inbox is applied, credits on the bills matched), write the report folder.")
+        var command = new Command("run", "One nightly run: ingest what is new in the inbox, audit (a dispute log in the inbox is applied, credits on the bills matched), write the report folder. Settings: LAKE/tem.json, overridden by the options.")
         {
-            inbox, lake, outDir, auditAnyway, memory, fee, followUp,
+            inbox, lake, outDir, auditAnyway,
         };
+        settingsOptions.AddTo(command);
         formats.AddTo(command);
         command.SetAction(parse =>
         {
             var cli = CliOutput.For(parse, output, error);
+            if (settingsOptions.Resolve(parse, parse.GetValue(lake)!, cli, "run", out var settingsExit) is not { } settings)
+            {
+                return settingsExit;
+            }
+
             if (formats.Build(parse, out var problem, out var exitCode) is not { } ingest)
             {
                 cli.Problem($"tem run: {problem}");
                 return exitCode;
             }
 
-            if (parse.GetValue(fee) is < 0 or > 100 || parse.GetValue(followUp) < 0)
-            {
-                cli.Problem("tem run: --contingency-fee is a percentage from 0 to 100, --follow-up-days 0 or more");
-                return TemApp.UsageError;
-            }
-
             var options = new PipelineOptions
             {
                 Inbox = parse.GetValue(inbox)!, Lake = parse.GetValue(lake)!, Out = parse.GetValue(outDir)!,
-                Ingest = ingest with { MemoryLimit = parse.GetValue(memory)! }, Audit = new AuditOptions { MemoryLimit = parse.GetValue(memory)! },
+                Ingest = ingest with { MemoryLimit = settings.MemoryLimit }, Audit = settings.ToAuditOptions(),
                 AuditAfterFailedIngest = parse.GetValue(auditAnyway),
-                Report = new ReportOptions { ContingencyFeePct = parse.GetValue(fee), FollowUpDays = parse.GetValue(followUp) },
+                Report = settings.ToReportOptions(),
+                Settings = settings.ToJson(),
             };
-            return PipelineRunner.Run(cli, new Pipeline(time), options);
+            return PipelineRunner.Run(cli, new Pipeline(time), options, r => PipelineRunner.Summary(r, settings));
         });
         return command;
     }
@@ -226,26 +213,6 @@ internal static class AuditCommands
         [.. (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
 
     internal static Option<string> LakeOption() => new("--lake") { Description = "The lake folder.", DefaultValueFactory = _ => "tem-lake" };
-
-    private static bool TryParseSettings(string[] values, out Dictionary<string, string> settings, out string? bad)
-    {
-        settings = new Dictionary<string, string>(StringComparer.Ordinal);
-        bad = null;
-        foreach (var v in values)
-        {
-            var eq = v.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0 || !v[..eq].Contains('.', StringComparison.Ordinal) ||
-                !decimal.TryParse(v[(eq + 1)..], NumberStyles.Number, CultureInfo.InvariantCulture, out _))
-            {
-                bad = v;
-                return false;
-            }
-
-            settings[v[..eq].Trim()] = v[(eq + 1)..].Trim();
-        }
-
-        return true;
-    }
 
     /// <summary>Prints per-rule results and found money per currency.</summary>
     private static void Print(AuditResult result, CliOutput cli)
@@ -310,7 +277,7 @@ internal static class AuditCommands
     }
 
     /// <summary>The JSON summary of <c>tem audit</c>.</summary>
-    private static object Summary(AuditRunResult r) => new
+    private static object Summary(AuditRunResult r, EffectiveSettings settings) => new
     {
         r.Run.RunId,
         Outcome = WireNames.ToWire(r.Run.Outcome),
@@ -330,5 +297,6 @@ internal static class AuditCommands
         FoundMoney = (r.Run.Value?.Totals ?? []).Select(Pipeline.Json),
         r.Run.InterruptedRuns,
         r.Run.Message,
+        Settings = settings.ToJsonElement(),
     };
 }

@@ -39,7 +39,22 @@ internal static class DemoCommand
             var data = inputs.Except(logs).ToList();
             cli.Line(string.Create(CultureInfo.InvariantCulture,
                 $"sample data: {data.Sum(r => r.Rows)} rows in {data.Count} files and {logs.Sum(r => r.Rows)} disputes ({string.Join(", ", logs.Select(r => Path.GetFileName(r.Path)))}) in {inbox}; {sample.PlantedFindings} planted findings in {Path.Combine(root, "answer_key.csv")}"));
-            var options = new PipelineOptions { Inbox = inbox, Lake = lake, Out = root, Name = "demo" };
+            EffectiveSettings settings;
+            try
+            {
+                settings = EffectiveSettings.ForLake(lake);
+            }
+            catch (Tem.Core.InputDataException e)
+            {
+                cli.Problem($"tem demo: settings: {e.Message}");
+                return TemApp.Failure;
+            }
+
+            var options = new PipelineOptions
+            {
+                Inbox = inbox, Lake = lake, Out = root, Name = "demo", Ingest = new Tem.Ingest.IngestOptions { MemoryLimit = settings.MemoryLimit },
+                Audit = settings.ToAuditOptions(), Report = settings.ToReportOptions(), Settings = settings.ToJson(),
+            };
             var code = PipelineRunner.Run(cli, new Pipeline(time), options, r => new
             {
                 SampleData = inbox,

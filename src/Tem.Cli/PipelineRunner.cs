@@ -39,6 +39,11 @@ internal static class PipelineRunner
             cli.Problem($"tem {options.Name}: {WireNames.ToWire(result.Outcome)}: {result.Message}");
         }
 
+        if (Pipeline.DescribeRepeated(result) is { } repeated)
+        {
+            cli.Line(repeated);
+        }
+
         cli.Line(IngestOperation.DescribeTotals(result.Ingest));
         foreach (var t in result.Totals)
         {
@@ -73,4 +78,30 @@ internal static class PipelineRunner
         r.Message,
         r.NotData,
     };
+
+    /// <summary>The JSON summary of <c>tem run</c>: <see cref="Summary(PipelineResult)"/>'s fields, the report's warnings and the settings it ran with.</summary>
+    public static object Summary(PipelineResult r, EffectiveSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(settings);
+        return new
+        {
+            r.RunId,
+            Outcome = WireNames.ToWire(r.Outcome),
+            r.StartedAt,
+            r.FinishedAt,
+            Files = r.Ingest.Files,
+            FailedFiles = r.Ingest.Failed,
+            RowsRead = r.Ingest.Read,
+            RowsStored = r.Ingest.Stored,
+            RowsRejected = r.Ingest.Rejected,
+            Findings = r.OpenFindings,
+            FoundMoney = r.Totals.Select(Pipeline.Json),
+            Report = r.ReportPath,
+            r.InterruptedRuns,
+            r.Message,
+            Warnings = r.ReportWarnings,
+            Settings = settings.ToJsonElement(),
+        };
+    }
 }

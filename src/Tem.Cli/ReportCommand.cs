@@ -6,7 +6,7 @@ using Tem.Reports;
 
 namespace Tem.Cli;
 
-/// <summary><c>tem report --lake DIR --out DIR [--tenant PARTY] [--proposal-currency CUR] [--fx CUR=RATE]...</c>.</summary>
+/// <summary><c>tem report --lake DIR --out DIR [--tenant PARTY]</c> and the report's settings (<see cref="SettingsOptions"/>).</summary>
 internal static class ReportCommand
 {
     public static Command Create(TextWriter output, TextWriter error, TimeProvider time)
@@ -14,59 +14,22 @@ internal static class ReportCommand
         var lake = new Option<string>("--lake") { Description = "The lake folder.", DefaultValueFactory = _ => "tem-lake" };
         var outDir = new Option<string>("--out") { Description = "Report folder.", DefaultValueFactory = _ => "tem-out" };
         var tenant = new Option<string?>("--tenant") { Description = "Write only this party's set (a distributor, dealer or reseller), branded, with only the customers below it." };
-        var currency = new Option<string?>("--proposal-currency") { Description = "Currency of upgrade.csv's prices (default: the currency most accounts are billed in)." };
-        var fx = new Option<string[]>("--fx")
+        var settingsOptions = SettingsOptions.Report();
+        var command = new Command("report", "Write the found-money report (HTML, XLSX, CSV), dispute packs, the upgrade proposals, realised savings and contingency, margins, and the tenants' white-label sets. Settings: LAKE/tem.json, overridden by the options.")
         {
-            Description = "Exchange rate into the proposal currency, CUR=RATE (1 CUR = RATE proposal currency); repeatable. Without one, found money in CUR does not fund the proposal.",
-            Arity = ArgumentArity.ZeroOrMore,
+            lake, outDir, tenant,
         };
-        var noTenants = new Option<bool>("--no-tenants") { Description = "Without --tenant: skip the per-tenant sets under tenants/." };
-        var fee = new Option<decimal>("--contingency-fee") { Description = "The consultant's contingency fee, percent of realised savings (contingency.csv; default 0)." };
-        var followUp = new Option<int>("--follow-up-days") { Description = "Days without news after which a submitted claim is overdue for follow-up (default 30).", DefaultValueFactory = _ => 30 };
-        var command = new Command("report", "Write the found-money report (HTML, XLSX, CSV), dispute packs, the upgrade proposals, realised savings and contingency, margins, and the tenants' white-label sets.")
-        {
-            lake, outDir, tenant, currency, fx, noTenants, fee, followUp,
-        };
+        settingsOptions.AddTo(command);
         command.SetAction(parse =>
         {
-            var rates = new Dictionary<string, decimal>(StringComparer.Ordinal);
-            foreach (var v in parse.GetValue(fx) ?? [])
-            {
-                var eq = v.IndexOf('=', StringComparison.Ordinal);
-                if (eq <= 0 || !CurrencyCode.TryParse(v[..eq], out var code)
-                    || !decimal.TryParse(v[(eq + 1)..], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var rate) || rate <= 0)
-                {
-                    error.WriteLine($"tem report: --fx '{v}' is not CUR=RATE with a positive rate, e.g. --fx EUR=1.08");
-                    return TemApp.UsageError;
-                }
-
-                rates[code.Code] = rate;
-            }
-
-            var proposalCurrency = parse.GetValue(currency);
-            if (proposalCurrency is not null && !CurrencyCode.TryParse(proposalCurrency, out _))
-            {
-                error.WriteLine($"tem report: --proposal-currency '{proposalCurrency}' is not a currency code, e.g. USD");
-                return TemApp.UsageError;
-            }
-
-            var lakePath = parse.GetValue(lake)!;
-            if (parse.GetValue(fee) is < 0 or > 100 || parse.GetValue(followUp) < 0)
-            {
-                error.WriteLine("tem report: --contingency-fee is a percentage from 0 to 100, --follow-up-days 0 or more");
-                return TemApp.UsageError;
-            }
-
-            var options = new ReportOptions
-            {
-                Tenant = parse.GetValue(tenant),
-                WriteTenantSets = !parse.GetValue(noTenants),
-                ProposalCurrency = proposalCurrency is null ? null : CurrencyCode.Parse(proposalCurrency).Code,
-                ExchangeRates = rates,
-                ContingencyFeePct = parse.GetValue(fee),
-                FollowUpDays = parse.GetValue(followUp),
-            };
             var cli = CliOutput.For(parse, output, error);
+            var lakePath = parse.GetValue(lake)!;
+            if (settingsOptions.Resolve(parse, lakePath, cli, "report", out var exitCode) is not { } settings)
+            {
+                return exitCode;
+            }
+
+            var options = settings.ToReportOptions() with { Tenant = parse.GetValue(tenant) };
             ReportResult result;
             try
             {
@@ -88,6 +51,7 @@ internal static class ReportCommand
                 warnings = result.Warnings,
                 found_money = result.Totals.Select(Pipeline.Json),
                 proposals = result.Proposals,
+                settings = settings.ToJsonElement(),
             });
             return TemApp.Ok;
         });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
+using Tem.App;
 using Tem.Core;
 using Tem.Scheduler;
 
@@ -28,6 +29,8 @@ internal static class ScheduleCommand
         };
         var formats = new IngestFormatOptions();
         formats.AddTo(command);
+        var settingsOptions = SettingsOptions.All();
+        settingsOptions.AddTo(command);
         command.SetAction(parse =>
         {
             var cli = CliOutput.For(parse, output, error);
@@ -48,6 +51,12 @@ internal static class ScheduleCommand
                         return TemApp.UsageError;
                     }
 
+                    if (settingsOptions.AnyGiven(parse))
+                    {
+                        cli.Problem("tem schedule: with --config, audit and report settings go into the lake's tem.json or each pipeline's \"settings\" (see README, 'Settings')");
+                        return TemApp.UsageError;
+                    }
+
                     settings = SchedulerConfig.Load(file);
                 }
                 else if (parse.GetValue(cron) is { } c && parse.GetValue(inbox) is { } i)
@@ -58,7 +67,18 @@ internal static class ScheduleCommand
                         return TemApp.UsageError;
                     }
 
+                    if (settingsOptions.Layer(parse, out var invalid) is not { } flags)
+                    {
+                        cli.Problem($"tem schedule: {invalid}");
+                        return TemApp.UsageError;
+                    }
+
                     var lakeDir = Path.GetFullPath(parse.GetValue(lake)!);
+                    if (parse.GetValue(check) is false && settingsOptions.Saves(parse))
+                    {
+                        cli.Line($"settings saved to {SettingsFile.Save(lakeDir, flags)}");
+                    }
+
                     settings = new SchedulerConfig
                     {
                         Store = new JobStoreConfig { Kind = JobStoreKind.Sqlite, Path = Path.GetFullPath(parse.GetValue(store) ?? Path.Combine(lakeDir, "_tem", "schedule.db")) },
@@ -68,6 +88,7 @@ internal static class ScheduleCommand
                             {
                                 Name = parse.GetValue(name)!, Cron = c, TimeZone = parse.GetValue(zone), Inbox = Path.GetFullPath(i), Lake = lakeDir,
                                 Out = Path.GetFullPath(parse.GetValue(outDir)!), Ingest = ingest,
+                                EmbeddedSettings = settingsOptions.Saves(parse) ? null : flags,
                             },
                         ],
                     };

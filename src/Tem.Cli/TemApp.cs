@@ -118,6 +118,7 @@ public static class TemApp
         root.Subcommands.Add(AuditCommands.Run(output, error, TimeProvider.System));
         root.Subcommands.Add(ScheduleCommand.Create(output, error));
         root.Subcommands.Add(ReportCommand.Create(output, error, TimeProvider.System));
+        root.Subcommands.Add(ConfigCommand.Create(output, error));
         root.Subcommands.Add(EvalAnomalyCommand.Create(output, error));
 
         // Help wraps at 100 columns (narrower on a narrower terminal), not at the width of whatever wrote the output.

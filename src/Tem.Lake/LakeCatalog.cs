@@ -59,7 +59,17 @@ public sealed record CatalogFile(
 /// <param name="Message">Why it failed or was interrupted.</param>
 public sealed record RunRecord(
     string RunId, string Command, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, RunOutcome? Outcome, int? Files, long? RowsRead,
-    long? RowsStored, long? RowsRejected, int? Findings, string? Message);
+    long? RowsStored, long? RowsRejected, int? Findings, string? Message)
+{
+    /// <summary>
+    /// The settings the run used, as the JSON of a settings file (<c>tem.json</c>: memory limit, audit and report
+    /// settings); null for runs that read no settings (<c>tem ingest</c>) and runs of lakes older than the column.
+    /// </summary>
+    public string? Settings { get; init; }
+
+    /// <summary>The warnings its report gave, one per line; null when it wrote no report or had none.</summary>
+    public string? Warnings { get; init; }
+}
 
 /// <summary>
 /// The lake's catalog: a DuckDB database at <c>_tem/catalog.duckdb</c> holding the ingested files (SHA-256,
@@ -83,7 +93,14 @@ public sealed class LakeCatalog
         ALTER TABLE files ADD COLUMN IF NOT EXISTS appended_to VARCHAR;
         ALTER TABLE files ADD COLUMN IF NOT EXISTS from_line BIGINT DEFAULT 1;
         ALTER TABLE files ADD COLUMN IF NOT EXISTS replaces VARCHAR;
+        ALTER TABLE runs ADD COLUMN IF NOT EXISTS settings VARCHAR;
+        ALTER TABLE runs ADD COLUMN IF NOT EXISTS warnings VARCHAR;
         """;
+
+    /// <summary>The columns of the <c>runs</c> table and of <see cref="RunsFile"/>, in order.</summary>
+    public const string RunColumns =
+        "run_id VARCHAR, command VARCHAR, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ, outcome VARCHAR, files INTEGER, rows_read BIGINT, " +
+        "rows_stored BIGINT, rows_rejected BIGINT, findings INTEGER, message VARCHAR, settings VARCHAR, warnings VARCHAR";
 
     private readonly string _path;
 
@@ -153,30 +170,67 @@ public sealed class LakeCatalog
     /// </summary>
     public IDisposable Hold() => Connect();
 
-    /// <summary>Records the start of a run (a command that changes the lake).</summary>
-    public void StartRun(string runId, string command, DateTimeOffset startedAt)
+    /// <summary>The run history file for readers under a lake root (<c>_tem/runs.parquet</c>), rewritten when a run ends.</summary>
+    public static string RunsFile(string lakeRoot) => System.IO.Path.Combine(lakeRoot, "_tem", "runs.parquet");
+
+    /// <summary>Records the start of a run (a command that changes the lake) with the settings it runs with (JSON; null: none read).</summary>
+    public void StartRun(string runId, string command, DateTimeOffset startedAt, string? settings = null)
     {
         using var c = Connect();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "INSERT INTO runs (run_id, command, started_at) VALUES ($1, $2, $3)";
+        cmd.CommandText = "INSERT INTO runs (run_id, command, started_at, settings) VALUES ($1, $2, $3, $4)";
         cmd.Parameters.AddValue(runId);
         cmd.Parameters.AddValue(command);
         cmd.Parameters.AddValue(startedAt);
+        cmd.Parameters.AddValue(settings);
         cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Writes the run history to <see cref="RunsFile"/> (aside, then renamed), so that readers (<c>tem sql</c>'s
+    /// <c>runs</c>) see it without opening the catalog.
+    /// </summary>
+    public void WriteRunsFile()
+    {
+        var path = RunsFile(System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(_path)!)!);
+        var temporary = path + ".tmp";
+        using (var c = Connect())
+        {
+            var columns = string.Join(", ", RunColumns.Split(", ").Select(p => p.Split(' ')[0]));
+            c.Execute($"COPY (SELECT {columns} FROM runs ORDER BY started_at, run_id) TO {SqlQuote.Literal(temporary)} (FORMAT parquet, COMPRESSION zstd)");
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>The report warnings of the latest finished run of <paramref name="command"/> before <paramref name="runId"/>, with that run's id.</summary>
+    public (string RunId, string? Warnings)? PreviousWarnings(string command, string runId)
+    {
+        using var c = Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT run_id, warnings FROM runs WHERE command = $1 AND run_id <> $2 AND finished_at IS NOT NULL AND outcome IN ('ok', 'failed')
+            ORDER BY started_at DESC LIMIT 1
+            """;
+        cmd.Parameters.AddValue(command);
+        cmd.Parameters.AddValue(runId);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? (r.GetString(0), r.GetStringOrNull(1)) : null;
     }
 
     /// <summary>Records how a run ended, with its totals (<paramref name="findings"/>: open findings after its audit, if it audited).</summary>
     public void FinishRun(
-        string runId, DateTimeOffset finishedAt, RunOutcome outcome, int files, long read, long stored, long rejected, string? message, int? findings = null)
+        string runId, DateTimeOffset finishedAt, RunOutcome outcome, int files, long read, long stored, long rejected, string? message, int? findings = null,
+        string? warnings = null)
     {
         using var c = Connect();
         using var cmd = c.CreateCommand();
         cmd.CommandText = """
             UPDATE runs SET finished_at = $2, outcome = $3, files = $4, rows_read = $5, rows_stored = $6, rows_rejected = $7, message = $8,
-                            findings = $9
+                            findings = $9, warnings = $10
             WHERE run_id = $1
             """;
-        foreach (var v in new object?[] { runId, finishedAt, WireNames.ToWire(outcome), files, read, stored, rejected, message, findings })
+        foreach (var v in new object?[] { runId, finishedAt, WireNames.ToWire(outcome), files, read, stored, rejected, message, findings, warnings })
         {
             cmd.Parameters.AddValue(v);
         }
@@ -223,19 +277,24 @@ public sealed class LakeCatalog
     /// <summary>
     /// Copies the run history and the file list into tables <c>runs</c> and <c>files</c> of <paramref name="target"/>
     /// (an analyst's in-memory session), so that they can be queried without the session ever reading the catalog
-    /// again. When a writer holds the catalog's lock at that moment the tables are created empty and false is
-    /// returned: a reader does not wait for a run to end.
+    /// again. When a writer holds the catalog's lock at that moment <c>runs</c> is the history as the last run left it
+    /// (<see cref="RunsFile"/>), <c>files</c> is empty and false is returned: a reader does not wait for a run to end.
     /// </summary>
     public bool CopyHistoryInto(DuckDBConnection target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        target.Execute(Schema + "DROP TABLE lake_files;");
+
+        // The lake's views include runs over RunsFile (history up to the last run's end); the live copy replaces it.
+        target.Execute("DROP VIEW IF EXISTS runs;" + Schema + "DROP TABLE lake_files;");
         try
         {
             target.Execute($"ATTACH {SqlQuote.Literal(_path)} AS tem_catalog (READ_ONLY)");
         }
         catch (DuckDBException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
         {
+            // A run holds the catalog: runs falls back to the file the last run wrote as it ended; files stays empty.
+            var runsFile = RunsFile(System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(_path)!)!);
+            target.Execute($"DROP TABLE runs; CREATE VIEW runs AS {DisputeFiles.Select(runsFile, RunColumns)}");
             return false;
         }
 
@@ -260,18 +319,23 @@ public sealed class LakeCatalog
         // The writers' configuration, not read-only: in one process DuckDB refuses a second configuration of an open file.
         using var c = Connect();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = """
-            SELECT run_id, command, started_at, finished_at, outcome, files, rows_read, rows_stored, rows_rejected, findings, message
-            FROM runs ORDER BY started_at, run_id
-            """;
+        // SELECT *: a lake older than the settings column (opened by a reader, no schema change) still reads.
+        cmd.CommandText = "SELECT * FROM runs ORDER BY started_at, run_id";
         using var r = cmd.ExecuteReader();
+        var names = Enumerable.Range(0, r.FieldCount).Select(r.GetName).ToList();
+        var settings = names.IndexOf("settings");
+        var warnings = names.IndexOf("warnings");
         var list = new List<RunRecord>();
         while (r.Read())
         {
             list.Add(new RunRecord(
                 r.GetString(0), r.GetString(1), r.GetFieldValue<DateTimeOffset>(2), r.GetFieldValue<DateTimeOffset?>(3),
                 r.GetStringOrNull(4) is { } outcome ? WireNames.Parse<RunOutcome>(outcome) : null, r.GetFieldValue<int?>(5), r.GetFieldValue<long?>(6), r.GetFieldValue<long?>(7),
-                r.GetFieldValue<long?>(8), r.GetFieldValue<int?>(9), r.GetStringOrNull(10)));
+                r.GetFieldValue<long?>(8), r.GetFieldValue<int?>(9), r.GetStringOrNull(10))
+            {
+                Settings = settings < 0 ? null : r.GetStringOrNull(settings),
+                Warnings = warnings < 0 ? null : r.GetStringOrNull(warnings),
+            });
         }
 
         return list;

@@ -39,6 +39,12 @@ public sealed partial class PipelineJob(ILogger<PipelineJob> log, TimeProvider t
     /// <summary>Job data key: the follow-up days of the run's report.</summary>
     public const string FollowUpDaysKey = "followUpDays";
 
+    /// <summary>Job data key: a settings file laid over the lake's <c>tem.json</c>, read at every run.</summary>
+    public const string SettingsFileKey = "settingsFile";
+
+    /// <summary>Job data key: settings embedded in the configuration (<see cref="TemSettings"/> as JSON), laid over the lake's <c>tem.json</c>.</summary>
+    public const string SettingsKey = "settings";
+
     /// <summary>Job data key: the pipeline's ingest settings (<see cref="IngestSettings"/> as JSON), when it has any.</summary>
     public const string IngestKey = "ingest";
 
@@ -60,21 +66,31 @@ public sealed partial class PipelineJob(ILogger<PipelineJob> log, TimeProvider t
             return;
         }
 
+        var lake = map.GetString(LakeKey) ?? throw new InvalidOperationException($"job {name} has no '{LakeKey}' in its data");
+        EffectiveSettings settings;
+        try
+        {
+            // Read at every fire, like the profiles: tuning saved into the lake's tem.json applies from the next run on.
+            settings = EffectiveSettings.ForLake(lake, [.. Layers(map, name)]);
+        }
+        catch (Exception e) when (e is InputDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            Problem(log, name, $"run skipped: its settings cannot be used: {e.Message}");
+            return;
+        }
+
         var options = new PipelineOptions
         {
             Name = name,
             Inbox = map.GetString(InboxKey) ?? throw new InvalidOperationException($"job {name} has no '{InboxKey}' in its data"),
-            Lake = map.GetString(LakeKey) ?? throw new InvalidOperationException($"job {name} has no '{LakeKey}' in its data"),
+            Lake = lake,
             Out = map.GetString(OutKey) ?? throw new InvalidOperationException($"job {name} has no '{OutKey}' in its data"),
             LockWait = TimeSpan.FromSeconds(double.Parse(map.GetString(LockWaitKey) ?? "0", CultureInfo.InvariantCulture)),
-            Ingest = map.GetString(MemoryLimitKey) is { Length: > 0 } memory ? ingest with { MemoryLimit = memory } : ingest,
-            Audit = new AuditOptions { MemoryLimit = map.GetString(MemoryLimitKey) is { Length: > 0 } limit ? limit : new AuditOptions().MemoryLimit },
+            Ingest = ingest with { MemoryLimit = settings.MemoryLimit },
+            Audit = settings.ToAuditOptions(),
             AuditAfterFailedIngest = map.GetString(AuditAnywayKey) == "true",
-            Report = new Tem.Reports.ReportOptions
-            {
-                ContingencyFeePct = decimal.Parse(map.GetString(ContingencyFeeKey) ?? "0", CultureInfo.InvariantCulture),
-                FollowUpDays = int.Parse(map.GetString(FollowUpDaysKey) ?? "30", CultureInfo.InvariantCulture),
-            },
+            Report = settings.ToReportOptions(),
+            Settings = settings.ToJson(),
             Holder = $"{name} fire {context.FireInstanceId} on {context.Scheduler.SchedulerInstanceId} (pid {Environment.ProcessId})",
         };
 
@@ -113,6 +129,38 @@ public sealed partial class PipelineJob(ILogger<PipelineJob> log, TimeProvider t
         {
             var line = Pipeline.Describe(t);
             Money(log, name, line);
+        }
+
+        if (Pipeline.DescribeRepeated(result) is { } repeated)
+        {
+            Step(log, name, repeated);
+        }
+    }
+
+    /// <summary>The pipeline's layers over the lake's tem.json: its settings file, its embedded settings, its own keys (also those stored by older versions).</summary>
+    private static IEnumerable<SettingsLayer> Layers(JobDataMap map, string name)
+    {
+        if (map.GetString(SettingsFileKey) is { } file)
+        {
+            yield return new SettingsLayer(file, SettingsFile.Load(file)
+                ?? throw new InputDataException(new SourceLocation(Path.GetFileName(file)), "the settings file does not exist", "the file the pipeline's \"settings\" names"));
+        }
+
+        if (map.GetString(SettingsKey) is { } json)
+        {
+            yield return new SettingsLayer($"pipeline '{name}' settings", SettingsFile.FromJson(json));
+        }
+
+        var memory = map.GetString(MemoryLimitKey) is { Length: > 0 } m ? m : null;
+        var fee = map.GetString(ContingencyFeeKey) is { } f ? decimal.Parse(f, CultureInfo.InvariantCulture) : (decimal?)null;
+        var days = map.GetString(FollowUpDaysKey) is { } d ? int.Parse(d, CultureInfo.InvariantCulture) : (int?)null;
+        if (memory is not null || fee is not null || days is not null)
+        {
+            yield return new SettingsLayer($"pipeline '{name}'", new TemSettings
+            {
+                MemoryLimit = memory,
+                Report = fee is null && days is null ? null : new ReportSettings { ContingencyFee = fee, FollowUpDays = days },
+            });
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Tem.App;
 
 namespace Tem.Scheduler;
 
@@ -72,14 +73,57 @@ public sealed record PipelineSchedule
     /// <summary>Audit and report even when a file failed to ingest (<c>tem run --audit-anyway</c>; default false: the findings stay those of the last complete run).</summary>
     public bool AuditAnyway { get; init; }
 
-    /// <summary>DuckDB's memory limit for the run's ingest and audit (<c>tem run --memory-limit</c>; default 1GB); beyond it DuckDB spills to the lake's <c>_tem/tmp</c>.</summary>
-    public string MemoryLimit { get; init; } = "1GB";
+    /// <summary>DuckDB's memory limit for the run's ingest and audit (<c>tem run --memory-limit</c>); null: the settings' (default 1GB). Beyond it DuckDB spills to the lake's <c>_tem/tmp</c>.</summary>
+    public string? MemoryLimit { get; init; }
 
-    /// <summary>The consultant's contingency fee in the run's report, percent of realised savings (<c>tem run --contingency-fee</c>; default 0).</summary>
-    public decimal ContingencyFee { get; init; }
+    /// <summary>The consultant's contingency fee in the run's report, percent of realised savings (<c>tem run --contingency-fee</c>); null: the settings' (default 0).</summary>
+    public decimal? ContingencyFee { get; init; }
 
-    /// <summary>Days without news after which a submitted claim is overdue, in the run's report (<c>tem run --follow-up-days</c>; default 30).</summary>
-    public int FollowUpDays { get; init; } = 30;
+    /// <summary>Days without news after which a submitted claim is overdue, in the run's report (<c>tem run --follow-up-days</c>); null: the settings' (default 30).</summary>
+    public int? FollowUpDays { get; init; }
+
+    /// <summary>
+    /// The pipeline's settings over the lake's <c>tem.json</c>, key by key: in the file, either the name of a settings
+    /// file (relative to the configuration file) or a settings object (<see cref="TemSettings"/>'s shape). Read by
+    /// <see cref="SchedulerConfig.Load"/> into <see cref="SettingsFile"/> or <see cref="EmbeddedSettings"/>.
+    /// </summary>
+    public JsonElement? Settings { get; init; }
+
+    /// <summary>A settings file laid over the lake's <c>tem.json</c> (absolute path), read again at every run.</summary>
+    [JsonIgnore]
+    public string? SettingsFile { get; init; }
+
+    /// <summary>Settings embedded in the configuration, laid over the lake's <c>tem.json</c> (and over <see cref="SettingsFile"/>).</summary>
+    [JsonIgnore]
+    public TemSettings? EmbeddedSettings { get; init; }
+
+    /// <summary>The layers this pipeline lays over its lake's <c>tem.json</c>: its settings file, its embedded settings, then its own keys (<see cref="MemoryLimit"/>...).</summary>
+    /// <exception cref="Tem.Core.InputDataException">The settings file cannot be used.</exception>
+    public IReadOnlyList<SettingsLayer> SettingsLayers()
+    {
+        var layers = new List<SettingsLayer>();
+        if (SettingsFile is { } file)
+        {
+            layers.Add(new SettingsLayer(file, Tem.App.SettingsFile.Load(file)
+                ?? throw new Tem.Core.InputDataException(new Tem.Core.SourceLocation(System.IO.Path.GetFileName(file)), "the settings file does not exist", "the file the pipeline's \"settings\" names")));
+        }
+
+        if (EmbeddedSettings is { } embedded)
+        {
+            layers.Add(new SettingsLayer($"pipeline '{Name}' settings", embedded));
+        }
+
+        if (MemoryLimit is not null || ContingencyFee is not null || FollowUpDays is not null)
+        {
+            layers.Add(new SettingsLayer($"pipeline '{Name}'", new TemSettings
+            {
+                MemoryLimit = MemoryLimit,
+                Report = ContingencyFee is null && FollowUpDays is null ? null : new ReportSettings { ContingencyFee = ContingencyFee, FollowUpDays = FollowUpDays },
+            }));
+        }
+
+        return layers;
+    }
 
     /// <summary>
     /// How the inbox's files are read where they leave a choice (PBX zone and name, carrier profiles, EDI 811
@@ -94,6 +138,7 @@ public sealed record PipelineSchedule
 /// { "store": { "kind": "sqlite", "path": "scheduler.db" },
 ///   "pipelines": [ { "name": "nightly", "cron": "0 0 2 * * ?", "timeZone": "Europe/London",
 ///                    "inbox": "inbox", "lake": "lake", "out": "out", "auditAnyway": false, "memoryLimit": "1GB",
+///                    "settings": { "report": { "fx": { "EUR": 1.08 } } },
 ///                    "ingest": { "pbxTimeZone": "Europe/London", "profiles": [ "profiles" ],
 ///                                "ediCarrier": "Acme", "ediCurrency": "USD", "ediChargeCodes": { "BASIC": "recurring" } } } ] }
 /// </code>
@@ -146,7 +191,20 @@ public sealed record SchedulerConfig
                 "the file holds null", "the scheduler configuration: { \"store\": {...}, \"pipelines\": [...] }");
         }
 
-        return config.ResolvePaths(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        var baseDir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        var pipelines = config.Pipelines.Select((p, i) => p.Settings switch
+        {
+            null or { ValueKind: JsonValueKind.Null } => p,
+            { ValueKind: JsonValueKind.String } name => p with { SettingsFile = System.IO.Path.GetFullPath(name.GetString()!, baseDir) },
+            { ValueKind: JsonValueKind.Object } embedded => p with
+            {
+                EmbeddedSettings = Tem.App.SettingsFile.ParseEmbedded(text, path, $"$.pipelines[{i.ToString(CultureInfo.InvariantCulture)}].settings", embedded.GetRawText()),
+            },
+            _ => throw new Tem.Core.InputDataException(
+                new Tem.Core.SourceLocation(System.IO.Path.GetFileName(path), 0, 0, $"$.pipelines[{i.ToString(CultureInfo.InvariantCulture)}].settings"),
+                "not a file name or an object", "\"settings\": \"nightly.json\" or \"settings\": { \"report\": { \"fx\": { \"EUR\": 1.08 } } }"),
+        }).ToList();
+        return (config with { Pipelines = pipelines }).ResolvePaths(baseDir);
     }
 
     /// <summary>Checks what JSON alone cannot: names, crons, zones, store settings. Returns the problems found, one line each.</summary>
@@ -180,14 +238,28 @@ public sealed record SchedulerConfig
                 problems.Add($"pipeline '{p.Name}': lockWait must not be negative");
             }
 
-            if (p.ContingencyFee is < 0 or > 100 || p.FollowUpDays < 0)
+            if (p.ContingencyFee is < 0 or > 100 || p.FollowUpDays is < 0)
             {
                 problems.Add($"pipeline '{p.Name}': contingencyFee is a percentage from 0 to 100 and followUpDays 0 or more");
             }
 
-            if (!Tem.Lake.LakeSession.IsMemorySize(p.MemoryLimit))
+            if (p.MemoryLimit is { } memory && !Tem.Lake.LakeSession.IsMemorySize(memory))
             {
                 problems.Add($"pipeline '{p.Name}': memoryLimit '{p.MemoryLimit}' is not a size such as 1GB or 500MB");
+            }
+
+            try
+            {
+                // The lake's tem.json and the pipeline's settings are read here too, so a broken one stops the host at
+                // start (and --check), not at 02:00; each run reads them again, so an edit applies from the next run on.
+                var layers = p.SettingsLayers();
+                // A settings file is checked as it is read; embedded settings built in code are checked here.
+                problems.AddRange(Tem.App.SettingsFile.Validate(p.EmbeddedSettings ?? new TemSettings()).Select(v => $"pipeline '{p.Name}': settings {v.Path}: {v.Message}"));
+                _ = EffectiveSettings.ForLake(p.Lake, [.. layers]);
+            }
+            catch (Exception e) when (e is Tem.Core.InputDataException or IOException or UnauthorizedAccessException)
+            {
+                problems.Add($"pipeline '{p.Name}': settings: {e.Message}");
             }
 
             if (p.Ingest is { } ingest)

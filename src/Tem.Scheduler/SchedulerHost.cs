@@ -121,11 +121,34 @@ public static class SchedulerHost
             .UsingJobData(PipelineJob.OutKey, p.Out)
             .UsingJobData(PipelineJob.LockWaitKey, p.LockWait.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .UsingJobData(PipelineJob.AuditAnywayKey, p.AuditAnyway ? "true" : "false")
-            .UsingJobData(PipelineJob.MemoryLimitKey, p.MemoryLimit)
-            .UsingJobData(PipelineJob.ContingencyFeeKey, p.ContingencyFee.ToString(CultureInfo.InvariantCulture))
-            .UsingJobData(PipelineJob.FollowUpDaysKey, p.FollowUpDays.ToString(CultureInfo.InvariantCulture))
             .RequestRecovery(true)
             .StoreDurably(true);
+
+        // Each only when set: what is not set comes from the lake's tem.json at every run.
+        if (p.MemoryLimit is { } memory)
+        {
+            job = job.UsingJobData(PipelineJob.MemoryLimitKey, memory);
+        }
+
+        if (p.ContingencyFee is { } fee)
+        {
+            job = job.UsingJobData(PipelineJob.ContingencyFeeKey, fee.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (p.FollowUpDays is { } days)
+        {
+            job = job.UsingJobData(PipelineJob.FollowUpDaysKey, days.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (p.SettingsFile is { } file)
+        {
+            job = job.UsingJobData(PipelineJob.SettingsFileKey, file);
+        }
+
+        if (p.EmbeddedSettings is { } embedded)
+        {
+            job = job.UsingJobData(PipelineJob.SettingsKey, Tem.App.SettingsFile.ToJson(embedded));
+        }
 
         // Only when set, so the job data of a pipeline without settings stays as stored by earlier versions.
         if (p.Ingest is { IsEmpty: false } ingest)

@@ -139,6 +139,16 @@ public sealed class JsonOutputTests(JsonLakeFixture lake) : IClassFixture<JsonLa
     }
 
     [Fact]
+    public void ConfigShow_Json_NamesTheSettingsAndWhereEachComesFrom()
+    {
+        var json = Json(Run("config", "show", "--lake", lake.Lake, "--fx", "EUR=1.08", "--json"));
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("file").ValueKind);
+        Assert.Equal(1.08m, json.GetProperty("settings").GetProperty("report").GetProperty("fx").GetProperty("EUR").GetDecimal());
+        Assert.Equal("flag", json.GetProperty("sources").GetProperty("report.fx.EUR").GetString());
+        Assert.Equal("default", json.GetProperty("sources").GetProperty("memoryLimit").GetString());
+    }
+
+    [Fact]
     public void Demo_Json_NamesTheRunAndThePlantedFindings()
     {
         var json = Json(Run("demo", "--out", Path.Combine(lake.Root, "demo"), "--json"));

@@ -67,7 +67,7 @@ public sealed partial class ProgressTests(DemoLakeFixture demo) : IClassFixture<
     public void Audit_Progress_ReportsEachRuleByNameInOrderThenAllDone()
     {
         var events = new List<WorkProgress>();
-        var result = new AuditOperation(TimeProvider.System).Run(demo.Lake, new AuditOptions(), new SynchronousProgress<WorkProgress>(events.Add));
+        var result = new AuditOperation(TimeProvider.System).Run(demo.Lake, new AuditOptions(), progress: new SynchronousProgress<WorkProgress>(events.Add));
         Assert.True(result.Run.Succeeded, result.Run.Message);
 
         var rules = AuditOperation.ListRules(null).Rules.Select(r => r.Id).ToList();

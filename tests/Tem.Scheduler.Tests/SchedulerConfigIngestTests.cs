@@ -101,7 +101,7 @@ public sealed class SchedulerConfigIngestTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public void Load_AuditAnywayAndMemoryLimit_ReachTheJobAndDefaultWhenAbsent()
+    public void Load_AuditAnywayAndMemoryLimit_ReachTheJob_AndAreLeftToTheSettingsWhenAbsent()
     {
         var file = _folder.Sub("schedule.json");
         File.WriteAllText(file, """
@@ -116,7 +116,8 @@ public sealed class SchedulerConfigIngestTests : IDisposable
         var nightly = SchedulerHost.JobFor(config.Pipelines[0]).JobDataMap;
         Assert.Equal(("true", "512MB"), (nightly.GetString(PipelineJob.AuditAnywayKey), nightly.GetString(PipelineJob.MemoryLimitKey)));
         var plain = SchedulerHost.JobFor(config.Pipelines[1]).JobDataMap;
-        Assert.Equal(("false", "1GB"), (plain.GetString(PipelineJob.AuditAnywayKey), plain.GetString(PipelineJob.MemoryLimitKey)));
+        Assert.Equal("false", plain.GetString(PipelineJob.AuditAnywayKey));
+        Assert.False(plain.ContainsKey(PipelineJob.MemoryLimitKey));
     }
 
     [Fact]
@@ -132,7 +133,7 @@ public sealed class SchedulerConfigIngestTests : IDisposable
     }
 
     [Fact]
-    public void Load_ContingencyFeeAndFollowUpDays_ReachTheJob_AndAreChecked()
+    public void Load_ContingencyFeeAndFollowUpDays_ReachTheJob_AreChecked_AndAreLeftToTheSettingsWhenAbsent()
     {
         var file = _folder.Sub("schedule.json");
         File.WriteAllText(file, """
@@ -147,6 +148,7 @@ public sealed class SchedulerConfigIngestTests : IDisposable
         var nightly = SchedulerHost.JobFor(config.Pipelines[0]).JobDataMap;
         Assert.Equal(("30", "45"), (nightly.GetString(PipelineJob.ContingencyFeeKey), nightly.GetString(PipelineJob.FollowUpDaysKey)));
         var plain = SchedulerHost.JobFor(config.Pipelines[1]).JobDataMap;
-        Assert.Equal(("0", "30"), (plain.GetString(PipelineJob.ContingencyFeeKey), plain.GetString(PipelineJob.FollowUpDaysKey)));
+        Assert.False(plain.ContainsKey(PipelineJob.ContingencyFeeKey));
+        Assert.False(plain.ContainsKey(PipelineJob.FollowUpDaysKey));
     }
 }

@@ -180,7 +180,7 @@ internal static class Proposal
                 }
                 else
                 {
-                    warnings.Add($"{label}: the {s.Currency.Code} spend of retired service {service} is not counted (no exchange rate; tem report --fx {s.Currency.Code}=RATE)");
+                    warnings.Add($"{label}: the {s.Currency.Code} spend of retired service {service} is not counted (no exchange rate: set report.fx.{s.Currency.Code} in the lake's tem.json, or pass --fx {s.Currency.Code}=RATE)");
                 }
             }
 
@@ -198,7 +198,7 @@ internal static class Proposal
                 p.Sum(f => f.Finding.OneTimeAmount), p.Sum(f => f.Finding.MonthlySavings), rate));
             if (rate is null && v.Count > 0)
             {
-                warnings.Add($"{label}: validated found money in {g.Key.Code} is not counted against the upgrade's {currency.Code} prices (no exchange rate; tem report --fx {g.Key.Code}=RATE)");
+                warnings.Add($"{label}: validated found money in {g.Key.Code} is not counted against the upgrade's {currency.Code} prices (no exchange rate: set report.fx.{g.Key.Code} in the lake's tem.json, or pass --fx {g.Key.Code}=RATE)");
             }
         }
 
