@@ -184,7 +184,7 @@ internal static class AuditCommands
         command.SetAction(parse =>
         {
             var cli = CliOutput.For(parse, output, error);
-            if (settingsOptions.Resolve(parse, parse.GetValue(lake)!, cli, "run", out var settingsExit) is not { } settings)
+            if (settingsOptions.Resolve(parse, parse.GetValue(lake)!, cli, "run", out var settingsExit, makesLake: true) is not { } settings)
             {
                 return settingsExit;
             }

@@ -78,10 +78,17 @@ internal sealed class SettingsOptions
     /// Null after printing the problem, with <paramref name="exitCode"/>: 2 for a malformed or invalid option, 1 for a
     /// settings file that cannot be used. With <c>--save</c>, the options are written into the lake's file first.
     /// </summary>
-    public EffectiveSettings? Resolve(ParseResult parse, string lake, CliOutput cli, string command, out int exitCode)
+    /// <exception cref="Tem.Lake.NotALakeException">The folder holds no lake and the command does not make one (nothing is saved there).</exception>
+    public EffectiveSettings? Resolve(ParseResult parse, string lake, CliOutput cli, string command, out int exitCode, bool makesLake = false)
     {
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(cli);
+        if (!makesLake)
+        {
+            // A mistyped --lake must not get a tem.json (and so a folder) from --save, nor show settings of no lake.
+            Tem.Lake.LakeFolders.Require(lake);
+        }
+
         if (Flags(parse, out var malformed) is not { } flags)
         {
             cli.Problem($"tem {command}: {malformed}");

@@ -119,21 +119,20 @@ public sealed partial class ReadmeTests(DemoLakeFixture demo) : IClassFixture<De
         }
     }
 
-    /// <summary>A quoted line is printed as is; "..." stands for the folder the run wrote to (the README's <paramref name="folder"/>).</summary>
+    /// <summary>
+    /// A quoted line is printed as is; each "..." stands for the folders above the one the run wrote to (the README's
+    /// <paramref name="folder"/>, which is <paramref name="actualFolder"/> here).
+    /// </summary>
     private static bool Matches(string quoted, IReadOnlyList<string> printed, string folder, string actualFolder)
     {
-        var dots = quoted.IndexOf("...", StringComparison.Ordinal);
-        if (dots < 0)
+        if (!quoted.Contains("...", StringComparison.Ordinal))
         {
             return printed.Contains(quoted.TrimEnd());
         }
 
-        var prefix = quoted[..dots];
-        var suffix = quoted[(dots + 3)..].TrimEnd();
-        var parent = Path.GetDirectoryName(actualFolder)!;
-        return printed.Any(p => p.StartsWith(prefix, StringComparison.Ordinal) &&
-                                p.EndsWith(suffix.Replace("/" + folder, Path.DirectorySeparatorChar + Path.GetFileName(actualFolder), StringComparison.Ordinal), StringComparison.Ordinal) &&
-                                p.Contains(parent, StringComparison.Ordinal));
+        var pattern = "^" + string.Join(".+", quoted.TrimEnd().Split("...").Select(piece =>
+            Regex.Escape(piece.Replace("/" + folder, Path.DirectorySeparatorChar + Path.GetFileName(actualFolder), StringComparison.Ordinal)))) + "$";
+        return printed.Any(p => Regex.IsMatch(p, pattern));
     }
 
     private static List<string> Lines(string text) => [.. text.Split('\n').Select(l => l.TrimEnd('\r', ' '))];

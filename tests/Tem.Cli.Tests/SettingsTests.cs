@@ -217,6 +217,12 @@ public sealed class SettingsTests(SettingsFixture fx) : IClassFixture<SettingsFi
     {
         var lake = Path.Combine(fx.Root, "bad-" + command, "lake");
         Directory.CreateDirectory(lake);
+        if (command != "run")
+        {
+            // Only run makes a lake; the others need one to read the settings of.
+            TemLake.Open(lake);
+        }
+
         File.WriteAllText(Path.Combine(lake, "tem.json"), "{\n  \"report\": {\n    \"fx\": { \"EUR\": 1.08 },\n    \"tenant\": false\n  }\n}\n");
         string[] args = command switch
         {
@@ -229,14 +235,21 @@ public sealed class SettingsTests(SettingsFixture fx) : IClassFixture<SettingsFi
 
         Assert.Equal(TemApp.Failure, code);
         Assert.Contains("tem.json:4:5: $.report.tenant: unknown key 'tenant', expected one of proposalCurrency, fx, tenants", err, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(lake, "_tem")), "nothing ran");
+        if (command == "run")
+        {
+            Assert.False(Directory.Exists(Path.Combine(lake, "_tem")), "nothing ran");
+        }
+        else
+        {
+            Assert.Empty(TemLake.OpenExisting(lake).Catalog.Runs());
+        }
     }
 
     [Fact]
     public void BadValueInSettingsFile_NamesTheKeyLineAndWhatIsWrong()
     {
         var lake = Path.Combine(fx.Root, "bad-values", "lake");
-        Directory.CreateDirectory(lake);
+        TemLake.Open(lake);
         var file = Path.Combine(lake, "tem.json");
 
         File.WriteAllText(file, "{\n  \"audit\": {\n    \"set\": {\n      \"rate_overcharge.min_amont\": 0.5\n    }\n  }\n}\n");
@@ -257,6 +270,7 @@ public sealed class SettingsTests(SettingsFixture fx) : IClassFixture<SettingsFi
     public void Save_WritesTheOptionsGiven_KeepsTheOtherKeys_AndShowNamesEachSource()
     {
         var lake = Path.Combine(fx.Root, "save", "lake");
+        TemLake.Open(lake);
 
         Assert.Equal(0, Run("config", "show", "--lake", lake, "--set", "rate_overcharge.min_amount=0.5", "--save", "--quiet").Code);
         Assert.Equal(0, Run("config", "show", "--lake", lake, "--fx", "EUR=1.08", "--save", "--quiet").Code);
@@ -280,6 +294,7 @@ public sealed class SettingsTests(SettingsFixture fx) : IClassFixture<SettingsFi
     public void SetFlag_NamingARuleOfTheFilesRulesFolder_IsAccepted_AndAnUnknownOneIsAUsageError()
     {
         var lake = Path.Combine(fx.Root, "own-rules", "lake");
+        TemLake.Open(lake);
         Directory.CreateDirectory(Path.Combine(lake, "my-rules"));
         var builtIn = File.ReadAllText(Repo("src", "Tem.Audit", "Rules", "tax_on_exempt.sql"));
         File.WriteAllText(Path.Combine(lake, "my-rules", "my_tax.sql"), builtIn.Replace("-- rule: tax_on_exempt", "-- rule: my_tax", StringComparison.Ordinal));
