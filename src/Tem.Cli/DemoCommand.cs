@@ -60,7 +60,7 @@ internal static class DemoCommand
                 SampleData = inbox,
                 Lake = lake,
                 PlantedFindings = sample.PlantedFindings,
-                Run = PipelineRunner.Summary(r),
+                Run = PipelineRunner.Summary(r, settings),
             });
             cli.Line($"next: tem sql --lake {lake} \"SELECT rule, count(*) FROM findings GROUP BY ALL\"");
             return code;

@@ -59,31 +59,14 @@ internal static class PipelineRunner
         return result.Succeeded ? TemApp.Ok : TemApp.Failure;
     }
 
-    /// <summary>The JSON summary of a run (also what <c>--json</c> prints for <c>tem run</c> and <c>tem demo</c>).</summary>
-    public static object Summary(PipelineResult r) => new
-    {
-        r.RunId,
-        Outcome = WireNames.ToWire(r.Outcome),
-        r.StartedAt,
-        r.FinishedAt,
-        Files = r.Ingest.Files,
-        FailedFiles = r.Ingest.Failed,
-        RowsRead = r.Ingest.Read,
-        RowsStored = r.Ingest.Stored,
-        RowsRejected = r.Ingest.Rejected,
-        Findings = r.OpenFindings,
-        FoundMoney = r.Totals.Select(Pipeline.Json),
-        Report = r.ReportPath,
-        r.InterruptedRuns,
-        r.Message,
-        r.NotData,
-    };
-
-    /// <summary>The JSON summary of <c>tem run</c>: <see cref="Summary(PipelineResult)"/>'s fields, the report's warnings and the settings it ran with.</summary>
-    public static object Summary(PipelineResult r, EffectiveSettings settings)
+    /// <summary>
+    /// The JSON summary of a run (what <c>--json</c> prints for <c>tem run</c>, <c>tem demo</c> and a checked schedule):
+    /// the run, its totals, the files that are not data, the report's warnings and the settings it ran with (null when
+    /// the caller resolved none).
+    /// </summary>
+    public static object Summary(PipelineResult r, EffectiveSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(r);
-        ArgumentNullException.ThrowIfNull(settings);
         return new
         {
             r.RunId,
@@ -100,8 +83,9 @@ internal static class PipelineRunner
             Report = r.ReportPath,
             r.InterruptedRuns,
             r.Message,
+            r.NotData,
             Warnings = r.ReportWarnings,
-            Settings = settings.ToJsonElement(),
+            Settings = settings?.ToJsonElement(),
         };
     }
 }
