@@ -219,7 +219,7 @@ public static class LakeOperation
             scope.Warnings.Count == 0 ? null : string.Join('\n', scope.Warnings));
         try
         {
-            catalog.WriteRunsFile();
+            catalog.WriteHistoryFiles();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InfrastructureException or DuckDBException)
         {

@@ -270,9 +270,15 @@ public static class SettingsFile
 
             foreach (var (code, rate) in report.Fx ?? new Dictionary<string, decimal>())
             {
-                if (!CurrencyCode.TryParse(code, out _))
+                if (!CurrencyCode.TryParse(code, out var parsed))
                 {
                     problems.Add(new($"$.report.fx.{code}", "--fx", $"'{code}' is not a currency code"));
+                }
+                else if (parsed.Code != code)
+                {
+                    // One spelling per currency, so that a rate given by a flag (upper case) replaces it instead of
+                    // standing beside it.
+                    problems.Add(new($"$.report.fx.{code}", "--fx", $"'{code}': write the currency code as {parsed.Code}"));
                 }
                 else if (rate <= 0)
                 {
@@ -322,7 +328,7 @@ public static class SettingsFile
         }
 
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
+        var temporary = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp"; // two saves at once must not share a file
         File.WriteAllText(temporary, ToJson(merged) + "\n", new UTF8Encoding(false));
         File.Move(temporary, path, overwrite: true);
         return path;

@@ -4,6 +4,7 @@ using Tem.App;
 using Tem.Reports;
 using Tem.Audit;
 using Tem.Core;
+using Tem.Lake;
 
 namespace Tem.Cli;
 
@@ -20,6 +21,12 @@ internal static class AuditCommands
         command.SetAction(parse =>
         {
             var cli = CliOutput.For(parse, output, error);
+            if (parse.GetValue(list) && !settingsOptions.Saves(parse) && !LakeFolders.IsLake(parse.GetValue(lake)!))
+            {
+                // Listing the rules needs no lake: the built-in ones and a --rules folder can be read before the first ingest.
+                return ListRules(cli, AuditOperation.ListRules(settingsOptions.RulesFolder(parse)));
+            }
+
             if (settingsOptions.Resolve(parse, parse.GetValue(lake)!, cli, "audit", out var exitCode) is not { } settings)
             {
                 return exitCode;

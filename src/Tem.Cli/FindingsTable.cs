@@ -21,7 +21,8 @@ internal sealed record FindingFilter(
                && (Carriers.Count == 0 || Carriers.Contains(f.Carrier, StringComparer.OrdinalIgnoreCase))
                && (Statuses.Count == 0 || Statuses.Contains(stored.Status))
                && (Kind is null || f.MoneyKind == Kind)
-               && (MinAmount is null || f.FoundMoney >= MinAmount);
+               // Compared as shown: a finding listed as 10.00 passes --min-amount 10.
+               && (MinAmount is null || Rounding.HalfAwayFromZero(f.FoundMoney, f.Currency.MinorDigits) >= MinAmount);
     }
 }
 

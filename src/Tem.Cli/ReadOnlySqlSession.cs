@@ -51,9 +51,6 @@ internal sealed class ReadOnlySqlSession : IDisposable
     /// <summary>The session's tables by name: the lake's views, or the tenant's tables (empty without a lake).</summary>
     public IReadOnlyList<string> Tables { get; }
 
-    /// <summary>False when a run held the lake's catalog as the session opened, so <c>runs</c> and <c>files</c> are empty.</summary>
-    public bool HistoryCopied { get; private init; } = true;
-
     /// <summary>
     /// The session's tables and views now (a session table may have been created), each with its columns and their
     /// types in order. Read through DuckDB's catalog functions, which the lock-down leaves readable.
@@ -128,15 +125,11 @@ internal sealed class ReadOnlySqlSession : IDisposable
 
         try
         {
-            var historyCopied = true;
             if (tenant is null && lakeRoot is not null)
             {
-                var lake = TemLake.OpenExisting(lakeRoot);
-                files = lake.CreateViews(connection);
-
-                // The run history and file list are copied in while files may still be read; the catalog itself is
-                // never among the allowed paths (an allowed path can be written too).
-                historyCopied = lake.Catalog.CopyHistoryInto(connection);
+                // Every table, and the run history and file list as the last run left them (_tem/runs.parquet,
+                // files.parquet): a reader never opens the catalog, whose lock would stall a writer.
+                files = TemLake.OpenExisting(lakeRoot).CreateViews(connection);
             }
 
             var tables = new List<string>();
@@ -167,7 +160,7 @@ internal sealed class ReadOnlySqlSession : IDisposable
                 SET enable_external_access = false;
                 SET lock_configuration = true;
                 """));
-            return new ReadOnlySqlSession(connection, tables, limits, tenant is not null) { HistoryCopied = historyCopied };
+            return new ReadOnlySqlSession(connection, tables, limits, tenant is not null);
         }
         catch
         {

@@ -119,7 +119,8 @@ public static class ResultWriter
         var gap = hidden == 0 ? -1 : Enumerable.Range(1, shown.Count).First(k => k == shown.Count || shown[k] != shown[k - 1] + 1);
         string Cell(string value, int i)
         {
-            if (!markdown && maxWidth is not null && value.Length > widths[i])
+            // Text is cut to fit; a number never is (it would read as another number), it overflows its column.
+            if (!markdown && maxWidth is not null && !numeric[i] && value.Length > widths[i])
             {
                 value = value[..(widths[i] - 1)] + "\u2026";
             }
@@ -277,9 +278,9 @@ public static class ResultWriter
                 }
 
                 json.WriteEndObject();
-                if (buffer.Length > 1 << 20)
+                if (json.BytesPending + buffer.Length > 1 << 20)
                 {
-                    // Stream large results instead of holding them whole.
+                    // Stream large results instead of holding them whole (the writer buffers until it is flushed).
                     json.Flush();
                     output.Write(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
                     buffer.SetLength(0);

@@ -83,11 +83,6 @@ internal sealed class SettingsOptions
     {
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(cli);
-        if (!makesLake)
-        {
-            // A mistyped --lake must not get a tem.json (and so a folder) from --save, nor show settings of no lake.
-            Tem.Lake.LakeFolders.Require(lake);
-        }
 
         if (Flags(parse, out var malformed) is not { } flags)
         {
@@ -116,6 +111,13 @@ internal sealed class SettingsOptions
             return null;
         }
 
+        if (!makesLake)
+        {
+            // A mistyped --lake must not get a tem.json (and so a folder) from --save, nor show settings of no lake.
+            // (Checked after the options, so that a usage error is reported as one whatever the folder.)
+            Tem.Lake.LakeFolders.Require(lake);
+        }
+
         try
         {
             if (parse.GetValue(_save))
@@ -136,6 +138,9 @@ internal sealed class SettingsOptions
 
     /// <summary>Whether <c>--save</c> was given.</summary>
     public bool Saves(ParseResult parse) => parse.GetValue(_save);
+
+    /// <summary>The rules folder given with <c>--rules</c>, or null (for commands that read no lake, as <c>--list-rules</c> before the first ingest).</summary>
+    public string? RulesFolder(ParseResult parse) => _audit ? parse.GetValue(_rules) : null;
 
     /// <summary>Whether any of the options was given on the command line.</summary>
     public bool AnyGiven(ParseResult parse) => Options.Any(o => parse.GetResult(o) is { Implicit: false });
@@ -166,7 +171,7 @@ internal sealed class SettingsOptions
         {
             var eq = v.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0 || !v[..eq].Contains('.', StringComparison.Ordinal) ||
-                !decimal.TryParse(v[(eq + 1)..], NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
+                !decimal.TryParse(v[(eq + 1)..], NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var value))
             {
                 problem = $"--set '{v}' is not rule.setting=number";
                 return null;

@@ -124,11 +124,6 @@ internal sealed class SqlShell(
         output.WriteLine(lakeRoot is null
             ? "tem sql: no lake (give --lake DIR). Statements end with ';'. .help for help, .quit to leave."
             : $"tem sql on {Path.GetFullPath(lakeRoot)}{on}: {session.Tables.Count} tables (.tables). Statements end with ';'. .help for help, .quit to leave.");
-        if (!session.HistoryCopied)
-        {
-            error.WriteLine("tem sql: a run held the lake's catalog as the session opened: runs and files are empty (start tem sql again after the run)");
-        }
-
         while (editor.ReadStatement() is { } text)
         {
             if (!SqlText.HasContent(text) && !text.TrimStart().StartsWith('.'))
@@ -286,13 +281,33 @@ internal sealed class SqlShell(
         Regex.IsMatch(name, "^" + Regex.Escape(pattern).Replace("%", ".*", StringComparison.Ordinal).Replace("_", ".", StringComparison.Ordinal) + "$",
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
+    /// <summary>The absolute path with every symbolic link on the way followed (parts that do not exist yet kept as written).</summary>
+    private static string RealPath(string path, int depth = 0)
+    {
+        var full = Path.GetFullPath(path);
+        var root = Path.GetPathRoot(full)!;
+        var current = root;
+        foreach (var part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(current, part);
+            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+            current = info.LinkTarget is { } target && depth < 32
+                ? RealPath(Path.IsPathRooted(target) ? target : Path.Combine(current, target), depth + 1)
+                : next;
+        }
+
+        return current;
+    }
+
     private Dot OpenFile(string path, bool once)
     {
         var full = Path.GetFullPath(path);
         if (lakeRoot is not null)
         {
-            var lake = Path.GetFullPath(lakeRoot).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
-            if (full.StartsWith(lake, StringComparison.Ordinal))
+            // Compared as the file system sees them: links followed, case ignored where the file system ignores it.
+            var lake = RealPath(lakeRoot).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+            var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+            if ((RealPath(full) + Path.DirectorySeparatorChar).StartsWith(lake, comparison))
             {
                 return Fail($"{(once ? ".once" : ".output")} {path}: that is inside the lake, which tem sql never writes; choose a file outside it");
             }

@@ -33,6 +33,23 @@ public static class TemApp
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(input);
+        // Culture is invariant: System.CommandLine parses "--min-amount 2.5" with the current culture, which under de-DE
+        // would read 25. The caller's culture comes back when the command returns (tests run it in process).
+        var culture = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+        try
+        {
+            return Invoke(args, output, error, input);
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = culture;
+        }
+    }
+
+    private static int Invoke(string[] args, TextWriter output, TextWriter error, TextReader input)
+    {
         var root = BuildRoot(output, error, input);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

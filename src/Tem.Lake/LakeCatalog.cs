@@ -97,6 +97,12 @@ public sealed class LakeCatalog
         ALTER TABLE runs ADD COLUMN IF NOT EXISTS warnings VARCHAR;
         """;
 
+    /// <summary>The columns of the <c>files</c> table and of <see cref="FilesFile"/>, in order.</summary>
+    public const string FileColumns =
+        "file_id VARCHAR, sha256 VARCHAR, path VARCHAR, kind VARCHAR, table_name VARCHAR, bytes BIGINT, rows_read BIGINT, rows_stored BIGINT, " +
+        "rows_rejected BIGINT, ingested_at TIMESTAMPTZ, run_id VARCHAR, state VARCHAR, target_state VARCHAR, superseded_by VARCHAR, message VARCHAR, " +
+        "appended_to VARCHAR, from_line BIGINT, replaces VARCHAR";
+
     /// <summary>The columns of the <c>runs</c> table and of <see cref="RunsFile"/>, in order.</summary>
     public const string RunColumns =
         "run_id VARCHAR, command VARCHAR, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ, outcome VARCHAR, files INTEGER, rows_read BIGINT, " +
@@ -173,6 +179,9 @@ public sealed class LakeCatalog
     /// <summary>The run history file for readers under a lake root (<c>_tem/runs.parquet</c>), rewritten when a run ends.</summary>
     public static string RunsFile(string lakeRoot) => System.IO.Path.Combine(lakeRoot, "_tem", "runs.parquet");
 
+    /// <summary>The ingested-files list for readers under a lake root (<c>_tem/files.parquet</c>), rewritten when a run ends.</summary>
+    public static string FilesFile(string lakeRoot) => System.IO.Path.Combine(lakeRoot, "_tem", "files.parquet");
+
     /// <summary>Records the start of a run (a command that changes the lake) with the settings it runs with (JSON; null: none read).</summary>
     public void StartRun(string runId, string command, DateTimeOffset startedAt, string? settings = null)
     {
@@ -187,20 +196,25 @@ public sealed class LakeCatalog
     }
 
     /// <summary>
-    /// Writes the run history to <see cref="RunsFile"/> (aside, then renamed), so that readers (<c>tem sql</c>'s
-    /// <c>runs</c>) see it without opening the catalog.
+    /// Writes the run history to <see cref="RunsFile"/> and the ingested files to <see cref="FilesFile"/> (each aside,
+    /// then renamed), so that readers (<c>tem sql</c>'s <c>runs</c> and <c>files</c>) see them without ever opening the
+    /// catalog, whose file lock would stall a writer. Called as each run ends: files only change inside runs.
     /// </summary>
-    public void WriteRunsFile()
+    public void WriteHistoryFiles()
     {
-        var path = RunsFile(System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(_path)!)!);
-        var temporary = path + ".tmp";
-        using (var c = Connect())
+        var root = System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(_path)!)!;
+        using var c = Connect();
+        foreach (var (path, columns, table, order) in new[]
+                 {
+                     (RunsFile(root), RunColumns, "runs", "started_at, run_id"),
+                     (FilesFile(root), FileColumns, "files", "ingested_at, file_id"),
+                 })
         {
-            var columns = string.Join(", ", RunColumns.Split(", ").Select(p => p.Split(' ')[0]));
-            c.Execute($"COPY (SELECT {columns} FROM runs ORDER BY started_at, run_id) TO {SqlQuote.Literal(temporary)} (FORMAT parquet, COMPRESSION zstd)");
+            var temporary = path + ".tmp";
+            var names = string.Join(", ", columns.Split(", ").Select(p => p.Split(' ')[0]));
+            c.Execute($"COPY (SELECT {names} FROM {table} ORDER BY {order}) TO {SqlQuote.Literal(temporary)} (FORMAT parquet, COMPRESSION zstd)");
+            File.Move(temporary, path, overwrite: true);
         }
-
-        File.Move(temporary, path, overwrite: true);
     }
 
     /// <summary>The report warnings of the latest finished run of <paramref name="command"/> before <paramref name="runId"/>, with that run's id.</summary>
@@ -272,45 +286,6 @@ public sealed class LakeCatalog
         }
 
         return ids;
-    }
-
-    /// <summary>
-    /// Copies the run history and the file list into tables <c>runs</c> and <c>files</c> of <paramref name="target"/>
-    /// (an analyst's in-memory session), so that they can be queried without the session ever reading the catalog
-    /// again. When a writer holds the catalog's lock at that moment <c>runs</c> is the history as the last run left it
-    /// (<see cref="RunsFile"/>), <c>files</c> is empty and false is returned: a reader does not wait for a run to end.
-    /// </summary>
-    public bool CopyHistoryInto(DuckDBConnection target)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-
-        // The lake's views include runs over RunsFile (history up to the last run's end); the live copy replaces it.
-        target.Execute("DROP VIEW IF EXISTS runs;" + Schema + "DROP TABLE lake_files;");
-        try
-        {
-            target.Execute($"ATTACH {SqlQuote.Literal(_path)} AS tem_catalog (READ_ONLY)");
-        }
-        catch (DuckDBException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
-        {
-            // A run holds the catalog: runs falls back to the file the last run wrote as it ended; files stays empty.
-            var runsFile = RunsFile(System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(_path)!)!);
-            target.Execute($"DROP TABLE runs; CREATE VIEW runs AS {DisputeFiles.Select(runsFile, RunColumns)}");
-            return false;
-        }
-
-        try
-        {
-            target.Execute("""
-                INSERT INTO runs BY NAME SELECT * FROM tem_catalog.runs ORDER BY started_at, run_id;
-                INSERT INTO files BY NAME SELECT * FROM tem_catalog.files ORDER BY ingested_at, file_id;
-                """);
-        }
-        finally
-        {
-            target.Execute("DETACH tem_catalog");
-        }
-
-        return true;
     }
 
     /// <summary>The run history, oldest first.</summary>

@@ -78,14 +78,16 @@ public static class LakeFolders
         var full = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar);
         var cwd = Directory.GetCurrentDirectory();
         var candidates = new HashSet<string>(StringComparer.Ordinal);
+        // Bounded, so that a typo in a home folder or on a network share answers at once: at most 2,000 folders looked at.
+        const int MostFolders = 2000;
         foreach (var folder in new[] { Path.GetDirectoryName(full), cwd }.OfType<string>())
         {
             foreach (var dir in SubFolders(folder))
             {
                 candidates.Add(dir);
-                if (folder == cwd)
+                if (folder == cwd && candidates.Count < MostFolders)
                 {
-                    candidates.UnionWith(SubFolders(dir));
+                    candidates.UnionWith(SubFolders(dir).Take(MostFolders - candidates.Count));
                 }
             }
         }

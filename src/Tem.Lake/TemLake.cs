@@ -129,13 +129,14 @@ public sealed class TemLake
             read.Add(findings);
         }
 
-        // The dispute history, the credits the last run could not apply on its own and the run history with the
-        // settings each run used (empty before the first of each).
+        // The dispute history, the credits the last run could not apply on its own, the run history with the settings
+        // each run used and the ingested files (empty before the first of each).
         foreach (var (view, path, columns) in new[]
                  {
                      ("dispute_events", DisputeFiles.EventsPath(Root), DisputeFiles.EventColumns),
                      ("credit_matches", DisputeFiles.MatchesPath(Root), DisputeFiles.MatchColumns),
                      ("runs", LakeCatalog.RunsFile(Root), LakeCatalog.RunColumns),
+                     ("files", LakeCatalog.FilesFile(Root), LakeCatalog.FileColumns),
                  })
         {
             connection.Execute($"CREATE OR REPLACE VIEW {view} AS {DisputeFiles.Select(path, columns)}");

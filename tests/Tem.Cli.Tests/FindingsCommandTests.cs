@@ -82,4 +82,25 @@ public sealed class FindingsCommandTests(JsonLakeFixture lake) : IClassFixture<J
         Assert.Equal(TemApp.UsageError, code);
         Assert.Contains("--status nope: expected one of open, submitted", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Findings_MinAmountUnderAGermanCulture_IsReadWithADecimalPoint()
+    {
+        var all = All();
+        var threshold = all.Select(Found).Where(a => a > 1).Order().First() - 0.5m; // a fraction: misread as ten times more under de-DE
+        var expected = all.Count(f => Math.Round(Found(f), 2, MidpointRounding.AwayFromZero) >= threshold);
+        var before = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
+        try
+        {
+            var lines = Table("--min-amount", threshold.ToString(CultureInfo.InvariantCulture));
+
+            Assert.Equal($"({expected} of {all.Count} findings)", lines[^1]);
+            Assert.Equal("de-DE", CultureInfo.CurrentCulture.Name); // the caller's culture is given back
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = before;
+        }
+    }
 }

@@ -36,8 +36,9 @@ public sealed class SettingsJobTests : IDisposable
 
         using (var host = SchedulerHost.Build(config))
         {
+            var executed = JobsExecuted.On((Quartz.IScheduler)host.Services.GetService(typeof(Quartz.IScheduler))!);
             await host.StartAsync();
-            var ran = await TempFolder.Eventually(() => Runs().Any(r => r.FinishedAt is not null), TimeSpan.FromSeconds(90));
+            var ran = await executed.WaitAsync(1);
             await host.StopAsync();
             Assert.True(ran, "the scheduled run did not finish");
         }
