@@ -44,7 +44,8 @@ public sealed class ScheduleProcessTests : IDisposable
         string log;
         using (var second = Host.Start(schedule))
         {
-            Assert.True(second.WaitFor(l => l.Contains(" ok: 14 files", StringComparison.Ordinal), TimeSpan.FromSeconds(120)), second.Log);
+            // The first run that completes: what it completed is checked against the catalog below.
+            Assert.True(second.WaitFor(l => l.Contains(" ok: ", StringComparison.Ordinal), TimeSpan.FromMinutes(5)), second.Log);
             Assert.True(second.Terminate(TimeSpan.FromSeconds(60)), "tem schedule did not stop on SIGTERM\n" + second.Log);
             Assert.Equal(0, second.Process.ExitCode);
             log = second.Log;
