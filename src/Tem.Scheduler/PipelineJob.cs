@@ -138,31 +138,14 @@ public sealed partial class PipelineJob(ILogger<PipelineJob> log, TimeProvider t
     }
 
     /// <summary>The pipeline's layers over the lake's tem.json: its settings file, its embedded settings, its own keys (also those stored by older versions).</summary>
-    private static IEnumerable<SettingsLayer> Layers(JobDataMap map, string name)
-    {
-        if (map.GetString(SettingsFileKey) is { } file)
-        {
-            yield return new SettingsLayer(file, SettingsFile.Load(file)
-                ?? throw new InputDataException(new SourceLocation(Path.GetFileName(file)), "the settings file does not exist", "the file the pipeline's \"settings\" names"));
-        }
-
-        if (map.GetString(SettingsKey) is { } json)
-        {
-            yield return new SettingsLayer($"pipeline '{name}' settings", SettingsFile.FromJson(json));
-        }
-
-        var memory = map.GetString(MemoryLimitKey) is { Length: > 0 } m ? m : null;
-        var fee = map.GetString(ContingencyFeeKey) is { } f ? decimal.Parse(f, CultureInfo.InvariantCulture) : (decimal?)null;
-        var days = map.GetString(FollowUpDaysKey) is { } d ? int.Parse(d, CultureInfo.InvariantCulture) : (int?)null;
-        if (memory is not null || fee is not null || days is not null)
-        {
-            yield return new SettingsLayer($"pipeline '{name}'", new TemSettings
-            {
-                MemoryLimit = memory,
-                Report = fee is null && days is null ? null : new ReportSettings { ContingencyFee = fee, FollowUpDays = days },
-            });
-        }
-    }
+    private static IReadOnlyList<SettingsLayer> Layers(JobDataMap map, string name) =>
+        PipelineSchedule.Layers(
+            name,
+            map.GetString(SettingsFileKey),
+            map.GetString(SettingsKey) is { } json ? SettingsFile.FromJson(json) : null,
+            map.GetString(MemoryLimitKey) is { Length: > 0 } m ? m : null,
+            map.GetString(ContingencyFeeKey) is { } f ? decimal.Parse(f, CultureInfo.InvariantCulture) : null,
+            map.GetString(FollowUpDaysKey) is { } d ? int.Parse(d, CultureInfo.InvariantCulture) : null);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Pipeline}: run starting (scheduled {Scheduled}, node {Node}){Recovering}")]
     private static partial void Started(ILogger logger, string pipeline, string scheduled, string node, string recovering);

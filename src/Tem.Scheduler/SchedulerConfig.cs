@@ -99,26 +99,32 @@ public sealed record PipelineSchedule
 
     /// <summary>The layers this pipeline lays over its lake's <c>tem.json</c>: its settings file, its embedded settings, then its own keys (<see cref="MemoryLimit"/>...).</summary>
     /// <exception cref="Tem.Core.InputDataException">The settings file cannot be used.</exception>
-    public IReadOnlyList<SettingsLayer> SettingsLayers()
+    public IReadOnlyList<SettingsLayer> SettingsLayers() => Layers(Name, SettingsFile, EmbeddedSettings, MemoryLimit, ContingencyFee, FollowUpDays);
+
+    /// <summary>
+    /// A pipeline's settings layers over the lake's file, in order: the settings file it names, its embedded settings,
+    /// then its own keys. One definition for what <c>--check</c> validates and what each fire uses.
+    /// </summary>
+    internal static IReadOnlyList<SettingsLayer> Layers(string name, string? file, TemSettings? embedded, string? memoryLimit, decimal? contingencyFee, int? followUpDays)
     {
         var layers = new List<SettingsLayer>();
-        if (SettingsFile is { } file)
+        if (file is not null)
         {
             layers.Add(new SettingsLayer(file, Tem.App.SettingsFile.Load(file)
                 ?? throw new Tem.Core.InputDataException(new Tem.Core.SourceLocation(System.IO.Path.GetFileName(file)), "the settings file does not exist", "the file the pipeline's \"settings\" names")));
         }
 
-        if (EmbeddedSettings is { } embedded)
+        if (embedded is not null)
         {
-            layers.Add(new SettingsLayer($"pipeline '{Name}' settings", embedded));
+            layers.Add(new SettingsLayer($"pipeline '{name}' settings", embedded));
         }
 
-        if (MemoryLimit is not null || ContingencyFee is not null || FollowUpDays is not null)
+        if (memoryLimit is not null || contingencyFee is not null || followUpDays is not null)
         {
-            layers.Add(new SettingsLayer($"pipeline '{Name}'", new TemSettings
+            layers.Add(new SettingsLayer($"pipeline '{name}'", new TemSettings
             {
-                MemoryLimit = MemoryLimit,
-                Report = ContingencyFee is null && FollowUpDays is null ? null : new ReportSettings { ContingencyFee = ContingencyFee, FollowUpDays = FollowUpDays },
+                MemoryLimit = memoryLimit,
+                Report = contingencyFee is null && followUpDays is null ? null : new ReportSettings { ContingencyFee = contingencyFee, FollowUpDays = followUpDays },
             }));
         }
 
