@@ -288,7 +288,7 @@ public sealed class Pipeline(TimeProvider time)
             return $"{rule.RuleId,-26} FAILED ({rule.Source}): {rule.Error}";
         }
 
-        var line = string.Create(CultureInfo.InvariantCulture, $"{rule.RuleId,-26} {rule.Findings,5} findings  {rule.Elapsed.TotalMilliseconds,7:0} ms");
+        var line = string.Create(CultureInfo.InvariantCulture, $"{rule.RuleId,-26} {rule.Findings,5} {(rule.Findings == 1 ? "finding " : "findings")}  {rule.Elapsed.TotalMilliseconds,7:0} ms");
         return rule.Skipped > 0
             ? line + string.Create(CultureInfo.InvariantCulture, $"; {rule.Skipped} rows skipped: {rule.SkippedReason}")
             : line;

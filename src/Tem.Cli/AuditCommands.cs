@@ -1,3 +1,4 @@
+using System.Text;
 using System.CommandLine;
 using System.Globalization;
 using Tem.App;
@@ -74,10 +75,24 @@ internal static class AuditCommands
         lake.Recursive = true;
         var rule = new Option<string[]>("--rule") { Description = "Only these rules (repeat or comma-separate).", AllowMultipleArgumentsPerToken = true };
         var carrier = new Option<string[]>("--carrier") { Description = "Only these carriers.", AllowMultipleArgumentsPerToken = true };
-        var statusFilter = new Option<string[]>("--status") { Description = "Only these statuses (open, submitted, partially_credited, credited, rejected, closed).", AllowMultipleArgumentsPerToken = true };
+        var statusFilter = new Option<string[]>("--status") { Description = $"Only these statuses ({string.Join(", ", WireNames.All<FindingStatus>())}).", AllowMultipleArgumentsPerToken = true };
         var kind = new Option<string?>("--kind") { Description = "Only validated, potential or reseller money." };
         kind.AcceptOnlyFromAmong([.. WireNames.All<MoneyKind>()]);
-        var minAmount = new Option<decimal?>("--min-amount") { Description = "Only findings whose found money (one-time + 12 x monthly) is at least this, in their currency." };
+        var minAmount = new Option<decimal?>("--min-amount")
+        {
+            Description = "Only findings whose found money (one-time + 12 x monthly) is at least this, in their currency.",
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Empty;
+                if (decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+                {
+                    return value;
+                }
+
+                r.AddError($"--min-amount: '{text}' is not an amount (e.g. 20 or 12.50)");
+                return null;
+            },
+        };
         var command = new Command("findings", "List the stored findings; 'set-status' records dispute outcomes.") { lake, rule, carrier, statusFilter, kind, minAmount };
         command.SetAction(parse =>
         {
@@ -96,6 +111,21 @@ internal static class AuditCommands
             {
                 cli.Problem($"tem findings: {e.Message}");
                 return TemApp.UsageError;
+            }
+
+            // A name that matches nothing is most often a typo: an unknown rule is a usage error, a carrier without
+            // findings is said (it may simply have none).
+            var rules = AuditOperation.ListRules(null).Rules.Select(r => r.Id).Concat(all.Select(f => f.Finding.Rule)).ToHashSet(StringComparer.Ordinal);
+            if (filter.Rules.FirstOrDefault(r => !rules.Contains(r)) is { } unknown)
+            {
+                cli.Problem($"tem findings: --rule {unknown}: no such rule; the rules are {string.Join(", ", rules.Order(StringComparer.Ordinal))}");
+                return TemApp.UsageError;
+            }
+
+            var carriers = all.Select(f => f.Finding.Carrier).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+            foreach (var c in filter.Carriers.Where(c => !carriers.Contains(c, StringComparer.OrdinalIgnoreCase)))
+            {
+                cli.Problem($"tem findings: no finding has carrier '{c}'; carriers with findings: {(carriers.Count == 0 ? "none" : string.Join(", ", carriers))}");
             }
 
             var findings = all.Where(filter.Matches).ToList();
@@ -233,7 +263,7 @@ internal static class AuditCommands
         {
             if (run.Error is null)
             {
-                cli.Line(string.Create(CultureInfo.InvariantCulture, $"{run.RuleId,-26} {run.Findings,5} findings  {run.Elapsed.TotalMilliseconds,7:0} ms"));
+                cli.Line(string.Create(CultureInfo.InvariantCulture, $"{run.RuleId,-26} {run.Findings,5} {(run.Findings == 1 ? "finding " : "findings")}  {run.Elapsed.TotalMilliseconds,7:0} ms"));
                 if (run.Skipped > 0)
                 {
                     cli.Problem(string.Create(CultureInfo.InvariantCulture, $"{run.RuleId,-26} {run.Skipped} rows skipped: {run.SkippedReason}"));
@@ -258,7 +288,22 @@ internal static class AuditCommands
             cli.Result($"{r.Id,-26} {WireNames.ToWire(r.Severity),-6} {WireNames.ToWire(r.Action),-11} {r.Title}{(r.IsModel ? " (model)" : string.Empty)}");
             foreach (var s in r.Settings)
             {
-                cli.Result($"{string.Empty,-26} setting {s.Name} = {s.Default}: {s.Description}");
+                // Wrapped at the help's width, continuation lines indented under the setting.
+                var indent = new string(' ', 27);
+                var words = $"setting {s.Name} = {s.Default}: {s.Description}".Split(' ');
+                var line = new StringBuilder(indent);
+                foreach (var word in words)
+                {
+                    if (line.Length > indent.Length && line.Length + 1 + word.Length > TemApp.HelpWidth)
+                    {
+                        cli.Result(line.ToString());
+                        line.Clear().Append(indent).Append("  ");
+                    }
+
+                    line.Append(line.Length > indent.Length && line[^1] != ' ' ? " " : string.Empty).Append(word);
+                }
+
+                cli.Result(line.ToString());
             }
         }
 

@@ -61,14 +61,14 @@ internal static class DisputesCommand
             if (claims.Count > 0)
             {
                 cli.Result(string.Create(CultureInfo.InvariantCulture,
-                    $"{"finding",-12}  {"status",-18} {"carrier",-10} {"account",-12} {"service",-16} {"period",-7}  {"amount",10} {"credited",10} {"outstanding",11} ccy  age   reference"));
+                    $"{"ID",-12}  {"STATUS",-18} {"CARRIER",-10} {"ACCOUNT",-12} {"SERVICE",-16} {"PERIOD",-7}  {"CLAIMED",10} {"CREDITED",10} {"OUTSTANDING",11} CUR  AGE   REFERENCE"));
             }
 
             foreach (var f in claims)
             {
                 var d = f.Dispute;
                 cli.Result(string.Create(CultureInfo.InvariantCulture,
-                    $"{f.Finding.FindingId[..12]}  {WireNames.ToWire(f.Status),-18} {f.Finding.Carrier,-10} {f.Finding.AccountId,-12} {f.Finding.ServiceId ?? "-",-16} {f.Finding.Period,-7}  {d.AmountClaimed ?? f.Finding.OneTimeAmount,10:0.00##} {d.AmountCredited,10:0.00##} {f.Outstanding,11:0.00##} {f.Finding.Currency.Code}  {(d.Age(today) is { } age ? age.ToString(CultureInfo.InvariantCulture) : "-"),-5} {d.Reference ?? "-"}{(f.IsOverdue(today, days) ? "  OVERDUE" : string.Empty)}"));
+                    $"{f.Finding.FindingId[..12]}  {WireNames.ToWire(f.Status),-18} {f.Finding.Carrier,-10} {f.Finding.AccountId,-12} {f.Finding.ServiceId ?? "-",-16} {f.Finding.Period,-7}  {MoneyText.Format(d.AmountClaimed ?? f.Finding.OneTimeAmount, f.Finding.Currency),10} {MoneyText.Format(d.AmountCredited, f.Finding.Currency),10} {MoneyText.Format(f.Outstanding, f.Finding.Currency),11} {f.Finding.Currency.Code}  {(d.Age(today) is { } age ? age.ToString(CultureInfo.InvariantCulture) : "-"),-5} {d.Reference ?? "-"}{(f.IsOverdue(today, days) ? "  OVERDUE" : string.Empty)}"));
             }
 
             cli.Result(string.Create(CultureInfo.InvariantCulture, $"({claims.Count} claims; {claims.Count(f => f.IsOverdue(today, days))} overdue for follow-up after {days} days)"));
@@ -243,7 +243,7 @@ internal static class DisputesCommand
         foreach (var f in result.Findings)
         {
             cli.Result(string.Create(CultureInfo.InvariantCulture,
-                $"{f.Finding.FindingId[..12]}: {WireNames.ToWire(f.Status)} (claimed {f.Dispute.AmountClaimed ?? 0:0.00##}, credited {f.Dispute.AmountCredited:0.00##}, outstanding {f.Outstanding:0.00##} {f.Finding.Currency.Code})"));
+                $"{f.Finding.FindingId[..12]}: {WireNames.ToWire(f.Status)} (claimed {MoneyText.Format(f.Dispute.AmountClaimed ?? 0, f.Finding.Currency)}, credited {MoneyText.Format(f.Dispute.AmountCredited, f.Finding.Currency)}, outstanding {MoneyText.Format(f.Outstanding, f.Finding.Currency)} {f.Finding.Currency.Code})"));
         }
 
         cli.Summary(new { Step = name, Disputes = result.Findings.Select(f => Json(f, today, DefaultFollowUpDays)) });

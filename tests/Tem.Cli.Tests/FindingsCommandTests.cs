@@ -103,4 +103,37 @@ public sealed class FindingsCommandTests(JsonLakeFixture lake) : IClassFixture<J
             CultureInfo.CurrentCulture = before;
         }
     }
+
+    [Fact]
+    public void Findings_UnknownRule_IsAUsageErrorListingTheRules()
+    {
+        var (code, _, error) = Run("findings", "--lake", lake.Lake, "--rule", "rate_overcharg");
+
+        Assert.Equal(TemApp.UsageError, code);
+        Assert.Contains("--rule rate_overcharg: no such rule; the rules are ", error, StringComparison.Ordinal);
+        Assert.Contains("rate_overcharge", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Findings_CarrierWithoutFindings_SaysSoAndListsThoseWithFindings()
+    {
+        var carrier = All()[0].GetProperty("carrier").GetString()!;
+
+        var (code, output, error) = Run("findings", "--lake", lake.Lake, "--carrier", "Nobody");
+
+        Assert.Equal(TemApp.Ok, code);
+        Assert.Contains($"(0 of {All().Count} findings)", output, StringComparison.Ordinal);
+        Assert.Contains("no finding has carrier 'Nobody'; carriers with findings: ", error, StringComparison.Ordinal);
+        Assert.Contains(carrier, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Findings_MinAmountNotANumber_SaysSoWithoutATypeName()
+    {
+        var (code, _, error) = Run("findings", "--lake", lake.Lake, "--min-amount", "abc");
+
+        Assert.Equal(TemApp.UsageError, code);
+        Assert.Contains("--min-amount: 'abc' is not an amount (e.g. 20 or 12.50)", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", error, StringComparison.Ordinal);
+    }
 }
