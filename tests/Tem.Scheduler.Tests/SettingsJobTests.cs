@@ -93,16 +93,5 @@ public sealed class SettingsJobTests : IDisposable
         Assert.Contains("$.report.followUpDays: -1 is not 0 or more days", problem, StringComparison.Ordinal);
     }
 
-    /// <summary>The run history, read between runs under the lake's write lock (as <see cref="SqliteStoreTests"/> does).</summary>
-    private IReadOnlyList<RunRecord> Runs()
-    {
-        var lake = _dir.Sub("lake");
-        if (!File.Exists(Path.Combine(lake, "_tem", "catalog.duckdb")))
-        {
-            return [];
-        }
-
-        using var held = LakeWriteLock.TryAcquire(lake, "test reader", TimeSpan.Zero, TimeProvider.System, out _);
-        return held is null ? [] : TemLake.OpenExisting(lake).Catalog.Runs();
-    }
+    private IReadOnlyList<RunRecord> Runs() => LakeRuns.Of(_dir.Sub("lake"));
 }

@@ -99,19 +99,5 @@ public sealed class SqliteStoreTests : IDisposable
         }
     }
 
-    /// <summary>
-    /// The run history, read between runs: under the lake's write lock, because in one process DuckDB refuses to open
-    /// the catalog with another configuration while a run (its audit reads the catalog read-only) has it open.
-    /// </summary>
-    private IReadOnlyList<RunRecord> Runs()
-    {
-        var lake = _dir.Sub("lake");
-        if (!File.Exists(Path.Combine(lake, "_tem", "catalog.duckdb")))
-        {
-            return [];
-        }
-
-        using var held = LakeWriteLock.TryAcquire(lake, "test reader", TimeSpan.Zero, TimeProvider.System, out _);
-        return held is null ? [] : TemLake.OpenExisting(lake).Catalog.Runs();
-    }
+    private IReadOnlyList<RunRecord> Runs() => LakeRuns.Of(_dir.Sub("lake"));
 }
