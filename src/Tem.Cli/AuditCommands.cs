@@ -115,7 +115,9 @@ internal static class AuditCommands
 
             // A name that matches nothing is most often a typo: an unknown rule is a usage error, a carrier without
             // findings is said (it may simply have none).
-            var rules = AuditOperation.ListRules(null).Rules.Select(r => r.Id).Concat(all.Select(f => f.Finding.Rule)).ToHashSet(StringComparer.Ordinal);
+            // (The rule files are read only when a rule was named.)
+            var rules = filter.Rules.Count == 0 ? []
+                : AuditOperation.ListRules(null).Rules.Select(r => r.Id).Concat(all.Select(f => f.Finding.Rule)).ToHashSet(StringComparer.Ordinal);
             if (filter.Rules.FirstOrDefault(r => !rules.Contains(r)) is { } unknown)
             {
                 cli.Problem($"tem findings: --rule {unknown}: no such rule; the rules are {string.Join(", ", rules.Order(StringComparer.Ordinal))}");
