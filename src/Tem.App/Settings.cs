@@ -59,6 +59,9 @@ public sealed record ReportSettings
 
     /// <summary>Days after which a submitted claim is overdue (<c>--follow-up-days</c>; default 30).</summary>
     public int? FollowUpDays { get; init; }
+
+    /// <summary>Also print every page of the set to PDF beside it (<c>--pdf</c>; default false: it needs a Chromium-family browser).</summary>
+    public bool? Pdf { get; init; }
 }
 
 /// <summary>One layer of settings and where it came from (<c>default</c>, a file's path, <c>flag</c>, a pipeline).</summary>
@@ -109,19 +112,20 @@ public static class SettingsFile
         [""] = "an object with memoryLimit, audit, report",
         ["*"] = "memoryLimit, audit, report",
         ["audit.*"] = "rules, set",
-        ["report.*"] = "proposalCurrency, fx, tenants, contingencyFee, followUpDays",
+        ["report.*"] = "proposalCurrency, fx, tenants, contingencyFee, followUpDays, pdf",
         ["memoryLimit"] = "a size such as 1GB or 500MB",
         ["audit"] = "an object with rules, set",
         ["audit.rules"] = "a folder of rule files (*.sql), relative to the settings file",
         ["audit.set"] = "an object of rule.setting to a number, e.g. { \"rate_overcharge.min_amount\": 0.05 }",
         ["audit.set.*"] = "a number with '.' as the decimal point, e.g. 0.05 (tem audit --list-rules shows every setting)",
-        ["report"] = "an object with proposalCurrency, fx, tenants, contingencyFee, followUpDays",
+        ["report"] = "an object with proposalCurrency, fx, tenants, contingencyFee, followUpDays, pdf",
         ["report.proposalCurrency"] = "a currency code, e.g. \"USD\"",
         ["report.fx"] = "an object of currency to rate, e.g. { \"EUR\": 1.08 }",
         ["report.fx.*"] = "a positive number: 1 CUR = RATE in the proposal currency, e.g. 1.08",
         ["report.tenants"] = "true or false",
         ["report.contingencyFee"] = "a percentage from 0 to 100",
         ["report.followUpDays"] = "a whole number of days, 0 or more",
+        ["report.pdf"] = "true or false",
     };
 
     /// <summary>The settings file of a lake folder.</summary>
@@ -310,7 +314,7 @@ public static class SettingsFile
         ArgumentNullException.ThrowIfNull(settings);
         var path = PathIn(lake);
         var merged = Merge(Load(path) ?? new TemSettings(), settings);
-        if (merged.Report is { ProposalCurrency: null, Fx: null, Tenants: null, ContingencyFee: null, FollowUpDays: null })
+        if (merged.Report is { ProposalCurrency: null, Fx: null, Tenants: null, ContingencyFee: null, FollowUpDays: null, Pdf: null })
         {
             merged = merged with { Report = null };
         }
@@ -376,6 +380,7 @@ public static class SettingsFile
                 Tenants = over.Report?.Tenants ?? under.Report?.Tenants,
                 ContingencyFee = over.Report?.ContingencyFee ?? under.Report?.ContingencyFee,
                 FollowUpDays = over.Report?.FollowUpDays ?? under.Report?.FollowUpDays,
+                Pdf = over.Report?.Pdf ?? under.Report?.Pdf,
             },
         };
     }
@@ -589,7 +594,7 @@ public sealed class EffectiveSettings
     {
         MemoryLimit = "1GB",
         Audit = new AuditSettings { Set = new Dictionary<string, decimal>() },
-        Report = new ReportSettings { Fx = new Dictionary<string, decimal>(), Tenants = true, ContingencyFee = 0, FollowUpDays = 30 },
+        Report = new ReportSettings { Fx = new Dictionary<string, decimal>(), Tenants = true, ContingencyFee = 0, FollowUpDays = 30, Pdf = false },
     };
 
     private EffectiveSettings(TemSettings values, IReadOnlyDictionary<string, string> sources)
@@ -653,6 +658,7 @@ public sealed class EffectiveSettings
             Mark("report.tenants", s.Report?.Tenants);
             Mark("report.contingencyFee", s.Report?.ContingencyFee);
             Mark("report.followUpDays", s.Report?.FollowUpDays);
+            Mark("report.pdf", s.Report?.Pdf);
         }
 
         return new EffectiveSettings(values, sources);
@@ -681,6 +687,7 @@ public sealed class EffectiveSettings
             list.Add(("report.tenants", Values.Report?.Tenants));
             list.Add(("report.contingencyFee", Values.Report?.ContingencyFee));
             list.Add(("report.followUpDays", Values.Report?.FollowUpDays));
+            list.Add(("report.pdf", Values.Report?.Pdf));
             return [.. list.Select(e => (e.Item1, Text(e.Item2), Sources.TryGetValue(e.Item1, out var source) ? source : "default"))];
         }
     }
@@ -702,6 +709,7 @@ public sealed class EffectiveSettings
         WriteTenantSets = Values.Report?.Tenants ?? true,
         ContingencyFeePct = Values.Report?.ContingencyFee ?? 0,
         FollowUpDays = Values.Report?.FollowUpDays ?? 30,
+        Pdf = Values.Report?.Pdf ?? false,
     };
 
     /// <summary>The settings as recorded with a run (<c>runs.settings</c>): the settings file's JSON on one line, so it can be copied into one.</summary>

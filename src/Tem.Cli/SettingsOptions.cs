@@ -8,7 +8,7 @@ namespace Tem.Cli;
 /// <summary>
 /// The one definition of the options that override the lake's settings file (<c>tem.json</c>): the audit's
 /// (<c>--rules</c>, <c>--set</c>, <c>--memory-limit</c>), the report's (<c>--proposal-currency</c>, <c>--fx</c>,
-/// <c>--no-tenants</c>, <c>--contingency-fee</c>, <c>--follow-up-days</c>) and <c>--save</c>. <c>tem audit</c> takes the
+/// <c>--no-tenants</c>, <c>--contingency-fee</c>, <c>--follow-up-days</c>, <c>--pdf</c>) and <c>--save</c>. <c>tem audit</c> takes the
 /// audit's, <c>tem report</c> the report's, <c>tem run</c> and <c>tem config show</c> both.
 /// </summary>
 internal sealed class SettingsOptions
@@ -32,6 +32,8 @@ internal sealed class SettingsOptions
     private readonly Option<decimal?> _fee = new("--contingency-fee") { Description = "Contingency fee, percent of realised savings (contingency.csv; default 0)." };
 
     private readonly Option<int?> _followUp = new("--follow-up-days") { Description = "Days without news after which a submitted claim is overdue (default 30)." };
+
+    private readonly Option<bool> _pdf = new("--pdf") { Description = "Also print each page to PDF beside it (needs Chromium, Chrome or Edge; TEM_CHROMIUM names it)." };
 
     private readonly Option<bool> _save = new("--save") { Description = "Also write these options into the lake's tem.json, for later runs." };
 
@@ -60,7 +62,7 @@ internal sealed class SettingsOptions
     private IEnumerable<Option> Options =>
         (_audit ? new Option[] { _rules, _set } : [])
         .Concat(HasMemory ? [_memory] : [])
-        .Concat(_report ? new Option[] { _currency, _fx, _noTenants, _fee, _followUp } : [])
+        .Concat(_report ? new Option[] { _currency, _fx, _noTenants, _fee, _followUp, _pdf } : [])
         .Append(_save);
 
     /// <summary>Adds the options to a command.</summary>
@@ -209,6 +211,7 @@ internal sealed class SettingsOptions
                     Tenants = parse.GetValue(_noTenants) ? false : null,
                     ContingencyFee = parse.GetValue(_fee),
                     FollowUpDays = parse.GetValue(_followUp),
+                    Pdf = parse.GetValue(_pdf) ? true : null,
                 }
                 : null,
         };

@@ -76,6 +76,12 @@ public static class TemApp
             error.WriteLine($"{CommandPath(parse)}: {e.Message}");
             return Failure;
         }
+        catch (Tem.Reports.Pdf.BrowserNotFoundException e)
+        {
+            // Something to install, not a bug: what is missing and how to get it.
+            error.WriteLine($"{CommandPath(parse)}: {e.Message}");
+            return Failure;
+        }
         catch (OperationCanceledException)
         {
             error.WriteLine($"{CommandPath(parse)}: stopped.");

@@ -35,6 +35,12 @@ public sealed record ReportOptions
     /// <summary>Days without news after which a claim waiting for the carrier is overdue for follow-up (default 30).</summary>
     public int FollowUpDays { get; init; } = 30;
 
+    /// <summary>
+    /// Also print every page of the set (report, proposals, margin, channel, dispute letters; tenant sets too) to a PDF
+    /// beside it, with a Chromium-family browser found on the machine (see <see cref="Pdf.PdfPrinter.FindBrowser"/>).
+    /// </summary>
+    public bool Pdf { get; init; }
+
     /// <summary>How many findings per currency the report's "top findings" table shows (default 10).</summary>
     public int TopFindings { get; init; } = 10;
 }

@@ -45,6 +45,12 @@ public static class ReportWriter
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         var generated = time.GetUtcNow();
+        if (options.Pdf)
+        {
+            // Before anything is written: a set without the PDFs asked for is not what the caller wanted.
+            Pdf.PdfPrinter.RequireBrowser();
+        }
+
         var currencyGiven = options.ProposalCurrency is not null;
         var root = Path.GetFullPath(outDir);
         var files = new WrittenFiles(root, progress);
@@ -68,6 +74,7 @@ public static class ReportWriter
             var own = new List<ProposalModel>();
             WriteSet(data, root, options, generated, files, warnings, tenantsFolder: false, currencyGiven, own, appendix: null);
             tenants.Add(tenant);
+            PrintPdfs(options, files, generated);
             return Result(files, root, data, tenants, warnings, own);
         }
 
@@ -98,7 +105,17 @@ public static class ReportWriter
             }
         }
 
+        PrintPdfs(options, files, generated);
         return Result(files, root, full, tenants, warnings, proposals);
+    }
+
+    /// <summary>With <see cref="ReportOptions.Pdf"/>: every page written, printed to its PDF twin (one browser for the whole set).</summary>
+    private static void PrintPdfs(ReportOptions options, WrittenFiles files, DateTimeOffset generated)
+    {
+        if (options.Pdf)
+        {
+            Pdf.PdfSet.PrintAll([.. files.Paths], generated, files.Add);
+        }
     }
 
     /// <summary>
@@ -229,12 +246,17 @@ public static class ReportWriter
     /// <summary>Removes what an earlier run wrote (a carrier without disputes now, a tenant gone), nothing else.</summary>
     private static void Clean(string dir, bool tenantsFolder)
     {
+        // A page's PDF twin goes with it, so that a set written without --pdf keeps no PDF of an earlier state.
         foreach (var name in OwnedFiles)
         {
             File.Delete(Path.Combine(dir, name));
+            if (name.EndsWith(".html", StringComparison.Ordinal))
+            {
+                File.Delete(Pdf.PdfSet.TwinOf(Path.Combine(dir, name)));
+            }
         }
 
-        foreach (var deal in Directory.EnumerateFiles(dir, "proposal-*.html"))
+        foreach (var deal in Directory.EnumerateFiles(dir, "proposal-*.html").Concat(Directory.EnumerateFiles(dir, "proposal-*.pdf")))
         {
             File.Delete(deal);
         }

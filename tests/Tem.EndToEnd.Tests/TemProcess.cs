@@ -54,7 +54,21 @@ internal static class TemProcess
         return (process.ExitCode, output.Result, error.Result);
     }
 
-    public static (Process Process, Task<string> Out, Task<string> Err) Start(params string[] args)
+    /// <summary>Runs tem with these environment variables set (or removed, when null) on top of this process's.</summary>
+    public static (int Code, string Out, string Err) RunWith(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        var (process, output, error) = Start(environment, args);
+        using (process)
+        {
+            Assert.True(process.WaitForExit(300_000), "tem did not finish within 300 s");
+            return (process.ExitCode, output.Result, error.Result);
+        }
+    }
+
+    public static (Process Process, Task<string> Out, Task<string> Err) Start(params string[] args) =>
+        Start(new Dictionary<string, string?>(), args);
+
+    private static (Process Process, Task<string> Out, Task<string> Err) Start(IReadOnlyDictionary<string, string?> environment, string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "tem.dll");
         Assert.True(File.Exists(dll), $"tem.dll not found next to the tests ({dll})");
@@ -64,6 +78,11 @@ internal static class TemProcess
         foreach (var a in args)
         {
             start.ArgumentList.Add(a);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
 
         var process = Process.Start(start)!;

@@ -41,16 +41,7 @@ public sealed class PdfPrinter : IAsyncDisposable
     /// <exception cref="BrowserNotFoundException">No browser given or found.</exception>
     public static async Task<PdfPrinter> StartAsync(string? executable = null, CancellationToken cancellationToken = default)
     {
-        var path = executable ?? FindBrowser() ?? throw new BrowserNotFoundException(
-            "PDFs are printed with Chromium, Google Chrome or Microsoft Edge, and none was found (looked for "
-            + string.Join(", ", Candidates().Select(Path.GetFileName).Distinct(StringComparer.Ordinal))
-            + $" on the PATH and where they install); install one (Debian/Ubuntu: apt-get install chromium) or set {BrowserVariable} to the browser's executable");
-        if (!File.Exists(path))
-        {
-            throw new BrowserNotFoundException(
-                $"the browser to print PDFs with, {path}{(executable is null ? $" (from {BrowserVariable})" : string.Empty)}, does not exist; install Chromium (Debian/Ubuntu: apt-get install chromium) or name the browser's executable");
-        }
-
+        var path = RequireBrowser(executable);
         var profile = Path.Combine(Path.GetTempPath(), "tem-pdf-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(profile);
         var args = new List<string>
@@ -78,6 +69,23 @@ public sealed class PdfPrinter : IAsyncDisposable
             TryDelete(profile);
             throw new BrowserNotFoundException($"the browser {path} could not be started to print PDFs: {e.Message}");
         }
+    }
+
+    /// <summary>The browser <see cref="StartAsync"/> would start: <paramref name="executable"/>, else <see cref="FindBrowser"/>'s.</summary>
+    /// <exception cref="BrowserNotFoundException">None found, or the one named does not exist; the message says what to install.</exception>
+    public static string RequireBrowser(string? executable = null)
+    {
+        var path = executable ?? FindBrowser() ?? throw new BrowserNotFoundException(
+            "PDFs are printed with Chromium, Google Chrome or Microsoft Edge, and none was found (looked for "
+            + string.Join(", ", Candidates().Select(Path.GetFileName).Distinct(StringComparer.Ordinal))
+            + $" on the PATH and where they install); install one (Debian/Ubuntu: apt-get install chromium) or set {BrowserVariable} to the browser's executable");
+        if (!File.Exists(path))
+        {
+            throw new BrowserNotFoundException(
+                $"the browser to print PDFs with, {path}{(executable is null ? $" (from {BrowserVariable})" : string.Empty)}, does not exist; install Chromium (Debian/Ubuntu: apt-get install chromium) or name the browser's executable");
+        }
+
+        return path;
     }
 
     /// <summary>
