@@ -77,8 +77,21 @@ public sealed class AuditOperation(TimeProvider time)
     {
         var audit = new AuditEngine(scope.Lake, time).Run(options, scope.RunId, progress);
         scope.Totals = scope.Totals with { Findings = OpenFindings(audit) };
+
+        // Learning from outcomes: after the dispute logs and the bills have set this run's statuses, a run with enough
+        // credited and rejected findings trains the outcome model and keeps it under its own id. Checked first, so that
+        // a lake without enough outcomes never loads ML.NET.
+        if (Tem.Audit.Outcomes.CreditChanceModel.NotEnough(audit.Findings) is null)
+        {
+            TrainOutcomeModel(scope, audit);
+        }
+
         return audit;
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void TrainOutcomeModel(RunScope scope, AuditResult audit) =>
+        Tem.Audit.Outcomes.CreditChanceModel.Train(audit.Findings, Tem.Audit.Outcomes.CreditChanceModel.PathFor(scope.Lake.Root, scope.RunId));
 
     /// <summary>Findings not resolved after an audit.</summary>
     public static int OpenFindings(AuditResult audit)

@@ -28,6 +28,18 @@ public sealed class FindingsOperation(TimeProvider time)
     }
 
     /// <summary>
+    /// The open findings of <paramref name="findings"/> ranked by their chance of being credited, with the lake's newest
+    /// outcome model (<c>_tem/models/credit-chance.RUN.zip</c>, trained by the last audit or pipeline run with enough
+    /// outcomes), or by rule priors without one. Reads only: loading ML.NET is left to the callers that ask for it.
+    /// </summary>
+    public static Tem.Audit.Outcomes.CreditRanking RankByChance(string lake, IReadOnlyList<StoredFinding> findings)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(lake);
+        var existing = TemLake.OpenExisting(lake);
+        return Tem.Audit.Outcomes.CreditChanceModel.Rank(findings, Tem.Audit.Outcomes.CreditChanceModel.Latest(existing.Root));
+    }
+
+    /// <summary>
     /// Records a dispute outcome for the finding with this id (or unique prefix), under the lake's write lock, so that
     /// it never races an audit rewriting the findings. It survives later audits.
     /// </summary>

@@ -93,7 +93,11 @@ internal static class AuditCommands
                 return null;
             },
         };
-        var command = new Command("findings", "List the stored findings; 'set-status' records dispute outcomes.") { lake, rule, carrier, statusFilter, kind, minAmount };
+        var byChance = new Option<bool>("--by-chance")
+        {
+            Description = "Only open findings, ranked by their chance of being credited (the outcome model of the last audit or pipeline run, or rule priors below 20 outcomes), with the reasons.",
+        };
+        var command = new Command("findings", "List the stored findings; 'set-status' records dispute outcomes.") { lake, rule, carrier, statusFilter, kind, minAmount, byChance };
         command.SetAction(parse =>
         {
             var cli = CliOutput.For(parse, output, error);
@@ -131,7 +135,18 @@ internal static class AuditCommands
             }
 
             var findings = all.Where(filter.Matches).ToList();
-            FindingsTable.Write(cli, findings);
+            Tem.Audit.Outcomes.CreditRanking? ranking = null;
+            Dictionary<string, Tem.Audit.Outcomes.CreditChance>? chances = null;
+            if (parse.GetValue(byChance))
+            {
+                ranking = FindingsOperation.RankByChance(lakePath, all);
+                chances = ranking.Chances.ToDictionary(c => c.FindingId, StringComparer.Ordinal);
+                var order = ranking.Chances.Select((c, i) => (c.FindingId, i)).ToDictionary(x => x.FindingId, x => x.i, StringComparer.Ordinal);
+                findings = [.. findings.Where(f => chances.ContainsKey(f.Finding.FindingId)).OrderBy(f => order[f.Finding.FindingId])];
+                cli.Line(ranking.Basis);
+            }
+
+            FindingsTable.Write(cli, findings, chances);
             cli.Result(findings.Count == all.Count
                 ? string.Create(CultureInfo.InvariantCulture, $"({findings.Count} findings)")
                 : string.Create(CultureInfo.InvariantCulture, $"({findings.Count} of {all.Count} findings)"));
@@ -140,6 +155,8 @@ internal static class AuditCommands
                 Lake = Path.GetFullPath(lakePath),
                 Count = findings.Count,
                 Total = all.Count,
+                CreditRanking = ranking?.Basis,
+                CreditModel = ranking?.Model,
                 Findings = findings.Select(s => new
                 {
                     s.Finding.FindingId,
@@ -163,6 +180,8 @@ internal static class AuditCommands
                     ConfirmedFrom = s.Dispute.ConfirmedFrom?.ToString(),
                     s.RealisedOneTime,
                     s.RealisedMonthly,
+                    CreditChance = chances?.GetValueOrDefault(s.Finding.FindingId)?.Chance,
+                    CreditReasons = chances?.GetValueOrDefault(s.Finding.FindingId)?.Reasons,
                 }),
             });
             return TemApp.Ok;

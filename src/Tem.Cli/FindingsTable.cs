@@ -35,25 +35,32 @@ internal static class FindingsTable
     private const int FirstAmount = 8;
     private const int LastAmount = 10;
 
-    public static void Write(CliOutput cli, IReadOnlyList<StoredFinding> findings)
+    /// <summary>
+    /// Writes the table; with <paramref name="chances"/> (<c>--by-chance</c>) each row also has the chance of being
+    /// credited, in percent, and its reasons.
+    /// </summary>
+    public static void Write(CliOutput cli, IReadOnlyList<StoredFinding> findings, IReadOnlyDictionary<string, Tem.Audit.Outcomes.CreditChance>? chances = null)
     {
         if (findings.Count == 0)
         {
             return;
         }
 
+        var header = chances is null ? Header : [.. Header, "CHANCE", "REASONS"];
         var rows = findings.Select(s =>
         {
             var f = s.Finding;
-            return new[]
-            {
+            string[] row =
+            [
                 f.FindingId[..12], WireNames.ToWire(s.Status), WireNames.ToWire(f.MoneyKind), f.Rule, f.Carrier, f.AccountId,
                 f.ServiceId ?? "-", f.Period.ToString(), MoneyText.Format(f.OneTimeAmount, f.Currency), MoneyText.Format(f.MonthlySavings, f.Currency),
                 MoneyText.Format(f.FoundMoney, f.Currency), f.Currency.Code,
-            };
+            ];
+            return chances is null ? row
+                : [.. row, chances[f.FindingId].Chance.ToString("P0", CultureInfo.InvariantCulture).Replace(" ", string.Empty, StringComparison.Ordinal), chances[f.FindingId].Reasons];
         }).ToList();
-        var widths = Header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
-        cli.Result(Line(Header, widths));
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
+        cli.Result(Line(header, widths));
         foreach (var row in rows)
         {
             cli.Result(Line(row, widths));
