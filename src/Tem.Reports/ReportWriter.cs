@@ -161,7 +161,7 @@ public static class ReportWriter
         }
 
         var contingency = Contingency.Build(data, options.ContingencyFeePct);
-        Text("report.html", ReportHtml.Render(fig, generated, options.TopFindings, contingency, options.ContingencyFeePct, options.FollowUpDays, appendix));
+        Text("report.html", Pages.Report(fig, generated, options.TopFindings, contingency, options.ContingencyFeePct, options.FollowUpDays, appendix));
         var xlsx = Path.Combine(dir, "report.xlsx");
         FileNames.WriteAtomically(xlsx, stream => XlsxReport.Write(stream, fig, generated, contingency));
         files.Add(xlsx);
@@ -178,14 +178,14 @@ public static class ReportWriter
         files.AddRange(Disputes.Write(Path.Combine(dir, "disputes"), data, generated));
         foreach (var proposal in Proposal.Build(fig, options, warnings))
         {
-            Text(proposal.FileName, ProposalHtml.Render(fig, proposal with { CurrencyGiven = currencyGiven || proposal.CurrencyGiven }, generated, appendix));
+            Text(proposal.FileName, Pages.Proposal(fig, proposal with { CurrencyGiven = currencyGiven || proposal.CurrencyGiven }, generated, appendix));
             proposals?.Add(proposal);
         }
 
         if (data.Margin.Count > 0)
         {
             var margin = MarginReport.Build(data);
-            Text("margin.html", MarginHtml.Render(fig, margin, generated));
+            Text("margin.html", Pages.Margin(fig, margin, generated));
             var path = Path.Combine(dir, "margin.csv");
             FileNames.WriteAtomically(path, stream => MarginReport.WriteCsv(stream, margin, data));
             files.Add(path);
@@ -194,7 +194,7 @@ public static class ReportWriter
         // An end customer's set has no seller of its own: its resale lines are its spend, shown in report.html.
         if (data.Channel.HasSellerData)
         {
-            Text("channel.html", ChannelHtml.Render(fig, ChannelReport.Build(data.Channel), generated));
+            Text("channel.html", Pages.Channel(fig, ChannelReport.Build(data.Channel), generated));
         }
     }
 

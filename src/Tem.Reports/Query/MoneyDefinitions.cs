@@ -17,6 +17,6 @@ internal static class MoneyDefinitions
         ("Reseller revenue", "Revenue a reseller leaks towards its own customers (services not rebilled, resale below the carrier's cost): the reseller's money, on its own line, never the client's saving."),
     ];
 
-    public static string Html =>
+    public static string Html_Unused =>
         string.Concat(Terms.Select(t => $"<dt>{WebUtility.HtmlEncode(t.Term)}</dt><dd>{WebUtility.HtmlEncode(t.Definition)}</dd>"));
 }
