@@ -133,26 +133,32 @@ internal static class HtmlKit
         footer.defs dt { font-weight: 600; color: #323F4B; margin-top: 6px; }
         footer.defs dd { margin: 0 0 4px 0; }
         @media screen and (max-width: 720px) { .masthead { flex-direction: column; align-items: flex-start; padding: 14px 18px; } .meta { text-align: left; } main { padding: 16px 12px; } .charts { grid-template-columns: 1fr; } }
-        @page { margin: 13mm 11mm; }
+        /* Print (A4): the content flows; nothing forces a page break but the consultant's appendix, so a short section
+           shares its page. Charts print two to a row at half the width (their text stays legible at ~90 mm) and are
+           never split; table rows are never split and a table's header row repeats on every page it spans; a
+           heading stays with what follows it. */
+        @page { size: A4; margin: 12mm 10mm; }
         @media print {
-          body { background: #fff; font-size: 9.5pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-          table { font-size: 8.5pt; }
-          th { font-size: 7pt; padding: 4px 5px; }
-          td { padding: 4px 5px; }
-          .kpi { padding: 8px 12px; }
-          .kpi-value { font-size: 18pt; }
-          h1 { font-size: 17pt; }
-          h2 { font-size: 12.5pt; }
-          svg.chart { max-width: 560px; }
-          figure { margin-top: 4px; }
-          .masthead { padding: 0 0 10px; border-top-width: 4px; }
-          main { max-width: none; padding: 10px 0 0; }
-          section { border: none; border-radius: 0; padding: 0; margin: 0 0 14px; }
-          .charts { grid-template-columns: 1fr; }
-          figure, .kpi, tr, .letter-block { break-inside: avoid; }
+          body { background: #fff; font-size: 9pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+          table { font-size: 8pt; }
+          th { font-size: 6.5pt; padding: 3px 4px; }
+          td { padding: 3px 4px; }
+          .kpis { grid-template-columns: repeat(3, 1fr); gap: 8px; }
+          .kpi { padding: 6px 10px; }
+          .kpi-value { font-size: 15pt; }
+          h1 { font-size: 16pt; }
+          h2 { font-size: 12pt; }
+          h3 { font-size: 10pt; margin-top: 10px; }
+          .masthead { padding: 0 0 8px; border-top-width: 4px; }
+          main { max-width: none; padding: 8px 0 0; }
+          section { border: none; border-radius: 0; padding: 0; margin: 0 0 12px; }
+          .charts { grid-template-columns: 1fr 1fr; gap: 10px; }
+          svg.chart { max-width: 100%; }
+          figure { margin-top: 2px; }
+          figure, .kpi, tr, .letter-block, .addresses { break-inside: avoid; }
           thead { display: table-header-group; }
-          h2 { break-after: avoid; }
-          .page-break { break-before: page; }
+          h2, h3, figcaption { break-after: avoid; }
+          .appendix { break-before: page; }
         }
 
         """;
