@@ -72,10 +72,11 @@ internal static class HtmlKit
     /// <remarks>
     /// Inserted as markup because a <c>&lt;style&gt;</c> element's text is not HTML-decoded (escaping it would break
     /// its quotes). Safe: it is this class's constant text and the pages' constant additions; the brand colour, the
-    /// only value from the data, is validated as a hex colour (<see cref="ReportDataLoader.ColorOr"/>) and escaped.
+    /// only value from the data, is a <c>#RRGGBB</c> colour or the default (<see cref="ReportDataLoader.ColorOr"/>,
+    /// checked again here), so it holds no character CSS or HTML could read as anything else.
     /// </remarks>
     public static MarkupString PageCss(string brandColor, string? extraCss) =>
-        new(":root { --brand: " + System.Net.WebUtility.HtmlEncode(brandColor) + "; }\n" + Css + (extraCss ?? string.Empty));
+        new(":root { --brand: " + ReportDataLoader.ColorOr(brandColor, ReportDataLoader.DefaultColor) + "; }\n" + Css + (extraCss ?? string.Empty));
 
     private const string Css = """
         * { box-sizing: border-box; }
