@@ -50,20 +50,29 @@ public sealed class ReportStampTests : IDisposable
     }
 
     [Fact]
-    public void Of_RunsWithAndWithoutAudit_LatestFinishedAuditWins()
+    public void Of_RunsWithAndWithoutAudit_LatestAuditStartWins()
     {
         var lake = TemLake.Open(Path.Combine(folder, "lake"));
         var now = new Clock(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero));
         Assert.Equal(now.GetUtcNow(), ReportStamp.Of(lake, now));
 
         RecordRun(lake, "run-a", "audit", Audited, findings: 3);
-        // An ingest (no findings count) later than the audit, and an audit that never finished, do not move the stamp.
+        // An ingest (no findings count) later than the audit, and an unfinished run that stored no finding, do not move it.
         RecordRun(lake, "run-b", "ingest", Audited.AddDays(1), findings: null);
         lake.Catalog.StartRun("run-c", "audit", Audited.AddDays(2));
         Assert.Equal(Audited, ReportStamp.Of(lake, now));
 
         RecordRun(lake, "run-d", "run", Audited.AddDays(3), findings: 0);
         Assert.Equal(Audited.AddDays(3), ReportStamp.Of(lake, now));
+    }
+
+    [Fact]
+    public void Of_RunStillInProgress_ItsAuditStampsTheReport()
+    {
+        // tem run audits, then writes the report, then finishes: the findings it stored name it before it finishes.
+        var lake = AuditedSampleLake();
+        lake.Catalog.StartRun("run-audit", "run", Audited);
+        Assert.Equal(Audited, ReportStamp.Of(lake, new Clock(Audited.AddHours(5))));
     }
 
     public void Dispose()
@@ -91,10 +100,10 @@ public sealed class ReportStampTests : IDisposable
         return entries;
     }
 
-    private static void RecordRun(TemLake lake, string runId, string command, DateTimeOffset finished, int? findings)
+    private static void RecordRun(TemLake lake, string runId, string command, DateTimeOffset started, int? findings)
     {
-        lake.Catalog.StartRun(runId, command, finished.AddMinutes(-1));
-        lake.Catalog.FinishRun(runId, finished, RunOutcome.Ok, 0, 0, 0, 0, null, findings);
+        lake.Catalog.StartRun(runId, command, started);
+        lake.Catalog.FinishRun(runId, started.AddMinutes(3), RunOutcome.Ok, 0, 0, 0, 0, null, findings);
     }
 
     private TemLake AuditedSampleLake()
