@@ -1,4 +1,3 @@
-using System.Text;
 using Tem.Core;
 using Tem.Audit;
 using Tem.Lake;
@@ -23,14 +22,14 @@ namespace Tem.Reports;
 /// </remarks>
 public static class ReportWriter
 {
-    /// <summary>The files and folders of a set that <see cref="Write"/> owns and replaces on every run.</summary>
-    private static readonly string[] OwnedFiles = ["report.html", "report.xlsx", "findings.csv", "proposal.html", "margin.html", "margin.csv", "contingency.csv", "channel.html"];
-
     /// <summary>Writes the report set of <paramref name="lake"/> into <paramref name="outDir"/>.</summary>
     /// <param name="lake">The lake, audited (a lake without findings gives a report of its spend).</param>
     /// <param name="outDir">The report folder; created when missing. The set's own files and its <c>disputes/</c> and <c>tenants/</c> folders are replaced.</param>
     /// <param name="options">Tenant, proposal currency and exchange rates.</param>
-    /// <param name="time">The clock the "generated" date and the letters' date come from.</param>
+    /// <param name="time">
+    /// The clock, read only when the lake was never audited: the "generated" stamp and the letters' date are the
+    /// lake's latest audit (<see cref="ReportStamp"/>), so two writes from the same lake state are identical.
+    /// </param>
     /// <param name="progress">
     /// Receives one report per file written (<see cref="WorkUnit.Files"/>: files written so far, the file's path relative
     /// to <paramref name="outDir"/>); the total is not known ahead (disputes and tenant sets depend on the data), so
@@ -44,13 +43,13 @@ public static class ReportWriter
         ArgumentException.ThrowIfNullOrEmpty(outDir);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
-        var generated = time.GetUtcNow();
         if (options.Pdf)
         {
             // Before anything is written: a set without the PDFs asked for is not what the caller wanted.
             Pdf.PdfPrinter.RequireBrowser();
         }
 
+        var generated = ReportStamp.Of(lake, time);
         var currencyGiven = options.ProposalCurrency is not null;
         var root = Path.GetFullPath(outDir);
         var files = new WrittenFiles(root, progress);
@@ -71,19 +70,19 @@ public static class ReportWriter
 
             files.Sets = 1;
             var data = ReportDataLoader.Load(lake, tenant, warnings);
-            var own = new List<ProposalModel>();
-            WriteSet(data, root, options, generated, files, warnings, tenantsFolder: false, currencyGiven, own, appendix: null);
+            var own = WriteSet(new ReportSet(data, root, options, generated) { CurrencyGiven = currencyGiven, Warnings = warnings }, files, tenantsFolder: false);
             tenants.Add(tenant);
             PrintPdfs(options, files, generated);
-            return Result(files, root, data, tenants, warnings, own);
+            return Result(files, root, data, tenants, warnings, own.Proposals);
         }
 
         var parties = options.WriteTenantSets ? ReportDataLoader.TenantParties(lake) : [];
         files.Sets = 1 + parties.Count;
         var full = ReportDataLoader.Load(lake, null, warnings);
-        var proposals = new List<ProposalModel>();
         // The consultant's copy: the root set alone carries the appendix of how it was computed (Html/Appendix).
-        WriteSet(full, root, options, generated, files, warnings, tenantsFolder: true, currencyGiven, proposals, new Appendix(lake.Catalog.ActiveFiles(), options));
+        var main = WriteSet(
+            new ReportSet(full, root, options, generated) { CurrencyGiven = currencyGiven, Warnings = warnings, Appendix = new Appendix(lake.Catalog.ActiveFiles(), options) },
+            files, tenantsFolder: true);
         files.SetsDone++;
         if (options.WriteTenantSets)
         {
@@ -99,14 +98,14 @@ public static class ReportWriter
 
                 var data = ReportDataLoader.Load(lake, party.PartyId, warnings);
                 // The main set's warnings already say which currencies the proposal cannot count.
-                WriteSet(data, Path.Combine(root, "tenants", folder), options, generated, files, [], tenantsFolder: false, currencyGiven, null, appendix: null);
+                WriteSet(new ReportSet(data, Path.Combine(root, "tenants", folder), options, generated) { CurrencyGiven = currencyGiven }, files, tenantsFolder: false);
                 files.SetsDone++;
                 tenants.Add(party.PartyId);
             }
         }
 
         PrintPdfs(options, files, generated);
-        return Result(files, root, full, tenants, warnings, proposals);
+        return Result(files, root, full, tenants, warnings, main.Proposals);
     }
 
     /// <summary>With <see cref="ReportOptions.Pdf"/>: every page written, printed to its PDF twin (one browser for the whole set).</summary>
@@ -143,7 +142,7 @@ public static class ReportWriter
 
         var items = data.Disputes.Where(d => d.Item.Finding.Carrier == carrier
             && (d.Item.Status == Core.FindingStatus.Open || (includeSubmitted && Core.FindingStatuses.IsPending(d.Item.Status)))).ToList();
-        var files = Disputes.Write(Path.GetFullPath(outDir), data with { Disputes = items }, time.GetUtcNow());
+        var files = Disputes.Write(Path.GetFullPath(outDir), data with { Disputes = items }, ReportStamp.Of(lake, time));
         return new DisputePackResult(files, [.. items.Select(i => i.Item)]);
     }
 
@@ -159,60 +158,24 @@ public static class ReportWriter
         Warnings = [.. warnings.Distinct(StringComparer.Ordinal)],
     };
 
-    private static void WriteSet(
-        ReportData data, string dir, ReportOptions options, DateTimeOffset generated, WrittenFiles files, List<string> warnings, bool tenantsFolder, bool currencyGiven,
-        List<ProposalModel>? proposals, Appendix? appendix)
+    /// <summary>Removes what the set's kinds of file own, then writes each kind that applies (<see cref="ReportFiles.All"/>).</summary>
+    private static ReportSet WriteSet(ReportSet set, WrittenFiles files, bool tenantsFolder)
     {
-        Directory.CreateDirectory(dir);
-        Clean(dir, tenantsFolder);
-        var fig = new ReportFigures(data);
-        void Text(string name, string content)
+        Directory.CreateDirectory(set.Dir);
+        ReportFiles.Clean(set.Dir);
+        var tenantSets = Path.Combine(set.Dir, "tenants");
+        if (tenantsFolder && Directory.Exists(tenantSets))
         {
-            var path = Path.Combine(dir, name);
-            FileNames.WriteAtomically(path, stream =>
-            {
-                using var w = new StreamWriter(stream, new UTF8Encoding(false));
-                w.Write(content);
-            });
-            files.Add(path);
+            // A tenant gone from the lake leaves no folder behind.
+            Directory.Delete(tenantSets, recursive: true);
         }
 
-        var contingency = Contingency.Build(data, options.ContingencyFeePct);
-        Text("report.html", ReportHtml.Render(fig, generated, options.TopFindings, contingency, options.ContingencyFeePct, options.FollowUpDays, appendix));
-        var xlsx = Path.Combine(dir, "report.xlsx");
-        FileNames.WriteAtomically(xlsx, stream => XlsxReport.Write(stream, fig, generated, contingency));
-        files.Add(xlsx);
-        var contingencyCsv = Path.Combine(dir, "contingency.csv");
-        FileNames.WriteAtomically(contingencyCsv, stream => Contingency.WriteCsv(stream, contingency, data, options.ContingencyFeePct));
-        files.Add(contingencyCsv);
-
-        var csv = Path.Combine(dir, "findings.csv");
-        var temporary = csv + ".tmp";
-        FindingsCsv.Write(temporary, data.Findings);
-        File.Move(temporary, csv, overwrite: true);
-        files.Add(csv);
-
-        files.AddRange(Disputes.Write(Path.Combine(dir, "disputes"), data, generated));
-        foreach (var proposal in Proposal.Build(fig, options, warnings))
+        foreach (var file in ReportFiles.All.Where(f => f.AppliesTo(set)))
         {
-            Text(proposal.FileName, ProposalHtml.Render(fig, proposal with { CurrencyGiven = currencyGiven || proposal.CurrencyGiven }, generated, appendix));
-            proposals?.Add(proposal);
+            files.AddRange(file.Write(set));
         }
 
-        if (data.Margin.Count > 0)
-        {
-            var margin = MarginReport.Build(data);
-            Text("margin.html", MarginHtml.Render(fig, margin, generated));
-            var path = Path.Combine(dir, "margin.csv");
-            FileNames.WriteAtomically(path, stream => MarginReport.WriteCsv(stream, margin, data));
-            files.Add(path);
-        }
-
-        // An end customer's set has no seller of its own: its resale lines are its spend, shown in report.html.
-        if (data.Channel.HasSellerData)
-        {
-            Text("channel.html", ChannelHtml.Render(fig, ChannelReport.Build(data.Channel), generated));
-        }
+        return set;
     }
 
     /// <summary>The files written so far, each reported to the progress receiver as it is added.</summary>
@@ -239,34 +202,6 @@ public static class ReportWriter
             foreach (var path in paths)
             {
                 Add(path);
-            }
-        }
-    }
-
-    /// <summary>Removes what an earlier run wrote (a carrier without disputes now, a tenant gone), nothing else.</summary>
-    private static void Clean(string dir, bool tenantsFolder)
-    {
-        // A page's PDF twin goes with it, so that a set written without --pdf keeps no PDF of an earlier state.
-        foreach (var name in OwnedFiles)
-        {
-            File.Delete(Path.Combine(dir, name));
-            if (name.EndsWith(".html", StringComparison.Ordinal))
-            {
-                File.Delete(Pdf.PdfSet.TwinOf(Path.Combine(dir, name)));
-            }
-        }
-
-        foreach (var deal in Directory.EnumerateFiles(dir, "proposal-*.html").Concat(Directory.EnumerateFiles(dir, "proposal-*.pdf")))
-        {
-            File.Delete(deal);
-        }
-
-        foreach (var sub in tenantsFolder ? new[] { "disputes", "tenants" } : ["disputes"])
-        {
-            var path = Path.Combine(dir, sub);
-            if (Directory.Exists(path))
-            {
-                Directory.Delete(path, recursive: true);
             }
         }
     }

@@ -108,6 +108,32 @@ public sealed partial class ChromiumTests(SampleReportFixture fx)
     }
 
     [ChromiumFact]
+    public void ReportHtml_PrintedToA4_FlowsWithoutWastedPages()
+    {
+        var file = Path.Combine(fx.Out, "report.html");
+        var html = File.ReadAllText(file);
+        var pdf = Render(file, "report-print.pdf", "--no-pdf-header-footer");
+        var fill = PdfPages.ContentSizes(pdf);
+        Assert.Equal(AssertPdf(pdf), fill.Count);
+
+        // A bound from the content: the A4 page less its margins is 273 mm high. A table row takes at most 10 mm (a top
+        // finding's three lines at 8 pt), a chart 80 mm at half the width (two to a row), a heading, note or KPI block
+        // 15 mm. Laid out that generously the page holds all of it in this many pages; a layout that forces sections
+        // onto new pages or leaves pages half empty needs more.
+        var rows = Regex.Count(html, "<tr[ >]");
+        var charts = Regex.Count(html, "<figure[ >]");
+        var blocks = Regex.Count(html, "<(h1|h2|h3|p|div class=\"kpi\")[ >]");
+        var bound = (int)Math.Ceiling(((rows * 10.0) + (Math.Ceiling(charts / 2.0) * 80.0) + (blocks * 15.0)) / 273.0);
+        Assert.True(fill.Count <= bound, $"{fill.Count} pages for {rows} rows, {charts} charts and {blocks} blocks; at most {bound} expected");
+
+        // No page is nearly empty (less than a quarter of the fullest page's drawing) but the last, and the one that
+        // ends the report before the consultant's appendix, the only section that starts a page.
+        var fullest = fill.Max();
+        var short_ = Enumerable.Range(0, fill.Count - 1).Where(i => fill[i] < fullest / 4).Select(i => i + 1).ToList();
+        Assert.True(short_.Count <= (html.Contains("<section class=\"appendix\"", StringComparison.Ordinal) ? 1 : 0), $"nearly empty pages {string.Join(", ", short_)} of {fill.Count}: {string.Join(", ", fill)} bytes of drawing");
+    }
+
+    [ChromiumFact]
     public void ProposalHtml_InChromium_RendersCashViewAndSplit_ConsoleFree_PrintsToPdf()
     {
         var file = Path.Combine(fx.Out, "proposal-NG-2026-SDWAN.html");
@@ -199,4 +225,76 @@ public sealed class ReadmeScreenshot(SampleReportFixture fx)
         var (code, _, err) = Chromium.Run("--screenshot=" + target, "--window-size=1280,1560", new Uri(Path.Combine(fx.Out, "report.html")).AbsoluteUri);
         Assert.True(code == 0 && File.Exists(target), err);
     }
+}
+
+/// <summary>Reads a PDF's pages in order and the size of each page's drawing (its decompressed content streams).</summary>
+internal static partial class PdfPages
+{
+    public static IReadOnlyList<int> ContentSizes(string path)
+    {
+        var text = File.ReadAllText(path, System.Text.Encoding.Latin1);
+        var objects = ObjectPattern().Matches(text).ToDictionary(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), m => m.Groups[2].Value);
+        var root = objects.Values.Single(o => PagesType().IsMatch(o) && !o.Contains("/Parent", StringComparison.Ordinal));
+        var pages = new List<string>();
+        void Walk(string node)
+        {
+            foreach (Match kid in References().Matches(KidsArray().Match(node).Groups[1].Value))
+            {
+                var o = objects[int.Parse(kid.Groups[1].Value, CultureInfo.InvariantCulture)];
+                if (PagesType().IsMatch(o))
+                {
+                    Walk(o);
+                }
+                else
+                {
+                    pages.Add(o);
+                }
+            }
+        }
+
+        Walk(root);
+        return [.. pages.Select(p => ContentsRef().Match(p) is { Success: true } c
+            ? References().Matches(c.Groups[1].Value).Sum(r => Inflated(objects[int.Parse(r.Groups[1].Value, CultureInfo.InvariantCulture)]))
+            : 0)];
+    }
+
+    private static int Inflated(string obj)
+    {
+        var start = obj.IndexOf("stream", StringComparison.Ordinal) + "stream".Length;
+        start += obj[start] == '\r' ? 2 : 1;
+        var end = obj.LastIndexOf("endstream", StringComparison.Ordinal);
+        var raw = System.Text.Encoding.Latin1.GetBytes(obj[start..end]);
+        if (!obj[..start].Contains("/FlateDecode", StringComparison.Ordinal))
+        {
+            return raw.Length;
+        }
+
+        using var z = new System.IO.Compression.ZLibStream(new MemoryStream(raw), System.IO.Compression.CompressionMode.Decompress);
+        using var buffer = new MemoryStream();
+        try
+        {
+            z.CopyTo(buffer);
+        }
+        catch (InvalidDataException)
+        {
+            // A stream cut short by a trailing end-of-line before "endstream" still inflated what it holds.
+        }
+
+        return (int)buffer.Length;
+    }
+
+    [GeneratedRegex(@"(?<![0-9])(\d+) 0 obj(.*?)endobj", RegexOptions.Singleline)]
+    private static partial Regex ObjectPattern();
+
+    [GeneratedRegex(@"/Type\s*/Pages\b")]
+    private static partial Regex PagesType();
+
+    [GeneratedRegex(@"/Kids\s*\[([^\]]*)\]")]
+    private static partial Regex KidsArray();
+
+    [GeneratedRegex(@"/Contents\s*(\[[^\]]*\]|\d+ 0 R)")]
+    private static partial Regex ContentsRef();
+
+    [GeneratedRegex(@"(\d+) 0 R")]
+    private static partial Regex References();
 }

@@ -163,7 +163,7 @@ public sealed partial class ClientPageTests(SampleReportFixture fx)
     {
         var letter = File.ReadAllText(Path.Combine(fx.Out, "disputes", "Albion-CUS-04.html"));
         var party = (string)fx.Sql("SELECT name FROM parties WHERE party_id = 'CUS-04'")[0][0]!;
-        Assert.Contains("come with this letter as a spreadsheet, one row per item with its reference, invoiced to " + WebUtility.HtmlEncode(party), letter, StringComparison.Ordinal);
+        Assert.Contains("come with this letter as a spreadsheet, one row per item with its reference, invoiced to <bdi>" + WebUtility.HtmlEncode(party) + "</bdi>", letter, StringComparison.Ordinal);
         Assert.DoesNotContain("Albion.csv", letter, StringComparison.Ordinal);
         Assert.DoesNotContain("bill_to_id", letter, StringComparison.Ordinal);
 

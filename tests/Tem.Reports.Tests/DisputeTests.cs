@@ -78,7 +78,7 @@ public sealed partial class DisputeTests(SampleReportFixture fx)
             var from = html[html.IndexOf(">From<", StringComparison.Ordinal)..html.IndexOf(">To<", StringComparison.Ordinal)];
             var to = html[html.IndexOf(">To<", StringComparison.Ordinal)..html.IndexOf(">Date<", StringComparison.Ordinal)];
             Assert.Contains(System.Net.WebUtility.HtmlEncode((string)c[2]!), from, StringComparison.Ordinal);
-            Assert.Contains($"<strong>{c[0]}</strong>", to, StringComparison.Ordinal);
+            Assert.Contains($"<strong><bdi>{c[0]}</bdi></strong>", to, StringComparison.Ordinal);
             var ids = ((System.Collections.IEnumerable)c[3]!).Cast<string>().Order(StringComparer.Ordinal).ToList();
             Assert.Equal(ids, ItemIds().Matches(html).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal));
             var total = Assert.Single(ClaimedTotal().Matches(html));

@@ -76,7 +76,7 @@ public sealed partial class TotalsTests(SampleReportFixture fx)
                        USING (carrier, currency)
                      """))
         {
-            var tr = Regex.Match(table, $"<tr data-currency=\"{row[1]}\"><td>{Regex.Escape((string)row[0]!)}</td>.*?</tr>").Value;
+            var tr = Regex.Match(table, $"<tr data-currency=\"{row[1]}\"><td><bdi>{Regex.Escape((string)row[0]!)}</bdi></td>.*?</tr>").Value;
             Assert.Contains($"data-value=\"{Read.Dec(row[2]).ToString("0.0000##", CultureInfo.InvariantCulture)}\"", tr, StringComparison.Ordinal);
             Assert.Contains($"class=\"num found\" data-value=\"{Read.Dec(row[3]).ToString("0.0000##", CultureInfo.InvariantCulture)}\"", tr, StringComparison.Ordinal);
         }

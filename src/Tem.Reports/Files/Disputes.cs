@@ -47,7 +47,7 @@ internal static class Disputes
             foreach (var billTo in items.GroupBy(i => i.Item.Finding.BillToId ?? UnknownBillTo).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 var letter = Path.Combine(dir, Unique(stem + "-" + FileNames.Safe(billTo.Key), used) + ".html");
-                var html = DisputeLetterHtml.Render(data, carrier.Key, billTo.Key == UnknownBillTo ? null : billTo.Key, [.. billTo], generated);
+                var html = Pages.DisputeLetter(data, carrier.Key, billTo.Key == UnknownBillTo ? null : billTo.Key, [.. billTo], generated);
                 FileNames.WriteAtomically(letter, s =>
                 {
                     using var w = new StreamWriter(s, new UTF8Encoding(false));

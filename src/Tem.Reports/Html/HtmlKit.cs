@@ -1,19 +1,19 @@
 using System.Globalization;
-using System.Text;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Rendering;
 using Tem.Core;
-using Tem.Reports.Charts;
 using Tem.Reports.Query;
 
 namespace Tem.Reports.Html;
 
 /// <summary>
-/// Shared pieces of the report pages: escaping, number formats (invariant culture, money in the currency's minor
-/// units rounded half away from zero, the exact amount in <c>data-value</c>), and the page shell with its inline stylesheet (no fonts, scripts or images from a network).
+/// Shared pieces of the report pages (the Razor components in this folder): number formats (invariant culture, money
+/// in the currency's minor units rounded half away from zero, the exact amount in <c>data-value</c>), and small
+/// render fragments every page uses. Text goes through the renderer, which escapes it; the only raw markup is the
+/// chart SVG (<see cref="Chart"/>) and the constant stylesheet (<see cref="PageCss"/>).
 /// </summary>
 internal static class HtmlKit
 {
-    public static string E(string? text) => Svg.Escape(text ?? string.Empty);
-
     /// <summary>Money for a person, in the currency's minor units: 1,234.57 (USD), 1,235 (JPY), 1,234.568 (KWD).</summary>
     public static string Money(decimal v, CurrencyCode c) => MoneyText.Format(v, c);
 
@@ -28,57 +28,55 @@ internal static class HtmlKit
 
     public static string Int(long v) => v.ToString("#,##0", CultureInfo.InvariantCulture);
 
-    /// <summary>A money cell: right-aligned, the exact value in <c>data-value</c>.</summary>
-    public static string MoneyCell(decimal v, CurrencyCode c, string? cls = null) =>
-        $"<td class=\"num{(cls is null ? string.Empty : " " + cls)}\" data-value=\"{Exact(v)}\">{Money(v, c)}</td>";
-
     public static string Label(string rule) =>
         rule.Length == 0 ? rule : char.ToUpperInvariant(rule[0]) + rule[1..].Replace('_', ' ');
 
-    /// <summary>A complete HTML document: the brand's masthead, then <paramref name="body"/>.</summary>
-    public static string Page(Brand brand, string title, string documentKind, IEnumerable<string> meta, string body, string? extraCss = null)
+    /// <summary>A count or number as invariant text (Razor would format an <see cref="int"/> with the current culture).</summary>
+    public static string Num(int v) => v.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A count or number as invariant text, or nothing.</summary>
+    public static string Num(int? v) => v?.ToString(CultureInfo.InvariantCulture) ?? string.Empty;
+
+    /// <summary>A date as yyyy-MM-dd, or nothing.</summary>
+    public static string Day(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty;
+
+    /// <summary>
+    /// A chart's SVG, inserted as markup. Safe: the chart code (Charts/) builds the SVG itself and escapes every text
+    /// it draws (labels, legends, titles) with <see cref="Charts.Svg.Escape"/>; nothing else is ever passed here.
+    /// </summary>
+    public static MarkupString Chart(string svg) => new(svg);
+
+    /// <summary>
+    /// Text that comes from the data (a party, carrier, account or service name, a description): escaped by the
+    /// renderer and isolated in <c>&lt;bdi&gt;</c>, so a right-to-left name (or one holding U+202E) cannot reorder
+    /// the words and amounts beside it.
+    /// </summary>
+    public static RenderFragment Name(string? text) => b =>
     {
-        var b = new StringBuilder();
-        b.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .Append("<meta name=\"generator\" content=\"Tem\">\n")
-            .Append("<title>").Append(E(title)).Append("</title>\n<style>\n")
-            .Append(":root { --brand: ").Append(brand.Color).Append("; }\n")
-            .Append(Css);
-        if (extraCss is not null)
-        {
-            b.Append(extraCss);
-        }
+        b.OpenElement(0, "bdi");
+        b.AddContent(1, text);
+        b.CloseElement();
+    };
 
-        b.Append("</style>\n</head>\n<body>\n<header class=\"masthead\">\n<div class=\"brand\">")
-            .Append(LogoMarkup(brand)).Append("<div>");
-
-        // A logo usually carries the brand's name already; the name then appears once, as the logo's text alternative.
-        if (brand.LogoDataUri is null)
-        {
-            b.Append("<div class=\"brand-name\">").Append(E(brand.Name)).Append("</div>");
-        }
-
-        b.Append("<div class=\"doc-kind\">").Append(E(documentKind)).Append("</div></div></div>\n<div class=\"meta\">");
-        foreach (var m in meta)
-        {
-            b.Append("<div>").Append(m).Append("</div>");
-        }
-
-        b.Append("</div>\n</header>\n<main>\n").Append(body).Append("</main>\n</body>\n</html>\n");
-        return b.ToString();
-    }
-
-    private static string LogoMarkup(Brand brand)
+    /// <summary>A money cell: right-aligned, the exact value in <c>data-value</c>.</summary>
+    public static RenderFragment MoneyCell(decimal v, CurrencyCode c, string? cls = null) => b =>
     {
-        if (brand.LogoDataUri is { } uri)
-        {
-            return $"<img class=\"logo\" src=\"{uri}\" alt=\"{E(brand.Name)} logo\">";
-        }
+        b.OpenElement(0, "td");
+        b.AddAttribute(1, "class", cls is null ? "num" : "num " + cls);
+        b.AddAttribute(2, "data-value", Exact(v));
+        b.AddContent(3, Money(v, c));
+        b.CloseElement();
+    };
 
-        var initials = string.Concat(brand.Name.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => char.IsLetterOrDigit(w[0])).Take(2).Select(w => char.ToUpperInvariant(w[0])));
-        return $"<div class=\"monogram\" aria-hidden=\"true\">{E(initials.Length == 0 ? "T" : initials)}</div>";
-    }
+    /// <summary>The stylesheet every page shares, plus the page's own rules.</summary>
+    /// <remarks>
+    /// Inserted as markup because a <c>&lt;style&gt;</c> element's text is not HTML-decoded (escaping it would break
+    /// its quotes). Safe: it is this class's constant text and the pages' constant additions; the brand colour, the
+    /// only value from the data, is a <c>#RRGGBB</c> colour or the default (<see cref="ReportDataLoader.ColorOr"/>,
+    /// checked again here), so it holds no character CSS or HTML could read as anything else.
+    /// </remarks>
+    public static MarkupString PageCss(string brandColor, string? extraCss) =>
+        new(":root { --brand: " + ReportDataLoader.ColorOr(brandColor, ReportDataLoader.DefaultColor) + "; }\n" + Css + (extraCss ?? string.Empty));
 
     private const string Css = """
         * { box-sizing: border-box; }
@@ -136,26 +134,32 @@ internal static class HtmlKit
         footer.defs dt { font-weight: 600; color: #323F4B; margin-top: 6px; }
         footer.defs dd { margin: 0 0 4px 0; }
         @media screen and (max-width: 720px) { .masthead { flex-direction: column; align-items: flex-start; padding: 14px 18px; } .meta { text-align: left; } main { padding: 16px 12px; } .charts { grid-template-columns: 1fr; } }
-        @page { margin: 13mm 11mm; }
+        /* Print (A4): the content flows; nothing forces a page break but the consultant's appendix, so a short section
+           shares its page. Charts print two to a row at half the width (their text stays legible at ~90 mm) and are
+           never split; table rows are never split and a table's header row repeats on every page it spans; a
+           heading stays with what follows it. */
+        @page { size: A4; margin: 12mm 10mm; }
         @media print {
-          body { background: #fff; font-size: 9.5pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-          table { font-size: 8.5pt; }
-          th { font-size: 7pt; padding: 4px 5px; }
-          td { padding: 4px 5px; }
-          .kpi { padding: 8px 12px; }
-          .kpi-value { font-size: 18pt; }
-          h1 { font-size: 17pt; }
-          h2 { font-size: 12.5pt; }
-          svg.chart { max-width: 560px; }
-          figure { margin-top: 4px; }
-          .masthead { padding: 0 0 10px; border-top-width: 4px; }
-          main { max-width: none; padding: 10px 0 0; }
-          section { border: none; border-radius: 0; padding: 0; margin: 0 0 14px; }
-          .charts { grid-template-columns: 1fr; }
-          figure, .kpi, tr, .letter-block { break-inside: avoid; }
+          body { background: #fff; font-size: 9pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+          table { font-size: 8pt; }
+          th { font-size: 6.5pt; padding: 3px 4px; }
+          td { padding: 3px 4px; }
+          .kpis { grid-template-columns: repeat(3, 1fr); gap: 8px; }
+          .kpi { padding: 6px 10px; }
+          .kpi-value { font-size: 15pt; }
+          h1 { font-size: 16pt; }
+          h2 { font-size: 12pt; }
+          h3 { font-size: 10pt; margin-top: 10px; }
+          .masthead { padding: 0 0 8px; border-top-width: 4px; }
+          main { max-width: none; padding: 8px 0 0; }
+          section { border: none; border-radius: 0; padding: 0; margin: 0 0 12px; }
+          .charts { grid-template-columns: 1fr 1fr; gap: 10px; }
+          svg.chart { max-width: 100%; }
+          figure { margin-top: 2px; }
+          figure, .kpi, tr, .letter-block, .addresses { break-inside: avoid; }
           thead { display: table-header-group; }
-          h2 { break-after: avoid; }
-          .page-break { break-before: page; }
+          h2, h3, figcaption { break-after: avoid; }
+          .appendix { break-before: page; }
         }
 
         """;

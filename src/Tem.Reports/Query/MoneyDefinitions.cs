@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Tem.Reports.Query;
 
 /// <summary>
@@ -16,7 +14,4 @@ internal static class MoneyDefinitions
         ("Realised", "Money that came back or shows in the bills: credits received (recorded when the carrier confirms them, or matched automatically to a credit line on a later invoice) plus 12 times the monthly savings the bills confirm (a cancelled service's recurring charge stopped, a downgraded one's fell), whatever the finding's status now."),
         ("Reseller revenue", "Revenue a reseller leaks towards its own customers (services not rebilled, resale below the carrier's cost): the reseller's money, on its own line, never the client's saving."),
     ];
-
-    public static string Html =>
-        string.Concat(Terms.Select(t => $"<dt>{WebUtility.HtmlEncode(t.Term)}</dt><dd>{WebUtility.HtmlEncode(t.Definition)}</dd>"));
 }

@@ -52,8 +52,12 @@ internal sealed record MarginMonth(
 /// <summary>A credit received for a finding (from its dispute history), in the month of the credit's date.</summary>
 internal sealed record CreditReceived(string FindingId, string? CustomerId, CurrencyCode Currency, BillingMonth Month, decimal Amount);
 
-/// <summary>The brand a set is printed with.</summary>
-internal sealed record Brand(string Name, string Color, string? LogoDataUri, string? PartyId);
+/// <summary>The brand a set is printed with (public only because the page layout component, public as every Razor component is, takes it).</summary>
+/// <param name="Name">The name in the masthead.</param>
+/// <param name="Color">The brand colour, <c>#RRGGBB</c> (validated: it goes into CSS).</param>
+/// <param name="LogoDataUri">The logo as a data URI, or null for a monogram.</param>
+/// <param name="PartyId">The party the brand is of, or null for Tem's own.</param>
+public sealed record Brand(string Name, string Color, string? LogoDataUri, string? PartyId);
 
 /// <summary>
 /// Everything one report set shows, read from the lake through the scope of <see cref="TenantScope"/>: writers
