@@ -17,7 +17,7 @@ namespace Tem.Reports.Html;
 internal static class ChannelHtml
 {
     /// <summary>Resellers drawn in one currency's chart (its legend has room for about this many); the table lists them all.</summary>
-    private const int ChartSeries = 6;
+    private const int ChartSeries = ReportCharts.ChannelSeries;
 
     public static string Render(ReportFigures fig, ChannelReport report, DateTimeOffset generated)
     {
@@ -27,7 +27,7 @@ internal static class ChannelHtml
             .Append("per reseller, customer and distributor, and the carrier cost of the direct channel. Per currency: amounts in different currencies are never added together.</p>\n</section>\n");
         foreach (var currency in report.Mrr.Select(m => m.Currency).Distinct().Order())
         {
-            Mrr(b, d, report, currency);
+            Mrr(b, fig, report, currency);
         }
 
         Profit(b, d, report);
@@ -44,21 +44,20 @@ internal static class ChannelHtml
 
         """;
 
-    private static void Mrr(StringBuilder b, ReportData d, ChannelReport report, CurrencyCode currency)
+    private static void Mrr(StringBuilder b, ReportFigures fig, ChannelReport report, CurrencyCode currency)
     {
+        var d = fig.Data;
         var sellers = report.Mrr.Where(m => m.Currency == currency).ToList();
         var labels = report.Months.Select(m => m.ToString()).ToList();
         b.Append(CultureInfo.InvariantCulture, $"<section class=\"currency-panel\" id=\"mrr-{currency.Code}\" data-currency=\"{currency.Code}\">\n<h2>{currency.Code}: MRR per reseller</h2>\n");
 
         var drawn = sellers.OrderByDescending(s => s.Mrr.Count == 0 ? 0 : s.Mrr[^1]).ThenByDescending(s => s.Mrr.Sum()).ThenBy(s => s.SellerId, StringComparer.Ordinal)
             .Take(ChartSeries).ToList();
-        var series = drawn.Select((s, i) => new LineSeries(ChartKit.Truncate(d.PartyName(s.SellerId), 18), i == 0 ? d.Brand.Color : Palette.Series[(i - 1) % Palette.Series.Length],
-            [.. s.Mrr.Select(v => (decimal?)v)])).ToList();
         var note = sellers.Count > drawn.Count
             ? $"the {drawn.Count} resellers with the largest MRR in {report.Months[^1]}; the table lists all {sellers.Count}"
             : "resale billing per billing month; a month without resale is 0";
         b.Append(CultureInfo.InvariantCulture, $"<figure data-currency=\"{currency.Code}\"><figcaption>MRR per reseller<span class=\"sub\">{E(note)}</span></figcaption>")
-            .Append(Charts.Charts.Line("channel-mrr", $"{currency.Code} MRR per reseller", labels, series, [], width: 1000, height: 300)).Append("</figure>\n");
+            .Append(ReportCharts.Of(fig).ChannelMrr(report, currency).Svg()).Append("</figure>\n");
 
         b.Append(CultureInfo.InvariantCulture, $"<h3>MRR, churn and retention</h3>\n<table class=\"months\" data-table=\"mrr\" data-currency=\"{currency.Code}\">\n<thead><tr><th>Reseller</th><th></th>");
         foreach (var m in labels)

@@ -12,7 +12,7 @@ namespace Tem.Reports.Html;
 /// </summary>
 internal static class HtmlKit
 {
-    public static string E(string? text) => Svg.Escape(text ?? string.Empty);
+    public static string E(string? text) => Markup.Escape(text ?? string.Empty);
 
     /// <summary>Money for a person, in the currency's minor units: 1,234.57 (USD), 1,235 (JPY), 1,234.568 (KWD).</summary>
     public static string Money(decimal v, CurrencyCode c) => MoneyText.Format(v, c);

@@ -92,11 +92,8 @@ internal static class ProposalHtml
     {
         var c = p.Currency;
         var cash = p.Cash;
-        var labels = Enumerable.Range(1, p.Months).Select(m => "M" + m.ToString(CultureInfo.InvariantCulture)).ToList();
-        int? highlight = cash.PaybackMonth is { } pm && pm <= p.Months ? pm - 1 : null;
         b.Append(CultureInfo.InvariantCulture, $"<section>\n<h2>{p.Months}-month cash view</h2>\n<p class=\"note\">Cumulative cash in {c.Code}: validated recoveries, spend retired and savings in, the upgrade's costs out.</p>\n<figure><figcaption>Cumulative cash by month ({c.Code})</figcaption>")
-            .Append(Charts.Charts.Bar("cash-view", $"Cumulative cash by month ({c.Code})", labels, cash.Cumulative, Palette.Saving, Palette.Increase,
-                highlight, highlight is null ? null : "payback", 6, 900, 300))
+            .Append(ReportCharts.CashView(p).Svg())
             .Append("</figure>\n<table data-table=\"cash-years\">\n<thead><tr><th>Year</th><th class=\"num\">Recoveries, spend retired, savings</th><th class=\"num\">Upgrade cost</th><th class=\"num\">Net</th><th class=\"num\">Cumulative</th></tr></thead>\n<tbody>\n");
         for (var year = 1; year <= (p.Months + 11) / 12; year++)
         {
@@ -122,31 +119,9 @@ internal static class ProposalHtml
                 : $"Every party's role and price to the client (VAR, integrator, MSP, carriers, TEM provider, and an agent's fee when there is one); cost and margin only for {Whose(d)}, the others' being theirs to show; the totals of cost and margin are over the parties shown.";
         b.Append(CultureInfo.InvariantCulture, $"<section>\n<h2>Who earns what</h2>\n<p class=\"note\">{note} Over {p.Months} months, in {c.Code}.</p>\n");
 
-        // A share whose margin is hidden is drawn as its price alone: no bar may split it into a cost and a margin.
-        string caption;
-        List<BarCategory> rows;
-        List<BarSegment> segments;
-        if (hidden == 0)
-        {
-            caption = "Price over the view: provider cost and margin";
-            rows = [.. p.Shares.Select(s => new BarCategory(s.ProviderName, [s.Cost!.Value, s.Margin!.Value]))];
-            segments = [new("cost", d.Brand.Color), new("margin", Palette.Series[1])];
-        }
-        else if (shown.Count == 0)
-        {
-            caption = "Price over the view";
-            rows = [.. p.Shares.Select(s => new BarCategory(s.ProviderName, [s.Value]))];
-            segments = [new("price", d.Brand.Color)];
-        }
-        else
-        {
-            caption = "Price over the view: cost and margin where shown";
-            rows = [.. p.Shares.Select(s => new BarCategory(s.ProviderName, s.Margin is { } m ? [s.Value - m, m, 0m] : [0m, 0m, s.Value]))];
-            segments = [new("cost", d.Brand.Color), new("margin", Palette.Series[1]), new("price, margin not shown", Palette.Axis)];
-        }
-
+        var caption = hidden == 0 ? "Price over the view: provider cost and margin" : shown.Count == 0 ? "Price over the view" : "Price over the view: cost and margin where shown";
         b.Append(CultureInfo.InvariantCulture, $"<figure><figcaption>{caption}</figcaption>")
-            .Append(Charts.Charts.HorizontalBar("provider-split", hidden == 0 ? "Provider cost and margin" : caption, rows, segments, 900, c.MinorDigits))
+            .Append(ReportCharts.ProviderSplit(p, d).Svg())
             .Append("</figure>\n<table data-table=\"provider-split\">\n<thead><tr><th>Provider</th><th>Role</th><th>Supplies</th><th class=\"num\">One-time</th><th class=\"num\">Monthly</th>")
             .Append(CultureInfo.InvariantCulture, $"<th class=\"num\">{p.Months}-month price</th>");
         if (shown.Count > 0)

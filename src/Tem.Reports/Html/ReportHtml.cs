@@ -115,76 +115,32 @@ internal static class ReportHtml
     private static void CurrencyPanels(StringBuilder b, ReportFigures fig)
     {
         var d = fig.Data;
-        var months = new List<BillingMonth>();
-        if (d.Window is { } w)
-        {
-            for (var m = w.First; m <= w.Latest; m = m.AddMonths(1))
-            {
-                months.Add(m);
-            }
-        }
-
-        var anomalies = d.Current.Where(f => f.Finding.Rule == "spend_anomaly").Select(f => (f.Finding.Carrier, f.Finding.Period)).ToHashSet();
+        var charts = ReportCharts.Of(fig);
         foreach (var c in fig.Currencies)
         {
             var carriers = d.Spend.Where(s => s.Currency == c).Select(s => s.Carrier).Distinct().Order(StringComparer.Ordinal).ToList();
             b.Append(CultureInfo.InvariantCulture, $"<section class=\"currency-panel\" id=\"panel-{c.Code}\" data-currency=\"{c.Code}\">\n<h2>{c.Code}")
                 .Append(carriers.Count > 0 ? ": " + E(string.Join(", ", carriers)) : string.Empty).Append("</h2>\n<div class=\"charts\">\n");
-
-            var rules = fig.ByRule.Where(r => r.Currency == c && r.FoundMoney > 0).OrderByDescending(r => r.FoundMoney).ThenBy(r => r.Keys[0], StringComparer.Ordinal)
-                .Select(r => new BarCategory(Label(r.Keys[0]), [r.OneTime, 12 * r.Monthly])).ToList();
-            Figure(b, c, "Found money by rule", "one-time amount to claim back, and a year of the monthly saving",
-                Charts.Charts.HorizontalBar("savings-by-rule", $"{c.Code} found money by rule", rules,
-                    [new BarSegment("one-time", d.Brand.Color), new BarSegment("12 × monthly", Palette.Companion(d.Brand.Color))], minorDigits: c.MinorDigits));
-
-            if (fig.Latest is { } latest)
+            Figure(b, c, "Found money by rule", "one-time amount to claim back, and a year of the monthly saving", charts.SavingsByRule(c).Svg());
+            if (fig.Latest is { } latest && charts.Waterfall(c) is { } waterfall)
             {
-                var steps = fig.ByRule.Where(r => r.Currency == c && r.Monthly > 0).OrderByDescending(r => r.Monthly).ThenBy(r => r.Keys[0], StringComparer.Ordinal)
-                    .Select(r => (Label(r.Keys[0]), -r.Monthly)).ToList();
-                Figure(b, c, $"Monthly spend {latest} to spend after savings", "the run rate less each rule's monthly saving; one-time recoveries come on top",
-                    Charts.Charts.Waterfall("waterfall", $"{c.Code} monthly spend to spend after savings", $"Spend {latest}", fig.LatestSpend(c), steps, "After savings", d.Brand.Color, Palette.Companion(d.Brand.Color), minorDigits: c.MinorDigits));
+                Figure(b, c, $"Monthly spend {latest} to spend after savings", "the run rate less each rule's monthly saving; one-time recoveries come on top", waterfall.Svg());
             }
 
-            if (carriers.Count > 0)
+            if (charts.SpendTrend(c) is { } trend)
             {
-                var series = carriers.Select((carrier, i) => new LineSeries(carrier, i == 0 ? d.Brand.Color : Palette.Series[(i - 1) % Palette.Series.Length],
-                    [.. months.Select(m => d.Spend.Where(s => s.Carrier == carrier && s.Currency == c && s.Month == m).Select(s => (decimal?)s.Amount).FirstOrDefault())])).ToList();
-                var markers = new List<LineMarker>();
-                for (var s = 0; s < carriers.Count; s++)
-                {
-                    for (var m = 0; m < months.Count; m++)
-                    {
-                        if (anomalies.Contains((carriers[s], months[m])))
-                        {
-                            markers.Add(new LineMarker(s, m, "anomaly"));
-                        }
-                    }
-                }
-
-                Figure(b, c, "Monthly spend per carrier", "every invoice line, taxes and credits included; rings mark spend anomaly findings",
-                    Charts.Charts.Line("spend-trend", $"{c.Code} monthly spend per carrier", [.. months.Select(m => m.ToString())], series, markers));
+                Figure(b, c, "Monthly spend per carrier", "every invoice line, taxes and credits included; rings mark spend anomaly findings", trend.Svg());
             }
 
             // The chart shows the largest cost centres and one bar for the rest; the table below lists them all.
-            var ranked = d.CostCentreSpend.Where(s => s.Currency == c).OrderByDescending(s => s.Amount).ThenBy(s => s.CostCentre, StringComparer.Ordinal).ToList();
-            var centres = ranked.Take(ChartRows).Select(s => new BarCategory(s.CostCentre, [s.Amount])).ToList();
-            if (ranked.Count > ChartRows)
+            if (charts.CostCentre(c) is { } centres)
             {
-                var rest = ranked.Count - ChartRows;
-                centres.Add(new BarCategory($"{rest} other cost centre{(rest == 1 ? string.Empty : "s")}", [ranked.Skip(ChartRows).Sum(s => s.Amount)]));
-            }
-            if (centres.Count > 0)
-            {
-                Figure(b, c, "Spend by cost centre", "charges over the period by the cost centre of their service",
-                    Charts.Charts.HorizontalBar("cost-centre", $"{c.Code} spend by cost centre", centres, [new BarSegment("spend", d.Brand.Color)], minorDigits: c.MinorDigits));
+                Figure(b, c, "Spend by cost centre", "charges over the period by the cost centre of their service", centres.Svg());
             }
 
             b.Append("</div>\n</section>\n");
         }
     }
-
-    /// <summary>Bars a cost-centre chart shows before grouping the rest into one.</summary>
-    private const int ChartRows = 12;
 
     private static void Figure(StringBuilder b, CurrencyCode c, string caption, string note, string svg) =>
         b.Append(CultureInfo.InvariantCulture, $"<figure data-currency=\"{c.Code}\"><figcaption>{E(caption)}<span class=\"sub\">{E(note)}</span></figcaption>").Append(svg).Append("</figure>\n");
