@@ -38,12 +38,16 @@ public static class ReportWriter
     /// </param>
     /// <returns>The files written and the found money per currency of the main set.</returns>
     /// <exception cref="ArgumentException"><see cref="ReportOptions.Tenant"/> is not a party of the lake.</exception>
+    /// <exception cref="ChartFontException">The charts' font (<see cref="ReportOptions.ChartFont"/>) is not installed.</exception>
     public static ReportResult Write(TemLake lake, string outDir, ReportOptions options, TimeProvider time, IProgress<WorkProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(lake);
         ArgumentException.ThrowIfNullOrEmpty(outDir);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
+
+        // Before any file: without its font the chart library would draw charts without text.
+        Charts.ChartFont.Use(options.ChartFont);
         var generated = time.GetUtcNow();
         var currencyGiven = options.ProposalCurrency is not null;
         var root = Path.GetFullPath(outDir);

@@ -71,45 +71,81 @@ internal sealed partial class Chart
         }
     }
 
-    private void Draw(SKCanvas canvas)
-    {
-        var top = 0;
-        foreach (var panel in Panels)
-        {
-            panel.Plot.Render(canvas, new PixelRect(0, Width, top + panel.Height, top));
-            top += panel.Height;
-        }
-    }
-
+    // ScottPlot clears the canvas it renders on, so each panel is drawn on its own canvas and the panels are then
+    // put one under the other: nested svg elements, or images drawn onto the PNG.
     private string DrawSvg()
     {
-        using var stream = new MemoryStream();
-        using (var canvas = SKSvgCanvas.Create(new SKRect(0, 0, Width, Height), stream))
-        {
-            Draw(canvas);
-        }
-
-        var raw = Encoding.UTF8.GetString(stream.ToArray());
-        var body = raw[(raw.IndexOf('>', raw.IndexOf("<svg", StringComparison.Ordinal)) + 1)..];
-        body = Layout().Replace(body, string.Empty);
-        body = ClipDefinition().Replace(body, string.Empty);
-        body = ClipReference().Replace(body, string.Empty);
-        var b = new StringBuilder(body.Length + 512);
+        var b = new StringBuilder();
         b.Append(CultureInfo.InvariantCulture,
             $"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width} {Height}\" width=\"{Width}\" height=\"{Height}\" class=\"chart\" data-chart=\"{Markup.Escape(Kind)}\" role=\"img\" aria-label=\"{Markup.Escape(Title)}\">");
         b.Append("<title>").Append(Markup.Escape(Title)).Append("</title><desc>").Append(Markup.Escape(Description)).Append("</desc>");
-        return b.Append(body).ToString();
+        var top = 0;
+        foreach (var panel in Panels)
+        {
+            using var stream = new MemoryStream();
+            using (var canvas = SKSvgCanvas.Create(new SKRect(0, 0, Width, panel.Height), stream))
+            {
+                Render(panel, canvas);
+            }
+
+            var raw = Encoding.UTF8.GetString(stream.ToArray());
+            var body = raw[(raw.IndexOf('>', raw.IndexOf("<svg", StringComparison.Ordinal)) + 1)..raw.LastIndexOf("</svg>", StringComparison.Ordinal)];
+            body = Layout().Replace(body, string.Empty);
+            body = ClipDefinition().Replace(body, string.Empty);
+            body = ClipReference().Replace(body, string.Empty);
+            if (Panels.Count == 1)
+            {
+                b.Append(body);
+            }
+            else
+            {
+                b.Append(CultureInfo.InvariantCulture, $"<svg x=\"0\" y=\"{top}\" width=\"{Width}\" height=\"{panel.Height}\">").Append(body).Append("</svg>");
+            }
+
+            top += panel.Height;
+        }
+
+        return b.Append("</svg>").ToString();
     }
 
     private byte[] DrawPng()
     {
-        using var surface = SKSurface.Create(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Premul))
-            ?? throw new InvalidOperationException($"Skia could not make a {Width} x {Height} surface for the chart '{Title}'.");
-        Draw(surface.Canvas);
+        using var surface = Surface(Width, Height);
+        var top = 0;
+        foreach (var panel in Panels)
+        {
+            using var layer = Surface(Width, panel.Height);
+            Render(panel, layer.Canvas);
+            using var picture = layer.Snapshot();
+            surface.Canvas.DrawImage(picture, 0, top);
+            top += panel.Height;
+        }
+
         using var image = surface.Snapshot();
         using var data = image.Encode(SKEncodedImageFormat.Png, 100);
         return data.ToArray();
     }
+
+    /// <summary>
+    /// Draws a panel once. ScottPlot lays a plot out on its first render and, when the tick labels change the layout,
+    /// draws it a second time over the first: on an SVG canvas both would be kept (every text twice). A first render
+    /// on a canvas that draws nothing settles the layout.
+    /// </summary>
+    private void Render(ChartPanel panel, SKCanvas canvas)
+    {
+        var rect = new PixelRect(0, Width, panel.Height, 0);
+        if (panel.Plot.RenderManager.RenderCount == 0)
+        {
+            using var layout = new SKNoDrawCanvas(Width, panel.Height);
+            panel.Plot.Render(layout, rect);
+        }
+
+        panel.Plot.Render(canvas, rect);
+    }
+
+    private SKSurface Surface(int width, int height) =>
+        SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul))
+        ?? throw new InvalidOperationException($"Skia could not make a {width} x {height} surface for the chart '{Title}'.");
 
     /// <summary>Skia's pretty-printing: a line break and tabs before each element and around each text.</summary>
     [GeneratedRegex("\\r?\\n\\t*")]

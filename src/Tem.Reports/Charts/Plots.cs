@@ -35,16 +35,26 @@ internal static class Plots
     public static Chart HorizontalBar(string kind, string title, IReadOnlyList<BarCategory> rows, IReadOnlyList<BarSegment> segments, int width = 560, int minorDigits = 2)
     {
         var (plot, height) = HorizontalPlot(rows, segments, minorDigits, null);
+        // "Row: a 1.00 + b 2.00 = 3.00." for stacked rows, "Row: 3.00." for a single segment.
         var text = new StringBuilder();
         foreach (var row in rows)
         {
+            var parts = row.Values.Select((v, i) => (v, i)).Where(x => x.i < segments.Count && x.v != 0).ToList();
             text.Append(row.Label).Append(": ");
-            if (segments.Count > 1)
+            if (segments.Count > 1 && parts.Count > 0)
             {
-                text.AppendJoin(", ", row.Values.Select((v, i) => (v, i)).Where(x => x.i < segments.Count && x.v != 0).Select(x => segments[x.i].Name + " " + ChartKit.Amount(x.v, minorDigits))).Append("; total ");
+                text.AppendJoin(" + ", parts.Select(x => segments[x.i].Name + " " + ChartKit.Amount(x.v, minorDigits)));
+                if (parts.Count > 1)
+                {
+                    text.Append(" = ").Append(ChartKit.Amount(row.Values.Sum(), minorDigits));
+                }
+            }
+            else
+            {
+                text.Append(ChartKit.Amount(row.Values.Sum(), minorDigits));
             }
 
-            text.Append(ChartKit.Amount(row.Values.Sum(), minorDigits)).Append(". ");
+            text.Append(". ");
         }
 
         return new Chart(kind, title, rows.Count == 0 ? "Nothing to show." : text.ToString().TrimEnd(), width, [new ChartPanel(plot, height)]);
@@ -76,7 +86,7 @@ internal static class Plots
         plot.Add.Bars(bars);
         var lo = Math.Min(0, values.DefaultIfEmpty(0).Min());
         var hi = Math.Max(0, values.DefaultIfEmpty(0).Max());
-        Legend(plot, [("positive", positive, false), ("negative", negative, false)]);
+        Legend(plot, [("positive", positive, LegendKind.Box), ("negative", negative, LegendKind.Box)]);
         if (highlight is { } h && h >= 0 && h < values.Count && highlightLabel is not null)
         {
             var line = plot.Add.VerticalLine(h);
@@ -104,7 +114,6 @@ internal static class Plots
         var plot = New();
         foreach (var s in series)
         {
-            var first = true;
             var run = new List<(double X, double Y)>();
             for (var i = 0; i <= s.Values.Count; i++)
             {
@@ -120,15 +129,13 @@ internal static class Plots
                     line.LineWidth = 2.2f;
                     line.MarkerSize = 6;
                     line.MarkerShape = MarkerShape.FilledCircle;
-                    line.LegendText = first ? s.Name : string.Empty;
-                    first = false;
                 }
 
                 run.Clear();
             }
         }
 
-        var legend = series.Select(s => (s.Name, s.Color, false)).ToList();
+        var legend = series.Select(s => (s.Name, s.Color, Kind: LegendKind.Line)).ToList();
         var text = new StringBuilder();
         foreach (var s in series)
         {
@@ -148,7 +155,7 @@ internal static class Plots
 
         if (markers.Count > 0)
         {
-            legend.Add(("anomaly", Palette.Anomaly, true));
+            legend.Add(("anomaly", Palette.Anomaly, LegendKind.Ring));
         }
 
         Legend(plot, legend);
@@ -202,9 +209,9 @@ internal static class Plots
         last.LinePattern = LinePattern.Dashed;
         Add(deltas.Count + 1, 0, end, totalColor, ChartKit.Amount(end, minorDigits));
         plot.Add.Bars(bars);
-        Legend(plot, [("current", totalColor, false), ("saving", saving, false), ("increase", Palette.Increase, false)]);
+        Legend(plot, [("current", totalColor, LegendKind.Box), ("saving", saving, LegendKind.Box), ("increase", Palette.Increase, LegendKind.Box)]);
         var count = deltas.Count + 2;
-        var chars = Math.Max(6, (int)Math.Floor(width / (double)count / 6.2));
+        var chars = Math.Max(6, (int)Math.Floor(width / (double)count / 7.6));
         var names = new[] { startLabel }.Concat(steps.Select(s => s.Label)).Append(endLabel).ToList();
         plot.Axes.Bottom.TickGenerator = Ticks(names.Select((n, i) => ((double)i, string.Join('\n', ChartKit.Wrap(n, chars)))));
         ValueAxis(plot.Axes.Left);
@@ -265,7 +272,7 @@ internal static class Plots
         barPlot.Horizontal = true;
         if (segments.Count > 1)
         {
-            Legend(plot, [.. segments.Select(s => (s.Name, s.Color, false))]);
+            Legend(plot, [.. segments.Select(s => (s.Name, s.Color, LegendKind.Box))]);
         }
 
         if (rows.Count == 0)
@@ -276,7 +283,8 @@ internal static class Plots
         plot.Axes.Left.TickGenerator = Ticks(rows.Select((r, i) => ((double)(rows.Count - 1 - i), ChartKit.Truncate(Clean(r.Label), 30))));
         ValueAxis(plot.Axes.Bottom);
         plot.Axes.SetLimits(D(lo - ((hi - lo) * 0.02m)), D(hi + ((hi - lo) * 0.22m)) + (hi == lo ? 1 : 0), -0.6, Math.Max(1, rows.Count) - 0.4);
-        return (plot, 46 + (Math.Max(1, rows.Count) * 27) + (segments.Count > 1 ? 28 : 0));
+        // The axis and the legend take about 64 and 34 pixels whatever the rows; each row gets 28.
+        return (plot, 64 + (Math.Max(1, rows.Count) * 28) + (segments.Count > 1 ? 34 : 0));
     }
 
     private static string Signed(decimal v, int minorDigits) => (v <= 0 ? "−" : "+") + ChartKit.Amount(Math.Abs(v), minorDigits);
@@ -290,18 +298,32 @@ internal static class Plots
         plot.Grid.MajorLineColor = C(Palette.Grid);
         plot.Axes.Color(C(Palette.Muted));
         plot.Axes.FrameColor(C(Palette.Axis));
+        plot.Axes.Bottom.TickLabelStyle.FontSize = FontSize;
+        plot.Axes.Left.TickLabelStyle.FontSize = FontSize;
         return plot;
     }
 
-    private static void Legend(Plot plot, IReadOnlyList<(string Name, string Color, bool Ring)> entries)
+    private enum LegendKind
     {
-        foreach (var (name, color, ring) in entries)
+        Box,
+        Line,
+        Ring,
+    }
+
+    private static void Legend(Plot plot, IReadOnlyList<(string Name, string Color, LegendKind Kind)> entries)
+    {
+        foreach (var (name, color, kind) in entries)
         {
-            plot.Legend.ManualItems.Add(ring
-                ? new LegendItem { LabelText = name, MarkerShape = MarkerShape.OpenCircle, MarkerLineColor = C(color), MarkerSize = 10, MarkerLineWidth = 2 }
-                : new LegendItem { LabelText = name, FillColor = C(color) });
+            plot.Legend.ManualItems.Add(kind switch
+            {
+                LegendKind.Ring => new LegendItem { LabelText = name, MarkerShape = MarkerShape.OpenCircle, MarkerLineColor = C(color), MarkerSize = 10, MarkerLineWidth = 2 },
+                LegendKind.Line => new LegendItem { LabelText = name, LineColor = C(color), LineWidth = 2.2f, MarkerShape = MarkerShape.FilledCircle, MarkerFillColor = C(color), MarkerSize = 6 },
+                _ => new LegendItem { LabelText = name, FillColor = C(color) },
+            });
         }
 
+        plot.Legend.OutlineWidth = 0;
+        plot.Legend.ShadowColor = Colors.Transparent;
         plot.Legend.FontSize = FontSize;
         plot.Legend.FontName = ChartFont.Current;
         plot.ShowLegend(Edge.Top);
