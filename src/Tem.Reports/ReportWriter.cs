@@ -164,6 +164,14 @@ public static class ReportWriter
             files.Add(path);
         }
 
+        // The charts are the slowest part of a set and independent of each other: drawn on every core before report.html
+        // and the workbook take them (each is drawn once and kept; the bytes do not depend on the thread).
+        Parallel.ForEach(Charts.ReportCharts.Of(fig).ForWorkbook(null), chart =>
+        {
+            chart.Svg();
+            chart.Png();
+        });
+
         var contingency = Contingency.Build(data, options.ContingencyFeePct);
         Text("report.html", ReportHtml.Render(fig, generated, options.TopFindings, contingency, options.ContingencyFeePct, options.FollowUpDays, appendix));
         var xlsx = Path.Combine(dir, "report.xlsx");
