@@ -41,6 +41,11 @@ internal static class ReportCommand
                 error.WriteLine($"tem report: {e.Message[..e.Message.LastIndexOf(" (Parameter", StringComparison.Ordinal)]}");
                 return TemApp.Failure;
             }
+            catch (Tem.Reports.ChartFontException e)
+            {
+                error.WriteLine($"tem report: {e.Message}");
+                return TemApp.Failure;
+            }
 
             Print(result, cli);
             cli.Summary(new

@@ -43,4 +43,11 @@ public sealed record ReportOptions
 
     /// <summary>How many findings per currency the report's "top findings" table shows (default 10).</summary>
     public int TopFindings { get; init; } = 10;
+
+    /// <summary>
+    /// The font family the charts are drawn in; null takes the platform's (DejaVu Sans on Linux, from the Debian
+    /// package <c>fonts-dejavu-core</c>; Arial on Windows; Helvetica on macOS). A family that is not installed stops
+    /// the report with a <see cref="ChartFontException"/> before any file is written, never blank charts.
+    /// </summary>
+    public string? ChartFont { get; init; }
 }

@@ -37,6 +37,7 @@ public static class ReportWriter
     /// </param>
     /// <returns>The files written and the found money per currency of the main set.</returns>
     /// <exception cref="ArgumentException"><see cref="ReportOptions.Tenant"/> is not a party of the lake.</exception>
+    /// <exception cref="ChartFontException">The charts' font (<see cref="ReportOptions.ChartFont"/>) is not installed.</exception>
     public static ReportResult Write(TemLake lake, string outDir, ReportOptions options, TimeProvider time, IProgress<WorkProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(lake);
@@ -49,6 +50,8 @@ public static class ReportWriter
             Pdf.PdfPrinter.RequireBrowser();
         }
 
+        // Before any file: without its font the chart library would draw charts without text.
+        Charts.ChartFont.Use(options.ChartFont);
         var generated = ReportStamp.Of(lake, time);
         var currencyGiven = options.ProposalCurrency is not null;
         var root = Path.GetFullPath(outDir);
@@ -169,6 +172,14 @@ public static class ReportWriter
             // A tenant gone from the lake leaves no folder behind.
             Directory.Delete(tenantSets, recursive: true);
         }
+
+        // The charts are the slowest part of a set and independent of each other: drawn on every core before report.html
+        // and the workbook take them (each is drawn once and kept; the bytes do not depend on the thread).
+        Parallel.ForEach(Charts.ReportCharts.Of(set.Figures).ForWorkbook(null), chart =>
+        {
+            chart.Svg();
+            chart.Png();
+        });
 
         foreach (var file in ReportFiles.All.Where(f => f.AppliesTo(set)))
         {

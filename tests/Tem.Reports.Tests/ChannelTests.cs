@@ -271,8 +271,9 @@ public sealed partial class ChannelTests(ChannelWorld w) : IClassFixture<Channel
 
         // The chart: a line per reseller and currency, a point per month, 0 drawn where there is no MRR.
         var usd = Regex.Match(html, "<svg [^>]*data-chart=\"channel-mrr\" [^>]*aria-label=\"USD MRR per reseller\".*?</svg>").Value;
-        Assert.Equal(6, Regex.Count(usd, "<circle "));
-        Assert.Contains("data-series=\"Alpha Dealer\" data-x=\"2026-03\"", usd, StringComparison.Ordinal);
+        var values = Regex.Match(usd, "<desc>(.*?)</desc>").Groups[1].Value;
+        Assert.Equal(6, Regex.Count(values, "2026-0[1-3] [0-9,]+\\.[0-9]{2}"));
+        Assert.Matches("Alpha Dealer: 2026-01 170\\.00, 2026-02 [0-9,]+\\.[0-9]{2}, 2026-03 0\\.00\\.", values);
         Assert.DoesNotContain("Delta Distribution", usd, StringComparison.Ordinal);
         Assert.Contains("aria-label=\"EUR MRR per reseller\"", html, StringComparison.Ordinal);
 
@@ -294,7 +295,7 @@ public sealed partial class ChannelTests(ChannelWorld w) : IClassFixture<Channel
     {
         using var doc = SpreadsheetDocument.Open(Path.Combine(w.Out, "report.xlsx"), false);
         Assert.Empty(new OpenXmlValidator().Validate(doc));
-        Assert.Equal(["Summary", "Findings", "Carriers", "Cost centres", "Accounts", "Margin", "MRR", "Profit", "Contingency", "Definitions"],
+        Assert.Equal(["Summary", "Charts", "Findings", "Carriers", "Cost centres", "Accounts", "Margin", "MRR", "Profit", "Contingency", "Definitions"],
             doc.WorkbookPart!.Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>().Select(s => s.Name!.Value!));
 
         var mrr = TotalsTests.Rows(doc, "MRR");

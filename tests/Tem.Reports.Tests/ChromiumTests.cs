@@ -96,6 +96,14 @@ public sealed partial class ChromiumTests(SampleReportFixture fx)
             Assert.Equal(3, Regex.Count(dom, $"<svg [^>]*data-chart=\"{chart}\""));
         }
 
+        // Each waterfall, as the browser has it, starts from the latest month's spend and prints it to the cent.
+        foreach (var row in fx.Sql("SELECT currency, sum(amount) FROM charges WHERE month = (SELECT max(month) FROM charges) GROUP BY ALL"))
+        {
+            var chart = Regex.Match(dom, $"<svg [^>]*data-chart=\"waterfall\" [^>]*aria-label=\"{row[0]} monthly spend[^\"]*\".*?</svg>", RegexOptions.Singleline).Value;
+            var start = Math.Round(Read.Dec(row[1]), 2, MidpointRounding.AwayFromZero).ToString("#,##0.00", CultureInfo.InvariantCulture);
+            Assert.Matches($">\\s*{Regex.Escape(start)}\\s*</text>", chart);
+        }
+
         foreach (var row in fx.Sql($"SELECT currency, sum(one_time_amount + 12 * monthly_savings) FROM findings WHERE money_kind = 'validated' AND {TotalsTests.Live} GROUP BY ALL"))
         {
             var shown = Math.Round(Read.Dec(row[1]), 2, MidpointRounding.AwayFromZero).ToString("#,##0.00", CultureInfo.InvariantCulture);
@@ -146,6 +154,14 @@ public sealed partial class ChromiumTests(SampleReportFixture fx)
         foreach (var provider in fx.Sql("SELECT p.name FROM upgrade u JOIN parties p ON p.party_id = u.provider WHERE u.deal_id = 'NG-2026-SDWAN'"))
         {
             Assert.Contains((string)provider[0]!, dom, StringComparison.Ordinal);
+        }
+
+        // The split chart labels each provider's bar with its price over the 36 months, in whole units above 100.
+        var split = Regex.Match(dom, "<svg [^>]*data-chart=\"provider-split\".*?</svg>", RegexOptions.Singleline).Value;
+        foreach (var price in fx.Sql("SELECT provider, sum(one_time_cost + 36 * monthly_cost) FROM upgrade WHERE deal_id = 'NG-2026-SDWAN' GROUP BY ALL"))
+        {
+            var shown = Math.Round(Read.Dec(price[1]), 0, MidpointRounding.AwayFromZero).ToString("#,##0", CultureInfo.InvariantCulture);
+            Assert.Matches($">\\s*{Regex.Escape(shown)}\\s*</text>", split);
         }
 
         AssertPng(Render(file, "proposal.png", "--window-size=1280,1800"), 1280, 1800);

@@ -150,6 +150,7 @@ public sealed partial class ProposalTests(SampleReportFixture fx)
     private static decimal Kpi(string html, string key) =>
         decimal.Parse(Regex.Match(html, $"data-kpi=\"{key}\" data-value=\"(-?[0-9.]+)\"").Groups[1].Value, CultureInfo.InvariantCulture);
 
-    [GeneratedRegex("<rect [^>]*data-label=\"M[0-9]+\"")]
+    /// <summary>A bar of the cash view in its values as text (the chart's desc): "M12 -1,234.00".</summary>
+    [GeneratedRegex("(?<=<desc>[^<]*)\\bM[0-9]+ -?[0-9,]+\\.[0-9]{2}")]
     private static partial Regex CashBars();
 }

@@ -71,7 +71,7 @@ public sealed partial class ReportHtmlTests(SampleReportFixture fx)
         ReportWriter.Write(world.Lake, output, new ReportOptions { WriteTenantSets = false }, SampleReportFixture.Clock);
         var html = File.ReadAllText(Path.Combine(output, "report.html"));
         var chart = Regex.Match(html, "<svg [^>]*data-chart=\"cost-centre\" [^>]*aria-label=\"USD spend by cost centre\".*?</svg>").Value;
-        Assert.Equal(13, Regex.Count(chart, "<rect "));
+        Assert.Equal(13, Regex.Count(Regex.Match(chart, "<desc>(.*?)</desc>").Groups[1].Value, ": [0-9,]+\\.[0-9]{2}\\."));
         Assert.Contains(">3 other cost centres</text>", chart, StringComparison.Ordinal);
         var table = html[html.IndexOf("data-table=\"by-cost-centre\"", StringComparison.Ordinal)..];
         Assert.Equal(15, Regex.Count(table[..table.IndexOf("</table>", StringComparison.Ordinal)], "<tr data-currency=\"USD\">"));
@@ -101,7 +101,8 @@ public sealed partial class ReportHtmlTests(SampleReportFixture fx)
         Assert.Contains("@page", html, StringComparison.Ordinal);
     }
 
-    [GeneratedRegex("<circle [^>]*class=\"anomaly\" data-series=\"([^\"]*)\" data-x=\"([^\"]*)\"")]
+    /// <summary>A ringed point in a spend chart's values as text (its desc): "anomaly: CARRIER YYYY-MM.".</summary>
+    [GeneratedRegex("(?<=<desc>[^<]*)anomaly: ([^<]+?) ([0-9]{4}-[0-9]{2})\\.")]
     private static partial Regex AnomalyRing();
 
     [GeneratedRegex("\\b(src|href|xlink:href)=\"([^\"]*)\"")]

@@ -125,7 +125,7 @@ public sealed partial class TotalsTests(SampleReportFixture fx)
         var style = part.Worksheet.Descendants<Cell>().First(c => c.DataType?.Value == CellValues.Number).StyleIndex!.Value;
         var format = doc.WorkbookPart!.WorkbookStylesPart!.Stylesheet.CellFormats!.Elements<CellFormat>().ElementAt((int)style).NumberFormatId!.Value;
         Assert.Equal("#,##0.00", doc.WorkbookPart.WorkbookStylesPart.Stylesheet.NumberingFormats!.Elements<NumberingFormat>().Single(n => n.NumberFormatId!.Value == format).FormatCode!.Value);
-        Assert.Equal(["Summary", "Findings", "Carriers", "Cost centres", "Accounts", "Margin", "MRR", "Profit", "Contingency", "Definitions"], doc.WorkbookPart.Workbook.Sheets!.Elements<Sheet>().Select(s => s.Name!.Value!));
+        Assert.Equal(["Summary", "Charts", "Findings", "Carriers", "Cost centres", "Accounts", "Margin", "MRR", "Profit", "Contingency", "Definitions"], doc.WorkbookPart.Workbook.Sheets!.Elements<Sheet>().Select(s => s.Name!.Value!));
     }
 
     [Fact]

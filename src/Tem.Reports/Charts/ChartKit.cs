@@ -2,61 +2,9 @@ using System.Globalization;
 
 namespace Tem.Reports.Charts;
 
-/// <summary>Axis scales and number labels shared by the charts.</summary>
+/// <summary>Number labels and label wrapping shared by the charts.</summary>
 internal static class ChartKit
 {
-    /// <summary>
-    /// A "nice" axis covering <paramref name="min"/>..<paramref name="max"/> with about <paramref name="ticks"/> ticks
-    /// at steps of 1, 2, 2.5 or 5 times a power of ten.
-    /// </summary>
-    public static (decimal Min, decimal Max, decimal Step) Scale(decimal min, decimal max, int ticks = 5)
-    {
-        if (max < min)
-        {
-            (min, max) = (max, min);
-        }
-
-        if (max == min)
-        {
-            max = min == 0 ? 1 : min + Math.Abs(min);
-        }
-
-        var step = Nice((max - min) / Math.Max(1, ticks - 1));
-        var lo = Math.Floor(min / step) * step;
-        var hi = Math.Ceiling(max / step) * step;
-        return (lo, hi, step);
-    }
-
-    /// <summary>The smallest of 1, 2, 2.5, 5, 10 times a power of ten that is at least <paramref name="x"/>.</summary>
-    public static decimal Nice(decimal x)
-    {
-        if (x <= 0)
-        {
-            return 1;
-        }
-
-        var power = 1m;
-        while (power * 10 <= x)
-        {
-            power *= 10;
-        }
-
-        while (power > x && power > 0.0001m)
-        {
-            power /= 10;
-        }
-
-        foreach (var m in new[] { 1m, 2m, 2.5m, 5m, 10m })
-        {
-            if (m * power >= x)
-            {
-                return m * power;
-            }
-        }
-
-        return 10 * power;
-    }
-
     /// <summary>An axis label: 950, 1.5k, 12k, 2.4M.</summary>
     public static string Axis(decimal v)
     {
@@ -77,6 +25,16 @@ internal static class ChartKit
         Math.Abs(v) >= 100 || minorDigits == 0
             ? Math.Round(v, 0, MidpointRounding.AwayFromZero).ToString("#,##0", CultureInfo.InvariantCulture)
             : Math.Round(v, Math.Min(2, minorDigits), MidpointRounding.AwayFromZero).ToString(minorDigits == 1 ? "#,##0.0" : "#,##0.00", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// An amount at exactly the currency's minor unit (<paramref name="minorDigits"/>: 2 gives 1,622.40 and 25.00,
+    /// 0 gives 1,622), rounded half away from zero: the waterfall prints every label this way so that they add up.
+    /// </summary>
+    public static string Amount(decimal v, int minorDigits) =>
+        Round(v, minorDigits).ToString(minorDigits <= 0 ? "#,##0" : "#,##0." + new string('0', minorDigits), CultureInfo.InvariantCulture);
+
+    /// <summary><paramref name="v"/> rounded half away from zero to <paramref name="minorDigits"/> decimals (none below 0).</summary>
+    public static decimal Round(decimal v, int minorDigits) => Math.Round(v, Math.Max(0, minorDigits), MidpointRounding.AwayFromZero);
 
     /// <summary>Splits a label into at most <paramref name="maxLines"/> lines of about <paramref name="width"/> characters, ending in an ellipsis when cut.</summary>
     public static IReadOnlyList<string> Wrap(string text, int width, int maxLines = 2)

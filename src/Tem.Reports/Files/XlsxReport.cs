@@ -1,8 +1,12 @@
 using System.Globalization;
+using System.IO.Compression;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Tem.Core;
+using Tem.Reports.Charts;
+using A = DocumentFormat.OpenXml.Drawing;
+using Xdr = DocumentFormat.OpenXml.Drawing.Spreadsheet;
 using Tem.Reports.Query;
 
 namespace Tem.Reports.Files;
@@ -11,9 +15,14 @@ namespace Tem.Reports.Files;
 /// report.xlsx (OpenXml SDK): Summary, Findings (autofilter, frozen header), Carriers, Cost centres, Accounts, with
 /// resale Margin, with a seller's data MRR and Profit (the channel view of channel.html), Contingency and Definitions.
 /// Amounts are numeric cells holding the exact value with a <c>#,##0.00</c> format, so sums and filters in the
-/// spreadsheet work on real numbers.
+/// spreadsheet work on real numbers. A Charts sheet, second, holds report.html's charts (and channel.html's) as PNG
+/// images, each under its title, for a reader who only opens the workbook.
 /// </summary>
-internal static class XlsxReport
+/// <remarks>
+/// The same figures and "generated" time give the same bytes: the package's created and modified dates and every zip
+/// entry's time are the generated time, the parts' relationship ids are numbered in order.
+/// </remarks>
+internal static partial class XlsxReport
 {
     private const uint Header = 1;
     private const uint MoneyStyle = 2;
@@ -27,14 +36,72 @@ internal static class XlsxReport
 
     public static void Write(Stream stream, ReportFigures fig, DateTimeOffset generated, IReadOnlyList<ContingencyRow> contingency)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var package = new MemoryStream();
+        using (var doc = SpreadsheetDocument.Create(package, SpreadsheetDocumentType.Workbook))
+        {
+            Fill(doc, fig, generated, contingency);
+        }
+
+        // System.IO.Packaging stamps each zip entry with the clock, names the core properties part and numbers the
+        // package's relationships with random ids: fixed here so that two writes of the same figures are the same bytes.
+        using (var zip = new ZipArchive(package, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            if (zip.Entries.SingleOrDefault(e => e.FullName.StartsWith(CoreFolder, StringComparison.Ordinal)) is { } core && core.FullName != CorePart)
+            {
+                var previous = "/" + core.FullName;
+                var content = Read(core);
+                core.Delete();
+                Write(zip.CreateEntry(CorePart, CompressionLevel.Optimal), content);
+                var rels = zip.GetEntry("_rels/.rels")!;
+                var text = System.Text.Encoding.UTF8.GetString(Read(rels)).Replace(previous, "/" + CorePart, StringComparison.Ordinal);
+                var n = 0;
+                text = PackageRelationshipId().Replace(text, _ => "Id=\"rId" + (++n).ToString(CultureInfo.InvariantCulture) + "\"");
+                rels.Delete();
+                Write(zip.CreateEntry("_rels/.rels", CompressionLevel.Optimal), System.Text.Encoding.UTF8.GetBytes(text));
+            }
+
+            var stamp = new DateTimeOffset(generated.UtcDateTime, TimeSpan.Zero);
+            foreach (var entry in zip.Entries)
+            {
+                entry.LastWriteTime = stamp;
+            }
+        }
+
+        package.Position = 0;
+        package.CopyTo(stream);
+    }
+
+    private const string CoreFolder = "package/services/metadata/core-properties/";
+    private const string CorePart = CoreFolder + "core.psmdcp";
+
+    private static byte[] Read(ZipArchiveEntry entry)
+    {
+        using var from = entry.Open();
+        using var bytes = new MemoryStream();
+        from.CopyTo(bytes);
+        return bytes.ToArray();
+    }
+
+    private static void Write(ZipArchiveEntry entry, byte[] content)
+    {
+        using var to = entry.Open();
+        to.Write(content);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("Id=\"R[0-9a-f]+\"")]
+    private static partial System.Text.RegularExpressions.Regex PackageRelationshipId();
+
+    private static void Fill(SpreadsheetDocument doc, ReportFigures fig, DateTimeOffset generated, IReadOnlyList<ContingencyRow> contingency)
+    {
         var d = fig.Data;
-        using var doc = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook);
         doc.PackageProperties.Creator = "Tem";
         doc.PackageProperties.Title = d.Brand.Name + ": found money report";
         doc.PackageProperties.Created = generated.UtcDateTime;
+        doc.PackageProperties.Modified = generated.UtcDateTime;
         var wb = doc.AddWorkbookPart();
         wb.Workbook = new Workbook();
-        var styles = wb.AddNewPart<WorkbookStylesPart>();
+        var styles = wb.AddNewPart<WorkbookStylesPart>("rIdStyles");
         styles.Stylesheet = Stylesheet();
         var sheets = wb.Workbook.AppendChild(new Sheets());
         var names = new DefinedNames();
@@ -42,7 +109,7 @@ internal static class XlsxReport
 
         void Add(string name, IReadOnlyList<Column> columns, IEnumerable<Row> rows, bool filter, int headerRow, Row[]? preamble = null)
         {
-            var part = wb.AddNewPart<WorksheetPart>();
+            var part = wb.AddNewPart<WorksheetPart>(RelationshipId(id));
             var data = new SheetData();
             foreach (var r in preamble ?? [])
             {
@@ -91,6 +158,8 @@ internal static class XlsxReport
         }
 
         Add("Summary", SummaryColumns, SummaryRows(fig), false, 6, SummaryPreamble(fig, generated));
+        var channel = d.Channel.HasSellerData ? ChannelReport.Build(d.Channel) : null;
+        AddCharts(wb, sheets, id++, ReportCharts.Of(fig).ForWorkbook(channel));
         Add("Findings", FindingColumns, FindingRows(fig), true, 1);
         Add("Carriers", BreakdownColumns("Carrier"), BreakdownRows(fig.ByCarrier, k => [Text(k[0])]), true, 1);
         Add("Cost centres", BreakdownColumns("Cost centre"), BreakdownRows(fig.ByCostCentre, k => [Text(k[0])]), true, 1);
@@ -105,7 +174,6 @@ internal static class XlsxReport
             Add("Margin", MarginColumns, MarginRows(MarginReport.Build(d), d), true, 1);
         }
 
-        var channel = d.Channel.HasSellerData ? ChannelReport.Build(d.Channel) : null;
         if (channel is not null)
         {
             Add("MRR", MrrColumns, MrrRows(channel, d), true, 1);
@@ -123,6 +191,72 @@ internal static class XlsxReport
         }
 
         wb.Workbook.Save();
+    }
+
+    /// <summary>EMUs (the drawing unit of Office files) per pixel at 96 dpi.</summary>
+    private const long EmuPerPixel = 9525;
+
+    /// <summary>A worksheet row's default height in pixels (15 points).</summary>
+    private const int RowPixels = 20;
+
+    private static string RelationshipId(uint sheet) => "rId" + (sheet + 1).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The Charts sheet: per chart its title in bold in column A, the PNG anchored in the rows below it, and a blank row
+    /// before the next title, so no two images overlap. A set without charts gets a sheet that says so.
+    /// </summary>
+    private static void AddCharts(WorkbookPart wb, Sheets sheets, uint id, IReadOnlyList<Chart> charts)
+    {
+        var part = wb.AddNewPart<WorksheetPart>(RelationshipId(id));
+        var data = new SheetData();
+        var ws = new Worksheet(new SheetViews(new SheetView { WorkbookViewId = 0 }), new Columns(new DocumentFormat.OpenXml.Spreadsheet.Column { Min = 1, Max = 1, Width = 100, CustomWidth = true }), data);
+        if (charts.Count == 0)
+        {
+            var row = new Row(Text("No charts: nothing to report yet.")) { RowIndex = 1 };
+            Renumber(row, 1);
+            data.Append(row);
+        }
+        else
+        {
+            var drawings = part.AddNewPart<DrawingsPart>("rIdDrawing");
+            var drawing = new Xdr.WorksheetDrawing();
+            drawing.AddNamespaceDeclaration("xdr", "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing");
+            drawing.AddNamespaceDeclaration("a", "http://schemas.openxmlformats.org/drawingml/2006/main");
+            uint at = 1;
+            for (var i = 0; i < charts.Count; i++)
+            {
+                var chart = charts[i];
+                var title = new Row(Text(chart.Title, Header)) { RowIndex = at };
+                Renumber(title, at);
+                data.Append(title);
+                var image = drawings.AddImagePart(ImagePartType.Png, "rIdImage" + (i + 1).ToString(CultureInfo.InvariantCulture));
+                using (var png = new MemoryStream(chart.Png()))
+                {
+                    image.FeedData(png);
+                }
+
+                var (cx, cy) = (chart.Width * EmuPerPixel, chart.Height * EmuPerPixel);
+                drawing.Append(new Xdr.OneCellAnchor(
+                    new Xdr.FromMarker(new Xdr.ColumnId("0"), new Xdr.ColumnOffset("0"), new Xdr.RowId(at.ToString(CultureInfo.InvariantCulture)), new Xdr.RowOffset("0")),
+                    new Xdr.Extent { Cx = cx, Cy = cy },
+                    new Xdr.Picture(
+                        new Xdr.NonVisualPictureProperties(
+                            new Xdr.NonVisualDrawingProperties { Id = (uint)(i + 2), Name = "Chart " + (i + 1).ToString(CultureInfo.InvariantCulture), Title = chart.Title, Description = chart.Description },
+                            new Xdr.NonVisualPictureDrawingProperties(new A.PictureLocks { NoChangeAspect = true })),
+                        new Xdr.BlipFill(new A.Blip { Embed = drawings.GetIdOfPart(image) }, new A.Stretch(new A.FillRectangle())),
+                        new Xdr.ShapeProperties(
+                            new A.Transform2D(new A.Offset { X = 0, Y = 0 }, new A.Extents { Cx = cx, Cy = cy }),
+                            new A.PresetGeometry(new A.AdjustValueList()) { Preset = A.ShapeTypeValues.Rectangle })),
+                    new Xdr.ClientData()));
+                at += (uint)((chart.Height + RowPixels - 1) / RowPixels) + 2;
+            }
+
+            drawings.WorksheetDrawing = drawing;
+            ws.Append(new Drawing { Id = part.GetIdOfPart(drawings) });
+        }
+
+        part.Worksheet = ws;
+        sheets.Append(new Sheet { Id = wb.GetIdOfPart(part), SheetId = id + 1, Name = "Charts" });
     }
 
     private static readonly Column[] SummaryColumns =

@@ -41,8 +41,10 @@ internal static class HtmlKit
     public static string Day(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty;
 
     /// <summary>
-    /// A chart's SVG, inserted as markup. Safe: the chart code (Charts/) builds the SVG itself and escapes every text
-    /// it draws (labels, legends, titles) with <see cref="Charts.Svg.Escape"/>; nothing else is ever passed here.
+    /// A chart's SVG, inserted as markup. Safe: the chart code (Charts/) draws it with ScottPlot, whose SVG canvas (Skia)
+    /// writes every text it draws (labels, legends, titles) as escaped XML text, and escapes the title, description and
+    /// attributes it adds around it with <see cref="Charts.Markup.Escape"/>; nothing else is ever passed here
+    /// (EscapingTests sends markup through every chart).
     /// </summary>
     public static MarkupString Chart(string svg) => new(svg);
 
