@@ -53,6 +53,10 @@ public static class ReportWriter
         // Before any file: without its font the chart library would draw charts without text.
         Charts.ChartFont.Use(options.ChartFont);
         var generated = ReportStamp.Of(lake, time);
+        // The first chart and the first page pay once per process for loading Skia and its font and for compiling the
+        // chart and page code (about half a second); started now on another thread, that work overlaps the lake's
+        // queries below instead of adding to them.
+        var warmUp = Task.Run(WarmUp);
         var currencyGiven = options.ProposalCurrency is not null;
         var root = Path.GetFullPath(outDir);
         var files = new WrittenFiles(root, progress);
@@ -73,6 +77,7 @@ public static class ReportWriter
 
             files.Sets = 1;
             var data = ReportDataLoader.Load(lake, tenant, warnings);
+            warmUp.GetAwaiter().GetResult();
             var own = WriteSet(new ReportSet(data, root, options, generated) { CurrencyGiven = currencyGiven, Warnings = warnings }, files, tenantsFolder: false);
             tenants.Add(tenant);
             PrintPdfs(options, files, generated);
@@ -82,6 +87,7 @@ public static class ReportWriter
         var parties = options.WriteTenantSets ? ReportDataLoader.TenantParties(lake) : [];
         files.Sets = 1 + parties.Count;
         var full = ReportDataLoader.Load(lake, null, warnings);
+        warmUp.GetAwaiter().GetResult();
         // The consultant's copy: the root set alone carries the appendix of how it was computed (Html/Appendix).
         var main = WriteSet(
             new ReportSet(full, root, options, generated) { CurrencyGiven = currencyGiven, Warnings = warnings, Appendix = new Appendix(lake.Catalog.ActiveFiles(), options) },
@@ -109,6 +115,30 @@ public static class ReportWriter
 
         PrintPdfs(options, files, generated);
         return Result(files, root, full, tenants, warnings, main.Proposals);
+    }
+
+    /// <summary>Draws one small chart of each kind to SVG and PNG and renders the page layout once (see where it is called).</summary>
+    private static void WarmUp()
+    {
+        var label = new[] { "a", "b" };
+        foreach (var chart in new[]
+                 {
+                     Charts.Plots.HorizontalBar("warm-up", "warm-up", [new Charts.BarCategory("a", [1m, 2m])], [new Charts.BarSegment("a", "#336699"), new Charts.BarSegment("b", "#993366")]),
+                     Charts.Plots.Bar("warm-up", "warm-up", label, [1m, -1m], "#336699", "#993366"),
+                     Charts.Plots.Line("warm-up", "warm-up", label, [new Charts.LineSeries("a", "#336699", [1m, 2m])], [new Charts.LineMarker(0, 1, "b")]),
+                     Charts.Plots.Waterfall("warm-up", "warm-up", "a", 10m, [("b", -1m)], "c", "#336699"),
+                 })
+        {
+            chart.Svg();
+            chart.Png();
+        }
+
+        Html.PageRenderer.Render<Html.PageLayout>(new Dictionary<string, object?>
+        {
+            [nameof(Html.PageLayout.Brand)] = new Brand("warm-up", "#336699", null, null),
+            [nameof(Html.PageLayout.Title)] = "warm-up",
+            [nameof(Html.PageLayout.DocumentKind)] = "warm-up",
+        });
     }
 
     /// <summary>With <see cref="ReportOptions.Pdf"/>: every page written, printed to its PDF twin (one browser for the whole set).</summary>
