@@ -67,6 +67,9 @@ public sealed class ChartFileTests(SampleReportFixture fx)
         Assert.Equal(page.Concat(channel).ToList(), titles);
         Assert.Equal(3 * 4, page.Count());
 
+        // The rows the images are placed by are 20 pixels (15 points) in every spreadsheet, not each one's own default.
+        var format = part.Worksheet.GetFirstChild<SheetFormatProperties>()!;
+        Assert.Equal((15d, true), (format.DefaultRowHeight!.Value, format.CustomHeight!.Value));
         var anchors = part.DrawingsPart!.WorksheetDrawing.Elements<Xdr.OneCellAnchor>().ToList();
         Assert.Equal(titles.Count, anchors.Count);
         var titleRows = part.Worksheet.Descendants<Row>().Select(r => (int)r.RowIndex!.Value).ToList();

@@ -156,11 +156,11 @@ public sealed partial class ChromiumTests(SampleReportFixture fx)
             Assert.Contains((string)provider[0]!, dom, StringComparison.Ordinal);
         }
 
-        // The split chart labels each provider's bar with its price over the 36 months, in whole units above 100.
+        // The split chart labels each provider's bar with its price over the 36 months, in the currency's minor unit as the table prints it.
         var split = Regex.Match(dom, "<svg [^>]*data-chart=\"provider-split\".*?</svg>", RegexOptions.Singleline).Value;
         foreach (var price in fx.Sql("SELECT provider, sum(one_time_cost + 36 * monthly_cost) FROM upgrade WHERE deal_id = 'NG-2026-SDWAN' GROUP BY ALL"))
         {
-            var shown = Math.Round(Read.Dec(price[1]), 0, MidpointRounding.AwayFromZero).ToString("#,##0", CultureInfo.InvariantCulture);
+            var shown = Math.Round(Read.Dec(price[1]), 2, MidpointRounding.AwayFromZero).ToString("#,##0.00", CultureInfo.InvariantCulture);
             Assert.Matches($">\\s*{Regex.Escape(shown)}\\s*</text>", split);
         }
 

@@ -18,17 +18,9 @@ internal static class ChartKit
     }
 
     /// <summary>
-    /// A value label: 1,234 for 100 and more, 12.34 below; never more decimals than the currency's minor unit
-    /// (<paramref name="minorDigits"/>: 0 for JPY gives 12).
-    /// </summary>
-    public static string Value(decimal v, int minorDigits = 2) =>
-        Math.Abs(v) >= 100 || minorDigits == 0
-            ? Math.Round(v, 0, MidpointRounding.AwayFromZero).ToString("#,##0", CultureInfo.InvariantCulture)
-            : Math.Round(v, Math.Min(2, minorDigits), MidpointRounding.AwayFromZero).ToString(minorDigits == 1 ? "#,##0.0" : "#,##0.00", CultureInfo.InvariantCulture);
-
-    /// <summary>
     /// An amount at exactly the currency's minor unit (<paramref name="minorDigits"/>: 2 gives 1,622.40 and 25.00,
-    /// 0 gives 1,622), rounded half away from zero: the waterfall prints every label this way so that they add up.
+    /// 0 gives 1,622), rounded half away from zero: every value printed on a chart is written this way, as the tables
+    /// print it, so that a bar's label is the table's figure and the waterfall's labels add up.
     /// </summary>
     public static string Amount(decimal v, int minorDigits) =>
         Round(v, minorDigits).ToString(minorDigits <= 0 ? "#,##0" : "#,##0." + new string('0', minorDigits), CultureInfo.InvariantCulture);

@@ -265,7 +265,7 @@ internal static class Plots
                 (lo, hi) = (Math.Min(lo, at), Math.Max(hi, at));
             }
 
-            Label(plot, label?.Invoke(i) ?? ChartKit.Value(at, minorDigits), D(Math.Max(0, at)), y, Alignment.MiddleLeft, Palette.Ink, offsetX: 5);
+            Label(plot, label?.Invoke(i) ?? ChartKit.Amount(at, minorDigits), D(Math.Max(0, at)), y, Alignment.MiddleLeft, Palette.Ink, offsetX: 5);
         }
 
         var barPlot = plot.Add.Bars(bars);

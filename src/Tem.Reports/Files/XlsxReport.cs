@@ -209,7 +209,9 @@ internal static partial class XlsxReport
     {
         var part = wb.AddNewPart<WorksheetPart>(RelationshipId(id));
         var data = new SheetData();
-        var ws = new Worksheet(new SheetViews(new SheetView { WorkbookViewId = 0 }), new Columns(new DocumentFormat.OpenXml.Spreadsheet.Column { Min = 1, Max = 1, Width = 100, CustomWidth = true }), data);
+        // The images are placed by row: every row is pinned at 15 points (20 pixels), since a spreadsheet's own default
+        // row height differs (LibreOffice's is 0.45 cm, 17 pixels) and would slide the next title under the image above.
+        var ws = new Worksheet(new SheetViews(new SheetView { WorkbookViewId = 0 }), new SheetFormatProperties { DefaultRowHeight = 15D, CustomHeight = true }, new Columns(new DocumentFormat.OpenXml.Spreadsheet.Column { Min = 1, Max = 1, Width = 100, CustomWidth = true }), data);
         if (charts.Count == 0)
         {
             var row = new Row(Text("No charts: nothing to report yet.")) { RowIndex = 1 };
