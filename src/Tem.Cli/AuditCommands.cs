@@ -117,6 +117,14 @@ internal static class AuditCommands
                 return TemApp.UsageError;
             }
 
+            // --by-chance ranks the open findings only: with another status it could list nothing but would look like
+            // an answer.
+            if (parse.GetValue(byChance) && filter.Statuses.Where(st => st != FindingStatus.Open).Select(WireNames.ToWire).FirstOrDefault() is { } other)
+            {
+                cli.Problem($"tem findings: --by-chance ranks the open findings only; --status {other} lists none of them (leave --status out, or ask for open)");
+                return TemApp.UsageError;
+            }
+
             // A name that matches nothing is most often a typo: an unknown rule is a usage error, a carrier without
             // findings is said (it may simply have none).
             // (The rule files are read only when a rule was named.)

@@ -44,12 +44,26 @@ public static class ReportWriter
         ArgumentException.ThrowIfNullOrEmpty(outDir);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
-        if (options.Pdf)
-        {
-            // Before anything is written: a set without the PDFs asked for is not what the caller wanted.
-            Pdf.PdfPrinter.RequireBrowser();
-        }
 
+        // The browser is started before anything is written or removed: one that is missing or does not start leaves
+        // the folder as it was (a set without the PDFs asked for, or with an earlier state's PDFs gone, is not what
+        // the caller wanted).
+        var printer = options.Pdf ? Task.Run(() => Pdf.PdfPrinter.StartAsync()).GetAwaiter().GetResult() : null;
+        try
+        {
+            return WriteAll(lake, outDir, options, time, progress, printer);
+        }
+        finally
+        {
+            if (printer is not null)
+            {
+                Task.Run(() => printer.DisposeAsync().AsTask()).GetAwaiter().GetResult();
+            }
+        }
+    }
+
+    private static ReportResult WriteAll(TemLake lake, string outDir, ReportOptions options, TimeProvider time, IProgress<WorkProgress>? progress, Pdf.PdfPrinter? printer)
+    {
         // Before any file: without its font the chart library would draw charts without text.
         Charts.ChartFont.Use(options.ChartFont);
         var generated = ReportStamp.Of(lake, time);
@@ -80,7 +94,7 @@ public static class ReportWriter
             warmUp.GetAwaiter().GetResult();
             var own = WriteSet(new ReportSet(data, root, options, generated) { CurrencyGiven = currencyGiven, Warnings = warnings }, files, tenantsFolder: false);
             tenants.Add(tenant);
-            PrintPdfs(options, files, generated);
+            PrintPdfs(printer, files, generated);
             return Result(files, root, data, tenants, warnings, own.Proposals);
         }
 
@@ -113,7 +127,7 @@ public static class ReportWriter
             }
         }
 
-        PrintPdfs(options, files, generated);
+        PrintPdfs(printer, files, generated);
         return Result(files, root, full, tenants, warnings, main.Proposals);
     }
 
@@ -142,11 +156,11 @@ public static class ReportWriter
     }
 
     /// <summary>With <see cref="ReportOptions.Pdf"/>: every page written, printed to its PDF twin (one browser for the whole set).</summary>
-    private static void PrintPdfs(ReportOptions options, WrittenFiles files, DateTimeOffset generated)
+    private static void PrintPdfs(Pdf.PdfPrinter? printer, WrittenFiles files, DateTimeOffset generated)
     {
-        if (options.Pdf)
+        if (printer is not null)
         {
-            Pdf.PdfSet.PrintAll([.. files.Paths], generated, files.Add);
+            Pdf.PdfSet.PrintAll(printer, [.. files.Paths], generated, files.Add);
         }
     }
 

@@ -136,4 +136,33 @@ public sealed class FindingsCommandTests(JsonLakeFixture lake) : IClassFixture<J
         Assert.Contains("--min-amount: 'abc' is not an amount (e.g. 20 or 12.50)", error, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Findings_ByChance_ListsTheOpenFindingsWithAChanceEach_AndSaysWhatItRanksBy()
+    {
+        var open = All().Where(f => f.GetProperty("status").GetString() == "open").ToList();
+        Assert.NotEmpty(open);
+
+        var (code, output, error) = Run("findings", "--lake", lake.Lake, "--by-chance", "--json");
+
+        Assert.True(code == TemApp.Ok, error);
+        var doc = JsonDocument.Parse(output).RootElement;
+        var ranked = doc.GetProperty("findings").EnumerateArray().ToList();
+        Assert.Equal(open.Select(f => f.GetProperty("finding_id").GetString()).Order(StringComparer.Ordinal), ranked.Select(f => f.GetProperty("finding_id").GetString()).Order(StringComparer.Ordinal));
+        var chances = ranked.Select(f => f.GetProperty("credit_chance").GetDecimal()).ToList();
+        Assert.All(chances, c => Assert.InRange(c, 0m, 1m));
+        Assert.Equal(chances.OrderDescending(), chances);
+        Assert.All(ranked, f => Assert.False(string.IsNullOrWhiteSpace(f.GetProperty("credit_reasons").GetString())));
+        Assert.False(string.IsNullOrWhiteSpace(doc.GetProperty("credit_ranking").GetString()));
+    }
+
+    [Fact]
+    public void Findings_ByChanceWithAnotherStatus_IsAUsageErrorNotAnEmptyList()
+    {
+        var (code, output, error) = Run("findings", "--lake", lake.Lake, "--by-chance", "--status", "credited");
+
+        Assert.Equal(TemApp.UsageError, code);
+        Assert.Empty(output);
+        Assert.Contains("--by-chance ranks the open findings only; --status credited lists none of them", error, StringComparison.Ordinal);
+    }
 }

@@ -49,6 +49,13 @@ public sealed class PdfProcessTests : IDisposable
 
         Assert.Equal(pages.Length, Directory.GetFiles(output, "*.pdf", SearchOption.AllDirectories).Length);
 
+        // A browser that is there but does not start: the command stops before it writes or removes anything.
+        var before = Snapshot(output);
+        var broken = TemProcess.RunWith(new Dictionary<string, string?> { ["TEM_CHROMIUM"] = "/bin/false" }, "report", "--lake", lake, "--out", output, "--no-tenants", "--pdf");
+        Assert.Equal(1, broken.Code);
+        Assert.Contains("tem report: the browser /bin/false could not be started to print PDFs", broken.Err, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot(output));
+
         var again = TemProcess.RunWith(browser, "report", "--lake", lake, "--out", output, "--no-tenants");
         Assert.True(again.Code == 0, again.Err);
         Assert.Empty(Directory.GetFiles(output, "*.pdf", SearchOption.AllDirectories));
@@ -70,6 +77,11 @@ public sealed class PdfProcessTests : IDisposable
         Assert.Contains($"tem report: the browser to print PDFs with, {missing} (from TEM_CHROMIUM), does not exist; install Chromium", report.Err, StringComparison.Ordinal);
         Assert.False(Directory.Exists(output));
     }
+
+    /// <summary>Every file under <paramref name="folder"/> with its SHA-256, in order.</summary>
+    private static List<string> Snapshot(string folder) =>
+        [.. Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(f => Path.GetRelativePath(folder, f) + " " + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))))];
 
     private static string Text(string pdf)
     {

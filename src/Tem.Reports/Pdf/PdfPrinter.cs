@@ -82,7 +82,7 @@ public sealed class PdfPrinter : IAsyncDisposable
         if (!File.Exists(path))
         {
             throw new BrowserNotFoundException(
-                $"the browser to print PDFs with, {path}{(executable is null ? $" (from {BrowserVariable})" : string.Empty)}, does not exist; install Chromium (Debian/Ubuntu: apt-get install chromium) or name the browser's executable");
+                $"the browser to print PDFs with, {path}{(executable is null ? $" (from {BrowserVariable})" : string.Empty)}, {(Directory.Exists(path) ? "is a folder, not the browser's executable" : "does not exist")}; install Chromium (Debian/Ubuntu: apt-get install chromium) or name the browser's executable");
         }
 
         return path;

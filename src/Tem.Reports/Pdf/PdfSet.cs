@@ -7,15 +7,17 @@ public static class PdfSet
     public static string TwinOf(string html) => Path.ChangeExtension(html, ".pdf");
 
     /// <summary>
-    /// Prints every <c>.html</c> file of <paramref name="written"/> to its twin (<see cref="TwinOf"/>), all with one browser,
-    /// dated <paramref name="generated"/>, and returns the PDFs in the same order. Each PDF is written whole or not at all.
+    /// Prints every <c>.html</c> file of <paramref name="written"/> to its twin (<see cref="TwinOf"/>) with
+    /// <paramref name="printer"/>, dated <paramref name="generated"/>, and returns the PDFs in the same order. Each PDF is
+    /// written whole or not at all.
     /// </summary>
+    /// <param name="printer">The started browser (the caller starts it before writing anything, and disposes of it).</param>
     /// <param name="written">The files a report set wrote (others than HTML are passed over).</param>
     /// <param name="generated">The set's "generated" time, written as the PDFs' creation and modification dates.</param>
     /// <param name="printed">Called with each PDF once it is written (progress).</param>
-    /// <exception cref="BrowserNotFoundException">No browser to print with (before anything is printed).</exception>
-    public static IReadOnlyList<string> PrintAll(IReadOnlyList<string> written, DateTimeOffset generated, Action<string>? printed = null)
+    public static IReadOnlyList<string> PrintAll(PdfPrinter printer, IReadOnlyList<string> written, DateTimeOffset generated, Action<string>? printed = null)
     {
+        ArgumentNullException.ThrowIfNull(printer);
         ArgumentNullException.ThrowIfNull(written);
         var pages = written.Where(f => string.Equals(Path.GetExtension(f), ".html", StringComparison.OrdinalIgnoreCase)).ToList();
         if (pages.Count == 0)
@@ -27,7 +29,6 @@ public static class PdfSet
         return Task.Run(async () =>
         {
             var pdfs = new List<string>(pages.Count);
-            await using var printer = await PdfPrinter.StartAsync().ConfigureAwait(false);
             foreach (var page in pages)
             {
                 var pdf = TwinOf(page);
