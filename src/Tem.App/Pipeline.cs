@@ -212,6 +212,10 @@ public sealed class Pipeline(TimeProvider time)
                 foreach (var rule in audit.Rules)
                 {
                     progress?.Invoke(new PipelineProgress(PipelineStage.Audit, 1, 1, Describe(rule), rule.Error is not null || rule.Skipped > 0));
+                    foreach (var gap in rule.NotJudged)
+                    {
+                        progress?.Invoke(new PipelineProgress(PipelineStage.Audit, 1, 1, $"{rule.RuleId,-26} {gap}", false));
+                    }
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();

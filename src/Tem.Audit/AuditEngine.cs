@@ -32,7 +32,14 @@ public sealed record AuditOptions
 /// <param name="Error">Why it failed (the other rules still ran); null when it ran.</param>
 /// <param name="Skipped">Rows that could not become findings (no currency known for their account).</param>
 /// <param name="SkippedReason">Why, for the first of them.</param>
-public sealed record RuleRun(string RuleId, string Source, int Findings, TimeSpan Elapsed, string? Error, int Skipped = 0, string? SkippedReason = null);
+public sealed record RuleRun(string RuleId, string Source, int Findings, TimeSpan Elapsed, string? Error, int Skipped = 0, string? SkippedReason = null)
+{
+    /// <summary>
+    /// What the rule did not judge, one sentence per subject (<c>no resale data for DLR-02 in 2026-05..10: 12 services not
+    /// judged</c>; see <see cref="RuleDefinition.NotJudged"/>); empty when it judged everything.
+    /// </summary>
+    public IReadOnlyList<string> NotJudged { get; init; } = [];
+}
 
 /// <summary>The result of an audit: findings (current, with lifecycle status) and how each rule went.</summary>
 /// <param name="Findings">Every stored finding after the audit and the reconciliation with the bills.</param>
@@ -89,7 +96,8 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
                     findings[f.FindingId] = findings.TryGetValue(f.FindingId, out var same) ? Merge(same, f) : f;
                 }
 
-                runs.Add(new RuleRun(rule.Id, rule.Source, produced.Count, clock.Elapsed, null, skipped, reason));
+                var notJudged = NotJudged(db, rule, options.Settings);
+                runs.Add(new RuleRun(rule.Id, rule.Source, produced.Count, clock.Elapsed, null, skipped, reason) { NotJudged = notJudged });
             }
             catch (Exception e) when (e is DuckDBException or InvalidOperationException or ArgumentException or InvalidCastException or OverflowException)
             {
@@ -160,6 +168,35 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
         }
 
         return (list, skipped, reason);
+    }
+
+    /// <summary>The rule's not-judged sentences: its not-judged rows grouped by subject, months as ranges, services counted.</summary>
+    private static List<string> NotJudged(DuckDBConnection db, RuleDefinition rule, IReadOnlyDictionary<string, string> settings)
+    {
+        if (rule.NotJudged is null || rule.BoundNotJudgedSql(settings) is not { } sql)
+        {
+            return [];
+        }
+
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = sql;
+        using var r = cmd.ExecuteReader();
+        var bySubject = new SortedDictionary<string, (SortedSet<BillingMonth> Months, HashSet<string> Services)>(StringComparer.Ordinal);
+        while (r.Read())
+        {
+            var subject = Convert.ToString(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+            var month = BillingMonth.Parse(Convert.ToString(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty);
+            if (!bySubject.TryGetValue(subject, out var gap))
+            {
+                bySubject[subject] = gap = ([], new HashSet<string>(StringComparer.Ordinal));
+            }
+
+            gap.Months.Add(month);
+            gap.Services.Add(r.IsDBNull(2) ? string.Empty : Convert.ToString(r.GetValue(2), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty);
+        }
+
+        return [.. bySubject.Select(g => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{rule.NotJudged.Replace("{subject}", g.Key, StringComparison.Ordinal)} in {BillingMonth.Ranges(g.Value.Months)}: {g.Value.Services.Count} {(g.Value.Services.Count == 1 ? "service" : "services")} not judged"))];
     }
 
     /// <summary>A rule's row before it becomes a finding (the engine adds parties, currency and the id).</summary>

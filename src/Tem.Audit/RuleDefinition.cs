@@ -26,6 +26,13 @@ public sealed record RuleSetting(string Name, string Default, string Description
 /// The SELECT returns one row per finding with the columns <c>carrier, account_id, service_id, period,
 /// one_time_amount, monthly_savings, detail, evidence</c> and optionally <c>discriminator, recommended_plan_id,
 /// confidence, currency</c>. Settings appear in the SQL as <c>{{name}}</c>.
+/// <para>
+/// A rule that judges only where its data exists declares what it leaves out: a header line
+/// <c>-- not_judged: no resale data for {subject}</c> and, after the rule's SELECT, a line <c>-- not judged</c>
+/// followed by a second SELECT returning <c>subject, period, service_id</c>, one row per service and month the rule
+/// could not judge. The run reports each subject once (<c>no resale data for DLR-02 in 2026-05..10: 12 services not
+/// judged</c>) instead of a finding per service.
+/// </para>
 /// </summary>
 public sealed partial record RuleDefinition
 {
@@ -63,8 +70,17 @@ public sealed partial record RuleDefinition
     /// <summary>Named thresholds with defaults.</summary>
     public IReadOnlyList<RuleSetting> Settings { get; init; } = [];
 
-    /// <summary>The SQL after the header.</summary>
+    /// <summary>The SQL after the header (up to the <c>-- not judged</c> line, when there is one).</summary>
     public required string Sql { get; init; }
+
+    /// <summary>
+    /// What the rule leaves unjudged, as the start of a sentence with <c>{subject}</c> in it (header
+    /// <c>-- not_judged:</c>); null when the rule judges everything it sees.
+    /// </summary>
+    public string? NotJudged { get; init; }
+
+    /// <summary>The SELECT after the <c>-- not judged</c> line: <c>subject, period, service_id</c> rows; null without one.</summary>
+    public string? NotJudgedSql { get; init; }
 
     /// <summary>Where the rule came from: <c>built-in</c> or the file's path.</summary>
     public required string Source { get; init; }
@@ -152,10 +168,33 @@ public sealed partial record RuleDefinition
             };
         }
 
-        var sql = string.Join('\n', lines.Skip(body)).Trim().TrimEnd(';');
+        var rest = lines.Skip(body).ToList();
+        var marker = rest.FindIndex(l => NotJudgedLine().IsMatch(l));
+        var sql = string.Join('\n', marker < 0 ? rest : rest.Take(marker)).Trim().TrimEnd(';');
         if (sql.Length == 0)
         {
             throw Bad(source, lines.Length, "no SQL after the header", "a SELECT returning one row per finding");
+        }
+
+        string? notJudged = null, notJudgedSql = null;
+        if (meta.TryGetValue("not_judged", out var nj))
+        {
+            notJudged = nj.Value;
+            if (!notJudged.Contains("{subject}", StringComparison.Ordinal))
+            {
+                throw Bad(source, nj.Line, $"not_judged '{nj.Value}'", "a sentence with {subject} in it, e.g. 'no resale data for {subject}'");
+            }
+
+            notJudgedSql = marker < 0 ? null : string.Join('\n', rest.Skip(marker + 1)).Trim().TrimEnd(';');
+            if (string.IsNullOrEmpty(notJudgedSql))
+            {
+                throw Bad(source, marker < 0 ? lines.Length : body + marker + 1, "a '-- not_judged:' header but no SELECT after a '-- not judged' line",
+                    "a line '-- not judged' after the rule's SELECT, then a SELECT returning subject, period, service_id");
+            }
+        }
+        else if (marker >= 0)
+        {
+            throw Bad(source, body + marker + 1, "a '-- not judged' line but no '-- not_judged:' header", "a '-- not_judged: ... {subject} ...' line in the header");
         }
 
         return new RuleDefinition
@@ -170,6 +209,8 @@ public sealed partial record RuleDefinition
             Description = meta.TryGetValue("description", out var d) ? d.Value : string.Empty,
             Settings = settings,
             Sql = sql,
+            NotJudged = notJudged,
+            NotJudgedSql = notJudgedSql,
             Source = source,
         };
     }
@@ -179,9 +220,14 @@ public sealed partial record RuleDefinition
         action == RecommendedAction.Investigate ? MoneyKind.Potential : MoneyKind.Validated;
 
     /// <summary>The SQL with every <c>{{setting}}</c> replaced by its value (overrides first, then defaults).</summary>
-    public string BoundSql(IReadOnlyDictionary<string, string>? overrides = null)
+    public string BoundSql(IReadOnlyDictionary<string, string>? overrides = null) => Bind(Sql, overrides);
+
+    /// <summary>The not-judged SELECT with its settings bound, or null when the rule has none.</summary>
+    public string? BoundNotJudgedSql(IReadOnlyDictionary<string, string>? overrides = null) =>
+        NotJudgedSql is null ? null : Bind(NotJudgedSql, overrides);
+
+    private string Bind(string sql, IReadOnlyDictionary<string, string>? overrides)
     {
-        var sql = Sql;
         foreach (var s in Settings)
         {
             var value = overrides is not null && overrides.TryGetValue($"{Id}.{s.Name}", out var v) ? v : s.Default;
@@ -204,6 +250,9 @@ public sealed partial record RuleDefinition
 
     [GeneratedRegex(@"^\s*--\s*([A-Za-z_]+)\s*:\s*(.*)$")]
     private static partial Regex HeaderLine();
+
+    [GeneratedRegex(@"^\s*--\s*not judged\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex NotJudgedLine();
 
     [GeneratedRegex(@"^([a-z][a-z0-9_]*)\s*=\s*([-+]?[0-9]+(?:\.[0-9]+)?)\s*(.*)$")]
     private static partial Regex SettingLine();

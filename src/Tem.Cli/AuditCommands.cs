@@ -297,6 +297,11 @@ internal static class AuditCommands
                 {
                     cli.Problem(string.Create(CultureInfo.InvariantCulture, $"{run.RuleId,-26} {run.Skipped} rows skipped: {run.SkippedReason}"));
                 }
+
+                foreach (var gap in run.NotJudged)
+                {
+                    cli.Line($"{run.RuleId,-26} {gap}");
+                }
             }
             else
             {
@@ -370,6 +375,7 @@ internal static class AuditCommands
             ElapsedMs = (long)x.Elapsed.TotalMilliseconds,
             x.Skipped,
             x.SkippedReason,
+            x.NotJudged,
             x.Error,
         }),
         BrokenRuleFiles = (r.Run.Value?.BrokenRuleFiles ?? []).Select(b => new { b.File, b.Error }),

@@ -36,6 +36,35 @@ public readonly record struct BillingMonth : IComparable<BillingMonth>
     /// <summary>The month, 1 (January) to 12 (December).</summary>
     public int Month => (_index % 12) + 1;
 
+    /// <summary>
+    /// Months as consecutive runs, for a person: <c>2026-05..10, 2026-12</c>; a run across a year end is written in full
+    /// (<c>2025-11..2026-02</c>). Duplicates are ignored; the order of the input does not matter.
+    /// </summary>
+    /// <param name="months">The months; may be empty (gives an empty string).</param>
+    /// <returns>The runs, in time order, separated by <c>", "</c>.</returns>
+    public static string Ranges(IEnumerable<BillingMonth> months)
+    {
+        ArgumentNullException.ThrowIfNull(months);
+        var runs = new List<string>();
+        var sorted = months.Distinct().Order().ToList();
+        for (var i = 0; i < sorted.Count;)
+        {
+            var j = i;
+            while (j + 1 < sorted.Count && sorted[j + 1]._index == sorted[j]._index + 1)
+            {
+                j++;
+            }
+
+            var (first, last) = (sorted[i], sorted[j]);
+            runs.Add(i == j ? first.ToString()
+                : first.Year == last.Year ? string.Create(CultureInfo.InvariantCulture, $"{first}..{last.Month:00}")
+                : $"{first}..{last}");
+            i = j + 1;
+        }
+
+        return string.Join(", ", runs);
+    }
+
     /// <summary>The first day of the month.</summary>
     public DateOnly First => new(Year, Month, 1);
 

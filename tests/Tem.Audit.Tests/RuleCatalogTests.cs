@@ -32,6 +32,31 @@ public sealed class RuleCatalogTests
     }
 
     [Fact]
+    public void Parse_NotJudgedSection_SplitsTheRuleFromItsNotJudgedQuery()
+    {
+        var rule = RuleDefinition.Parse(
+            "-- rule: x\n-- title: t\n-- severity: low\n-- action: investigate\n-- setting: min = 2   m\n-- not_judged: no data for {subject}\n" +
+            "SELECT {{min}} AS a;\n-- not judged\nSELECT 'R' AS subject, '2026-05' AS period, 'S' AS service_id WHERE {{min}} > 1\n", "x.sql");
+
+        Assert.Equal("SELECT 2 AS a", rule.BoundSql());
+        Assert.Equal("no data for {subject}", rule.NotJudged);
+        Assert.Equal("SELECT 'R' AS subject, '2026-05' AS period, 'S' AS service_id WHERE 2 > 1", rule.BoundNotJudgedSql());
+    }
+
+    [Theory]
+    [InlineData("-- not_judged: no data for {subject}\nSELECT 1", "x.sql:7", "a line '-- not judged'")]
+    [InlineData("-- not_judged: no data\nSELECT 1\n-- not judged\nSELECT 2", "x.sql:5", "{subject}")]
+    [InlineData("SELECT 1\n-- not judged\nSELECT 2", "x.sql:6", "'-- not_judged: ... {subject} ...'")]
+    public void Parse_NotJudgedHalfDeclared_NamesFileAndLine(string tail, string at, string expected)
+    {
+        var e = Assert.Throws<InputDataException>(() =>
+            RuleDefinition.Parse("-- rule: x\n-- title: t\n-- severity: low\n-- action: investigate\n" + tail + "\n", "x.sql"));
+
+        Assert.StartsWith(at, e.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BoundSql_UndeclaredPlaceholder_IsAnError()
     {
         var rule = RuleDefinition.Parse("-- rule: x\n-- title: t\n-- severity: low\n-- action: investigate\nSELECT {{nope}}", "x.sql");

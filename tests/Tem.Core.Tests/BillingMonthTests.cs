@@ -137,3 +137,20 @@ public class BillingMonthTests
     [Fact]
     public void Default_Value_IsFirstMonthOfYearOne() => Assert.Equal("0001-01", default(BillingMonth).ToString());
 }
+
+public class BillingMonthRangesTests
+{
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("2026-05", "2026-05")]
+    [InlineData("2026-05 2026-06 2026-07 2026-08 2026-09 2026-10", "2026-05..10")]
+    [InlineData("2026-10 2026-05 2026-06 2026-06", "2026-05..06, 2026-10")]
+    [InlineData("2025-11 2025-12 2026-01 2026-02", "2025-11..2026-02")]
+    [InlineData("2026-01 2026-03 2026-05", "2026-01, 2026-03, 2026-05")]
+    public void Ranges_Months_ConsecutiveRunsInTimeOrder(string months, string expected)
+    {
+        var list = months.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(BillingMonth.Parse);
+
+        Assert.Equal(expected, BillingMonth.Ranges(list));
+    }
+}

@@ -305,6 +305,8 @@ internal static class SpecAuditor
     private static IEnumerable<KeyRow> UnbilledResale(SampleSet set)
     {
         var resold = set.Resale.All.Select(r => (r["reseller_id"], r["service_id"], r["period"])).ToHashSet();
+        // audit.md: judged only where the reseller has resale lines for the month.
+        var covered = set.Resale.All.Select(r => (r["reseller_id"], r["period"])).ToHashSet();
         foreach (var ((service, month), charges) in Charges(set))
         {
             if (!set.ServiceById.TryGetValue(service, out var s))
@@ -313,7 +315,8 @@ internal static class SpecAuditor
             }
 
             var account = set.AccountById[s["account_id"]];
-            if (account.Opt("reseller_id") is { } reseller && account["bill_to_id"] == reseller && !resold.Contains((reseller, service, month.ToString())))
+            if (account.Opt("reseller_id") is { } reseller && account["bill_to_id"] == reseller &&
+                covered.Contains((reseller, month.ToString())) && !resold.Contains((reseller, service, month.ToString())))
             {
                 yield return new KeyRow("unbilled_resale", s["account_id"], service, month.ToString(), charges.All, 0m, account["currency"]);
             }
