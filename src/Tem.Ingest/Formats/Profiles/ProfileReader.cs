@@ -338,7 +338,7 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows
             .Select(c => $"{_header[c]} '{Cut(row.Fields[c].Trim())}'").ToList();
         return new RowReject(first + 1, _header[first], RejectReason.BadEnum,
             $"'{Cut(row.Fields[first].Trim())}'{(others.Count > 0 ? $" (with {string.Join(", ", others)})" : string.Empty)} matches none of the routes " +
-            $"of profile '{_profile.Name}'; expected {string.Join(" or ", routes.Select(r => string.Join(" and ", r.When)))} " +
+            $"of profile '{_profile.Name}'; expected {string.Join(" or ", routes.Select(r => r.When.Count > 1 ? $"({string.Join(" and ", r.When)})" : string.Join(" and ", r.When)))} " +
             "(hint: add a route for it, or an \"otherwise\" route)");
     }
 

@@ -238,7 +238,8 @@ internal static class ProfileValues
             }
 
             var zone = rule.Zone!;
-            if (zone.IsInvalidTime(local))
+            var offsets = LocalOffsets(zone, local);
+            if (offsets.Count == 0)
             {
                 reason = RejectReason.NonexistentTime;
                 error = $"does not exist in {zone.Id}: the clocks skipped that hour (daylight saving time began); expected a local time that happened " +
@@ -247,9 +248,8 @@ internal static class ProfileValues
             }
 
             TimeSpan offset;
-            if (zone.IsAmbiguousTime(local))
+            if (offsets.Count > 1)
             {
-                var offsets = zone.GetAmbiguousTimeOffsets(local);
                 if (rule.AmbiguousTime == AmbiguousTimePolicy.Reject)
                 {
                     reason = RejectReason.AmbiguousTime;
@@ -264,7 +264,7 @@ internal static class ProfileValues
             }
             else
             {
-                offset = zone.GetUtcOffset(local);
+                offset = offsets[0];
             }
 
             readings.Add((format, Iso(new DateTimeOffset(local, offset))));
@@ -277,6 +277,36 @@ internal static class ProfileValues
         }
 
         return Unambiguous(readings, out result, out error);
+    }
+
+    /// <summary>
+    /// The UTC offsets at which <paramref name="local"/> happened in <paramref name="zone"/>: none in the hour skipped
+    /// when clocks go forward, two (larger first) in the hour repeated when they go back, else one.
+    /// </summary>
+    /// <remarks>
+    /// Worked out from the instant-to-offset direction of the zone (the offsets a day before and after, each kept when
+    /// the instant it gives really has that offset) rather than <see cref="TimeZoneInfo.IsAmbiguousTime(DateTime)"/> and
+    /// <see cref="TimeZoneInfo.IsInvalidTime(DateTime)"/>: those miss the changes of zones whose tz data uses negative
+    /// daylight saving (Europe/Dublin: 01:30 on 26 October 2014 is reported as neither repeated nor skipped, and
+    /// 01:30 on 30 March 2014 as existing), while the instant-to-offset direction of the same data is right. Tem keeps
+    /// one time zone database (the system's, through <see cref="TimeZoneInfo"/>), so no second library is brought in.
+    /// </remarks>
+    internal static List<TimeSpan> LocalOffsets(TimeZoneInfo zone, DateTime local)
+    {
+        var offsets = new List<TimeSpan>(2);
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        foreach (var probe in new[] { local.AddDays(-1), local.AddDays(1) })
+        {
+            var offset = zone.GetUtcOffset(DateTime.SpecifyKind(probe, DateTimeKind.Utc));
+            var instant = DateTime.SpecifyKind(local - offset, DateTimeKind.Utc);
+            if (zone.GetUtcOffset(instant) == offset && !offsets.Contains(offset))
+            {
+                offsets.Add(offset);
+            }
+        }
+
+        offsets.Sort((a, b) => b.CompareTo(a));
+        return offsets;
     }
 
     /// <summary>The one value every format that read the text agrees on; an error naming the readings when they differ.</summary>
