@@ -221,6 +221,28 @@ public sealed class ItemisedBillTests
     }
 
     [Fact]
+    public void Read_OtherwiseRouteWithFields_TakesEveryRowTheOthersDoNot()
+    {
+        const string From = """{ "otherwise": true, "reject": "has no home in usage" }""";
+        Assert.Contains(From, Routed, StringComparison.Ordinal);
+        var json = Routed.Replace(From, """{ "otherwise": true, "fields": { "usage_type": { "constant": "sms" } } }""", StringComparison.Ordinal);
+        var rows = ReadRouted("Number,When,Kind,Amount,Cost\n+15550001,13/10/2026 09:00,MMS,1,30\n+15550001,13/10/2026 09:01,call,1,0\n", json);
+        Assert.All(rows, r => Assert.Null(r.Reject));
+        Assert.Equal([("sms", "", "0.3"), ("voice", "60", "0")], rows.Select(r => (r["usage_type"], r["duration_s"], r["billed_amount"])));
+    }
+
+    [Fact]
+    public void Read_HeaderWithoutARouteColumn_FileFailsNamingTheColumnAndItsUse()
+    {
+        var profile = CarrierProfile.Parse(Encoding.UTF8.GetBytes(Routed), "routed.json");
+        var (rows, _, problem) = ProfileTestFiles.Read(profile, Encoding.UTF8.GetBytes("Number,When,Type,Amount,Cost\n+15550001,13/10/2026 09:00,call,1,0\n"));
+        Assert.Empty(rows);
+        Assert.NotNull(problem);
+        Assert.Equal(RejectReason.MissingColumn, problem.Reason);
+        Assert.StartsWith("the header has no column 'Kind', which profile 'Routed' (routed.json) reads for a route condition", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_DefaultDetection_IncludesRouteColumns()
     {
         var profile = CarrierProfile.Parse(Encoding.UTF8.GetBytes(Routed), "routed.json");
