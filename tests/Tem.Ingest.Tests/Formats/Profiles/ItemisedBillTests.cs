@@ -132,6 +132,81 @@ public sealed class ItemisedBillTests
         Assert.Equal(2, lake.Count("usage", "usage_type = 'data'"));
     }
 
+    [Fact]
+    public void Read_DublinSkippedAndRepeatedHours_FoundThoughTheZoneUsesNegativeDaylightSaving()
+    {
+        var json = File.ReadAllText(Bill("itemised-mobile-bill.json"));
+        var csv = "date,duration,item,month,network,network_type,number\n" +
+            "30/03/14 01:30,1.0,sms,2014-04,Three,mobile,+353831234504\n" +
+            "30/03/14 02:30,1.0,sms,2014-04,Three,mobile,+353831234504\n" +
+            "26/10/2014 1:30,1.0,sms,2014-11,Three,mobile,+353831234504\n";
+        var (rows, _, _) = ProfileTestFiles.Read(CarrierProfile.Parse(Encoding.UTF8.GetBytes(json), "bill.json"), Encoding.UTF8.GetBytes(csv));
+        Assert.Equal(RejectReason.NonexistentTime, rows[0].Reject!.Value.Reason);
+        Assert.Equal("2014-03-30T02:30:00+01:00", rows[1]["start_time"]);
+        var repeated = rows[2].Reject!.Value;
+        Assert.Equal((1, RejectReason.AmbiguousTime), (repeated.Column, repeated.Reason));
+        Assert.Contains("(offsets +01:00 and +00:00", repeated.Message, StringComparison.Ordinal);
+
+        var later = CarrierProfile.Parse(Encoding.UTF8.GetBytes(json.Replace("\"time_zone\": \"Europe/Dublin\",",
+            "\"time_zone\": \"Europe/Dublin\", \"ambiguous_time\": \"later\",", StringComparison.Ordinal)), "bill.json");
+        Assert.Equal("2014-10-26T01:30:00+00:00", ProfileTestFiles.Read(later, Encoding.UTF8.GetBytes(csv)).Rows[2]["start_time"]);
+    }
+
+    [Fact]
+    public void Read_MutatedItemisedBill_NeverThrowsAndEveryAcceptedRowFitsItsRoute()
+    {
+        var profile = Profile();
+        var original = File.ReadAllBytes(Bill("itemised-bill.csv"));
+        var noise = "\n,./:0123456789 -smcalldt"u8.ToArray();
+        var random = new Random(811);
+        for (var i = 0; i < 1000; i++)
+        {
+            var bytes = original.ToList();
+            var at = random.Next(bytes.Count);
+            var b = noise[random.Next(noise.Length)];
+            switch (random.Next(3))
+            {
+                case 0:
+                    bytes[at] = b;
+                    break;
+                case 1:
+                    bytes.RemoveAt(at);
+                    break;
+                default:
+                    bytes.Insert(at, b);
+                    break;
+            }
+
+            var (rows, _, problem) = ProfileTestFiles.Read(profile, [.. bytes]);
+            if (problem is not null)
+            {
+                Assert.Empty(rows);
+                continue;
+            }
+
+            // An empty value passes the reader: the ingest's own check rejects it as required (start_time, and
+            // duration_s / data_mb by usage type).
+            foreach (var row in rows.Where(r => r.Reject is null))
+            {
+                Assert.Matches(@"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2})?$", row["start_time"]);
+                switch (row["usage_type"])
+                {
+                    case "voice":
+                        Assert.Matches(@"^(-?\d+)?$", row["duration_s"]);
+                        Assert.Equal("", row["data_mb"]);
+                        break;
+                    case "data":
+                        Assert.True(row["data_mb"].Length == 0 || decimal.TryParse(row["data_mb"], NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _), row["data_mb"]);
+                        Assert.Equal("", row["duration_s"]);
+                        break;
+                    default:
+                        Assert.Equal(("sms", "", ""), (row["usage_type"], row["duration_s"], row["data_mb"]));
+                        break;
+                }
+            }
+        }
+    }
+
     private const string Routed = """
         {
           "name": "Routed",
