@@ -166,7 +166,8 @@ public sealed class FieldRule
 /// A carrier profile: a declarative JSON file that maps a foreign CSV layout (a carrier's own export) onto a
 /// canonical kind: header recognition, separator and encoding, rows to skip, column renames and joins, constants,
 /// date/time formats with a time zone, number conventions (decimal comma, thousands separators, credits sent as
-/// positive amounts), value maps and durations. Loading is strict: an unknown property, a wrong type or a mapping
+/// positive amounts), value maps, durations, templates and exact arithmetic, and routes that choose the rules by
+/// another column's value (one <c>duration</c> column holding seconds, MB or a count by <c>item</c>). Loading is strict: an unknown property, a wrong type or a mapping
 /// the kind cannot take is an <see cref="InputDataException"/> naming the file and the JSON path.
 /// </summary>
 public sealed class CarrierProfile

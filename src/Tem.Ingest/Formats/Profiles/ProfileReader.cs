@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Tem.Core;
 using Tem.Ingest.Csv;
 using Tem.Lake.Layouts;
@@ -248,7 +249,13 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows
         var plan = _plan;
         if (_routePlans.Length > 0)
         {
-            var route = Route(row);
+            var route = Route(row, out var timeout);
+            if (timeout is not null)
+            {
+                FillEmpty(fields.Count);
+                return timeout;
+            }
+
             if (route < 0 || _profile.Routes[route].Reject is not null)
             {
                 FillEmpty(fields.Count);
@@ -303,9 +310,13 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows
         }
     }
 
-    /// <summary>The first route whose conditions the row passes, or -1.</summary>
-    private int Route(Row row)
+    /// <summary>
+    /// The first route whose conditions the row passes, or -1. A pattern that runs past its timeout on a value cannot
+    /// say which route the row takes: the row is rejected (<paramref name="timeout"/>) rather than sent to a later route.
+    /// </summary>
+    private int Route(Row row, out RowReject? timeout)
     {
+        timeout = null;
         var routes = _profile.Routes;
         for (var r = 0; r < routes.Count; r++)
         {
@@ -313,7 +324,18 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows
             var passes = true;
             for (var c = 0; c < when.Count && passes; c++)
             {
-                passes = Passes(when[c], row.Fields[_conditionColumns[r][c]].Trim());
+                var column = _conditionColumns[r][c];
+                try
+                {
+                    passes = Passes(when[c], row.Fields[column].Trim());
+                }
+                catch (RegexMatchTimeoutException e)
+                {
+                    timeout = new RowReject(column + 1, _header[column], RejectReason.Other,
+                        $"'{Cut(e.Input)}' took longer than {e.MatchTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s to test against the " +
+                        $"pattern of route {routes[r].Path} ({when[c]}); expected a pattern that settles quickly (hint: simplify it)");
+                    return -1;
+                }
             }
 
             if (passes)
