@@ -45,6 +45,60 @@ public enum DurationFormat
 /// <param name="Pattern">.NET regular expression (culture-invariant, 1 s timeout).</param>
 public sealed record SkipRule(string Column, Regex Pattern);
 
+/// <summary>
+/// One test a route makes on a source column's value (trimmed): exactly one of <see cref="OneOf"/> (case-insensitive
+/// text), <see cref="Pattern"/> (a regular expression) or <see cref="Number"/> (numeric equality, read with the
+/// profile's decimal and thousands separators, so <c>1.0</c> equals 1).
+/// </summary>
+/// <param name="Column">Source column name.</param>
+/// <param name="OneOf">Values any of which passes (compared ignoring case), or null.</param>
+/// <param name="Pattern">.NET regular expression (culture-invariant, 1 s timeout), or null.</param>
+/// <param name="Number">The number the value must equal, or null.</param>
+public sealed record RouteCondition(string Column, IReadOnlyList<string>? OneOf, Regex? Pattern, decimal? Number)
+{
+    /// <summary>The condition as the profile states it, for messages: <c>item = call</c>, <c>item one of (a, b)</c>...</summary>
+    public override string ToString() =>
+        OneOf is { Count: 1 } one ? $"{Column} = {one[0]}"
+        : OneOf is { } many ? $"{Column} one of ({string.Join(", ", many)})"
+        : Pattern is { } pattern ? $"{Column} matches {pattern}"
+        : string.Create(CultureInfo.InvariantCulture, $"{Column} = {Number}");
+}
+
+/// <summary>
+/// A branch of the profile's <c>routes</c>: rows whose values pass every condition of <see cref="When"/> (or any row,
+/// for the <c>otherwise</c> route) are translated with <see cref="Fields"/> (the profile's fields with the route's own
+/// rules laid over them) or, when <see cref="Reject"/> is set, rejected with that message. The first route that
+/// takes a row wins.
+/// </summary>
+public sealed class ProfileRoute
+{
+    internal ProfileRoute(string path) => Path = path;
+
+    /// <summary>Where the route is in the profile, e.g. <c>$.routes[2]</c> (for messages).</summary>
+    public string Path { get; }
+
+    /// <summary>Conditions that must all hold; empty for the <c>otherwise</c> route.</summary>
+    public IReadOnlyList<RouteCondition> When { get; internal set; } = [];
+
+    /// <summary>Whether this is the <c>otherwise</c> route, which takes every row the routes before it did not.</summary>
+    public bool Otherwise => When.Count == 0;
+
+    /// <summary>One rule per layout field, in layout order (the profile's rules overridden by the route's); null: left empty.</summary>
+    public IReadOnlyList<FieldRule?> Fields { get; internal set; } = [];
+
+    /// <summary>Why rows this route takes are rejected (rows with no home in the canonical layout); null when it translates them.</summary>
+    public string? Reject { get; internal set; }
+
+    /// <summary>Source column a <see cref="Reject"/> names (default: the route's first condition's column).</summary>
+    public string? RejectColumn { get; internal set; }
+}
+
+/// <summary>One piece of a <see cref="FieldRule.Template"/>: literal text, a source column's value or the source line number.</summary>
+/// <param name="Literal">Literal text, or null.</param>
+/// <param name="Column">Index into the rule's <see cref="FieldRule.Columns"/>, or -1.</param>
+/// <param name="Line">Whether the piece is the row's line number in the file (<c>{#line}</c>).</param>
+public sealed record TemplatePart(string? Literal, int Column, bool Line);
+
 /// <summary>How one canonical field is made from the source row.</summary>
 public sealed class FieldRule
 {
@@ -86,6 +140,15 @@ public sealed class FieldRule
     /// <summary>Factor applied to a number (e.g. 0.01 for pence to pounds), exactly in decimal.</summary>
     public decimal? Multiply { get; internal set; }
 
+    /// <summary>Divisor applied to a number after <see cref="Multiply"/> (e.g. 1000 for kB to MB), exactly in decimal.</summary>
+    public decimal? Divide { get; internal set; }
+
+    /// <summary>
+    /// Text made of literals and <c>{column}</c> / <c>{#line}</c> placeholders (e.g. <c>bill-{month}</c>); the columns
+    /// it reads are <see cref="Columns"/>. Empty when it reads columns and every one of them is empty.
+    /// </summary>
+    public IReadOnlyList<TemplatePart>? Template { get; internal set; }
+
     /// <summary>Decimals to round a number to (half away from zero) after <see cref="Multiply"/>; null: never rounded.</summary>
     public int? Round { get; internal set; }
 
@@ -103,7 +166,8 @@ public sealed class FieldRule
 /// A carrier profile: a declarative JSON file that maps a foreign CSV layout (a carrier's own export) onto a
 /// canonical kind: header recognition, separator and encoding, rows to skip, column renames and joins, constants,
 /// date/time formats with a time zone, number conventions (decimal comma, thousands separators, credits sent as
-/// positive amounts), value maps and durations. Loading is strict: an unknown property, a wrong type or a mapping
+/// positive amounts), value maps, durations, templates and exact arithmetic, and routes that choose the rules by
+/// another column's value (one <c>duration</c> column holding seconds, MB or a count by <c>item</c>). Loading is strict: an unknown property, a wrong type or a mapping
 /// the kind cannot take is an <see cref="InputDataException"/> naming the file and the JSON path.
 /// </summary>
 public sealed class CarrierProfile
@@ -112,11 +176,13 @@ public sealed class CarrierProfile
 
     private static readonly string[] TopProperties =
         ["$schema", "name", "description", "kind", "detect", "separator", "encoding", "skip", "time_zone", "ambiguous_time", "decimal_separator",
-         "thousands_separator", "strip", "fields"];
+         "thousands_separator", "strip", "fields", "routes"];
+
+    private static readonly string[] ConditionTests = ["equals", "matches", "number"];
 
     private static readonly string[] FieldProperties =
-        ["column", "columns", "join", "constant", "format", "time_zone", "ambiguous_time", "duration", "map", "negate_when", "multiply", "round",
-         "decimal_separator", "thousands_separator", "strip"];
+        ["column", "columns", "join", "constant", "template", "format", "time_zone", "ambiguous_time", "duration", "map", "negate_when", "multiply",
+         "divide", "round", "decimal_separator", "thousands_separator", "strip"];
 
     private CarrierProfile(string source, string name, Layout layout)
     {
@@ -157,6 +223,15 @@ public sealed class CarrierProfile
 
     /// <summary>One rule per layout field, in layout order; null for a field the profile leaves empty.</summary>
     public IReadOnlyList<FieldRule?> Fields { get; private set; } = [];
+
+    /// <summary>
+    /// Conditional routing (<c>routes</c>), in order; empty when every row is translated with <see cref="Fields"/>.
+    /// A row no route takes is rejected (<c>bad_enum</c>) at the first route's first condition column.
+    /// </summary>
+    public IReadOnlyList<ProfileRoute> Routes { get; private set; } = [];
+
+    /// <summary>The profile-wide number conventions (separators, stripped characters), for numeric route conditions.</summary>
+    internal FieldRule NumberRule { get; private set; } = new(new FieldSpec("$", FieldType.Quantity));
 
     /// <summary>Loads profiles from files and folders (every <c>*.json</c> in a folder, sorted).</summary>
     /// <exception cref="InputDataException">A profile is malformed; the message names the file and the JSON path.</exception>
@@ -295,24 +370,17 @@ public sealed class CarrierProfile
         }
 
         var fields = JsonWalker.Property(root, "fields") ?? throw json.Error("$.fields", "is missing", "an object mapping canonical fields to source columns or constants");
-        json.Object(fields, "$.fields", [.. layout.Fields.Select(f => f.Name)],
-            $"one of the {layout.Kind} fields ({string.Join(", ", layout.Fields.Select(f => f.Name))})");
-        var rules2 = new FieldRule?[layout.Fields.Count];
-        for (var i = 0; i < layout.Fields.Count; i++)
-        {
-            var spec = layout.Fields[i];
-            if (JsonWalker.Property(fields, spec.Name) is { } element)
-            {
-                rules2[i] = FieldRuleFrom(json, element, "$.fields." + spec.Name, spec, defaults);
-            }
-            else if (spec.Required)
-            {
-                throw json.Error("$.fields", $"has no rule for '{spec.Name}', which every {layout.Kind} row requires",
-                    $"\"{spec.Name}\": {{\"column\": \"...\"}} or {{\"constant\": \"...\"}}");
-            }
-        }
-
+        var rules2 = FieldRules(json, fields, "$.fields", layout, defaults, new FieldRule?[layout.Fields.Count]);
         profile.Fields = rules2;
+        profile.NumberRule = defaults;
+        if (JsonWalker.Property(root, "routes") is { } routes)
+        {
+            profile.Routes = RoutesFrom(json, routes, layout, defaults, rules2);
+        }
+        else
+        {
+            RequireAll(json, "$.fields", layout, rules2);
+        }
         if (JsonWalker.Property(root, "detect") is { } detect)
         {
             json.Object(detect, "$.detect", ["headers"]);
@@ -321,7 +389,9 @@ public sealed class CarrierProfile
         else
         {
             // By default a file is this profile's when its header has every column the profile reads.
-            profile.DetectHeaders = [.. rules2.Where(r => r is not null).SelectMany(r => r!.Columns.Concat(r.NegateColumn is null ? [] : [r.NegateColumn]))
+            profile.DetectHeaders = [.. rules2.Concat(profile.Routes.SelectMany(r => r.Fields)).Where(r => r is not null)
+                .SelectMany(r => r!.Columns.Concat(r.NegateColumn is null ? [] : [r.NegateColumn]))
+                .Concat(profile.Routes.SelectMany(r => r.When.Select(c => c.Column).Concat(r.RejectColumn is null ? [] : [r.RejectColumn])))
                 .Concat(profile.SkipRows.Select(s => s.Column)).Distinct(StringComparer.OrdinalIgnoreCase)];
         }
 
@@ -331,6 +401,147 @@ public sealed class CarrierProfile
         }
 
         return profile;
+    }
+
+    private static FieldRule?[] FieldRules(JsonWalker json, JsonElement fields, string path, Layout layout, FieldRule defaults, FieldRule?[] rules)
+    {
+        json.Object(fields, path, [.. layout.Fields.Select(f => f.Name)],
+            $"one of the {layout.Kind} fields ({string.Join(", ", layout.Fields.Select(f => f.Name))})");
+        for (var i = 0; i < layout.Fields.Count; i++)
+        {
+            if (JsonWalker.Property(fields, layout.Fields[i].Name) is { } element)
+            {
+                rules[i] = FieldRuleFrom(json, element, $"{path}.{layout.Fields[i].Name}", layout.Fields[i], defaults);
+            }
+        }
+
+        return rules;
+    }
+
+    private static void RequireAll(JsonWalker json, string path, Layout layout, FieldRule?[] rules)
+    {
+        for (var i = 0; i < layout.Fields.Count; i++)
+        {
+            var spec = layout.Fields[i];
+            if (rules[i] is null && spec.Required)
+            {
+                throw json.Error(path, $"has no rule for '{spec.Name}', which every {layout.Kind} row requires",
+                    $"\"{spec.Name}\": {{\"column\": \"...\"}} or {{\"constant\": \"...\"}}" +
+                    (path == "$.fields" ? string.Empty : " in the route's fields or the profile's"));
+            }
+        }
+    }
+
+    private static List<ProfileRoute> RoutesFrom(JsonWalker json, JsonElement routes, Layout layout, FieldRule defaults, FieldRule?[] common)
+    {
+        var list = new List<ProfileRoute>();
+        foreach (var (element, path) in json.Array(routes, "$.routes"))
+        {
+            json.Object(element, path, ["when", "otherwise", "fields", "reject"]);
+            var route = new ProfileRoute(path);
+            var when = JsonWalker.Property(element, "when");
+            var otherwise = JsonWalker.Property(element, "otherwise");
+            if ((when is null) == (otherwise is null))
+            {
+                throw json.Error(path, when is null ? "says neither when it applies nor that it is the otherwise route" : "has both when and otherwise",
+                    "exactly one of \"when\": {\"column\": \"item\", \"equals\": \"call\"} or \"otherwise\": true");
+            }
+
+            if (otherwise is { } flag && flag.ValueKind != JsonValueKind.True)
+            {
+                throw json.Error(path + ".otherwise", "is not true", "\"otherwise\": true (leave the route out to have no otherwise branch)");
+            }
+
+            if (list.Count > 0 && list[^1].Otherwise)
+            {
+                throw json.Error(path, "comes after the otherwise route, so it could never take a row", "the otherwise route last");
+            }
+
+            if (when is { } conditions)
+            {
+                route.When = conditions.ValueKind == JsonValueKind.Array
+                    ? [.. json.Array(conditions, path + ".when").Select(c => Condition(json, c.Item, c.Path))]
+                    : [Condition(json, conditions, path + ".when")];
+                if (route.When.Count == 0)
+                {
+                    throw json.Error(path + ".when", "is empty", "one condition or more (use \"otherwise\": true for a route that takes every row)");
+                }
+            }
+
+            var fields = JsonWalker.Property(element, "fields");
+            var reject = JsonWalker.Property(element, "reject");
+            if ((fields is null) == (reject is null))
+            {
+                throw json.Error(path, fields is null ? "says neither how to translate its rows nor why to reject them" : "has both fields and reject",
+                    "exactly one of \"fields\": {...} (laid over the profile's fields) or \"reject\": \"why such rows have no home\"");
+            }
+
+            if (reject is { } why)
+            {
+                if (why.ValueKind == JsonValueKind.Object)
+                {
+                    json.Object(why, path + ".reject", ["message", "column"]);
+                    route.Reject = json.RequiredString(why, path + ".reject", "message");
+                    route.RejectColumn = json.OptionalString(why, path + ".reject", "column");
+                }
+                else
+                {
+                    route.Reject = json.RequiredString(element, path, "reject");
+                }
+
+                route.Fields = common;
+            }
+            else
+            {
+                var merged = FieldRules(json, fields!.Value, path + ".fields", layout, defaults, [.. common]);
+                RequireAll(json, path + ".fields", layout, merged);
+                route.Fields = merged;
+            }
+
+            list.Add(route);
+        }
+
+        if (list.Count == 0)
+        {
+            throw json.Error("$.routes", "is empty", "one route or more, or no routes property");
+        }
+
+        return list;
+    }
+
+    private static RouteCondition Condition(JsonWalker json, JsonElement element, string path)
+    {
+        json.Object(element, path, ["column", "equals", "matches", "number"]);
+        var column = json.RequiredString(element, path, "column");
+        var tests = ConditionTests.Count(t => JsonWalker.Property(element, t) is not null);
+        if (tests != 1)
+        {
+            throw json.Error(path, tests == 0 ? "tests nothing" : "has more than one of equals, matches and number",
+                "exactly one of \"equals\": \"call\" (or [\"call\", \"voice\"], ignoring case), \"matches\": \"^sms\" or \"number\": 1");
+        }
+
+        if (JsonWalker.Property(element, "equals") is { } equals)
+        {
+            return new RouteCondition(column, equals.ValueKind == JsonValueKind.Array ? json.RequiredStrings(element, path, "equals") : [json.RequiredString(element, path, "equals")],
+                null, null);
+        }
+
+        if (json.OptionalString(element, path, "matches") is { } pattern)
+        {
+            try
+            {
+                return new RouteCondition(column, null, new Regex(pattern, RegexOptions.CultureInvariant, RegexTimeout), null);
+            }
+            catch (ArgumentException e)
+            {
+                throw json.Error(path + ".matches", $"'{pattern}' is not a valid regular expression ({e.Message})", "a .NET regular expression, e.g. ^(SMS|MMS)$");
+            }
+        }
+
+        var number = JsonWalker.Property(element, "number")!.Value;
+        return number.ValueKind == JsonValueKind.Number && number.TryGetDecimal(out var value)
+            ? new RouteCondition(column, null, null, value)
+            : throw json.Error(path + ".number", "is not a number", "a JSON number, e.g. 1");
     }
 
     private static FieldRule FieldRuleFrom(JsonWalker json, JsonElement element, string path, FieldSpec spec, FieldRule defaults)
@@ -358,14 +569,22 @@ public sealed class CarrierProfile
         };
         var column = json.OptionalString(element, path, "column");
         var columns = JsonWalker.Property(element, "columns") is null ? null : json.RequiredStrings(element, path, "columns");
-        var sources = (column is null ? 0 : 1) + (columns is null ? 0 : 1) + (rule.Constant is null ? 0 : 1);
+        var template = json.OptionalString(element, path, "template");
+        var sources = (column is null ? 0 : 1) + (columns is null ? 0 : 1) + (rule.Constant is null ? 0 : 1) + (template is null ? 0 : 1);
         if (sources != 1)
         {
-            throw json.Error(path, sources == 0 ? "says neither where the value comes from nor what it is" : "has more than one of column, columns and constant",
-                "exactly one of \"column\": \"Header\", \"columns\": [\"A\", \"B\"] or \"constant\": \"value\"");
+            throw json.Error(path, sources == 0 ? "says neither where the value comes from nor what it is" : "has more than one of column, columns, constant and template",
+                "exactly one of \"column\": \"Header\", \"columns\": [\"A\", \"B\"], \"constant\": \"value\" or \"template\": \"bill-{month}\"");
         }
 
         rule.Columns = column is not null ? [column] : columns ?? [];
+        if (template is not null)
+        {
+            var (parts, referenced) = Template(json, path + ".template", template);
+            rule.Template = parts;
+            rule.Columns = referenced;
+        }
+
         var numeric = spec.Type is FieldType.Money or FieldType.Quantity or FieldType.WholeNumber;
         if (JsonWalker.Property(element, "format") is { } format)
         {
@@ -399,17 +618,28 @@ public sealed class CarrierProfile
             rule.NegateValues = json.RequiredStrings(negate, path + ".negate_when", "equals");
         }
 
+        // Arithmetic applies to plain numbers; a duration rule has its own units.
+        var arithmetic = numeric && rule.Duration == DurationFormat.None;
+        const string ArithmeticFields = "money, quantity and whole-number fields (not with duration)";
         if (JsonWalker.Property(element, "multiply") is { } multiply)
         {
-            Only(json, path + ".multiply", spec, spec.Type is FieldType.Money or FieldType.Quantity, "money and quantity fields");
+            Only(json, path + ".multiply", spec, arithmetic, ArithmeticFields);
             rule.Multiply = multiply.ValueKind == JsonValueKind.Number && multiply.TryGetDecimal(out var factor)
                 ? factor
                 : throw json.Error(path + ".multiply", "is not a number", "a decimal factor, e.g. 0.01");
         }
 
+        if (JsonWalker.Property(element, "divide") is { } divide)
+        {
+            Only(json, path + ".divide", spec, arithmetic, ArithmeticFields);
+            rule.Divide = divide.ValueKind == JsonValueKind.Number && divide.TryGetDecimal(out var divisor) && divisor != 0
+                ? divisor
+                : throw json.Error(path + ".divide", divide.ValueKind == JsonValueKind.Number ? "is zero" : "is not a number", "a decimal divisor other than 0, e.g. 1024");
+        }
+
         if (json.OptionalCount(element, path, "round") is { } round)
         {
-            Only(json, path + ".round", spec, spec.Type is FieldType.Money or FieldType.Quantity, "money and quantity fields");
+            Only(json, path + ".round", spec, arithmetic, ArithmeticFields);
             rule.Round = round <= 6 ? round : throw json.Error(path + ".round", "is more than 6 decimals", "0 to 6");
         }
 
@@ -434,6 +664,79 @@ public sealed class CarrierProfile
         }
 
         return rule;
+    }
+
+    /// <summary>
+    /// Parses a template: literal text with <c>{column}</c> placeholders (a source column by header name) and
+    /// <c>{#line}</c> (the row's line number in the file); <c>{{</c> and <c>}}</c> are literal braces. Nothing else
+    /// is evaluated: a template only joins text.
+    /// </summary>
+    private static (List<TemplatePart> Parts, List<string> Columns) Template(JsonWalker json, string path, string template)
+    {
+        var parts = new List<TemplatePart>();
+        var columns = new List<string>();
+        var literal = new StringBuilder();
+        for (var i = 0; i < template.Length; i++)
+        {
+            var c = template[i];
+            if ((c == '{' || c == '}') && i + 1 < template.Length && template[i + 1] == c)
+            {
+                literal.Append(c);
+                i++;
+                continue;
+            }
+
+            if (c == '}')
+            {
+                throw json.Error(path, string.Create(CultureInfo.InvariantCulture, $"has a '}}' at character {i + 1} that closes nothing"), "{column} placeholders; '}}' for a literal brace");
+            }
+
+            if (c != '{')
+            {
+                literal.Append(c);
+                continue;
+            }
+
+            var end = template.IndexOf('}', i + 1);
+            var name = end < 0 ? string.Empty : template[(i + 1)..end].Trim();
+            if (name.Length == 0)
+            {
+                throw json.Error(path, string.Create(CultureInfo.InvariantCulture, $"has a placeholder at character {i + 1} with no column name or no closing '}}'"),
+                    "{column} or {#line}; '{{' for a literal brace");
+            }
+
+            if (literal.Length > 0)
+            {
+                parts.Add(new TemplatePart(literal.ToString(), -1, Line: false));
+                literal.Clear();
+            }
+
+            if (name.StartsWith('#'))
+            {
+                parts.Add(name == "#line" ? new TemplatePart(null, -1, Line: true)
+                    : throw json.Error(path, $"has the placeholder {{{name}}}, which is not one the profile format knows", "{#line} (the source line number) or {column}"));
+            }
+            else
+            {
+                var index = columns.FindIndex(x => string.Equals(x, name, StringComparison.OrdinalIgnoreCase));
+                if (index < 0)
+                {
+                    columns.Add(name);
+                    index = columns.Count - 1;
+                }
+
+                parts.Add(new TemplatePart(null, index, Line: false));
+            }
+
+            i = end;
+        }
+
+        if (literal.Length > 0)
+        {
+            parts.Add(new TemplatePart(literal.ToString(), -1, Line: false));
+        }
+
+        return (parts, columns);
     }
 
     /// <summary>Whether a .NET custom date/time format parses a UTC offset (<c>z</c>, <c>zz</c>, <c>zzz</c>, <c>K</c>).</summary>

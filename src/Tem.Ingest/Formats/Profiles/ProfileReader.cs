@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Tem.Core;
 using Tem.Ingest.Csv;
 using Tem.Lake.Layouts;
@@ -21,10 +22,11 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows
     private readonly Queue<Row> _lookahead = new();
     private CsvRecordReader? _csv;
     private string[] _header = [];
-    private int[][] _sources = [];
-    private int[] _negate = [];
+    private Plan _plan = new([], [], [], []);
+    private Plan[] _routePlans = [];
+    private int[][] _conditionColumns = [];
+    private int[] _rejectColumns = [];
     private int[] _skipColumns = [];
-    private int[] _sourceColumn = [];
     private bool _started;
     private bool _ended;
 
@@ -113,28 +115,43 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows
 
         var headerLine = _csv.LineNumber;
         _header = [.. Enumerable.Range(0, _csv.FieldCount).Select(i => Encoding.UTF8.GetString(FieldParsers.Trim(_csv.Field(i))))];
-        var fields = _profile.Fields;
-        _sources = new int[fields.Count][];
-        _negate = new int[fields.Count];
-        _sourceColumn = new int[fields.Count];
-        for (var f = 0; f < fields.Count; f++)
+        _plan = PlanFor(_profile.Fields, headerLine);
+        var routes = _profile.Routes;
+        _routePlans = [.. routes.Select(r => PlanFor(r.Fields, headerLine))];
+        _conditionColumns = [.. routes.Select(r => r.When.Select(c => Column(c.Column, headerLine, "a route condition")).ToArray())];
+        _rejectColumns = new int[routes.Count];
+        for (var r = 0; r < routes.Count; r++)
         {
-            _negate[f] = -1;
-            if (fields[f] is not { } rule)
-            {
-                _sources[f] = [];
-                continue;
-            }
-
-            _sources[f] = [.. rule.Columns.Select(c => Column(c, headerLine, rule.Field.Name))];
-            _sourceColumn[f] = _sources[f].Length > 0 ? _sources[f][0] + 1 : 0;
-            if (rule.NegateColumn is { } negate)
-            {
-                _negate[f] = Column(negate, headerLine, rule.Field.Name);
-            }
+            // A reject names its own column, else the route's first condition column, else (otherwise) the first route's.
+            _rejectColumns[r] = routes[r].RejectColumn is { } named ? Column(named, headerLine, "a route's reject")
+                : _conditionColumns[r].Length > 0 ? _conditionColumns[r][0]
+                : _conditionColumns[0].Length > 0 ? _conditionColumns[0][0] : -1;
         }
 
         _skipColumns = [.. _profile.SkipRows.Select(s => Column(s.Column, headerLine, "a skip rule"))];
+    }
+
+    private Plan PlanFor(IReadOnlyList<FieldRule?> fields, long headerLine)
+    {
+        var plan = new Plan(fields, new int[fields.Count][], new int[fields.Count], new int[fields.Count]);
+        for (var f = 0; f < fields.Count; f++)
+        {
+            plan.Negate[f] = -1;
+            if (fields[f] is not { } rule)
+            {
+                plan.Sources[f] = [];
+                continue;
+            }
+
+            plan.Sources[f] = [.. rule.Columns.Select(c => Column(c, headerLine, rule.Field.Name))];
+            plan.SourceColumn[f] = plan.Sources[f].Length > 0 ? plan.Sources[f][0] + 1 : 0;
+            if (rule.NegateColumn is { } negate)
+            {
+                plan.Negate[f] = Column(negate, headerLine, rule.Field.Name);
+            }
+        }
+
+        return plan;
     }
 
     private int Column(string name, long headerLine, string purpose)
@@ -207,7 +224,7 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows
         _record.Clear();
         _record.Line = row.Line;
         _record.Raw = row.Raw;
-        _record.SourceColumn = _sourceColumn;
+        _record.SourceColumn = _plan.SourceColumn;
         var fields = _profile.Fields;
         var shape = row.Problem switch
         {
@@ -229,6 +246,27 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows
             return shape;
         }
 
+        var plan = _plan;
+        if (_routePlans.Length > 0)
+        {
+            var route = Route(row, out var timeout);
+            if (timeout is not null)
+            {
+                FillEmpty(fields.Count);
+                return timeout;
+            }
+
+            if (route < 0 || _profile.Routes[route].Reject is not null)
+            {
+                FillEmpty(fields.Count);
+                return route < 0 ? Unrouted(row) : RouteReject(row, route);
+            }
+
+            plan = _routePlans[route];
+            _record.SourceColumn = plan.SourceColumn;
+            fields = plan.Fields;
+        }
+
         for (var f = 0; f < fields.Count; f++)
         {
             if (fields[f] is not { } rule)
@@ -243,18 +281,19 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows
                 continue;
             }
 
-            var value = Value(row, f, rule);
+            var value = Value(row, plan.Sources[f], rule);
             if (value.Length == 0)
             {
                 _record.Add(value);
                 continue;
             }
 
-            if (!Convert(row, f, rule, value, out var converted, out var reason, out var error))
+            if (!Convert(row, plan.Negate[f], rule, value, out var converted, out var reason, out var error))
             {
-                var column = _sources[f][0];
                 FillEmpty(fields.Count - f);
-                return new RowReject(column + 1, _header[column], reason, $"({rule.Field.Name}) '{Cut(value)}' {error}");
+                return plan.Sources[f] is [var column, ..]
+                    ? new RowReject(column + 1, _header[column], reason, $"({rule.Field.Name}) '{Cut(value)}' {error}")
+                    : new RowReject(0, null, reason, $"({rule.Field.Name}) '{Cut(value)}' {error}");
             }
 
             _record.Add(converted);
@@ -271,11 +310,81 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows
         }
     }
 
-    private string Value(Row row, int field, FieldRule rule)
+    /// <summary>
+    /// The first route whose conditions the row passes, or -1. A pattern that runs past its timeout on a value cannot
+    /// say which route the row takes: the row is rejected (<paramref name="timeout"/>) rather than sent to a later route.
+    /// </summary>
+    private int Route(Row row, out RowReject? timeout)
     {
-        var sources = _sources[field];
+        timeout = null;
+        var routes = _profile.Routes;
+        for (var r = 0; r < routes.Count; r++)
+        {
+            var when = routes[r].When;
+            var passes = true;
+            for (var c = 0; c < when.Count && passes; c++)
+            {
+                var column = _conditionColumns[r][c];
+                try
+                {
+                    passes = Passes(when[c], row.Fields[column].Trim());
+                }
+                catch (RegexMatchTimeoutException e)
+                {
+                    timeout = new RowReject(column + 1, _header[column], RejectReason.Other,
+                        $"'{Cut(e.Input)}' took longer than {e.MatchTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s to test against the " +
+                        $"pattern of route {routes[r].Path} ({when[c]}); expected a pattern that settles quickly (hint: simplify it)");
+                    return -1;
+                }
+            }
+
+            if (passes)
+            {
+                return r;
+            }
+        }
+
+        return -1;
+    }
+
+    private bool Passes(RouteCondition condition, string value) =>
+        condition.OneOf is { } values ? values.Contains(value, StringComparer.OrdinalIgnoreCase)
+        : condition.Pattern is { } pattern ? pattern.IsMatch(value)
+        : ProfileValues.TryParseNumber(value, _profile.NumberRule, out var number, out _) && number == condition.Number;
+
+    private RowReject Unrouted(Row row)
+    {
+        var routes = _profile.Routes;
+        var first = _conditionColumns[0][0];
+        var others = _conditionColumns.SelectMany(c => c).Distinct().Where(c => c != first)
+            .Select(c => $"{_header[c]} '{Cut(row.Fields[c].Trim())}'").ToList();
+        return new RowReject(first + 1, _header[first], RejectReason.BadEnum,
+            $"'{Cut(row.Fields[first].Trim())}'{(others.Count > 0 ? $" (with {string.Join(", ", others)})" : string.Empty)} matches none of the routes " +
+            $"of profile '{_profile.Name}'; expected {string.Join(" or ", routes.Select(r => r.When.Count > 1 ? $"({string.Join(" and ", r.When)})" : string.Join(" and ", r.When)))} " +
+            "(hint: add a route for it, or an \"otherwise\" route)");
+    }
+
+    private RowReject RouteReject(Row row, int route)
+    {
+        var r = _profile.Routes[route];
+        var column = _rejectColumns[route];
+        var condition = r.Otherwise ? "otherwise" : string.Join(" and ", r.When);
+        return column < 0
+            ? new RowReject(0, null, RejectReason.Other, $"rejected by the profile's route {r.Path} ({condition}): {r.Reject}")
+            : new RowReject(column + 1, _header[column], RejectReason.Other,
+                $"'{Cut(row.Fields[column].Trim())}' is rejected by the profile's route {r.Path} ({condition}): {r.Reject}");
+    }
+
+    private static string Value(Row row, int[] sources, FieldRule rule)
+    {
         string value;
-        if (sources.Length == 1)
+        if (rule.Template is { } template)
+        {
+            value = sources.Length > 0 && sources.All(s => row.Fields[s].Trim().Length == 0)
+                ? string.Empty
+                : string.Concat(template.Select(p => p.Literal ?? (p.Line ? row.Line.ToString(CultureInfo.InvariantCulture) : row.Fields[sources[p.Column]].Trim())));
+        }
+        else if (sources.Length == 1)
         {
             value = row.Fields[sources[0]].Trim();
         }
@@ -288,7 +397,7 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows
         return rule.Map is { } map && map.TryGetValue(value, out var mapped) ? mapped : value;
     }
 
-    private bool Convert(Row row, int field, FieldRule rule, string value, out string converted, out RejectReason reason, out string? error)
+    private static bool Convert(Row row, int negateColumn, FieldRule rule, string value, out string converted, out RejectReason reason, out string? error)
     {
         converted = value;
         reason = RejectReason.Other;
@@ -297,7 +406,7 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows
         {
             case FieldType.Money or FieldType.Quantity:
                 reason = rule.Field.Type == FieldType.Money ? RejectReason.BadMoney : RejectReason.BadNumber;
-                var negate = _negate[field] >= 0 && rule.NegateValues.Contains(row.Fields[_negate[field]].Trim(), StringComparer.OrdinalIgnoreCase);
+                var negate = negateColumn >= 0 && rule.NegateValues.Contains(row.Fields[negateColumn].Trim(), StringComparer.OrdinalIgnoreCase);
                 return ProfileValues.TryNumber(value, rule, negate, out converted, out error);
             case FieldType.WholeNumber:
                 reason = RejectReason.BadNumber;
@@ -368,6 +477,9 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows
             _csv.Dispose();
         }
     }
+
+    /// <summary>The field rules a row is translated with, and the source columns each reads (0-based; -1: none).</summary>
+    private sealed record Plan(IReadOnlyList<FieldRule?> Fields, int[][] Sources, int[] Negate, int[] SourceColumn);
 
     /// <summary>A source row copied out of the CSV reader (the profile looks ahead for trailing rows).</summary>
     private readonly record struct Row(long Line, string[] Fields, string Raw, RecordProblem Problem, int ProblemField)

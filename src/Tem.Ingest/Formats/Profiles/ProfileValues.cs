@@ -9,7 +9,7 @@ namespace Tem.Ingest.Formats.Profiles;
 /// </summary>
 internal static class ProfileValues
 {
-    /// <summary>A number by the rule's separators, signs (<c>-1</c>, <c>1-</c>, <c>(1)</c>), factor and rounding.</summary>
+    /// <summary>A number by the rule's separators, signs (<c>-1</c>, <c>1-</c>, <c>(1)</c>), factor, divisor and rounding.</summary>
     public static bool TryNumber(string text, FieldRule rule, bool negate, out string result, out string? error)
     {
         result = string.Empty;
@@ -18,9 +18,22 @@ internal static class ProfileValues
             return false;
         }
 
-        if (rule.Multiply is { } factor)
+        try
         {
-            value *= factor;
+            if (rule.Multiply is { } factor)
+            {
+                value *= factor;
+            }
+
+            if (rule.Divide is { } divisor)
+            {
+                value /= divisor;
+            }
+        }
+        catch (OverflowException)
+        {
+            error = "is out of range once multiplied or divided as the profile says";
+            return false;
         }
 
         if (rule.Round is { } decimals)
@@ -168,24 +181,37 @@ internal static class ProfileValues
         return true;
     }
 
-    /// <summary>A date (or month) by the rule's formats, as <c>YYYY-MM-DD</c> (or <c>YYYY-MM</c>).</summary>
+    /// <summary>
+    /// A date (or month) by the rule's formats, as <c>YYYY-MM-DD</c> (or <c>YYYY-MM</c>). Every format is tried: a
+    /// value two formats read as different dates (<c>01/02/2026</c> by <c>dd/MM/yyyy</c> and <c>MM/dd/yyyy</c>) is
+    /// rejected as ambiguous rather than read by whichever format comes first.
+    /// </summary>
     public static bool TryDate(string text, FieldRule rule, bool month, out string result, out string? error)
     {
         result = string.Empty;
         error = null;
-        if (!DateTime.TryParseExact(text.Trim(), [.. rule.Formats], CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        var readings = new List<(string Format, string Value)>();
+        foreach (var format in rule.Formats)
+        {
+            if (DateTime.TryParseExact(text.Trim(), format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+            {
+                readings.Add((format, value.ToString(month ? "yyyy-MM" : "yyyy-MM-dd", CultureInfo.InvariantCulture)));
+            }
+        }
+
+        if (readings.Count == 0)
         {
             error = $"is not a {(month ? "month" : "date")} in the format {string.Join(" or ", rule.Formats)}";
             return false;
         }
 
-        result = value.ToString(month ? "yyyy-MM" : "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        return true;
+        return Unambiguous(readings, out result, out error);
     }
 
     /// <summary>
     /// A timestamp by the rule's formats: with an offset when the format has one, else a local time in the rule's
     /// zone (a time in the hour skipped by a DST change is rejected; one in the repeated hour follows the policy).
+    /// Every format is tried: a value two formats read as different instants is rejected as ambiguous.
     /// </summary>
     public static bool TryTimestamp(string text, FieldRule rule, out string result, out RejectReason reason, out string? error)
     {
@@ -193,14 +219,14 @@ internal static class ProfileValues
         reason = RejectReason.BadTimestamp;
         error = null;
         var s = text.Trim();
+        var readings = new List<(string Format, string Value)>();
         foreach (var format in rule.Formats)
         {
             if (CarrierProfile.HasOffset(format))
             {
                 if (DateTimeOffset.TryParseExact(s, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
                 {
-                    result = Iso(instant);
-                    return true;
+                    readings.Add((format, Iso(instant)));
                 }
 
                 continue;
@@ -212,7 +238,8 @@ internal static class ProfileValues
             }
 
             var zone = rule.Zone!;
-            if (zone.IsInvalidTime(local))
+            var offsets = LocalOffsets(zone, local);
+            if (offsets.Count == 0)
             {
                 reason = RejectReason.NonexistentTime;
                 error = $"does not exist in {zone.Id}: the clocks skipped that hour (daylight saving time began); expected a local time that happened " +
@@ -221,9 +248,8 @@ internal static class ProfileValues
             }
 
             TimeSpan offset;
-            if (zone.IsAmbiguousTime(local))
+            if (offsets.Count > 1)
             {
-                var offsets = zone.GetAmbiguousTimeOffsets(local);
                 if (rule.AmbiguousTime == AmbiguousTimePolicy.Reject)
                 {
                     reason = RejectReason.AmbiguousTime;
@@ -238,14 +264,65 @@ internal static class ProfileValues
             }
             else
             {
-                offset = zone.GetUtcOffset(local);
+                offset = offsets[0];
             }
 
-            result = Iso(new DateTimeOffset(local, offset));
+            readings.Add((format, Iso(new DateTimeOffset(local, offset))));
+        }
+
+        if (readings.Count == 0)
+        {
+            error = $"is not a date and time in the format {string.Join(" or ", rule.Formats)}";
+            return false;
+        }
+
+        return Unambiguous(readings, out result, out error);
+    }
+
+    /// <summary>
+    /// The UTC offsets at which <paramref name="local"/> happened in <paramref name="zone"/>: none in the hour skipped
+    /// when clocks go forward, two (larger first) in the hour repeated when they go back, else one.
+    /// </summary>
+    /// <remarks>
+    /// Worked out from the instant-to-offset direction of the zone (the offsets a day before and after, each kept when
+    /// the instant it gives really has that offset) rather than <see cref="TimeZoneInfo.IsAmbiguousTime(DateTime)"/> and
+    /// <see cref="TimeZoneInfo.IsInvalidTime(DateTime)"/>: those miss the changes of zones whose tz data uses negative
+    /// daylight saving (Europe/Dublin: 01:30 on 26 October 2014 is reported as neither repeated nor skipped, and
+    /// 01:30 on 30 March 2014 as existing), while the instant-to-offset direction of the same data is right. Tem keeps
+    /// one time zone database (the system's, through <see cref="TimeZoneInfo"/>), so no second library is brought in.
+    /// </remarks>
+    internal static List<TimeSpan> LocalOffsets(TimeZoneInfo zone, DateTime local)
+    {
+        var offsets = new List<TimeSpan>(2);
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        foreach (var probe in new[] { local.AddDays(-1), local.AddDays(1) })
+        {
+            var offset = zone.GetUtcOffset(DateTime.SpecifyKind(probe, DateTimeKind.Utc));
+            var instant = DateTime.SpecifyKind(local - offset, DateTimeKind.Utc);
+            if (zone.GetUtcOffset(instant) == offset && !offsets.Contains(offset))
+            {
+                offsets.Add(offset);
+            }
+        }
+
+        offsets.Sort((a, b) => b.CompareTo(a));
+        return offsets;
+    }
+
+    /// <summary>The one value every format that read the text agrees on; an error naming the readings when they differ.</summary>
+    private static bool Unambiguous(List<(string Format, string Value)> readings, out string result, out string? error)
+    {
+        result = readings[0].Value;
+        error = null;
+        var distinct = readings.DistinctBy(r => r.Value, StringComparer.Ordinal).ToList();
+        if (distinct.Count == 1)
+        {
             return true;
         }
 
-        error = $"is not a date and time in the format {string.Join(" or ", rule.Formats)}";
+        result = string.Empty;
+        error = "is ambiguous: " + string.Join(" but ", distinct.Select(r => $"{r.Format} reads it as {r.Value}")) +
+            "; expected a value only one of the profile's formats reads (hint: order cannot settle it; drop the format that misreads it)";
         return false;
     }
 

@@ -115,7 +115,7 @@ public sealed class CarrierProfileTests
     public void Parse_BothColumnAndConstant_IsRefused()
     {
         var e = Fails(MinimalInvoices.Replace("{ \"constant\": \"X\" }", "{ \"constant\": \"X\", \"column\": \"C\" }", StringComparison.Ordinal));
-        Assert.Contains("$.fields.carrier has more than one of column, columns and constant", e.Message, StringComparison.Ordinal);
+        Assert.Contains("$.fields.carrier has more than one of column, columns, constant and template", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
