@@ -301,3 +301,37 @@ public sealed class FreeSwitchTests
         Assert.Equal([null, "uuid"], FreeSwitchTemplates.Variables("\"${regex(${a}|^(\\d+),x)}\",\"${uuid}\""));
     }
 }
+
+/// <summary>pbx_calls.billed_ms was added in issue 18: a lake written before it still reads, with NULL there.</summary>
+public sealed class PbxBilledMsTests
+{
+    [Fact]
+    public void Query_LakeWhoseFilesPredateBilledMs_ReadsTheColumnAsNull()
+    {
+        using var lake = new ScratchLake();
+        var asterisk = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Formats", "Fixtures", "Master.csv"));
+        lake.Ingest(lake.Write("Master.csv", asterisk), new IngestOptions { PbxTimeZone = "Europe/London" });
+
+        // Rewrite every pbx_calls file as an older Tem wrote it: the same rows without billed_ms.
+        var files = Directory.GetFiles(Path.Combine(lake.Lake.Root, "pbx_calls"), "*.parquet", SearchOption.AllDirectories);
+        Assert.NotEmpty(files);
+        using (var db = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:"))
+        {
+            db.Open();
+            foreach (var file in files)
+            {
+                using var cmd = db.CreateCommand();
+                var older = file + ".older";
+                cmd.CommandText = $"COPY (SELECT * EXCLUDE (billed_ms) FROM read_parquet('{file}')) TO '{older}' (FORMAT parquet)";
+                cmd.ExecuteNonQuery();
+                cmd.CommandText = $"SELECT count(*) FROM parquet_schema('{older}') WHERE name = 'billed_ms'";
+                Assert.Equal(0L, Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+                File.Move(older, file, overwrite: true);
+            }
+        }
+
+        lake.Reopen();
+        Assert.Equal(6, lake.Count("pbx_calls"));
+        Assert.Equal(6, lake.Count("pbx_calls", "billed_ms IS NULL"));
+    }
+}
