@@ -335,3 +335,70 @@ public sealed class PbxBilledMsTests
         Assert.Equal(6, lake.Count("pbx_calls", "billed_ms IS NULL"));
     }
 }
+
+/// <summary>Mutated FreeSWITCH files: the readers never throw, and every record is either translated or rejected.</summary>
+public sealed class FreeSwitchFuzzTests
+{
+    private static readonly byte[] Interesting = "{}[]\":,%\n\r0123456789-/ _ANORMAL"u8.ToArray();
+
+    [Theory]
+    [InlineData("cdr.ndjson", "freeswitch-json")]
+    [InlineData("cdr-array.json", "freeswitch-json")]
+    [InlineData("default-template.csv", "freeswitch-csv")]
+    [InlineData("example-template-resaved.csv", "freeswitch-csv")]
+    public void Reader_MutatedFile_NeverThrowsAndEveryRecordIsReadOrRejected(string fixture, string format)
+    {
+        var original = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Formats", "Fixtures", "FreeSwitch", fixture));
+        var folder = Path.Combine(Path.GetTempPath(), "tem-fs-fuzz-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var random = new Random(2_020);
+            var (translated, rejected) = (0, 0);
+            for (var i = 0; i < 300; i++)
+            {
+                var bytes = original.ToList();
+                for (var k = random.Next(1, 4); k > 0; k--)
+                {
+                    var at = random.Next(bytes.Count);
+                    var b = Interesting[random.Next(Interesting.Length)];
+                    switch (random.Next(3))
+                    {
+                        case 0:
+                            bytes[at] = b;
+                            break;
+                        case 1:
+                            bytes.RemoveAt(at);
+                            break;
+                        default:
+                            bytes.Insert(at, b);
+                            break;
+                    }
+                }
+
+                var path = Path.Combine(folder, fixture);
+                File.WriteAllBytes(path, [.. bytes]);
+                using var reader = FormatRegistry.ByName(format)!.Open(path, new IngestOptions { PbxTimeZone = "Europe/Berlin" });
+                while (reader.Read(out var reject))
+                {
+                    if (reject is null && reader.Problem is null)
+                    {
+                        Assert.Equal(reader.Layout.Fields.Count, reader.Record.FieldCount);
+                        translated++;
+                    }
+                    else
+                    {
+                        rejected++;
+                    }
+                }
+            }
+
+            // Most mutations land in text the readers do not compute on; some break times, numbers or the JSON.
+            Assert.True(translated > 0 && rejected > 0, $"translated {translated}, rejected {rejected}");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
