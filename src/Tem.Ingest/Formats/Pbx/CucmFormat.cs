@@ -118,31 +118,18 @@ internal sealed partial class CucmReader : IFormatReader
         // The second header line holds the column types. A spreadsheet or a CDR collector often drops it: then line 2
         // is the first call, read with the types of Tem's list of CUCM columns (CucmColumns). A line that is mostly
         // type names but not all, or not as many, is a damaged types line and the file is refused, not guessed.
-        if (!_csv.Read())
+        var typed = 0;
+        if (_csv.Read() && !(TypesLine(out typed) && _csv.FieldCount == _names.Length))
         {
-            return;
-        }
-
-        var typed = _csv.Problem == RecordProblem.None
-            ? Enumerable.Range(0, _csv.FieldCount).Count(i => TypeName().IsMatch(PbxRecords.Text(_csv, i)))
-            : 0;
-        if (typed == _csv.FieldCount && _csv.FieldCount == _names.Length)
-        {
-            NamesOnly = false;
-        }
-        else if (typed * 2 > _csv.FieldCount)
-        {
+            // Line 2 is read again as a record: the first call leg (names only), or a damaged types line's rejected row.
             _replay = true;
-            Problem ??= new FileProblem(2, 0,
-                "line 2 is a damaged line of column types (INTEGER, VARCHAR(50), UNIQUEIDENTIFIER...): " +
-                string.Create(CultureInfo.InvariantCulture, $"{typed} of its {_csv.FieldCount} fields are type names, for {_names.Length} names on line 1; ") +
-                "export the file again from the CDR Repository Manager, or remove the line to have the types taken from Tem's list of CUCM columns");
-        }
-        else
-        {
-            // Names only: this line is the first call leg.
-            _replay = true;
-            NamesOnly = true;
+            if (typed * 2 > _csv.FieldCount)
+            {
+                Problem ??= new FileProblem(2, 0,
+                    "line 2 is a damaged line of column types (INTEGER, VARCHAR(50), UNIQUEIDENTIFIER...): " +
+                    string.Create(CultureInfo.InvariantCulture, $"{typed} of its {_csv.FieldCount} fields are type names, for {_names.Length} names on line 1; ") +
+                    "export the file again from the CDR Repository Manager, or remove the line to have the types taken from Tem's list of CUCM columns");
+            }
         }
 
         var source = new int[PbxRecords.FieldCount];
@@ -173,9 +160,6 @@ internal sealed partial class CucmReader : IFormatReader
     public TranslatedRecord Record { get; } = new();
 
     public FileProblem? Problem { get; }
-
-    /// <summary>True when the file has no types line (names only, the types taken from <see cref="CucmColumns"/>).</summary>
-    public bool NamesOnly { get; }
 
     public bool Read(out RowReject? reject)
     {
@@ -239,6 +223,15 @@ internal sealed partial class CucmReader : IFormatReader
     private static partial Regex TypeName();
 
     private int Source(string name) => _column.TryGetValue(name, out var i) ? i + 1 : 0;
+
+    /// <summary>Whether the current record is all type names; <paramref name="typed"/> counts those that are.</summary>
+    private bool TypesLine(out int typed)
+    {
+        typed = _csv.Problem == RecordProblem.None
+            ? Enumerable.Range(0, _csv.FieldCount).Count(i => TypeName().IsMatch(PbxRecords.Text(_csv, i)))
+            : 0;
+        return typed == _csv.FieldCount;
+    }
 
     private RowReject? Translate()
     {
