@@ -110,7 +110,8 @@ public sealed class TemLake
             }
             else
             {
-                CreateView(connection, layout.Table, paths, columns, layout.PartitionBy, extra, evolving: layout.Mode == LoadMode.Replace);
+                CreateView(connection, layout.Table, paths, columns, layout.PartitionBy, extra, evolving: layout.Mode == LoadMode.Replace,
+                    addedLater: layout.Fields.Any(f => f.AddedLater));
             }
         }
 
@@ -176,7 +177,7 @@ public sealed class TemLake
 
     private void CreateView(
         DuckDBConnection connection, string table, IReadOnlyList<string> paths, IReadOnlyList<(string Name, string Type)> columns,
-        IReadOnlyList<string> partitions, string extraColumns, bool evolving = false)
+        IReadOnlyList<string> partitions, string extraColumns, bool evolving = false, bool addedLater = false)
     {
         var select = string.Join(", ", columns.Select(c => $"CAST(\"{c.Name}\" AS {c.Type}) AS \"{c.Name}\"")) + extraColumns;
         var nulls = string.Join(", ", columns.Select(c => $"CAST(NULL AS {c.Type}) AS \"{c.Name}\""));
@@ -199,7 +200,15 @@ public sealed class TemLake
             var hive = partitions.Count == 0
                 ? "hive_partitioning = false"
                 : "hive_partitioning = true, hive_types = {" + string.Join(", ", partitions.Select(p => $"'{p}': VARCHAR")) + "}";
-            sql = $"CREATE OR REPLACE VIEW \"{table}\" AS SELECT {select} FROM read_parquet([{list}], {hive}, union_by_name = true)";
+            var source = $"read_parquet([{list}], {hive}, union_by_name = true)";
+            if (addedLater)
+            {
+                // A column added to the layout after some files were written: when none of the files has it, union_by_name
+                // alone gives no such column and the view would fail; the typed empty relation supplies it as NULL.
+                source = $"(SELECT {nulls} WHERE false UNION ALL BY NAME SELECT * FROM {source})";
+            }
+
+            sql = $"CREATE OR REPLACE VIEW \"{table}\" AS SELECT {select} FROM {source}";
         }
 
         connection.Execute(sql);

@@ -139,6 +139,10 @@ public static class CanonicalLayouts
         new("channel", FieldType.Text, InHeader: false), new("dst_channel", FieldType.Text, InHeader: false),
         new("context", FieldType.Text, InHeader: false), new("account_code", FieldType.Text, InHeader: false),
         new("orig_ip", FieldType.Text, InHeader: false), new("dest_ip", FieldType.Text, InHeader: false),
+
+        // Billed time in milliseconds where the PBX records it (FreeSWITCH billmsec); added in issue 18, so lakes
+        // written before lack it and read it as NULL.
+        new("billed_ms", FieldType.WholeNumber, InHeader: false) { NonNegative = true, AddedLater = true },
     ])
     { PartitionBy = ["pbx", "month"], RecordKey = ["pbx", "record_id"] };
 

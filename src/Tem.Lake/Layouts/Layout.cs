@@ -62,6 +62,12 @@ public sealed record FieldSpec(string Name, FieldType Type, bool Required = fals
     /// <summary>Longest value in UTF-8 bytes; longer is rejected as <c>too_long</c>.</summary>
     public int MaxLength { get; init; } = 4096;
 
+    /// <summary>
+    /// A column added to the layout after lakes were written with it: Parquet files written before lack it, and the
+    /// table's view reads it as NULL from them (an append table's view otherwise reads only the columns its files have).
+    /// </summary>
+    public bool AddedLater { get; init; }
+
     /// <summary>The DuckDB type of the stored column.</summary>
     public string DuckType => Type switch
     {

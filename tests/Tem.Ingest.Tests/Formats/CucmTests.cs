@@ -107,19 +107,133 @@ public sealed class CucmTests
         Assert.Equal((1L, 0L), (report.RowsStored, report.RowsRejected));
     }
 
+    /// <summary>
+    /// A file as a collector or a spreadsheet leaves it: the names line only, the types line stripped. The column sets
+    /// are those of CucmColumns.Releases (Cisco's Call Detail Records Administration Guide, CDR field descriptions,
+    /// fields added per release).
+    /// </summary>
+    internal static string NamesOnly(IReadOnlyList<(string Name, string Type)> columns, params Dictionary<string, string>[] rows)
+    {
+        var lines = File(columns, rows).Split("\r\n").ToList();
+        lines.RemoveAt(1);
+        return string.Join("\r\n", lines);
+    }
+
+    [Theory]
+    [InlineData("8.0", 103)]
+    [InlineData("8.5/8.6", 104)]
+    [InlineData("10.x", 125)]
+    [InlineData("11.x", 129)]
+    [InlineData("12.5-15", 133)]
+    public void Ingest_NamesOnlyHeaderOfARelease_StoresEveryLegWithTheFirstDataLineIncluded(string release, int columns)
+    {
+        using var lake = new ScratchLake();
+        var set = CucmColumns.OfRelease(release);
+        Assert.Equal(columns, set.Count);
+        Assert.Equal(release, CucmColumns.Release(set.Select(c => c.Name)));
+        var second = Answered();
+        second["globalCallID_callId"] = "101002";
+        var report = lake.Ingest(lake.Write(FileName, NamesOnly(set, Answered(), second)));
+
+        Assert.Equal(FileOutcome.Stored, report.Outcome);
+        BadInputCorpusTests.AssertCounts(lake, report, read: 2, stored: 2, rejected: 0, table: "pbx_calls");
+        var calls = Calls(lake);
+        Assert.Equal([2L, 3L], calls.Select(c => c.Line));
+        Assert.Equal(["1/101001", "1/101002"], calls.Select(c => c.CallId));
+        Assert.Equal((Utc("2026-06-10 13:22:05"), 125L, "answered"), (calls[0].Start, calls[0].Billsec, calls[0].Disposition));
+    }
+
     [Fact]
-    public void Ingest_TypeHeaderMissing_FailsTheFileAndRejectsEveryDataLine()
+    public void Ingest_NamesOnlyTenWithTwoColumnsFewer_IsReadByName()
+    {
+        // The CUCM 10.5 file had 123 columns, two fewer than the 10.x set; columns Tem does not need may be absent.
+        using var lake = new ScratchLake();
+        var columns = CucmColumns.OfRelease("10.x").Where(c => c.Name is not ("IncomingICID" or "OutgoingICID")).ToList();
+        Assert.Equal(123, columns.Count);
+        var report = lake.Ingest(lake.Write(FileName, NamesOnly(columns, Answered(), Answered())));
+
+        Assert.Equal((2L, 0L), (report.RowsStored, report.RowsRejected));
+    }
+
+    [Fact]
+    public void Ingest_NamesOnlyAndBothHeaderLines_StoreTheSameCalls()
+    {
+        using var both = new ScratchLake();
+        both.Ingest(both.Write(FileName, File(CucmColumns.OfRelease("10.x"), Answered())));
+        using var namesOnly = new ScratchLake();
+        namesOnly.Ingest(namesOnly.Write(FileName, NamesOnly(CucmColumns.OfRelease("10.x"), Answered())));
+
+        var (a, b) = (Calls(both).Single(), Calls(namesOnly).Single());
+        Assert.Equal(a with { Line = 0 }, b with { Line = 0 });
+        Assert.Equal((3L, 2L), (a.Line, b.Line));
+    }
+
+    [Fact]
+    public void Ingest_NamesOnlyWithUnknownExtraColumns_IgnoresThem()
+    {
+        using var lake = new ScratchLake();
+        List<(string Name, string Type)> columns = [.. CucmColumns.OfRelease("12.5-15"), ("someFutureColumn", "VARCHAR(50)"), ("anotherOne", "INTEGER")];
+        var row = Answered();
+        row["someFutureColumn"] = "x";
+        var report = lake.Ingest(lake.Write(FileName, NamesOnly(columns, row)));
+
+        Assert.Equal((1L, 0L), (report.RowsStored, report.RowsRejected));
+    }
+
+    [Fact]
+    public void Ingest_NamesOnlyWithoutAColumnTemNeeds_FailsNamingItAndTheRelease()
+    {
+        using var lake = new ScratchLake();
+        var columns = CucmColumns.OfRelease("11.x").Where(c => c.Name != "dateTimeDisconnect").ToList();
+        var report = lake.Ingest(lake.Write(FileName, NamesOnly(columns, Answered(), Answered())));
+
+        Assert.Equal(FileOutcome.Failed, report.Outcome);
+        Assert.Contains("no 'dateTimeDisconnect' column (its other columns are those of CUCM 11.x)", report.Message, StringComparison.Ordinal);
+        BadInputCorpusTests.AssertCounts(lake, report, read: 2, stored: 0, rejected: 2, table: "pbx_calls");
+        Assert.All(lake.Rejects(), r => Assert.Equal("missing_column", r.Reason));
+    }
+
+    [Fact]
+    public void Ingest_DamagedTypesLine_FailsTheFileAndRejectsEveryLineAfterTheNames()
     {
         using var lake = new ScratchLake();
         var lines = File(CucmColumns.Cdr, Answered(), Answered()).Split("\r\n").ToList();
-        lines.RemoveAt(1);
+        lines[1] = string.Join(',', lines[1].Split(',').Take(100));
         var report = lake.Ingest(lake.Write(FileName, string.Join("\r\n", lines)));
 
         Assert.Equal(FileOutcome.Failed, report.Outcome);
-        Assert.Contains($"{FileName}:2: line 2 is not the line of column types", report.Message, StringComparison.Ordinal);
-        BadInputCorpusTests.AssertCounts(lake, report, read: 2, stored: 0, rejected: 2, table: "pbx_calls");
-        Assert.Equal([2L, 3L], lake.Rejects().Select(r => r.Line));
-        Assert.All(lake.Rejects(), r => Assert.Equal("bad_file", r.Reason));
+        Assert.Contains($"{FileName}:2: line 2 is a damaged line of column types", report.Message, StringComparison.Ordinal);
+        Assert.Contains("100 of its 100 fields are type names, for 133 names", report.Message, StringComparison.Ordinal);
+        BadInputCorpusTests.AssertCounts(lake, report, read: 3, stored: 0, rejected: 3, table: "pbx_calls");
+        Assert.Equal([2L, 3L, 4L], lake.Rejects().Select(r => r.Line));
+    }
+
+    [Fact]
+    public void Ingest_NamesOnlyBadLeg_IsRejectedAtItsLineAndColumn()
+    {
+        using var lake = new ScratchLake();
+        var bad = Answered();
+        bad["dateTimeOrigination"] = "yesterday";
+        var columns = CucmColumns.OfRelease("10.x");
+        var report = lake.Ingest(lake.Write(FileName, NamesOnly(columns, Answered(), bad)));
+
+        BadInputCorpusTests.AssertCounts(lake, report, read: 2, stored: 1, rejected: 1, table: "pbx_calls");
+        var reject = Assert.Single(lake.Rejects());
+        Assert.Equal((3L, 5, "bad_timestamp"), (reject.Line, reject.Column, reject.Reason));
+        Assert.StartsWith($"{FileName}:3:5: dateTimeOrigination ", reject.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Releases_AddUpToTheFullColumnList()
+    {
+        Assert.Equal([78, 16, 9, 1, 6, 15, 4, 4], CucmColumns.Releases.Select(r => r.Added.Count));
+        Assert.Equal(
+            CucmColumns.Cdr.Select(c => c.Name).Order(StringComparer.OrdinalIgnoreCase),
+            CucmColumns.Releases.SelectMany(r => r.Added).Order(StringComparer.OrdinalIgnoreCase),
+            StringComparer.OrdinalIgnoreCase);
+        Assert.Null(CucmColumns.Release(["cdrRecordType", "globalCallID_callId"]));
+        Assert.Equal("INTEGER", CucmColumns.TypeOf("duration"));
+        Assert.Null(CucmColumns.TypeOf("someFutureColumn"));
     }
 
     [Fact]

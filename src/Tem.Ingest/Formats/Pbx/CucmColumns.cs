@@ -3,9 +3,9 @@ namespace Tem.Ingest.Formats;
 /// <summary>
 /// The columns of a Cisco Unified CM CDR flat file as releases 12.5 to 15 write them (133 columns, in file order),
 /// with the type CUCM prints on the second header line. Transcribed from Cisco's "CDR field descriptions" (Call
-/// Detail Records Administration Guide); older releases write a prefix of this list, newer ones may append columns.
-/// The reader maps columns by the header's names, never by position: this list documents the format and builds
-/// test files.
+/// Detail Records Administration Guide); older releases write fewer of these columns (see <see cref="Releases"/>),
+/// newer ones may append columns. The reader maps columns by the header's names, never by position; a file whose
+/// types line was stripped (names only) is read with the types of this list.
 /// </summary>
 public static class CucmColumns
 {
@@ -168,6 +168,78 @@ public static class CucmColumns
         deviceName VARCHAR(129)
         varVQMetrics VARCHAR(600)
         """);
+
+    /// <summary>
+    /// The CDR columns each CUCM release added, oldest first: 6.x's 78 columns (cdrRecordType to
+    /// authorizationCodeValue), then 7.1 (+16: outpulsed numbers, IPv6 addresses, second video channel), 8.0 (+9:
+    /// protocol call references, routing reasons, hunt pilot), 8.5/8.6 (+1), 9.x (+6: queueing and URIs), 10.x
+    /// (+15: IMS charging IDs, outpulsed redirect numbers, mobility), 11.x (+4: patterns) and 12.5 to 15 (+4: device
+    /// types and session IDs), so 78, 94, 103, 104, 110, 125, 129 and 133 columns in all. From the per-release field
+    /// lists of Cisco's "Call Detail Records Administration Guide" (CDR field descriptions, "new fields" by release).
+    /// </summary>
+    public static IReadOnlyList<(string Release, IReadOnlyList<string> Added)> Releases { get; } =
+    [
+        ("6.x", [.. Cdr.Take(78).Select(c => c.Name)]),
+        ("7.1", [.. Cdr.Skip(78).Take(16).Select(c => c.Name)]),
+        ("8.0", [.. Cdr.Skip(94).Take(9).Select(c => c.Name)]),
+        ("8.5/8.6", ["calledPartyPatternUsage"]),
+        ("9.x", ["wasCallQueued", "totalWaitTimeInQueue", "callingPartyNumber_uri", "originalCalledPartyNumber_uri", "finalCalledPartyNumber_uri", "lastRedirectDn_uri"]),
+        ("10.x",
+        [
+            "IncomingICID", "IncomingOrigIOI", "IncomingTermIOI", "OutgoingICID", "OutgoingOrigIOI", "OutgoingTermIOI",
+            "outpulsedOriginalCalledPartyNumber", "outpulsedLastRedirectingNumber", "mobileCallingPartyNumber", "finalMobileCalledPartyNumber",
+            "origMobileDeviceName", "destMobileDeviceName", "origMobileCallDuration", "destMobileCallDuration", "mobileCallType",
+        ]),
+        ("11.x", ["originalCalledPartyPattern", "finalCalledPartyPattern", "lastRedirectingPartyPattern", "huntPilotPattern"]),
+        ("12.5-15", ["origDeviceType", "destDeviceType", "origDeviceSessionID", "destDeviceSessionID"]),
+    ];
+
+    /// <summary>The columns of one release (e.g. <c>10.x</c>) in file order, with their types.</summary>
+    public static IReadOnlyList<(string Name, string Type)> OfRelease(string release)
+    {
+        var index = Releases.ToList().FindIndex(r => r.Release == release);
+        if (index < 0)
+        {
+            throw new ArgumentException($"Unknown CUCM release '{release}'; expected one of: {string.Join(", ", Releases.Select(r => r.Release))}.", nameof(release));
+        }
+
+        var names = new HashSet<string>(Releases.Take(index + 1).SelectMany(r => r.Added), StringComparer.OrdinalIgnoreCase);
+        return [.. Cdr.Where(c => names.Contains(c.Name))];
+    }
+
+    /// <summary>
+    /// The newest release whose columns a header holds (names, any order, any case), e.g. <c>11.x</c>: most of the
+    /// 6.x columns, and all that each later release added up to it; null when it lacks most of the 6.x columns.
+    /// </summary>
+    public static string? Release(IEnumerable<string> header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        var names = new HashSet<string>(header.Select(h => h.Trim()), StringComparer.OrdinalIgnoreCase);
+        var (first, columns) = Releases[0];
+        if (columns.Count(names.Contains) * 2 <= columns.Count)
+        {
+            return null;
+        }
+
+        var found = first;
+        foreach (var (release, added) in Releases.Skip(1))
+        {
+            if (!added.All(names.Contains))
+            {
+                break;
+            }
+
+            found = release;
+        }
+
+        return found;
+    }
+
+    /// <summary>The type CUCM prints for a known CDR column (e.g. <c>INTEGER</c>), or null for a column Tem does not know.</summary>
+    public static string? TypeOf(string name) => Types.TryGetValue(name, out var type) ? type : null;
+
+    private static readonly Dictionary<string, string> Types =
+        Cdr.ToDictionary(c => c.Name, c => c.Type, StringComparer.OrdinalIgnoreCase);
 
     private static (string, string)[] Parse(string lines) =>
     [

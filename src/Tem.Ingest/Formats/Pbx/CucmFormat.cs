@@ -11,7 +11,8 @@ namespace Tem.Ingest.Formats;
 
 /// <summary>
 /// Cisco Unified CM CDR flat files (<c>cdr_&lt;cluster&gt;_&lt;node&gt;_&lt;yyyyMMddHHmm&gt;_&lt;seq&gt;</c>): a line of
-/// column names, a line of column types, then one call leg per line with times as UTC epoch seconds. Recognised by
+/// column names, a line of column types (which a spreadsheet or collector may have stripped: the types are then those of
+/// <see cref="CucmColumns"/>), then one call leg per line with times as UTC epoch seconds. Recognised by
 /// the names line (<c>cdrRecordType</c>, <c>globalCallID_callId</c>, <c>dateTimeOrigination</c>). CMR files (call
 /// management records: voice-quality counters per leg, same family) are recognised and skipped: they are not calls.
 /// </summary>
@@ -21,7 +22,7 @@ public sealed class CucmFormat : IFormat
     public string Name => "cucm-cdr";
 
     /// <inheritdoc/>
-    public string Description => "Cisco CUCM CDR flat file (names and types header lines, UTC epoch seconds); CMR files are skipped";
+    public string Description => "Cisco CUCM CDR flat file, releases 6.x to 15 (names line, types line or none, UTC epoch seconds); CMR files are skipped";
 
     /// <inheritdoc/>
     public FormatMatch Sniff(FileHead head, IngestOptions options)
@@ -76,7 +77,8 @@ internal sealed partial class CucmReader : IFormatReader
     private readonly string[] _names = [];
     private readonly string?[] _values = new string?[PbxRecords.FieldCount];
 
-    // Line 2 was not a types line: it is kept as the first record, so that it is counted and rejected, not lost.
+    // Line 2 was not a types line: it is kept as the first record, so that it is read (names-only header) or counted
+    // and rejected (damaged types line), not lost.
     private bool _replay;
 
     public CucmReader(string path, IngestOptions options)
@@ -106,25 +108,28 @@ internal sealed partial class CucmReader : IFormatReader
 
         if (Required.FirstOrDefault(r => !_column.ContainsKey(r)) is { } missing)
         {
-            Problem ??= new FileProblem(1, 0, $"the header has no '{missing}' column, which a CUCM CDR file always has; is it a complete CDR file?")
+            var release = CucmColumns.Release(_names) is { } r ? $" (its other columns are those of CUCM {r})" : string.Empty;
+            Problem ??= new FileProblem(1, 0, $"the header has no '{missing}' column{release}, which a CUCM CDR file always has and Tem needs; is it a complete CDR file?")
             {
                 Reason = RejectReason.MissingColumn,
             };
         }
 
-        // The second header line holds the column types. Without it, the first data line would be lost as a header
-        // or a type line read as a call: a file missing it was edited, and is refused rather than guessed.
-        if (!_csv.Read())
+        // The second header line holds the column types. A spreadsheet or a CDR collector often drops it: then line 2
+        // is the first call, read with the types of Tem's list of CUCM columns (CucmColumns). A line that is mostly
+        // type names but not all, or not as many, is a damaged types line and the file is refused, not guessed.
+        var typed = 0;
+        if (_csv.Read() && !(TypesLine(out typed) && _csv.FieldCount == _names.Length))
         {
-            Problem ??= new FileProblem(2, 0, "the file ends after the names line; a CUCM CDR file has a second header line of column types (INTEGER, VARCHAR(50)...)");
-        }
-        else if (_csv.Problem != RecordProblem.None || _csv.FieldCount != _names.Length ||
-                 !Enumerable.Range(0, _csv.FieldCount).All(i => TypeName().IsMatch(PbxRecords.Text(_csv, i))))
-        {
+            // Line 2 is read again as a record: the first call leg (names only), or a damaged types line's rejected row.
             _replay = true;
-            Problem ??= new FileProblem(2, 0,
-                "line 2 is not the line of column types (INTEGER, VARCHAR(50), UNIQUEIDENTIFIER...) that CUCM writes under the names; " +
-                "the file was edited (a spreadsheet drops it); export it again from the CDR Repository Manager");
+            if (typed * 2 > _csv.FieldCount)
+            {
+                Problem ??= new FileProblem(2, 0,
+                    "line 2 is a damaged line of column types (INTEGER, VARCHAR(50), UNIQUEIDENTIFIER...): " +
+                    string.Create(CultureInfo.InvariantCulture, $"{typed} of its {_csv.FieldCount} fields are type names, for {_names.Length} names on line 1; ") +
+                    "export the file again from the CDR Repository Manager, or remove the line to have the types taken from Tem's list of CUCM columns");
+            }
         }
 
         var source = new int[PbxRecords.FieldCount];
@@ -218,6 +223,15 @@ internal sealed partial class CucmReader : IFormatReader
     private static partial Regex TypeName();
 
     private int Source(string name) => _column.TryGetValue(name, out var i) ? i + 1 : 0;
+
+    /// <summary>Whether the current record is all type names; <paramref name="typed"/> counts those that are.</summary>
+    private bool TypesLine(out int typed)
+    {
+        typed = _csv.Problem == RecordProblem.None
+            ? Enumerable.Range(0, _csv.FieldCount).Count(i => TypeName().IsMatch(PbxRecords.Text(_csv, i)))
+            : 0;
+        return typed == _csv.FieldCount;
+    }
 
     private RowReject? Translate()
     {

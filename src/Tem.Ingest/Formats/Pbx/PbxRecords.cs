@@ -33,10 +33,11 @@ internal static class PbxRecords
         AccountCode,
         OrigIp,
         DestIp,
+        BilledMs,
     }
 
     /// <summary>Number of pbx_calls fields.</summary>
-    internal const int FieldCount = (int)Field.DestIp + 1;
+    internal const int FieldCount = (int)Field.BilledMs + 1;
 
     /// <summary>Fills <paramref name="record"/> with <paramref name="values"/> (indexed by <see cref="Field"/>).</summary>
     internal static void Fill(TranslatedRecord record, string?[] values)

@@ -12,6 +12,13 @@ namespace Tem.Ingest.Formats;
 /// <param name="Problem">Why the settings file could not be used, or null.</param>
 public sealed record PbxSettings(string? Name, string? TimeZone, string? Problem)
 {
+    /// <summary>
+    /// The FreeSWITCH <c>mod_cdr_csv</c> template the PBX writes with (<c>"freeswitch_template"</c>): either the
+    /// template text as <c>cdr_csv.conf.xml</c> declares it (<c>"${caller_id_name}","${caller_id_number}",...</c>) or
+    /// the name of one of FreeSWITCH's own templates (<c>default</c>, <c>example</c>...); null when none is declared.
+    /// </summary>
+    public string? FreeSwitchTemplate { get; init; }
+
     /// <summary>The settings file's name.</summary>
     public const string FileName = "tem-pbx.json";
 
@@ -25,7 +32,7 @@ public sealed record PbxSettings(string? Name, string? TimeZone, string? Problem
         ArgumentNullException.ThrowIfNull(options);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         var file = Path.Combine(folder, FileName);
-        string? name = null, zone = null, problem = null;
+        string? name = null, zone = null, problem = null, freeSwitch = null;
         if (File.Exists(file))
         {
             try
@@ -39,6 +46,7 @@ public sealed record PbxSettings(string? Name, string? TimeZone, string? Problem
                 {
                     name = Text(json.RootElement, "pbx", ref problem);
                     zone = Text(json.RootElement, "time_zone", ref problem);
+                    freeSwitch = Text(json.RootElement, "freeswitch_template", ref problem);
                 }
             }
             catch (JsonException e)
@@ -47,7 +55,7 @@ public sealed record PbxSettings(string? Name, string? TimeZone, string? Problem
             }
         }
 
-        return new PbxSettings(options.PbxName ?? name, options.PbxTimeZone ?? zone, problem);
+        return new PbxSettings(options.PbxName ?? name, options.PbxTimeZone ?? zone, problem) { FreeSwitchTemplate = freeSwitch };
     }
 
     private static string? Text(JsonElement root, string property, ref string? problem)
