@@ -13,7 +13,7 @@ internal sealed class IngestFormatOptions
 {
     private readonly Option<string?> _pbxZone = new("--pbx-time-zone")
     {
-        Description = "IANA time zone of the PBX's local times (Asterisk Master.csv), e.g. Europe/London; beats tem-pbx.json next to the file.",
+        Description = "IANA time zone of the PBX's local times (Asterisk cdr_csv/cdr_custom, FreeSWITCH CSV), e.g. Europe/London; beats tem-pbx.json next to the file.",
     };
 
     private readonly Option<string?> _pbxName = new("--pbx-name") { Description = "Name stored with PBX call records (pbx_calls.pbx); beats tem-pbx.json next to the file." };

@@ -15,7 +15,7 @@ public sealed record IngestSettings
 {
     private static readonly JsonSerializerOptions JobDataJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    /// <summary>IANA time zone of the PBX's local times (Asterisk Master.csv); beats <c>tem-pbx.json</c> next to the file.</summary>
+    /// <summary>IANA time zone of the PBX's local times (Asterisk cdr_csv and cdr_custom, FreeSWITCH CSV); beats <c>tem-pbx.json</c> next to the file.</summary>
     public string? PbxTimeZone { get; init; }
 
     /// <summary>Name stored with PBX call records (<c>pbx_calls.pbx</c>); beats <c>tem-pbx.json</c> next to the file.</summary>
