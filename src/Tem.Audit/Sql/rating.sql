@@ -42,8 +42,18 @@
 -- 0.0001, 60 * cost = 60 * connect_fee + rate_per_minute * billable_s, which is then divided by 60 rounding half
 -- away from zero. billable_s = initial when d <= initial, else initial + ceil((d - initial) / subsequent) *
 -- subsequent. A 0 s call costs 0 (connect fee included). contract_cost is NULL when the account or its deck is
--- unknown, the zone is not an IANA zone DuckDB knows, no entry applies, or the entry cannot price the call
--- (subsequent_increment_s = 0 with d > initial).
+-- unknown or not usable (below), the zone is not an IANA zone DuckDB knows, no entry applies, or the entry cannot
+-- price the call (subsequent_increment_s = 0 with d > initial).
+--
+-- Rate groups, band split, rounding (formats.md, "Rating"; optional rates columns from_second, band_split, rounding,
+-- rounding_decimals). Only rows at from_second 0 take part in matching; the winner carries its group's rows as a
+-- list. A deck that uses none of them is priced as above, so its numbers do not change. An extended deck's calls take
+-- the parts path, still one row per call with list functions, no per-call query: the band changes inside the call
+-- (local 08:00 / 18:00 on weekdays, each converted to an instant in the zone), the band parts with the winning
+-- group of their band (the other band's winner is one more join on rating_resolved), each cut at its group's
+-- from_second values, then a fold (list_reduce) that bills the parts in order from elapsed second 0, each from where
+-- the previous part's increments ended, and accumulates 60 * cost in units of 0.0001 as HUGEINT. The cost is
+-- rounded once on the whole call to the deck's decimals: middle half away from zero, up the ceiling, down the floor.
 
 -- Every usable row of every deck, rate-group rows (from_second > 0) included.
 CREATE OR REPLACE VIEW rating_rows AS

@@ -63,7 +63,9 @@ public sealed class ReferenceRater
     /// <exception cref="ArgumentNullException"><paramref name="deck"/> or one of its entries is null.</exception>
     /// <exception cref="ArgumentException">
     /// An entry has an empty or non-digit prefix, a negative rate, connect fee or initial increment, a subsequent
-    /// increment below 1 s, or an <c>effective_to</c> before its <c>effective_from</c>.
+    /// increment below 1 s, a negative <c>from_second</c>, <c>rounding_decimals</c> outside 0 to 4, or an
+    /// <c>effective_to</c> before its <c>effective_from</c>; a deck's rows give different values of a deck setting; or
+    /// a rate group has no row at <c>from_second</c> 0.
     /// </exception>
     public ReferenceRater(IEnumerable<RateEntry> deck)
     {
@@ -99,8 +101,8 @@ public sealed class ReferenceRater
     /// <param name="durationS">Duration in seconds, 0 when unanswered.</param>
     /// <param name="accountZone">The account's time zone (accounts.csv <c>time_zone</c>), for the band and the local date.</param>
     /// <returns>
-    /// The entry used and the cost, in the deck's currency rounded half away from zero to 4 places; null when the deck
-    /// is unknown, the called number is not a phone number, or no entry applies.
+    /// The entry used (the start's) and the cost, in the deck's currency rounded as the deck says (half away from zero
+    /// to 4 places by default); null when the deck is unknown, the called number is not a phone number, or no entry applies.
     /// </returns>
     /// <exception cref="ArgumentNullException">A reference argument is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="durationS"/> is negative.</exception>
