@@ -345,7 +345,7 @@ priced AS (
            r.rate_per_minute, r.connect_fee,
            r.rate_units AS rating_rate_units, r.connect_units60 AS rating_connect_units60,
            r.rate_units_small AS rating_rate_units_small, r.connect_units60_small AS rating_connect_units60_small,
-           r.group_rows AS rating_group_rows,
+           CASE WHEN m.rating_extended THEN r.group_rows END AS rating_group_rows,
            CASE
                WHEN r.node_no IS NULL OR m.duration_s < 0 THEN NULL
                WHEN m.duration_s = 0 THEN 0
@@ -365,8 +365,10 @@ split AS (
                    p.call_band = 'peak', p.rating_group_rows, coalesce(o.group_rows, p.rating_group_rows), p.duration_s)
            END AS rating_part_list
     FROM priced p
-    LEFT JOIN rating_resolved o ON p.rating_extended AND p.rating_split AND p.rate_prefix IS NOT NULL
-        AND o.node_no = p.rating_node_no AND o.is_peak = (p.call_band <> 'peak')
+    -- The key is NULL for every other call, so the legacy decks' calls find nothing here at no cost.
+    LEFT JOIN rating_resolved o
+        ON o.node_no = CASE WHEN p.rating_extended AND p.rating_split AND p.rate_prefix IS NOT NULL THEN p.rating_node_no END
+        AND o.is_peak = (p.call_band <> 'peak')
         AND CAST(p.local_start AS DATE) >= o.valid_from AND CAST(p.local_start AS DATE) < o.valid_until),
 folded AS (
     SELECT s.*,

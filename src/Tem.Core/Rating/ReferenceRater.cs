@@ -437,4 +437,16 @@ public sealed record RatedCall(RateEntry Entry, TimeBand Band, DateTimeOffset Lo
 {
     /// <summary>The parts the call was billed in, in order (one for a deck without groups or band split); empty for an unanswered call.</summary>
     public IReadOnlyList<RatedPart> Parts { get; init; } = [];
+
+    /// <summary>Value equality, <see cref="Parts"/> compared element by element.</summary>
+    /// <param name="other">The other result.</param>
+    /// <returns>Whether both rate the call the same way.</returns>
+    public bool Equals(RatedCall? other) =>
+        other is not null
+        && Entry == other.Entry && Band == other.Band && LocalStart.Equals(other.LocalStart)
+        && NormalizedNumber == other.NormalizedNumber && BillableSeconds == other.BillableSeconds && Cost == other.Cost
+        && Parts.SequenceEqual(other.Parts);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Entry, Band, LocalStart, NormalizedNumber, BillableSeconds, Cost, Parts.Count);
 }
