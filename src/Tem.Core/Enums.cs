@@ -133,6 +133,23 @@ public enum TimeBand
     Offpeak,
 }
 
+/// <summary>
+/// How a rate deck rounds the cost of a call to its decimals (rates.csv <c>rounding</c>, a deck-level setting): the
+/// modes of CGRateS's <c>RoundingMethod</c> (<c>*up</c>, <c>*middle</c>, <c>*down</c>). Costs are never negative, so
+/// up and down are also away from and toward zero.
+/// </summary>
+public enum CostRounding
+{
+    /// <summary><c>middle</c>: to the nearest, a midpoint away from zero (the default, and Tem's rounding before decks could choose).</summary>
+    Middle,
+
+    /// <summary><c>up</c>: toward positive infinity (ceiling): 0.01231 gives 0.013 at 3 decimals.</summary>
+    Up,
+
+    /// <summary><c>down</c>: toward negative infinity (floor): 0.01239 gives 0.012 at 3 decimals.</summary>
+    Down,
+}
+
 /// <summary>How urgent a finding is, most severe first.</summary>
 public enum Severity
 {

@@ -42,22 +42,62 @@
 -- 0.0001, 60 * cost = 60 * connect_fee + rate_per_minute * billable_s, which is then divided by 60 rounding half
 -- away from zero. billable_s = initial when d <= initial, else initial + ceil((d - initial) / subsequent) *
 -- subsequent. A 0 s call costs 0 (connect fee included). contract_cost is NULL when the account or its deck is
--- unknown, the zone is not an IANA zone DuckDB knows, no entry applies, or the entry cannot price the call
--- (subsequent_increment_s = 0 with d > initial).
+-- unknown or not usable (below), the zone is not an IANA zone DuckDB knows, no entry applies, or the entry cannot
+-- price the call (subsequent_increment_s = 0 with d > initial).
+--
+-- Rate groups, band split, rounding (formats.md, "Rating"; optional rates columns from_second, band_split, rounding,
+-- rounding_decimals). Only rows at from_second 0 take part in matching; the winner carries its group's rows as a
+-- list. A deck that uses none of them is priced as above, so its numbers do not change. An extended deck's calls take
+-- the parts path, still one row per call with list functions, no per-call query: the band changes inside the call
+-- (local 08:00 / 18:00 on weekdays, each converted to an instant in the zone), the band parts with the winning
+-- group of their band (the other band's winner is one more join on rating_resolved), each cut at its group's
+-- from_second values, then a fold (list_reduce) that bills the parts in order from elapsed second 0, each from where
+-- the previous part's increments ended, and accumulates 60 * cost in units of 0.0001 as HUGEINT. The cost is
+-- rounded once on the whole call to the deck's decimals: middle half away from zero, up the ceiling, down the floor.
 
-CREATE OR REPLACE VIEW rating_entries AS
+-- Every usable row of every deck, rate-group rows (from_second > 0) included.
+CREATE OR REPLACE VIEW rating_rows AS
 SELECT rate_plan_id, prefix, length(prefix) AS prefix_len, destination, time_band, rate_per_minute, connect_fee,
-       initial_increment_s, subsequent_increment_s, effective_from, effective_to, source_file, source_line
+       initial_increment_s, subsequent_increment_s, effective_from, effective_to, coalesce(from_second, 0) AS from_second,
+       band_split, rounding, rounding_decimals, source_file, source_line
 FROM rates
 WHERE rate_plan_id IS NOT NULL
   AND regexp_full_match(prefix, '[0-9]+')
   AND time_band IN ('any', 'peak', 'offpeak')
   AND effective_from IS NOT NULL;
 
--- Integer ids keep the per-call joins on integer keys.
+-- The rows that take part in matching: a rate group's row at second 0 stands for its group.
+CREATE OR REPLACE VIEW rating_entries AS
+SELECT * EXCLUDE (from_second, band_split, rounding, rounding_decimals)
+FROM rating_rows
+WHERE from_second = 0;
+
+-- Integer ids keep the per-call joins on integer keys. A deck's settings are the values its rows give (empty = unset);
+-- a deck whose rows disagree, or that sets rounding_decimals above 4, or has a group without its row at second 0,
+-- is not usable: its calls are not priced, as for an unknown deck. extended: the deck uses groups, band split or a
+-- rounding other than half away from zero to 4 places, and is priced by the parts path below.
 CREATE OR REPLACE VIEW rating_decks AS
-SELECT rate_plan_id, CAST(row_number() OVER (ORDER BY rate_plan_id) AS INTEGER) AS deck_no
-FROM (SELECT DISTINCT rate_plan_id FROM rating_entries);
+WITH settings AS (
+    SELECT rate_plan_id,
+           coalesce(bool_or(band_split), false) AS band_split,
+           coalesce(any_value(rounding), 'middle') AS rounding,
+           CAST(coalesce(any_value(rounding_decimals), 4) AS INTEGER) AS rounding_decimals,
+           count(DISTINCT band_split) <= 1 AND count(DISTINCT rounding) <= 1 AND count(DISTINCT rounding_decimals) <= 1
+               AND coalesce(max(rounding_decimals), 0) <= 4 AS settings_ok,
+           max(from_second) > 0 AS has_groups
+    FROM rating_rows
+    GROUP BY rate_plan_id),
+orphans AS (
+    SELECT DISTINCT rate_plan_id
+    FROM rating_rows
+    GROUP BY rate_plan_id, prefix, time_band, effective_from, effective_to
+    HAVING min(from_second) > 0)
+SELECT s.rate_plan_id, CAST(row_number() OVER (ORDER BY s.rate_plan_id) AS INTEGER) AS deck_no,
+       s.band_split, s.rounding, s.rounding_decimals,
+       s.settings_ok AND o.rate_plan_id IS NULL AS deck_ok,
+       s.band_split OR s.has_groups OR s.rounding <> 'middle' OR s.rounding_decimals <> 4 AS extended
+FROM settings s
+LEFT JOIN orphans o USING (rate_plan_id);
 
 -- Every distinct prefix of a deck.
 CREATE OR REPLACE VIEW rating_nodes AS
@@ -121,7 +161,8 @@ periods AS (
     FROM period_starts),
 winners AS (
     SELECT p.node_no, b.is_peak, p.valid_from, p.valid_until,
-           c.prefix, c.time_band, c.destination, c.rate_per_minute, c.connect_fee, c.initial_increment_s, c.subsequent_increment_s
+           c.prefix, c.time_band, c.destination, c.rate_per_minute, c.connect_fee, c.initial_increment_s, c.subsequent_increment_s,
+           c.rate_plan_id AS group_plan, c.effective_from AS group_from, c.effective_to AS group_to
     FROM periods p
     CROSS JOIN (VALUES (true), (false)) b(is_peak)
     JOIN candidates c ON c.node_no = p.node_no
@@ -131,8 +172,19 @@ winners AS (
         PARTITION BY p.node_no, b.is_peak, p.valid_from
         ORDER BY c.prefix_len DESC, c.time_band <> 'any' DESC, c.effective_from DESC,
                  c.source_file NULLS LAST, c.source_line NULLS LAST,
-                 c.rate_per_minute, c.connect_fee, c.initial_increment_s, c.subsequent_increment_s, c.destination) = 1)
-SELECT *,
+                 c.rate_per_minute, c.connect_fee, c.initial_increment_s, c.subsequent_increment_s, c.destination) = 1),
+-- Each rate group (prefix, band and validity of a deck): its rows by from_second, the first in the deck for a repeated one.
+groups AS (
+    SELECT rate_plan_id, prefix, time_band, effective_from, effective_to,
+           list({'from_second': from_second, 'rate_units': CAST(CAST(rate_per_minute AS DECIMAL(38,4)) * 10000 AS HUGEINT),
+                 'initial': initial_increment_s, 'subsequent': subsequent_increment_s} ORDER BY from_second) AS group_rows
+    FROM (
+        SELECT *
+        FROM rating_rows
+        QUALIFY row_number() OVER (PARTITION BY rate_plan_id, prefix, time_band, effective_from, effective_to, from_second
+                                   ORDER BY source_file NULLS LAST, source_line NULLS LAST) = 1)
+    GROUP BY rate_plan_id, prefix, time_band, effective_from, effective_to)
+SELECT w.* EXCLUDE (group_plan, group_from, group_to), g.group_rows,
        -- Prices in units of 0.0001; the connect fee times 60.
        CAST(CAST(rate_per_minute AS DECIMAL(38,4)) * 10000 AS HUGEINT) AS rate_units,
        CAST(CAST(connect_fee AS DECIMAL(38,4)) * 600000 AS HUGEINT) AS connect_units60,
@@ -140,11 +192,14 @@ SELECT *,
        abs(rate_units) < 2147483648 AND abs(connect_units60) < 4611686018427387904 AS fits_bigint,
        CASE WHEN fits_bigint THEN CAST(rate_units AS BIGINT) END AS rate_units_small,
        CASE WHEN fits_bigint THEN CAST(connect_units60 AS BIGINT) END AS connect_units60_small
-FROM winners;
+FROM winners w
+LEFT JOIN groups g ON g.rate_plan_id = w.group_plan AND g.prefix = w.prefix AND g.time_band = w.time_band
+    AND g.effective_from = w.group_from AND g.effective_to IS NOT DISTINCT FROM w.group_to;
 
 -- One row per account (the first in its file should accounts.csv repeat one), with its deck and a zone number.
 CREATE OR REPLACE VIEW rating_accounts AS
-SELECT a.account_id, a.carrier, a.time_zone, a.currency, a.rate_plan_id, d.deck_no,
+SELECT a.account_id, a.carrier, a.time_zone, a.currency, a.rate_plan_id, CASE WHEN d.deck_ok THEN d.deck_no END AS deck_no,
+       d.extended AS deck_extended, d.band_split AS deck_band_split, d.rounding AS deck_rounding, d.rounding_decimals AS deck_decimals,
        CAST(dense_rank() OVER (ORDER BY a.time_zone) AS INTEGER) AS zone_no
 FROM (
     SELECT account_id, carrier, time_zone, currency, rate_plan_id
@@ -177,9 +232,76 @@ FROM offsets;
 -- 60 * amount in units of 0.0001, divided by 60 and rounded half away from zero (// truncates toward zero).
 CREATE OR REPLACE MACRO rating_round_sixtieths(x) AS ((x + CASE WHEN x < 0 THEN -30 ELSE 30 END) // 60);
 
+-- The band changes within a call of duration_s seconds starting at start_time (local_start in zone): every local 08:00
+-- (to peak) and 18:00 (to offpeak) on Monday to Friday, as an instant in the zone, strictly after the start; at is
+-- its elapsed second rounded up, kept while below duration_s. Ordered by at.
+CREATE OR REPLACE MACRO rating_band_changes(zone, start_time, local_start, duration_s) AS (
+    list_sort(list_transform(
+        list_filter(
+            list_transform(
+                flatten(list_transform(
+                    range(0, CAST(date_diff('day', CAST(local_start AS DATE),
+                                            CAST(timezone(zone, start_time + to_seconds(CAST(duration_s AS BIGINT))) AS DATE)) AS BIGINT) + 1),
+                    i -> [{'day': CAST(local_start AS DATE) + CAST(i AS INTEGER), 'hour': 8},
+                          {'day': CAST(local_start AS DATE) + CAST(i AS INTEGER), 'hour': 18}])),
+                x -> {'us': epoch_us(timezone(zone, CAST(x.day AS TIMESTAMP) + to_hours(x.hour))) - epoch_us(start_time),
+                      'peak': x.hour = 8, 'weekday': isodow(x.day) <= 5}),
+            y -> y.weekday AND y.us > 0 AND (y.us + 999999) // 1000000 < duration_s),
+        z -> {'at': CAST((z.us + 999999) // 1000000 AS BIGINT), 'peak': z.peak})));
+
+-- The parts of a call: band parts [from, to) (cut at the changes; the start band's group rows, or the other band's),
+-- each cut at its group's from_second values; each part carries the row that prices it.
+CREATE OR REPLACE MACRO rating_parts(changes, start_peak, start_rows, other_rows, duration_s) AS (
+    flatten(list_transform(
+        list_transform(
+            range(1, len(changes) + 2),
+            k -> {'lo': CASE WHEN k = 1 THEN 0 ELSE changes[k - 1].at END,
+                  'hi': CASE WHEN k > len(changes) THEN CAST(duration_s AS BIGINT) ELSE changes[k].at END,
+                  'rows': CASE WHEN (CASE WHEN k = 1 THEN start_peak ELSE changes[k - 1].peak END) = start_peak
+                               THEN start_rows ELSE other_rows END}),
+        bp -> list_filter(
+            list_transform(
+                range(1, len(bp.rows) + 1),
+                i -> {'a': greatest(bp.lo, bp.rows[i].from_second),
+                      'b': CASE WHEN i < len(bp.rows) THEN least(bp.hi, bp.rows[i + 1].from_second) ELSE bp.hi END,
+                      'rate_units': bp.rows[i].rate_units, 'initial': bp.rows[i].initial, 'subsequent': bp.rows[i].subsequent}),
+            q -> q.a < q.b))));
+
+-- Bills the parts in order from elapsed second pos = 0: a part [a, b) with pos < b bills b - pos seconds rounded up with
+-- its increments (the initial one for the first), at its rate; pos moves to the end of what it billed. cost60 is 60
+-- times the cost in units of 0.0001, connect fee included.
+CREATE OR REPLACE MACRO rating_fold_state(a, b, rate_units, initial, subsequent, pos, billed, cost60) AS (
+    {'a': CAST(a AS BIGINT), 'b': CAST(b AS BIGINT), 'rate_units': CAST(rate_units AS HUGEINT), 'initial': CAST(initial AS BIGINT),
+     'subsequent': CAST(subsequent AS BIGINT), 'pos': CAST(pos AS BIGINT), 'billed': CAST(billed AS BIGINT), 'cost60': CAST(cost60 AS HUGEINT)});
+
+-- The accumulator has the parts' own type (list_reduce keeps one type), led by a seed holding the connect fee.
+CREATE OR REPLACE MACRO rating_fold(parts, connect_units60) AS (
+    list_reduce(
+        list_prepend(
+            rating_fold_state(0, 0, 0, 0, 1, 0, 0, connect_units60),
+            list_transform(parts, p -> rating_fold_state(p.a, p.b, p.rate_units, p.initial, p.subsequent, 0, 0, 0))),
+        (acc, q) -> CASE WHEN acc.pos >= q.b THEN acc
+                         ELSE rating_fold_state(q.a, q.b, q.rate_units, q.initial, q.subsequent,
+                                                acc.pos + (CASE WHEN acc.pos = 0 AND q.b <= q.initial THEN q.initial WHEN acc.pos = 0 THEN q.initial + ((q.b - q.initial - 1) // q.subsequent + 1) * q.subsequent ELSE ((q.b - acc.pos - 1) // q.subsequent + 1) * q.subsequent END), acc.billed + (CASE WHEN acc.pos = 0 AND q.b <= q.initial THEN q.initial WHEN acc.pos = 0 THEN q.initial + ((q.b - q.initial - 1) // q.subsequent + 1) * q.subsequent ELSE ((q.b - acc.pos - 1) // q.subsequent + 1) * q.subsequent END),
+                                                acc.cost60 + q.rate_units * (CASE WHEN acc.pos = 0 AND q.b <= q.initial THEN q.initial WHEN acc.pos = 0 THEN q.initial + ((q.b - q.initial - 1) // q.subsequent + 1) * q.subsequent ELSE ((q.b - acc.pos - 1) // q.subsequent + 1) * q.subsequent END)) END));
+
+-- cost60 (60 times an amount in units of 0.0001, not negative) as DECIMAL(18,4) rounded to decimals places: middle is
+-- half away from zero, up the ceiling, down the floor.
+CREATE OR REPLACE MACRO rating_round_units(cost60, decimals, mode) AS (
+    TRY_CAST(
+        (CASE mode
+             WHEN 'up' THEN cost60 + 60 * CAST([10000, 1000, 100, 10, 1][decimals + 1] AS HUGEINT) - 1
+             WHEN 'down' THEN cost60
+             ELSE cost60 + 30 * CAST([10000, 1000, 100, 10, 1][decimals + 1] AS HUGEINT)
+         END // (60 * CAST([10000, 1000, 100, 10, 1][decimals + 1] AS HUGEINT))) * CAST([10000, 1000, 100, 10, 1][decimals + 1] AS HUGEINT)
+        AS DECIMAL(18,0))
+    * CAST(0.0001 AS DECIMAL(5,4)));
+
 CREATE OR REPLACE VIEW rated_usage AS
 WITH calls AS (
     SELECT u.*, a.time_zone, a.currency, a.deck_no AS rating_deck_no,
+           coalesce(a.deck_extended, false) AS rating_extended, coalesce(a.deck_band_split, false) AS rating_split,
+           a.deck_rounding AS rating_rounding, a.deck_decimals AS rating_decimals,
            CASE
                WHEN z.zone_no IS NULL THEN NULL
                WHEN z.offset_us IS NOT NULL THEN make_timestamp(epoch_us(u.start_time) + z.offset_us)
@@ -223,6 +345,7 @@ priced AS (
            r.rate_per_minute, r.connect_fee,
            r.rate_units AS rating_rate_units, r.connect_units60 AS rating_connect_units60,
            r.rate_units_small AS rating_rate_units_small, r.connect_units60_small AS rating_connect_units60_small,
+           CASE WHEN m.rating_extended THEN r.group_rows END AS rating_group_rows,
            CASE
                WHEN r.node_no IS NULL OR m.duration_s < 0 THEN NULL
                WHEN m.duration_s = 0 THEN 0
@@ -232,15 +355,36 @@ priced AS (
            END AS billable_s
     FROM matched m
     LEFT JOIN rating_resolved r ON r.node_no = m.rating_node_no AND r.is_peak = (m.call_band = 'peak')
-        AND CAST(m.local_start AS DATE) >= r.valid_from AND CAST(m.local_start AS DATE) < r.valid_until)
-SELECT * EXCLUDE (time_zone, currency, rating_deck_no, local_start, rating_digit_count, rating_head10, call_band, rating_node_no,
+        AND CAST(m.local_start AS DATE) >= r.valid_from AND CAST(m.local_start AS DATE) < r.valid_until),
+-- The parts path, for calls of extended decks only: the band changes within the call, then its parts and their fold.
+split AS (
+    SELECT p.*,
+           CASE WHEN p.rating_extended AND p.rate_prefix IS NOT NULL AND p.duration_s > 0 THEN
+               rating_parts(
+                   CASE WHEN p.rating_split THEN rating_band_changes(p.time_zone, p.start_time, p.local_start, p.duration_s) ELSE [] END,
+                   p.call_band = 'peak', p.rating_group_rows, coalesce(o.group_rows, p.rating_group_rows), p.duration_s)
+           END AS rating_part_list
+    FROM priced p
+    -- The key is NULL for every other call, so the legacy decks' calls find nothing here at no cost.
+    LEFT JOIN rating_resolved o
+        ON o.node_no = CASE WHEN p.rating_extended AND p.rating_split AND p.rate_prefix IS NOT NULL THEN p.rating_node_no END
+        AND o.is_peak = (p.call_band <> 'peak')
+        AND CAST(p.local_start AS DATE) >= o.valid_from AND CAST(p.local_start AS DATE) < o.valid_until),
+folded AS (
+    SELECT s.*,
+           CASE WHEN s.rating_part_list IS NOT NULL THEN rating_fold(s.rating_part_list, s.rating_connect_units60) END AS rating_total
+    FROM split s)
+SELECT * EXCLUDE (time_zone, currency, rating_deck_no, rating_extended, rating_split, rating_rounding, rating_decimals,
+                  local_start, rating_digit_count, rating_head10, call_band, rating_node_no,
                   rate_prefix, rate_band, rate_destination, rate_per_minute, connect_fee, rating_rate_units, rating_connect_units60,
-                  rating_rate_units_small, rating_connect_units60_small, billable_s),
+                  rating_rate_units_small, rating_connect_units60_small, rating_group_rows, billable_s, rating_part_list, rating_total),
        time_zone, currency, local_start,
        strftime(CAST(local_start AS DATE), '%Y-%m') AS usage_month,
-       call_band, rate_prefix, rate_band, rate_destination, rate_per_minute, connect_fee, billable_s,
+       call_band, rate_prefix, rate_band, rate_destination, rate_per_minute, connect_fee,
+       CASE WHEN rating_total IS NOT NULL THEN rating_total.billed ELSE billable_s END AS billable_s,
        CASE
            WHEN billable_s = 0 THEN CAST(0 AS DECIMAL(18,4))
+           WHEN rating_total IS NOT NULL THEN rating_round_units(rating_total.cost60, rating_decimals, rating_rounding)
            WHEN rating_rate_units_small IS NOT NULL AND billable_s < 2147483648 THEN
                TRY_CAST(rating_round_sixtieths(rating_connect_units60_small + rating_rate_units_small * billable_s) AS DECIMAL(18,0))
                * CAST(0.0001 AS DECIMAL(5,4))
@@ -248,4 +392,4 @@ SELECT * EXCLUDE (time_zone, currency, rating_deck_no, local_start, rating_digit
                TRY_CAST(rating_round_sixtieths(rating_connect_units60 + rating_rate_units * billable_s) AS DECIMAL(18,0))
                * CAST(0.0001 AS DECIMAL(5,4))
        END AS contract_cost
-FROM priced;
+FROM folded;

@@ -64,7 +64,11 @@ public static class CanonicalLayouts
         Date("effective_from"), Date("effective_to", required: false),
     ]);
 
-    /// <summary>rates.csv: contracted usage rate deck.</summary>
+    /// <summary>
+    /// rates.csv: contracted usage rate deck. Optional <c>from_second</c> (rate groups by elapsed seconds) and the deck
+    /// settings <c>band_split</c>, <c>rounding</c> and <c>rounding_decimals</c> (formats.md, "Rating"); a file without
+    /// them rates as before.
+    /// </summary>
     public static Layout Rates { get; } = new("rates", "rates", LoadMode.Replace,
     [
         Id("rate_plan_id"), new("prefix", FieldType.Phone, Required: true), Text("destination"), Enum<TimeBand>("time_band"),
@@ -72,6 +76,10 @@ public static class CanonicalLayouts
         new("initial_increment_s", FieldType.WholeNumber, Required: true) { NonNegative = true },
         new("subsequent_increment_s", FieldType.WholeNumber, Required: true) { NonNegative = true },
         Date("effective_from"), Date("effective_to", required: false),
+        new("from_second", FieldType.WholeNumber, InHeader: false) { NonNegative = true },
+        new("band_split", FieldType.Boolean, InHeader: false),
+        Enum<CostRounding>("rounding", required: false) with { InHeader = false },
+        new("rounding_decimals", FieldType.WholeNumber, InHeader: false) { NonNegative = true },
     ]);
 
     /// <summary>invoices.csv: carrier bill detail, one row per invoice line (lake table <c>charges</c>).</summary>

@@ -10,10 +10,20 @@ public sealed class RatedUsageDifferentialTests
     private const int Seed = 20_260_329;
     private const int CallCount = 60_000;
 
+    private const int ExtendedSeed = 20_261_207;
+    private const int ExtendedCallCount = 40_000;
+
     [Fact]
-    public void RatedUsage_SeededRandomCallsAroundEveryEdge_MatchReferenceRaterExactly()
+    public void RatedUsage_SeededRandomCallsAroundEveryEdge_MatchReferenceRaterExactly() =>
+        AssertSameAsReference(RatingScenario.Generate(Seed, CallCount), Seed, extended: false);
+
+    // Every deck uses band split, rate groups or a rounding mode other than half away from zero to 4 places.
+    [Fact]
+    public void RatedUsage_SeededRandomCallsOnDecksWithGroupsBandSplitAndRoundingModes_MatchReferenceRaterExactly() =>
+        AssertSameAsReference(RatingScenario.GenerateExtended(ExtendedSeed, ExtendedCallCount), ExtendedSeed, extended: true);
+
+    private static void AssertSameAsReference(RatingScenario scenario, int seed, bool extended)
     {
-        var scenario = RatingScenario.Generate(Seed, CallCount);
         using var db = new RatingDatabase();
         db.AddRates(scenario.Entries);
         db.AddAccounts(scenario.Accounts);
@@ -28,7 +38,7 @@ public sealed class RatedUsageDifferentialTests
         var rater = new ReferenceRater(scenario.Entries);
         var accounts = scenario.Accounts.ToDictionary(a => (a.Carrier, a.AccountId));
         var zones = RatingScenario.Zones.ToDictionary(z => z, RatingScenario.Zone, StringComparer.Ordinal);
-        var coverage = new Coverage();
+        var coverage = new Coverage(extended);
         var mismatches = new List<string>();
         foreach (var call in voice)
         {
@@ -51,7 +61,7 @@ public sealed class RatedUsageDifferentialTests
 
         Assert.True(
             mismatches.Count == 0,
-            $"rated_usage differs from ReferenceRater (seed {Seed}, {voice.Count} voice calls); first differences:\n{string.Join('\n', mismatches)}");
+            $"rated_usage differs from ReferenceRater (seed {seed}, {voice.Count} voice calls); first differences:\n{string.Join('\n', mismatches)}");
         coverage.AssertMeaningful();
     }
 
@@ -76,7 +86,7 @@ public sealed class RatedUsageDifferentialTests
     }
 
     /// <summary>Guards the test itself: the random world must reach the edges it is meant to reach.</summary>
-    private sealed class Coverage
+    private sealed class Coverage(bool extended)
     {
         private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
 
@@ -106,10 +116,30 @@ public sealed class RatedUsageDifferentialTests
                 Count("on the last day of an entry");
             }
 
-            var exact = rated.Entry.ConnectFee + (rated.Entry.RatePerMinute * rated.BillableSeconds / 60m);
+            var exact = rated.Entry.ConnectFee + rated.Parts.Sum(p => p.Entry.RatePerMinute * p.BillableSeconds / 60m);
             if (call.DurationS > 0 && exact * 10_000m % 1m == 0.5m)
             {
                 Count("midpoint cost");
+            }
+
+            if (rated.Parts.Select(p => p.Band).Distinct().Count() > 1)
+            {
+                Count("split at a band change");
+            }
+
+            if (rated.Parts.Any(p => p.Entry.FromSecond > 0))
+            {
+                Count("billed in a later rate group");
+            }
+
+            if (rated.Parts.Count > 1 && rated.Parts[^1].FromSecond + rated.Parts[^1].BillableSeconds > call.DurationS!.Value)
+            {
+                Count("last part rounded past the end");
+            }
+
+            if (call.DurationS > 0 && rated.Cost != Rounding.HalfAwayFromZero(exact, 4))
+            {
+                Count("rounded otherwise than half away to 4 places in " + rated.Entry.RatePlanId);
             }
 
             // A longer prefix of the deck starts the number, but none of its entries applies: the shorter one priced it.
@@ -135,6 +165,16 @@ public sealed class RatedUsageDifferentialTests
                 "within 3 h of a transition in America/New_York", "within 3 h of a transition in Europe/London",
                 "within 3 h of a transition in Europe/Berlin", "within 3 h of a transition in Australia/Lord_Howe",
             ];
+            if (extended)
+            {
+                required =
+                [
+                    .. required, "split at a band change", "billed in a later rate group",
+                    "last part rounded past the end", "rounded otherwise than half away to 4 places in D2",
+                    "rounded otherwise than half away to 4 places in D3", "rounded otherwise than half away to 4 places in D4",
+                ];
+            }
+
             var summary = string.Join(", ", _counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}: {c.Value}"));
             Assert.All(required, r => Assert.True(_counts.GetValueOrDefault(r) >= 20, $"too few '{r}' calls in the scenario ({summary})"));
         }

@@ -65,7 +65,10 @@ public sealed class RatingDatabase : IDisposable
         {
             appender.CreateRow().AppendValue(e.RatePlanId).AppendValue(e.Prefix).AppendValue(e.Destination).AppendValue(WireNames.ToWire(e.TimeBand))
                 .AppendValue(e.RatePerMinute).AppendValue(e.ConnectFee).AppendValue((long)e.InitialIncrementS).AppendValue((long)e.SubsequentIncrementS)
-                .AppendValue(e.EffectiveFrom).AppendValue(e.EffectiveTo).AppendValue(++_rateLines).AppendValue(RatesFile).EndRow();
+                .AppendValue(e.EffectiveFrom).AppendValue(e.EffectiveTo)
+                .AppendValue(e.FromSecond == 0 ? null : (long?)e.FromSecond).AppendValue(e.BandSplit)
+                .AppendValue(e.Rounding is { } mode ? WireNames.ToWire(mode) : null).AppendValue(e.RoundingDecimals is { } places ? (long?)places : null)
+                .AppendValue(++_rateLines).AppendValue(RatesFile).EndRow();
         }
 
         appender.Close();

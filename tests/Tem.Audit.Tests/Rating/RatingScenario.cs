@@ -58,6 +58,66 @@ public sealed class RatingScenario
         return scenario;
     }
 
+    /// <summary>
+    /// The same world with every deck using the optional columns: D1 splits at band changes (rounding left unset), D2 has
+    /// rate groups and rounds up to 2 places, D3 splits, has groups and rounds down to 3, D4 splits, has groups and
+    /// rounds half away from zero to 1 (said explicitly). Groups: about half the entries get one or two more rows
+    /// from an elapsed second that increments like the scenario's durations reach (30, 60, 61, 90, 120 or 300).
+    /// Settings are given on some rows only (a deck's other rows leave them empty). Deck order is shuffled again.
+    /// </summary>
+    public static RatingScenario GenerateExtended(int seed, int calls)
+    {
+        var scenario = Generate(seed, calls);
+        var random = new Random(seed + 1);
+        int[] starts = [30, 60, 61, 90, 120, 300];
+        var settings = new Dictionary<string, (bool Split, bool Groups, CostRounding? Mode, int? Decimals)>(StringComparer.Ordinal)
+        {
+            ["D1"] = (true, false, null, null),
+            ["D2"] = (false, true, CostRounding.Up, 2),
+            ["D3"] = (true, true, CostRounding.Down, 3),
+            ["D4"] = (true, true, CostRounding.Middle, 1),
+        };
+        var extended = new List<RateEntry>();
+        foreach (var entry in scenario.Entries)
+        {
+            var (split, groups, mode, decimals) = settings[entry.RatePlanId];
+            var given = random.Next(3) == 0;
+            extended.Add(entry with
+            {
+                BandSplit = given && split ? true : null,
+                Rounding = given ? mode : null,
+                RoundingDecimals = given ? decimals : null,
+            });
+            if (groups && random.Next(2) == 0)
+            {
+                foreach (var from in starts.OrderBy(_ => random.Next()).Take(random.Next(1, 3)))
+                {
+                    var (initial, subsequent) = Increments[random.Next(Increments.Length)];
+                    extended.Add(entry with
+                    {
+                        FromSecond = from,
+                        RatePerMinute = new decimal(random.Next(0, 20_001), 0, 0, false, 4),
+                        ConnectFee = new decimal(random.Next(0, 1_001), 0, 0, false, 4), // ignored: the group's row at 0 gives the fee
+                        InitialIncrementS = initial,
+                        SubsequentIncrementS = subsequent,
+                        Destination = entry.Destination + " from " + from.ToString(CultureInfo.InvariantCulture),
+                    });
+                }
+            }
+        }
+
+        // Each deck sets its settings on at least one row.
+        foreach (var (deck, (split, _, mode, decimals)) in settings)
+        {
+            var i = extended.FindIndex(e => e.RatePlanId == deck);
+            extended[i] = extended[i] with { BandSplit = split ? true : null, Rounding = mode, RoundingDecimals = decimals };
+        }
+
+        scenario.Entries.Clear();
+        scenario.Entries.AddRange(extended.OrderBy(_ => random.Next()));
+        return scenario;
+    }
+
     public static TimeZoneInfo Zone(string id) => TimeZoneInfo.FindSystemTimeZoneById(id);
 
     private void FindTransitions()
