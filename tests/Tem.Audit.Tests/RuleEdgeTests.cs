@@ -156,6 +156,28 @@ public sealed class RuleEdgeTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("middle,4", "up,4", "its rows disagree on rounding")]
+    [InlineData("middle,4", "middle,2", "its rows disagree on rounding_decimals")]
+    [InlineData("middle,6", "middle,6", "rounding_decimals above 4")]
+    public void RateOvercharge_UnusableDeck_NoFindingAndOneNotJudgedLine(string first, string second, string problem)
+    {
+        BaseMonths();
+        Ingest("usage-extra.csv", $"{UsageHeader}\nX1,Telco,A-USD,V1,voice,2026-09-20T10:00:00-04:00,60,+442079999999,0,0.5000,INV-2026-09\n");
+        Ingest("rates.csv", $"""
+            rate_plan_id,prefix,destination,time_band,rate_per_minute,connect_fee,initial_increment_s,subsequent_increment_s,effective_from,effective_to,from_second,band_split,rounding,rounding_decimals
+            DECK1,44,UK,peak,0.1000,0,60,60,2025-01-01,,,,{first}
+            DECK1,44,UK,offpeak,0.0500,0,60,60,2025-01-01,,,,{second}
+            """);
+
+        var result = new AuditEngine(_lake, AuditScratch.Clock).Run(new AuditOptions(), "edges");
+
+        Assert.DoesNotContain(result.Findings, f => f.Finding.Rule == "rate_overcharge" && f.Status != FindingStatus.Resolved);
+        Assert.Equal(
+            [$"rate deck DECK1 ({problem}) cannot be used in 2026-06..09: 2 services not judged"],
+            Assert.Single(result.Rules, r => r.RuleId == "rate_overcharge").NotJudged);
+    }
+
     [Fact]
     public void DuplicateUsage_SeveralCopiedCalls_EvidenceInTimeOrderWhateverTheFileOrder()
     {

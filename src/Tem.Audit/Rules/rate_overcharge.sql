@@ -4,7 +4,8 @@
 -- action: dispute
 -- confidence: 0.98
 -- setting: min_amount = 0.01   Smallest overcharge that fires, per service and billing month, in the account's currency.
--- description: A usage record of a voice_line or sip_trunk service is billed above its contract price (rerating per formats.md).
+-- description: A usage record of a voice_line or sip_trunk service is billed above its contract price (rerating per formats.md). Calls whose account's rate deck cannot be used (its rows disagree on band_split, rounding or rounding_decimals, decimals above 4, a rate group without its row at second 0) are not judged and the run says so once per deck.
+-- not_judged: rate deck {subject} cannot be used
 WITH over AS (
     SELECT r.*, r.billed_amount - r.contract_cost AS excess
     FROM rated_usage r
@@ -20,3 +21,10 @@ SELECT carrier, account_id, service_id, usage_month AS period,
 FROM over
 GROUP BY carrier, account_id, service_id, usage_month
 HAVING sum(excess) >= {{min_amount}}
+-- not judged
+SELECT a.rate_plan_id || ' (' || d.problem || ')' AS subject, u.usage_month AS period, u.service_id
+FROM audit_usage u
+JOIN rating_accounts a ON a.account_id = u.account_id AND a.carrier = u.carrier
+JOIN rating_decks d ON d.rate_plan_id = a.rate_plan_id
+JOIN services s ON s.service_id = u.service_id AND s.account_id = u.account_id
+WHERE u.usage_type = 'voice' AND s.service_type IN ('voice_line', 'sip_trunk') AND NOT d.deck_ok

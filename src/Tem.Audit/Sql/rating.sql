@@ -84,7 +84,9 @@ WITH settings AS (
            CAST(coalesce(any_value(rounding_decimals), 4) AS INTEGER) AS rounding_decimals,
            count(DISTINCT band_split) <= 1 AND count(DISTINCT rounding) <= 1 AND count(DISTINCT rounding_decimals) <= 1
                AND coalesce(max(rounding_decimals), 0) <= 4 AS settings_ok,
-           max(from_second) > 0 AS has_groups
+           max(from_second) > 0 AS has_groups,
+           count(DISTINCT band_split) AS band_split_values, count(DISTINCT rounding) AS rounding_values,
+           count(DISTINCT rounding_decimals) AS decimals_values
     FROM rating_rows
     GROUP BY rate_plan_id),
 orphans AS (
@@ -95,7 +97,15 @@ orphans AS (
 SELECT s.rate_plan_id, CAST(row_number() OVER (ORDER BY s.rate_plan_id) AS INTEGER) AS deck_no,
        s.band_split, s.rounding, s.rounding_decimals,
        s.settings_ok AND o.rate_plan_id IS NULL AS deck_ok,
-       s.band_split OR s.has_groups OR s.rounding <> 'middle' OR s.rounding_decimals <> 4 AS extended
+       s.band_split OR s.has_groups OR s.rounding <> 'middle' OR s.rounding_decimals <> 4 AS extended,
+       -- Why a deck is not usable, for the audit's not-judged line (NULL when it is usable).
+       CASE
+           WHEN s.band_split_values > 1 THEN 'its rows disagree on band_split'
+           WHEN s.rounding_values > 1 THEN 'its rows disagree on rounding'
+           WHEN s.decimals_values > 1 THEN 'its rows disagree on rounding_decimals'
+           WHEN NOT s.settings_ok THEN 'rounding_decimals above 4'
+           WHEN o.rate_plan_id IS NOT NULL THEN 'a rate group has no row at from_second 0'
+       END AS problem
 FROM settings s
 LEFT JOIN orphans o USING (rate_plan_id);
 
