@@ -8,7 +8,7 @@
 -- setting: duration_slack_s = 1   Least allowed duration difference in seconds, whatever the percentage (both sides round to whole seconds).
 -- setting: match_digits = 9   Called numbers match on their last N digits when both have N or more (a PBX dials 9 or 0 for a line and national forms); shorter numbers, or 0 here, need all digits equal.
 -- setting: min_amount = 0.01   Smallest billed amount of unmatched calls that fires, per service and billing month.
--- description: A carrier-billed voice record (billed_amount > 0) with no PBX call in pbx_calls to the same number (digits), starting within window_s and lasting within duration_pct, while PBX data covers that hour: a PBX serving the account (one whose calls match some of the account's carrier records) has an ingested file whose calls span that clock hour (UTC).
+-- description: A carrier-billed voice record (billed_amount > 0) with no PBX call (pbx_call_groups: legs sharing a call_id are one call) to the same number (digits) on a leg, starting within window_s and lasting within duration_pct of that leg or of the whole call, while PBX data covers that hour: a PBX serving the account (one whose calls match some of the account's carrier records) has an ingested file whose calls span that clock hour (UTC).
 -- Calls, not legs: pbx_calls rows are legs, and legs sharing (pbx, call_id) are one call (pbx_call_groups: an Asterisk
 -- linkedid, a CUCM global call id, FreeSWITCH a- and b-legs). A carrier record matches a call when one of its legs dialled
 -- the number and started (or was answered) within window_s, and the talk time of that leg or of the whole call (from its
