@@ -196,6 +196,12 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             return new FileReport(path, null, FileOutcome.Skipped, 0, 0, 0, skip, []);
         }
 
+        if (options.TextEncoding is { } encoding && TextFallback.Resolve(encoding) is null)
+        {
+            return new FileReport(path, null, FileOutcome.Failed, 0, 0, 0,
+                $"{name}: the text encoding '{encoding}' is not one .NET knows; expected e.g. windows-1252, iso-8859-1 or iso-8859-15", []);
+        }
+
         // One catalog instance for the file's find, commit and completion (a writer holds the lake's write lock).
         using var catalog = lake.Catalog.Hold();
         var active = lake.Catalog.ActiveFiles();
