@@ -461,7 +461,7 @@ internal sealed class AsteriskReader : IFormatReader, IReportsTextFallback
             return false;
         }
 
-        var epoch = _columns[column == 0 ? 0 : column - 1].Epoch && column > 0;
+        var epoch = column > 0 && _columns[column - 1].Epoch;
         if (text.Length == 0 || (epoch && !required && text.Trim('0', '.').Length == 0))
         {
             // An empty answer (or epoch 0 from ${CDR(answer,u)}) is an unanswered call.
