@@ -391,7 +391,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             ? CsvSplitter.Plan(path, dataStart, dataLine, 2 * threads, bytes)
             : [new CsvSlice(dataStart, bytes - dataStart, dataLine)];
         using var rejectAppender = rejectDb.CreateAppender("rej");
-        var textFallback = TextFallback.Named(options.TextEncoding, "--text-encoding");
+        var textFallback = TextFallback.Named(options.TextEncoding, "the text encoding");
         var scan = new FileScan(path, slices, reader, () => new RowWriter(layout, columnOf, headerCount, textFallback), rejectAppender,
             fatal, fileId, runId, name, layout.Kind, _meter);
 
