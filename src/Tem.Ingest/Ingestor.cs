@@ -75,6 +75,12 @@ public sealed record IngestOptions
     /// <summary>Name stored in <c>pbx_calls.pbx</c> for PBX records; beats <c>pbx</c> of a <c>tem-pbx.json</c> next to the file.</summary>
     public string? PbxName { get; init; }
 
+    /// <summary>
+    /// The encoding text fields that are not valid UTF-8 are read with (e.g. <c>windows-1252</c>, <c>iso-8859-1</c>);
+    /// null = windows-1252 (<see cref="Csv.TextFallback"/>). Beats <c>text_encoding</c> of a <c>tem-pbx.json</c>.
+    /// </summary>
+    public string? TextEncoding { get; init; }
+
     /// <summary>How EDI 811 invoices map onto invoice lines (carrier name, default currency, charge codes...).</summary>
     public Formats.Edi.Edi811Options Edi811 { get; init; } = new();
 
@@ -190,6 +196,12 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             return new FileReport(path, null, FileOutcome.Skipped, 0, 0, 0, skip, []);
         }
 
+        if (options.TextEncoding is { } encoding && TextFallback.Resolve(encoding) is null)
+        {
+            return new FileReport(path, null, FileOutcome.Failed, 0, 0, 0,
+                $"{name}: the text encoding '{encoding}' is not one .NET knows; expected e.g. windows-1252, iso-8859-1 or iso-8859-15", []);
+        }
+
         // One catalog instance for the file's find, commit and completion (a writer holds the lake's write lock).
         using var catalog = lake.Catalog.Hold();
         var active = lake.Catalog.ActiveFiles();
@@ -264,10 +276,10 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             return new FileReport(path, null, FileOutcome.Failed, 0, 0, 0, $"{name}: empty file; expected a header row", []);
         }
 
-        if (reader.Problem != RecordProblem.None)
+        if (RecordProblems.HeaderProblem(reader) is { } headerUnreadable)
         {
             return new FileReport(path, null, FileOutcome.Failed, 0, 0, 0,
-                $"{name}:1: the header row cannot be read ({RecordProblems.Describe(reader.Problem)}); expected a CSV header in UTF-8", []);
+                $"{name}:1: the header row cannot be read ({headerUnreadable}); expected a CSV header in UTF-8", []);
         }
 
         var header = Enumerable.Range(0, reader.FieldCount).Select(i => Encoding.UTF8.GetString(FieldParsers.Trim(reader.Field(i)))).ToArray();
@@ -379,7 +391,8 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             ? CsvSplitter.Plan(path, dataStart, dataLine, 2 * threads, bytes)
             : [new CsvSlice(dataStart, bytes - dataStart, dataLine)];
         using var rejectAppender = rejectDb.CreateAppender("rej");
-        var scan = new FileScan(path, slices, reader, () => new RowWriter(layout, columnOf, headerCount), rejectAppender,
+        var textFallback = TextFallback.Named(options.TextEncoding, "the text encoding");
+        var scan = new FileScan(path, slices, reader, () => new RowWriter(layout, columnOf, headerCount, textFallback), rejectAppender,
             fatal, fileId, runId, name, layout.Kind, _meter);
 
         try
@@ -403,7 +416,8 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         var (read, stored, rejected) = (scan.Read, scan.Stored, scan.Rejected);
         var message = fatal is { } fatalReject
             ? $"{name}: {fatalReject.Message}; all {read} rows rejected"
-            : string.Create(CultureInfo.InvariantCulture, $"{name}: {layout.Kind}: read {read} / stored {stored} / rejected {rejected}");
+            : string.Create(CultureInfo.InvariantCulture, $"{name}: {layout.Kind}: read {read} / stored {stored} / rejected {rejected}") +
+              (textFallback.Note is { } note ? "; " + note : string.Empty);
         return CommitStaged(new StagedFile(path, name, lineage, sha, runId, layout.Kind, layout, stageDir, tableDir, fatal is null ? dataLine : 1),
             rejectDb, read, stored, rejected, fatal?.Message, message, ignored);
     }
@@ -691,7 +705,8 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             {
                 var message = string.Create(CultureInfo.InvariantCulture,
                     $"{name}: {format.Name} -> {layout.Table}: read {scan.Read} / stored {scan.Stored} / rejected {scan.Rejected}") +
-                    (reader is ISkipsRows { RowsSkipped: > 0 and var skipped } ? string.Create(CultureInfo.InvariantCulture, $" (skipped {skipped} row{(skipped == 1 ? "" : "s")} as the profile says)") : string.Empty);
+                    (reader is ISkipsRows { RowsSkipped: > 0 and var skipped } ? string.Create(CultureInfo.InvariantCulture, $" (skipped {skipped} row{(skipped == 1 ? "" : "s")} as the profile says)") : string.Empty) +
+                    (reader is IReportsTextFallback { TextFallback.Note: { } note } ? "; " + note : string.Empty);
                 return CommitStaged(staged, rejectDb, scan.Read, scan.Stored, scan.Rejected, null, message, []);
             }
 

@@ -116,6 +116,7 @@ public sealed class TemLake
         }
 
         connection.Execute(InForceMacro);
+        connection.Execute(PbxCallGroupsView);
 
         var rejectColumns = RejectsColumns.Split(", ").Select(c => c.Split(' ')).Select(p => (p[0].Trim('"'), p[1])).ToList();
         var rejectPaths = manifest.Paths(RejectsTable);
@@ -149,6 +150,38 @@ public sealed class TemLake
 
         return read;
     }
+
+    /// <summary>
+    /// <c>pbx_call_groups</c>: the calls of <c>pbx_calls</c>, whose rows are legs. Legs sharing <c>(pbx, call_id)</c> are
+    /// one call (Asterisk legs of one <c>linkedid</c>, CUCM legs of one global call id, FreeSWITCH a- and b-legs); a leg
+    /// without a call id is a call of its own (<c>call_key</c> falls back to its record id, then its file and line).
+    /// A call starts at its earliest leg's start and is answered at its earliest answer; its talk time <c>billsec_s</c>
+    /// runs from that answer to the latest end of its answered legs (answer + billsec), which is the answered leg's
+    /// billsec when one leg was answered (a ring group) and the whole conversation across a transfer; a call with no
+    /// answer time but billsec on a leg takes the largest billsec; unanswered, 0. Numbers and the channel are its
+    /// first leg's (earliest start, then file line); disposition <c>answered</c> when a leg was, else the first leg's.
+    /// </summary>
+    public const string PbxCallGroupsView = """
+        CREATE OR REPLACE VIEW pbx_call_groups AS
+        SELECT pbx, call_key,
+               any_value(call_id) AS call_id,
+               count(*) AS legs,
+               min(start_time) AS start_time,
+               min(answer_time) AS answer_time,
+               max(end_time) AS end_time,
+               coalesce(round(max(epoch(answer_time) + billsec_s) - min(epoch(answer_time))), max(billsec_s), 0)::BIGINT AS billsec_s,
+               arg_min(calling_number, first_leg) AS calling_number,
+               arg_min(called_number, first_leg) AS called_number,
+               arg_min(called_digits, first_leg) AS called_digits,
+               CASE WHEN count(answer_time) > 0 OR bool_or(disposition = 'answered') THEN 'answered'
+                    ELSE arg_min(disposition, first_leg) END AS disposition,
+               arg_min(channel, first_leg) AS channel,
+               list(record_id ORDER BY first_leg) AS record_ids
+        FROM (SELECT *, coalesce(call_id, record_id, source_file || ':' || CAST(source_line AS VARCHAR)) AS call_key,
+                     (start_time, source_file, source_line) AS first_leg
+              FROM pbx_calls)
+        GROUP BY pbx, call_key
+        """;
 
     /// <summary>
     /// <c>tem_in_force(valid_from, valid_to, month)</c>: whether a version of a party or account is the one in force in a

@@ -132,4 +132,45 @@ public sealed class PbxUnmatchedTests : IDisposable
         Ingest("usage.csv", UsageHeader + "\n" + Usage("S-UNMATCHED", "2026-06-10T11:30:00Z", 60, "+442079460002", "0.30"));
         Assert.Empty(Findings());
     }
+
+    /// <summary>
+    /// A modern (Asterisk 13+, 21-field cdr_csv with peeraccount, linkedid, sequence) leg; legs of one call share
+    /// <paramref name="linkedId"/>. Layout from Asterisk's cdr/cdr_csv.c build_csv_record.
+    /// </summary>
+    private static string Leg(string uniqueId, string linkedId, int sequence, string src, string dst, string start, string answer, string end,
+        long duration, long billsec) =>
+        $"\"\",\"{src}\",\"{dst}\",\"from-internal\",\"\"\"Desk\"\" <{src}>\",\"PJSIP/{src}-01\",\"PJSIP/trunk-02\",\"Dial\",\"PJSIP/{dst}@trunk\"," +
+        $"\"{start}\",\"{answer}\",\"{end}\",{duration},{billsec},\"ANSWERED\",\"DOCUMENTATION\",\"{uniqueId}\",\"\",\"\",\"{linkedId}\",{sequence}";
+
+    [Fact]
+    public void Audit_LegsOfOneLinkedCall_AreReconciledAsOneCall()
+    {
+        Ingest("usage.csv", string.Join('\n',
+            UsageHeader,
+            // Billed for the whole conversation: 60 s before the transfer and 120 s after it.
+            Usage("S-TRANSFER", "2026-06-10T09:00:05Z", 180, "+442079460011", "0.90"),
+            // Billed 180 s, but the PBX's only call to that number lasted 60 s and has no other leg.
+            Usage("S-SHORT", "2026-06-10T09:30:05Z", 180, "+442079460012", "0.95")));
+        Ingest("Master.csv", string.Join('\n',
+            // 2001 calls out (answered 10:00:05 BST), talks 60 s, then transfers the outside party to 2002 for 120 s.
+            Leg("1781200000.10", "1781200000.10", 20, "2001", "02079460011", "2026-06-10 10:00:00", "2026-06-10 10:00:05", "2026-06-10 10:01:05", 65, 60),
+            Leg("1781200000.11", "1781200000.10", 21, "02079460011", "2002", "2026-06-10 10:01:05", "2026-06-10 10:01:05", "2026-06-10 10:03:05", 120, 120),
+            Leg("1781201800.20", "1781201800.20", 30, "2001", "02079460012", "2026-06-10 10:30:00", "2026-06-10 10:30:05", "2026-06-10 10:31:05", 65, 60)),
+            new IngestOptions { PbxTimeZone = "Europe/London", PbxName = "hq" });
+
+        Assert.Equal(new Dictionary<string, decimal> { ["S-SHORT"] = 0.95m }, Findings());
+
+        using var db = Tem.Lake.LakeSession.InMemory();
+        _lake.CreateViews(db);
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT call_id, legs, billsec_s, called_number FROM pbx_call_groups ORDER BY start_time";
+        using var r = cmd.ExecuteReader();
+        var groups = new List<(string, long, long, string)>();
+        while (r.Read())
+        {
+            groups.Add((r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetString(3)));
+        }
+
+        Assert.Equal([("1781200000.10", 2L, 180L, "02079460011"), ("1781201800.20", 1L, 60L, "02079460012")], groups);
+    }
 }

@@ -16,7 +16,11 @@ public enum RecordProblem
     /// <summary>Characters follow a closing quote before the next separator.</summary>
     BadQuote,
 
-    /// <summary>The record's bytes are not valid UTF-8 (e.g. a Latin-1 export).</summary>
+    /// <summary>
+    /// A field's bytes are not valid UTF-8 where Tem needs them to be (a number, time or id). The reader never sets it:
+    /// it only tells (<see cref="CsvRecordReader.HasInvalidUtf8"/>); free text is decoded with a fallback
+    /// (<see cref="TextFallback"/>), and the validation rejects the other fields with this problem.
+    /// </summary>
     BadEncoding,
 
     /// <summary>The record is longer than <see cref="CsvRecordReader.MaxRecordBytes"/>; its fields were not kept.</summary>
@@ -27,7 +31,7 @@ public enum RecordProblem
 }
 
 /// <summary>
-/// Streams RFC 4180 records from UTF-8 bytes with the physical line each starts on, so that any error can name
+/// Streams RFC 4180 records from UTF-8 bytes (text that is not UTF-8 is told, not refused: <see cref="Text"/>) with the physical line each starts on, so that any error can name
 /// file, line and column. Tolerates a BOM, CRLF, LF or lone CR line ends, quoted separators and line breaks,
 /// and a missing final line break. Empty lines are skipped (they are not rows). Fields are byte slices of an
 /// internal buffer, valid until the next <see cref="Read"/>. Memory stays bounded: the buffer grows only to
@@ -63,6 +67,7 @@ public sealed class CsvRecordReader : IDisposable
     private int _recordStart;
     private int _recordLength;
     private byte[]? _truncatedRaw;
+    private bool[] _fallbackCounted = [];
 
     /// <summary>Reads from <paramref name="stream"/>, which the reader disposes.</summary>
     public CsvRecordReader(Stream stream, byte separator = (byte)',', int bufferSize = 1 << 20)
@@ -103,6 +108,45 @@ public sealed class CsvRecordReader : IDisposable
 
     /// <summary>Number of fields in the current record.</summary>
     public int FieldCount => _fields.Count;
+
+    /// <summary>
+    /// True when some bytes of the current record are not valid UTF-8 (e.g. a Latin-1 display name). Not a problem of
+    /// the record: <see cref="Text"/> decodes such a field with <see cref="TextFallback"/>, and a field that must be
+    /// UTF-8 is refused by whoever reads it (<see cref="IsUtf8"/>).
+    /// </summary>
+    public bool HasInvalidUtf8 { get; private set; }
+
+    /// <summary>How <see cref="Text"/> decodes a field that is not UTF-8, and the count of those it did (windows-1252 by default).</summary>
+    public TextFallback TextFallback { get; set; } = new();
+
+    /// <summary>Whether field <paramref name="index"/> (0-based) is valid UTF-8.</summary>
+    public bool IsUtf8(int index) => !HasInvalidUtf8 || Utf8.IsValid(Field(index));
+
+    /// <summary>
+    /// The text of field <paramref name="index"/> (0-based): UTF-8, or decoded with <see cref="TextFallback"/> when it is
+    /// not (counted once per field and record, however often it is asked for).
+    /// </summary>
+    public string Text(int index)
+    {
+        var bytes = Field(index);
+        if (!HasInvalidUtf8 || Utf8.IsValid(bytes))
+        {
+            return Encoding.UTF8.GetString(bytes);
+        }
+
+        if (_fallbackCounted.Length <= index)
+        {
+            Array.Resize(ref _fallbackCounted, Math.Max(index + 1, _fields.Count));
+        }
+
+        if (!_fallbackCounted[index])
+        {
+            _fallbackCounted[index] = true;
+            TextFallback.Count();
+        }
+
+        return TextFallback.Encoding.GetString(bytes);
+    }
 
     /// <summary>The raw bytes of the current record without its line end (the first 4 KiB of an over-long one).</summary>
     public ReadOnlySpan<byte> RawRecord => _truncatedRaw ?? _buffer.AsSpan(_recordStart, _recordLength);
@@ -191,6 +235,11 @@ public sealed class CsvRecordReader : IDisposable
         Problem = RecordProblem.None;
         ProblemField = 0;
         LineNumber = _line;
+        if (HasInvalidUtf8)
+        {
+            Array.Clear(_fallbackCounted);
+            HasInvalidUtf8 = false;
+        }
 
         // Positions are offsets from _start, which stays the record's first byte while the buffer is refilled.
         var p = 0;
@@ -351,20 +400,8 @@ public sealed class CsvRecordReader : IDisposable
         _recordStart = _start;
         _recordLength = contentEnd;
         Consume(next);
-        if (Problem == RecordProblem.None && !Utf8.IsValid(RawRecord))
-        {
-            var field = 0;
-            for (var i = 0; i < _fields.Count; i++)
-            {
-                if (!Utf8.IsValid(_buffer.AsSpan(_recordStart + _fields[i].Start, _fields[i].Length)))
-                {
-                    field = i + 1;
-                    break;
-                }
-            }
-
-            SetProblem(RecordProblem.BadEncoding, field);
-        }
+        // Not a problem of the record: only a field that must be UTF-8 makes one (see HasInvalidUtf8).
+        HasInvalidUtf8 = !Utf8.IsValid(RawRecord);
 
         if (Problem == RecordProblem.None && RawRecord.ContainsAny(ControlBytes))
         {

@@ -18,7 +18,8 @@ public static class RecordProblems
         RecordProblem.BadQuote => new RowReject(field, columnName, RejectReason.BadQuote,
             "text follows a closing quote; a quoted field must end right before a comma or the line end"),
         RecordProblem.BadEncoding => new RowReject(field, columnName, RejectReason.BadEncoding,
-            "is not valid UTF-8 (a Latin-1 or Windows-1252 export?); save the file as UTF-8"),
+            "is not valid UTF-8, and Tem computes on this field (a number, time, id or code), so it cannot be guessed; " +
+            "free text in another encoding is read with a fallback, but this field must be plain UTF-8 (a damaged copy?)"),
         RecordProblem.ControlCharacter => new RowReject(field, columnName, RejectReason.ControlCharacter,
             "holds a control character (a NUL byte or similar): binary data or a damaged copy of the file, not a value"),
         _ => new RowReject(0, null, RejectReason.TooLong, $"the row is longer than {CsvRecordReader.MaxRecordBytes / (1024 * 1024)} MiB"),
@@ -30,8 +31,18 @@ public static class RecordProblems
         RecordProblem.UnterminatedQuote => "a quoted name is never closed",
         RecordProblem.BadQuote => "text follows a closing quote",
         RecordProblem.BadEncoding => "it is not valid UTF-8",
+        RecordProblem.None => "it is well formed",
         RecordProblem.ControlCharacter => "it holds control characters (binary data?)",
         RecordProblem.TooLong => $"it is longer than {CsvRecordReader.MaxRecordBytes / (1024 * 1024)} MiB",
-        _ => "it is well formed",
+        _ => "it cannot be read",
     };
+
+    /// <summary>Why a header row cannot be read, or null when it can: a structural problem, or names that are not UTF-8.</summary>
+    public static string? HeaderProblem(CsvRecordReader header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        return header.Problem != RecordProblem.None ? Describe(header.Problem)
+            : header.HasInvalidUtf8 ? Describe(RecordProblem.BadEncoding)
+            : null;
+    }
 }

@@ -24,6 +24,9 @@ public interface IFieldRecord
     /// <summary>Number of fields.</summary>
     int FieldCount { get; }
 
+    /// <summary>True when some field may not be valid UTF-8 (then each field is checked; text is decoded with the fallback).</summary>
+    bool HasInvalidUtf8 { get; }
+
     /// <summary>The UTF-8 bytes of field <paramref name="index"/> (0-based).</summary>
     ReadOnlySpan<byte> Field(int index);
 
@@ -54,6 +57,13 @@ public readonly record struct CsvFieldRecord(CsvRecordReader Reader) : IFieldRec
 
     /// <inheritdoc/>
     public int ProblemField => Reader.ProblemField;
+
+    /// <inheritdoc/>
+    public bool HasInvalidUtf8
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Reader.HasInvalidUtf8;
+    }
 
     /// <inheritdoc/>
     public int FieldCount
@@ -89,6 +99,9 @@ public readonly record struct TranslatedFieldRecord(TranslatedRecord Record) : I
 
     /// <inheritdoc/>
     public int ProblemField => 0;
+
+    /// <inheritdoc/>
+    public bool HasInvalidUtf8 => false;
 
     /// <inheritdoc/>
     public int FieldCount => Record.FieldCount;

@@ -35,12 +35,18 @@ public sealed class RowWriter
     private readonly int _dataMb = -1;
     private readonly int _start = -1;
     private readonly bool _startMonth;
+    private readonly TextFallback _textFallback;
 
     /// <param name="layout">The file's layout.</param>
     /// <param name="columnOf">For each layout field, its 0-based column in the file, or -1 when the (optional) column is absent.</param>
     /// <param name="headerCount">Columns in the file's header.</param>
-    public RowWriter(Layout layout, int[] columnOf, int headerCount)
+    /// <param name="textFallback">
+    /// How a text field that is not UTF-8 is decoded (and counted); null: windows-1252. Other fields that are not UTF-8
+    /// reject their row as <c>bad_encoding</c>.
+    /// </param>
+    public RowWriter(Layout layout, int[] columnOf, int headerCount, TextFallback? textFallback = null)
     {
+        _textFallback = textFallback ?? new TextFallback();
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(columnOf);
         _layout = layout;
@@ -115,12 +121,26 @@ public sealed class RowWriter
                 return false;
             }
 
+            if (record.HasInvalidUtf8 && !System.Text.Unicode.Utf8.IsValid(value))
+            {
+                if (spec.Type == FieldType.Text)
+                {
+                    // Free text (a display name, a description) in another encoding: read with the file's fallback, said once per file.
+                    appender.AppendValidUtf8(_textFallback.ToUtf8(value));
+                    continue;
+                }
+
+                reject = RecordProblems.Reject(RecordProblem.BadEncoding, record.SourceColumn(column), spec.Name)!.Value;
+                appender.DiscardRow();
+                return false;
+            }
+
             string? error;
             RejectReason reason;
             switch (spec.Type)
             {
                 case FieldType.Text or FieldType.Id:
-                    // The reader has checked the whole record is valid UTF-8.
+                    // Valid UTF-8: checked above when the reader found bytes that are not.
                     appender.AppendValidUtf8(value);
                     continue;
                 case FieldType.Phone:

@@ -67,15 +67,22 @@ public sealed class CsvRecordReaderTests
     }
 
     [Fact]
-    public void Read_Latin1Bytes_IsBadEncodingNamingTheField()
+    public void Read_Latin1Bytes_AreToldNotRefused_TextDecodesThemWithTheFallbackCountingEachFieldOnce()
     {
-        var bytes = Encoding.UTF8.GetBytes("a,b,c\nok,").Concat(new byte[] { 0x5A, 0xFC, 0x72 }).Concat(Encoding.UTF8.GetBytes(",x\n")).ToArray();
+        var bytes = Encoding.UTF8.GetBytes("a,b,c\nok,").Concat(new byte[] { 0x5A, 0xFC, 0x72 }).Concat(Encoding.UTF8.GetBytes(",x\nplain,y,z\n")).ToArray();
         using var reader = new CsvRecordReader(new MemoryStream(bytes));
         Assert.True(reader.Read());
+        Assert.False(reader.HasInvalidUtf8);
         Assert.True(reader.Read());
-        Assert.Equal(RecordProblem.BadEncoding, reader.Problem);
-        Assert.Equal(2, reader.ProblemField);
+        Assert.Equal(RecordProblem.None, reader.Problem);
+        Assert.True(reader.HasInvalidUtf8);
+        Assert.Equal((true, false, true), (reader.IsUtf8(0), reader.IsUtf8(1), reader.IsUtf8(2)));
+        Assert.Equal(("ok", "Zür", "Zür", "x"), (reader.Text(0), reader.Text(1), reader.Text(1), reader.Text(2)));
+        Assert.Equal(1, reader.TextFallback.Fields);
         Assert.Equal("ok,Zür,x", reader.RawText());
+        Assert.True(reader.Read());
+        Assert.False(reader.HasInvalidUtf8);
+        Assert.Equal("1 text field was not UTF-8; read as windows-1252", reader.TextFallback.Note);
     }
 
     [Fact]

@@ -132,8 +132,9 @@ public sealed class AsteriskTests
     public static TheoryData<string, string, int, string, string> BadRows => new()
     {
         // name, line, column, reason, message fragment
-        { "15 fields", string.Join(',', Enumerable.Repeat("\"x\"", 15)), 0, "short_row", "15 fields, expected 16 to 18" },
-        { "19 fields", Line("2026-06-10 14:22:05", "", "2026-06-10 14:22:35", 30, 0, "NO ANSWER") + ",\"extra\"", 0, "long_row", "19 fields" },
+        { "15 fields", string.Join(',', Enumerable.Repeat("\"x\"", 15)), 0, "short_row", "15 fields, expected 16 to 21" },
+        { "22 fields", Line("2026-06-10 14:22:05", "", "2026-06-10 14:22:35", 30, 0, "NO ANSWER") + ",\"\",\"1781097725.1\",1,\"extra\"", 0, "long_row", "22 fields" },
+        { "19 fields, no sequence number last", Line("2026-06-10 14:22:05", "", "2026-06-10 14:22:35", 30, 0, "NO ANSWER") + ",\"extra\"", 19, "bad_number", "sequence 'extra' is not a CDR sequence number" },
         { "bad date", Line("2026-06-31 14:22:05", "", "2026-06-31 14:22:35", 30, 0, "NO ANSWER"), 10, "bad_timestamp", "is not a local time" },
         { "day first", Line("10/06/2026 14:22", "", "2026-06-10 14:22:35", 30, 0, "NO ANSWER"), 10, "bad_timestamp", "expected YYYY-MM-DD HH:MM:SS" },
         { "empty end", Line("2026-06-10 14:22:05", "", "", 30, 0, "NO ANSWER"), 12, "required", "end is empty" },

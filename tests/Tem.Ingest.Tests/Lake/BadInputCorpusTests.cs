@@ -192,17 +192,30 @@ public sealed class BadInputCorpusTests
     }
 
     [Fact]
-    public void Ingest_Latin1Bytes_AreRejectedAsBadEncodingNamingTheColumn()
+    public void Ingest_Latin1TextField_IsStoredDecodedAndSaidOnce()
     {
         using var lake = new ScratchLake();
         var bytes = Encoding.UTF8.GetBytes($"{InvoiceHeader}\n{GoodInvoice}\n")
             .Concat(Encoding.Latin1.GetBytes("INV1,Carrier A,ACC1,2026-11-05,2026-10-01,2026-10-31,2,,one_time,Gebühr,1,5,5,EUR\n")).ToArray();
         var report = lake.Ingest(lake.Write("bill.csv", bytes));
+        AssertCounts(lake, report, 2, 2, 0, table: "charges");
+        Assert.Equal(1, lake.Count("charges", "description = 'Gebühr' AND source_line = 3"));
+        Assert.EndsWith("; 1 text field was not UTF-8; read as windows-1252", report.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ingest_Latin1BytesInAFieldTemComputesOn_AreRejectedAsBadEncodingNamingTheColumn()
+    {
+        using var lake = new ScratchLake();
+        var bytes = Encoding.UTF8.GetBytes($"{InvoiceHeader}\n{GoodInvoice}\n")
+            .Concat(Encoding.Latin1.GetBytes("INV1,Carrier A,ACC1,2026-11-05,2026-10-01,2026-10-31,2,,one_time,Fee,1,5,5²,EUR\n")).ToArray();
+        var report = lake.Ingest(lake.Write("bill.csv", bytes));
         AssertCounts(lake, report, 2, 1, 1, table: "charges");
         var reject = Assert.Single(lake.Rejects());
-        Assert.Equal(("bad_encoding", 10, "description", 3L), (reject.Reason, reject.Column, reject.ColumnName, reject.Line));
-        Assert.Contains("bill.csv:3:10: description is not valid UTF-8", reject.Message, StringComparison.Ordinal);
-        Assert.Contains("Gebühr", reject.Raw, StringComparison.Ordinal);
+        Assert.Equal(("bad_encoding", 13, 3L), (reject.Reason, reject.Column, reject.Line));
+        Assert.StartsWith($"bill.csv:3:13: {reject.ColumnName} is not valid UTF-8", reject.Message, StringComparison.Ordinal);
+        Assert.Contains("5²", reject.Raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("not UTF-8; read as", report.Message, StringComparison.Ordinal);
     }
 
     [Fact]

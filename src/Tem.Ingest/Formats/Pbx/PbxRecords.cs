@@ -51,8 +51,18 @@ internal static class PbxRecords
     /// <summary>The reject for a CSV record's structural problem, or null when it has none.</summary>
     internal static RowReject? StructureReject(CsvRecordReader csv) => RecordProblems.Reject(csv.Problem, csv.ProblemField, null);
 
-    /// <summary>A field's text (UTF-8 checked by the reader), trimmed of spaces.</summary>
-    internal static string Text(CsvRecordReader csv, int index) => Encoding.UTF8.GetString(FieldParsers.Trim(csv.Field(index)));
+    /// <summary>
+    /// A free-text field's text, trimmed of spaces and tabs: UTF-8, or decoded with the reader's
+    /// <see cref="CsvRecordReader.TextFallback"/> (counted, reported once per file) when it is not.
+    /// </summary>
+    internal static string Text(CsvRecordReader csv, int index) => csv.Text(index).Trim(' ', '\t');
+
+    /// <summary>
+    /// The reject of a field Tem computes on (a number, time, id, disposition) that is not valid UTF-8, naming the
+    /// column; null when it is UTF-8. Free text never needs this (<see cref="Text"/> decodes it).
+    /// </summary>
+    internal static RowReject? EncodingReject(CsvRecordReader csv, int index, string columnName) =>
+        csv.IsUtf8(index) ? null : RecordProblems.Reject(RecordProblem.BadEncoding, index + 1, columnName);
 
     /// <summary>An instant as canonical text: ISO 8601 with the offset it was recorded with.</summary>
     internal static string Iso(DateTimeOffset instant) =>

@@ -19,6 +19,16 @@ public sealed record PbxSettings(string? Name, string? TimeZone, string? Problem
     /// </summary>
     public string? FreeSwitchTemplate { get; init; }
 
+    /// <summary>
+    /// Asterisk <c>cdr_custom</c>: the mapping the PBX writes its file with, as <c>cdr_custom.conf</c> declares it
+    /// (<c>Master.csv => ${CSV_QUOTE(${CDR(clid)})},...</c>, or an advanced mapping's <c>fields = clid, src, ...</c> list);
+    /// null when none is declared (Asterisk's default mapping is recognised by its shape).
+    /// </summary>
+    public string? CdrCustom { get; init; }
+
+    /// <summary>The encoding of text fields that are not UTF-8 (<c>"text_encoding"</c>, e.g. <c>iso-8859-1</c>); null = the default.</summary>
+    public string? TextEncoding { get; init; }
+
     /// <summary>The settings file's name.</summary>
     public const string FileName = "tem-pbx.json";
 
@@ -32,7 +42,7 @@ public sealed record PbxSettings(string? Name, string? TimeZone, string? Problem
         ArgumentNullException.ThrowIfNull(options);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         var file = Path.Combine(folder, FileName);
-        string? name = null, zone = null, problem = null, freeSwitch = null;
+        string? name = null, zone = null, problem = null, freeSwitch = null, custom = null, encoding = null;
         if (File.Exists(file))
         {
             try
@@ -47,6 +57,8 @@ public sealed record PbxSettings(string? Name, string? TimeZone, string? Problem
                     name = Text(json.RootElement, "pbx", ref problem);
                     zone = Text(json.RootElement, "time_zone", ref problem);
                     freeSwitch = Text(json.RootElement, "freeswitch_template", ref problem);
+                    custom = Text(json.RootElement, "cdr_custom", ref problem);
+                    encoding = Text(json.RootElement, "text_encoding", ref problem);
                 }
             }
             catch (JsonException e)
@@ -55,7 +67,13 @@ public sealed record PbxSettings(string? Name, string? TimeZone, string? Problem
             }
         }
 
-        return new PbxSettings(options.PbxName ?? name, options.PbxTimeZone ?? zone, problem) { FreeSwitchTemplate = freeSwitch };
+        encoding = options.TextEncoding ?? encoding;
+        if (encoding is not null && Csv.TextFallback.Resolve(encoding) is null)
+        {
+            problem ??= $"the text encoding '{encoding}' is not one .NET knows; expected e.g. windows-1252, iso-8859-1 or iso-8859-15";
+        }
+
+        return new PbxSettings(options.PbxName ?? name, options.PbxTimeZone ?? zone, problem) { FreeSwitchTemplate = freeSwitch, CdrCustom = custom, TextEncoding = encoding };
     }
 
     private static string? Text(JsonElement root, string property, ref string? problem)

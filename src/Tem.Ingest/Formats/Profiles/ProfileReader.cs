@@ -14,7 +14,7 @@ namespace Tem.Ingest.Formats.Profiles;
 /// lines, trailing rows, rows matching a skip rule, rows with every field empty) are neither read nor rejected: they
 /// are counted in <see cref="RowsSkipped"/>, so that <c>read = stored + rejected</c> still holds for the data rows.
 /// </summary>
-public sealed class ProfileReader : IFormatReader, ISkipsRows
+public sealed class ProfileReader : IFormatReader, ISkipsRows, IReportsTextFallback
 {
     private readonly CarrierProfile _profile;
     private readonly Stream _stream;
@@ -56,6 +56,9 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows
 
     /// <inheritdoc />
     public long RowsSkipped { get; private set; }
+
+    /// <inheritdoc />
+    public TextFallback TextFallback { get; } = new();
 
     /// <inheritdoc />
     public bool Read(out RowReject? reject)
@@ -100,6 +103,8 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows
             SkipLines(buffered, leading);
             _csv = new CsvRecordReader(buffered, firstLine: leading + 1, length: long.MaxValue, separator: _profile.Separator);
         }
+
+        _csv.TextFallback = TextFallback;
 
         if (!_csv.Read())
         {
@@ -489,7 +494,8 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows
             var fields = new string[csv.FieldCount];
             for (var i = 0; i < fields.Length; i++)
             {
-                fields[i] = Encoding.UTF8.GetString(csv.Field(i));
+                // Not UTF-8 (and no "encoding" in the profile): read with the fallback, reported once per file.
+                fields[i] = csv.Text(i);
             }
 
             return new Row(csv.LineNumber, fields, csv.RawText(), csv.Problem, csv.ProblemField);
