@@ -57,8 +57,16 @@ public sealed class CucmFormat : IFormat
 }
 
 /// <summary>Reads a CUCM CDR flat file into pbx_calls (see <see cref="CucmFormat"/>).</summary>
-internal sealed partial class CucmReader : IFormatReader
+internal sealed partial class CucmReader : IFormatReader, IReportsTextFallback
 {
+    // The columns Tem computes on: a byte that is not UTF-8 in one of them rejects the leg (bad_encoding, naming it);
+    // in any other column (device names, partitions, numbers kept as text) it is decoded with the fallback encoding.
+    private static readonly string[] ComputedOn =
+    [
+        "cdrRecordType", "globalCallID_callManagerId", "globalCallID_callId", "dateTimeOrigination", "dateTimeConnect",
+        "dateTimeDisconnect", "duration", "origCause_value", "destCause_value", "origIpAddr", "destIpAddr", "origIpv4v6Addr", "destIpv4v6Addr",
+    ];
+
     private static readonly string[] Required =
     [
         "cdrRecordType", "globalCallID_callManagerId", "globalCallID_callId", "dateTimeOrigination", "dateTimeConnect",
@@ -85,7 +93,8 @@ internal sealed partial class CucmReader : IFormatReader
     {
         var settings = PbxSettings.For(path, options);
         _pbx = settings.Name;
-        _csv = new CsvRecordReader(FormatInput.Open(path, options));
+        TextFallback = new TextFallback(TextFallback.Resolve(settings.TextEncoding));
+        _csv = new CsvRecordReader(FormatInput.Open(path, options)) { TextFallback = TextFallback };
         if (settings.Problem is { } bad)
         {
             Problem = new FileProblem(0, 0, $"{bad} (it sits next to the file and holds the PBX's settings)");
@@ -160,6 +169,9 @@ internal sealed partial class CucmReader : IFormatReader
     public TranslatedRecord Record { get; } = new();
 
     public FileProblem? Problem { get; }
+
+    /// <inheritdoc/>
+    public TextFallback TextFallback { get; }
 
     public bool Read(out RowReject? reject)
     {
@@ -244,6 +256,14 @@ internal sealed partial class CucmReader : IFormatReader
         {
             return new RowReject(0, null, _csv.FieldCount < _names.Length ? RejectReason.ShortRow : RejectReason.LongRow,
                 string.Create(CultureInfo.InvariantCulture, $"{_csv.FieldCount} columns, expected {_names.Length} as in the header"));
+        }
+
+        foreach (var name in ComputedOn)
+        {
+            if (_column.TryGetValue(name, out var at) && PbxRecords.EncodingReject(_csv, at, name) is { } encoding)
+            {
+                return encoding;
+            }
         }
 
         string Field(string name) => _column.TryGetValue(name, out var i) ? PbxRecords.Text(_csv, i) : string.Empty;

@@ -91,8 +91,16 @@ public sealed class FreeSwitchCsvFormat : IFormat
 }
 
 /// <summary>Reads a FreeSWITCH mod_cdr_csv file into pbx_calls (see <see cref="FreeSwitchCsvFormat"/>).</summary>
-internal sealed class FreeSwitchCsvReader : IFormatReader
+internal sealed class FreeSwitchCsvReader : IFormatReader, IReportsTextFallback
 {
+    // The template variables Tem computes on: a byte that is not UTF-8 in one of them rejects the leg (bad_encoding,
+    // naming it); in any other (caller names, contexts...) it is decoded with the fallback encoding.
+    private static readonly string[] ComputedOn =
+    [
+        "uuid", "bleg_uuid", "originating_leg_uuid", "start_stamp", "answer_stamp", "end_stamp", "start_epoch", "answer_epoch",
+        "end_epoch", "start_uepoch", "answer_uepoch", "end_uepoch", "duration", "billsec", "billmsec", "hangup_cause", "hangup_cause_q850",
+    ];
+
     private readonly CsvRecordReader _csv;
     private readonly IReadOnlyList<string?> _template = [];
     private readonly FreeSwitchLeg? _leg;
@@ -149,7 +157,8 @@ internal sealed class FreeSwitchCsvReader : IFormatReader
             }
         }
 
-        _csv = new CsvRecordReader(FormatInput.Open(path, options));
+        TextFallback = new TextFallback(TextFallback.Resolve(settings.TextEncoding));
+        _csv = new CsvRecordReader(FormatInput.Open(path, options)) { TextFallback = TextFallback };
         _leg = new FreeSwitchLeg(Format, settings.Name ?? "freeswitch", zone, pairing)
         {
             Get = v => FreeSwitchCsvFormat.IndexOf(_template, v) is var i and >= 0 && i < _csv.FieldCount ? Unquote(PbxRecords.Text(_csv, i)) : null,
@@ -179,6 +188,9 @@ internal sealed class FreeSwitchCsvReader : IFormatReader
     public TranslatedRecord Record { get; } = new();
 
     public FileProblem? Problem { get; }
+
+    /// <inheritdoc/>
+    public TextFallback TextFallback { get; }
 
     public bool Read(out RowReject? reject)
     {
@@ -216,6 +228,14 @@ internal sealed class FreeSwitchCsvReader : IFormatReader
             return new RowReject(0, null, _csv.FieldCount < _template.Count ? RejectReason.ShortRow : RejectReason.LongRow,
                 string.Create(CultureInfo.InvariantCulture,
                     $"{_csv.FieldCount} fields, expected {_template.Count} as the template has ({string.Join(", ", _template.Select(v => v ?? "(expression)"))})"));
+        }
+
+        foreach (var name in ComputedOn)
+        {
+            if (FreeSwitchCsvFormat.IndexOf(_template, name) is var at and >= 0 && PbxRecords.EncodingReject(_csv, at, name) is { } encoding)
+            {
+                return encoding;
+            }
         }
 
         var reject = _leg!.Translate(_values);
