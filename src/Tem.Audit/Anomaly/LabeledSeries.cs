@@ -72,13 +72,13 @@ public sealed record SeriesPreparation(
         var parts = new List<string>();
         if (OutOfOrderRows > 0)
         {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{OutOfOrderRows} rows out of order: sorted by timestamp"));
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{Count(OutOfOrderRows, "row")} out of order: sorted by timestamp"));
         }
 
         if (RepeatedTimestamps > 0)
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{RepeatedTimestamps} repeated timestamps aggregated by {Aggregation.ToString().ToLowerInvariant()} ({MergedRows} rows merged)"));
+                $"{Count(RepeatedTimestamps, "repeated timestamp")} aggregated by {Aggregation.ToString().ToLowerInvariant()} ({Count(MergedRows, "row")} merged)"));
         }
 
         if (Gaps > 0)
@@ -88,11 +88,13 @@ public sealed record SeriesPreparation(
                 ? string.Create(CultureInfo.InvariantCulture, $", {UnfilledGaps} too long to fill (their sides are neighbours to the detectors)")
                 : string.Empty;
             parts.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{Gaps} gaps: {filled} filled by linear interpolation ({FilledPoints} points, labelled 0 unless a window covers them){unfilled}"));
+                $"{Count(Gaps, "gap")}: {filled} filled by linear interpolation ({Count(FilledPoints, "point")}, labelled 0 unless a window covers them){unfilled}"));
         }
 
         return string.Join("; ", parts);
     }
+
+    private static string Count(int n, string noun) => string.Create(CultureInfo.InvariantCulture, $"{n} {noun}{(n == 1 ? string.Empty : "s")}");
 }
 
 /// <summary>
