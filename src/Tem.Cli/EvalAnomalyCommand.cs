@@ -43,7 +43,7 @@ internal static class EvalAnomalyCommand
         };
         var capShare = new Option<double>("--top-share")
         {
-            Description = "A flag must also be in this top share of the detector's earlier scores on the series (default 0.01 = 1 %; 0: off).",
+            Description = "A flag must also be in this top share of the detector's earlier scores on the series (default 0.02 = 2 %; 0: off).",
             DefaultValueFactory = _ => ScoreCalibration.DefaultShare,
         };
         var tolerance = new Option<int?>("--tolerance")
@@ -269,7 +269,7 @@ internal static class EvalAnomalyCommand
  cli.Result(string.Create(CultureInfo.InvariantCulture,
             $"means over the {results.Count} series with windows; F1 at the defaults: {string.Join(", ", names.Select((name, i) => $"{name} {results.Average(r => r.AtDefaults[i].F1):0.000}"))}"));
         var meanBest = results.Average(r => r.Best.Result.F1);
-        cli.Result(string.Create(CultureInfo.InvariantCulture, $"mean best F1 (detector, threshold and k chosen per series, on the labels: an upper bound): {meanBest:0.000}"));
+        cli.Result(string.Create(CultureInfo.InvariantCulture, $"mean best F1 (detector, threshold, k and share chosen per series, on the labels: an upper bound): {meanBest:0.000}"));
         var settingsCount = results[0].Grid.Count;
         var fixedBest = Enumerable.Range(0, settingsCount)
             .Select(i => (Setting: results[0].Grid[i].Setting, F1: results.Average(r => r.Grid[i].Result.F1)))

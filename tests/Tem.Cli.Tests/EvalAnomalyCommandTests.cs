@@ -80,14 +80,14 @@ public sealed class EvalAnomalyCommandTests : IDisposable
     }
 
     [Fact]
-    public void EvalAnomaly_DefaultCalibration_DropsTheDipThatIsNotInTheTopOnePercent()
+    public void EvalAnomaly_DefaultCalibration_DropsTheDipThatIsNotInTheTopTwoPercent()
     {
         // Noise-free: the usual |z| is 0, so median + 5 sigma passes every event; the dip (|z| 10) is below the tripled
-        // days' |z| (20) already seen, so it is not in the detector's top 1 % and is no longer flagged.
+        // days' |z| (20) already seen, so it is not in the detector's top 2 % and is no longer flagged.
         var (code, output, _) = Run("eval-anomaly", "--series", ConstructedSeries(), "--tolerance", "2");
 
         Assert.Equal(TemApp.Ok, code);
-        Assert.Contains("a flag must exceed median + 5 robust standard deviations of the detector's earlier scores and be in their top 1 %", output, StringComparison.Ordinal);
+        Assert.Contains("a flag must exceed median + 5 robust standard deviations of the detector's earlier scores and be in their top 2 %", output, StringComparison.Ordinal);
         var cells = output.Split('\n').Single(l => l.StartsWith("seasonal_baseline", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["5", "5", "4", "1", "4/5"], cells[2..7]);
     }
@@ -109,7 +109,7 @@ public sealed class EvalAnomalyCommandTests : IDisposable
         var (code, output, error) = Run("eval-anomaly", "--series", Write("dup.csv", text.ToString()), "--duplicates", "max");
 
         Assert.True(code == TemApp.Ok, error);
-        Assert.Contains("dup.csv: 96 points, 1 labeled events (1 anomalous points); period 1 (no cycle: too short to test", output, StringComparison.Ordinal);
+        Assert.Contains("dup.csv: 96 points, 1 labeled events (1 anomalous points); period 1 (no cycle: autocorrelation ", output, StringComparison.Ordinal);
         Assert.Contains("read: 2 repeated timestamps aggregated by max (2 rows merged)", output, StringComparison.Ordinal);
     }
 
@@ -144,7 +144,7 @@ public sealed class EvalAnomalyCommandTests : IDisposable
         }
 
         File.WriteAllText(Path.Combine(root, "labels", "combined_windows.json"),
-            "{\"grp/spike.csv\": [[\"2014-04-15 08:00:00.000000\", \"2014-04-15 12:00:00.000000\"]], \"grp/quiet.csv\": []}");
+            "{\"grp/spike.csv\": [[\"2014-04-15 12:00:00.000000\", \"2014-04-15 16:00:00.000000\"]], \"grp/quiet.csv\": []}");
         return root;
     }
 
@@ -157,10 +157,10 @@ public sealed class EvalAnomalyCommandTests : IDisposable
         var spike = output.Split('\n').Single(l => l.StartsWith("grp/spike.csv", StringComparison.Ordinal));
         var cells = spike.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["grp/spike.csv", "960", "48", "daily"], cells[..4]);
-        Assert.Equal("1.000/1.000/1.000", cells[5]); // the seasonal baseline at its defaults: the spike, nothing else
+        Assert.Equal("1.000/1.000/1.000", cells[5]); // the seasonal baseline at its defaults: the spike (14 days 14 hours in), nothing else
         Assert.Contains(output.Split('\n'), l => l.StartsWith("grp/quiet.csv", StringComparison.Ordinal));
         Assert.Contains("means over the 1 series with windows; F1 at the defaults: seasonal_baseline 1.000", output, StringComparison.Ordinal);
-        Assert.Contains("mean best F1 (detector, threshold and k chosen per series, on the labels: an upper bound): 1.000", output, StringComparison.Ordinal);
+        Assert.Contains("mean best F1 (detector, threshold, k and share chosen per series, on the labels: an upper bound): 1.000", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed record ScoreHistory(double[] Median, double[] Sigma, IReadOnlyList
 /// <item>exceeds their median + k × σ (σ = 1.4826 × their MAD, or 1.2533 × their mean absolute deviation when most are
 /// equal): it stands out from the detector's usual scores on this series, however the fixed threshold is set (on
 /// scores that are noise, k = 5 passes about 1 point in 10 000); and</item>
-/// <item>is at least their (1 − share) quantile: it is among the top share (1 % by default) of what the detector has
+/// <item>is at least their (1 − share) quantile: it is among the top share (2 % by default) of what the detector has
 /// seen, so that over a steady series at most about that share is flagged. Scores that truly separate (a new spike
 /// above everything before) still pass.</item>
 /// </list>
@@ -68,8 +68,12 @@ public static class ScoreCalibration
     /// <summary>The default k (5): robust standard deviations above the median |score|.</summary>
     public const double DefaultK = 5;
 
-    /// <summary>The default share (0.01): a flag must be in the top 1 % of the detector's earlier |scores|.</summary>
-    public const double DefaultShare = 0.01;
+    /// <summary>
+    /// The default share (0.02): a flag must be in the top 2 % of the detector's earlier |scores|. 1 % cut the example
+    /// daily-spend series' recall from 7 to 2 of its 7 events (it has 58 anomalous points in 354); 5 % left heavy-tailed
+    /// noise flagged as much as without the cap; on NAB the three give mean F1 within 0.03 of each other.
+    /// </summary>
+    public const double DefaultShare = 0.02;
 
     /// <summary>The past distribution of the |scores| at each point, with the quantiles of <paramref name="shares"/>.</summary>
     public static ScoreHistory PastDistribution(ReadOnlySpan<PointScore> scores, params double[] shares)

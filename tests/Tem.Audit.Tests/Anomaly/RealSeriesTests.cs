@@ -182,13 +182,13 @@ public sealed class RealSeriesTests
 
         var calibrated = Flagged(Detector(name, 1, values.Length, ScoreCalibration.DefaultK, ScoreCalibration.DefaultShare), values);
 
-        Assert.True(calibrated <= 0.02 * values.Length, $"{name} flagged {calibrated} of {values.Length}");
+        Assert.True(calibrated <= 0.025 * values.Length, $"{name} flagged {calibrated} of {values.Length}");
     }
 
     [Theory]
     [InlineData("seasonal_baseline")]
     [InlineData("spectral_residual")]
-    public void NoiseOnly_CalibrationKeepsAboutTheTopOnePercent_FewerThanTheFixedThreshold(string name)
+    public void NoiseOnly_CalibrationKeepsAboutTheTopTwoPercent_FewerThanTheFixedThreshold(string name)
     {
         var rng = new Random(17);
         var values = Enumerable.Range(0, 4032).Select(_ => 40 + (3 * Normal(rng) * (rng.NextDouble() < 0.33 ? 4 : 1))).ToArray();
@@ -197,7 +197,7 @@ public sealed class RealSeriesTests
         var calibrated = Flagged(Detector(name, 1, values.Length, ScoreCalibration.DefaultK, ScoreCalibration.DefaultShare), values);
 
         Assert.True(calibrated < raw, $"raw {raw}, calibrated {calibrated}");
-        Assert.True(calibrated <= 0.012 * values.Length, $"raw {raw}, calibrated {calibrated}");
+        Assert.True(calibrated <= 0.025 * values.Length, $"raw {raw}, calibrated {calibrated}");
     }
 
     [Fact]
@@ -211,6 +211,21 @@ public sealed class RealSeriesTests
         Detector("spectral_residual", 1, values.Length, ScoreCalibration.DefaultK, ScoreCalibration.DefaultShare).Detect(values, scores);
 
         Assert.Equal(PointVerdict.High, scores[1500].Verdict);
+    }
+
+    // The seasonal baseline, not the spectral residual: on a daily sine the residual's 32-point window (two thirds of a
+    // day) is dominated by the cycle and it misses a 20-sigma spike even uncalibrated (measured while writing this).
+    [Fact]
+    public void InjectedSpikeOnADailyCycle_IsFoundByTheCalibratedSeasonalBaseline()
+    {
+        var values = DailyCycle(TimeSpan.FromMinutes(30), 21, seed: 23);
+        values[800] += 60; // 20 noise standard deviations, on day 16
+
+        var scores = new PointScore[values.Length];
+        Detector("seasonal_baseline", 48, values.Length, ScoreCalibration.DefaultK, ScoreCalibration.DefaultShare).Detect(values, scores);
+
+        Assert.Equal(PointVerdict.High, scores[800].Verdict);
+        Assert.True(scores.Count(s => s.IsAnomaly) <= 0.025 * values.Length, $"{scores.Count(s => s.IsAnomaly)} flagged");
     }
 
     [Fact]
