@@ -18,6 +18,11 @@ internal sealed class IngestFormatOptions
 
     private readonly Option<string?> _pbxName = new("--pbx-name") { Description = "Name stored with PBX call records (pbx_calls.pbx); beats tem-pbx.json next to the file." };
 
+    private readonly Option<string?> _textEncoding = new("--text-encoding")
+    {
+        Description = "Encoding of text fields that are not UTF-8 (names, descriptions), e.g. iso-8859-15; default windows-1252; beats tem-pbx.json.",
+    };
+
     private readonly Option<string[]> _profiles = new("--profile")
     {
         Description = "A carrier profile (JSON) or a folder of them: CSV files whose header a profile detects are read through it (repeatable).",
@@ -33,7 +38,7 @@ internal sealed class IngestFormatOptions
         Description = "Maps a carrier's EDI charge code (IT1/SLN product id, SAC02) to a charge type, e.g. BASIC=recurring (repeatable).",
     };
 
-    private IEnumerable<Option> All => [_pbxZone, _pbxName, _profiles, _ediCarrier, _ediCurrency, _ediCodes];
+    private IEnumerable<Option> All => [_pbxZone, _pbxName, _textEncoding, _profiles, _ediCarrier, _ediCurrency, _ediCodes];
 
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
@@ -70,6 +75,7 @@ internal sealed class IngestFormatOptions
         {
             PbxTimeZone = parse.GetValue(_pbxZone),
             PbxName = parse.GetValue(_pbxName),
+            TextEncoding = parse.GetValue(_textEncoding),
             Profiles = [.. (parse.GetValue(_profiles) ?? []).Select(Path.GetFullPath)],
             EdiCarrier = parse.GetValue(_ediCarrier),
             EdiCurrency = parse.GetValue(_ediCurrency),
@@ -114,6 +120,7 @@ internal sealed class IngestFormatOptions
     private static string OptionName(string setting) => setting switch
     {
         "pbxTimeZone" => "--pbx-time-zone",
+        "textEncoding" => "--text-encoding",
         "ediCurrency" => "--edi-currency",
         "ediChargeCodes" => "--edi-charge-code",
         _ => setting,

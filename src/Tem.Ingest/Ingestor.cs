@@ -414,11 +414,12 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         }
 
         var (read, stored, rejected) = (scan.Read, scan.Stored, scan.Rejected);
+        var readNote = textFallback.Note is { } note ? "; " + note : string.Empty;
         var message = fatal is { } fatalReject
             ? $"{name}: {fatalReject.Message}; all {read} rows rejected"
-            : string.Create(CultureInfo.InvariantCulture, $"{name}: {layout.Kind}: read {read} / stored {stored} / rejected {rejected}") +
-              (textFallback.Note is { } note ? "; " + note : string.Empty);
-        return CommitStaged(new StagedFile(path, name, lineage, sha, runId, layout.Kind, layout, stageDir, tableDir, fatal is null ? dataLine : 1),
+            : string.Create(CultureInfo.InvariantCulture, $"{name}: {layout.Kind}: read {read} / stored {stored} / rejected {rejected}") + readNote;
+        return CommitStaged(
+            new StagedFile(path, name, lineage, sha, runId, layout.Kind, layout, stageDir, tableDir, fatal is null ? dataLine : 1) { ReadNote = readNote },
             rejectDb, read, stored, rejected, fatal?.Message, message, ignored);
     }
 
@@ -427,6 +428,9 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
         string Path, string Name, Lineage Lineage, string Sha, string RunId, string Kind, Layout Layout, string StageDir, string TableDir, long FromLine)
     {
         public string FileId => Sha[..16];
+
+        /// <summary>What the reading says once per file after the counts (<c>; 1 text field was not UTF-8; ...</c>), or empty.</summary>
+        public string ReadNote { get; init; } = string.Empty;
 
         public long Bytes => Lineage.Bytes;
 
@@ -553,7 +557,7 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
             stored -= outcome.Rejected;
             rejected += outcome.Rejected;
             message = string.Create(CultureInfo.InvariantCulture,
-                $"{file.Name}: {file.Layout.Kind}: read {read} / stored {stored} / rejected {rejected}{outcome.Note}");
+                $"{file.Name}: {file.Layout.Kind}: read {read} / stored {stored} / rejected {rejected}{file.ReadNote}{outcome.Note}");
         }
 
         if (stored == 0 && !versioned && Directory.Exists(file.TableDir))
@@ -700,13 +704,14 @@ public sealed class Ingestor(TemLake lake, TimeProvider time, IngestOptions opti
                 scan.Rejects.Close();
             }
 
-            var staged = new StagedFile(path, name, lineage, sha, runId, format.Name, layout, stageDir, tableDir, fromLine);
+            var readNote = reader is IReportsTextFallback { TextFallback.Note: { } note } ? "; " + note : string.Empty;
+            var staged = new StagedFile(path, name, lineage, sha, runId, format.Name, layout, stageDir, tableDir, fromLine) { ReadNote = readNote };
             if (reader.Problem is not { } problem)
             {
                 var message = string.Create(CultureInfo.InvariantCulture,
                     $"{name}: {format.Name} -> {layout.Table}: read {scan.Read} / stored {scan.Stored} / rejected {scan.Rejected}") +
                     (reader is ISkipsRows { RowsSkipped: > 0 and var skipped } ? string.Create(CultureInfo.InvariantCulture, $" (skipped {skipped} row{(skipped == 1 ? "" : "s")} as the profile says)") : string.Empty) +
-                    (reader is IReportsTextFallback { TextFallback.Note: { } note } ? "; " + note : string.Empty);
+                    readNote;
                 return CommitStaged(staged, rejectDb, scan.Read, scan.Stored, scan.Rejected, null, message, []);
             }
 

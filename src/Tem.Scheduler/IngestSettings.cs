@@ -21,6 +21,12 @@ public sealed record IngestSettings
     /// <summary>Name stored with PBX call records (<c>pbx_calls.pbx</c>); beats <c>tem-pbx.json</c> next to the file.</summary>
     public string? PbxName { get; init; }
 
+    /// <summary>
+    /// Encoding of text fields that are not UTF-8 (e.g. <c>iso-8859-15</c>; default windows-1252), for every CSV reader;
+    /// beats <c>"text_encoding"</c> in <c>tem-pbx.json</c> next to a PBX's files.
+    /// </summary>
+    public string? TextEncoding { get; init; }
+
     /// <summary>Carrier profile files (JSON) or folders of them; in a configuration file, relative to the file.</summary>
     public IReadOnlyList<string> Profiles { get; init; } = [];
 
@@ -35,7 +41,7 @@ public sealed record IngestSettings
 
     /// <summary>
     /// Checks the values without touching files. Each problem names the setting by its configuration name
-    /// (<c>pbxTimeZone</c>, <c>ediCurrency</c>, <c>ediChargeCodes</c>) and says what was expected, so a caller can
+    /// (<c>pbxTimeZone</c>, <c>textEncoding</c>, <c>ediCurrency</c>, <c>ediChargeCodes</c>) and says what was expected, so a caller can
     /// word it as an option or a configuration key.
     /// </summary>
     public IReadOnlyList<(string Setting, string Message)> Validate()
@@ -44,6 +50,11 @@ public sealed record IngestSettings
         if (PbxTimeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(PbxTimeZone, out _))
         {
             problems.Add(("pbxTimeZone", $"'{PbxTimeZone}' is not a time zone the tz database knows; expected an IANA name such as Europe/London or America/New_York"));
+        }
+
+        if (TextEncoding is not null && Tem.Ingest.Csv.TextFallback.Resolve(TextEncoding) is null)
+        {
+            problems.Add(("textEncoding", $"'{TextEncoding}' is not an encoding .NET knows; expected e.g. windows-1252, iso-8859-1 or iso-8859-15"));
         }
 
         if (EdiCurrency is not null && !(EdiCurrency.Length == 3 && EdiCurrency.All(char.IsAsciiLetter)))
@@ -69,6 +80,7 @@ public sealed record IngestSettings
     {
         PbxTimeZone = PbxTimeZone,
         PbxName = PbxName,
+        TextEncoding = TextEncoding,
         Profiles = CarrierProfile.LoadAll(Profiles),
         Edi811 = new Edi811Options
         {
@@ -79,7 +91,7 @@ public sealed record IngestSettings
     };
 
     /// <summary>Whether every setting is left at its default (a pipeline without an <c>ingest</c> section).</summary>
-    internal bool IsEmpty => PbxTimeZone is null && PbxName is null && Profiles.Count == 0 && EdiCarrier is null && EdiCurrency is null && EdiChargeCodes.Count == 0;
+    internal bool IsEmpty => PbxTimeZone is null && PbxName is null && TextEncoding is null && Profiles.Count == 0 && EdiCarrier is null && EdiCurrency is null && EdiChargeCodes.Count == 0;
 
     /// <summary>The settings as a job data string (the job store keeps job data as strings).</summary>
     internal string ToJobData() => JsonSerializer.Serialize(this, JobDataJson);

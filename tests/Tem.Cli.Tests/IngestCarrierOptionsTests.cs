@@ -11,6 +11,31 @@ public sealed class IngestCarrierOptionsTests : IDisposable
 
 
     [Fact]
+    public void Ingest_TextEncoding_DecodesTextFieldsWithIt_AndSaysSoOnce()
+    {
+        var inbox = Directory.CreateDirectory(Path.Combine(_folder, "inbox")).FullName;
+        // 0xA4 is the euro sign in ISO-8859-15 and a currency sign in windows-1252 (the default fallback).
+        var text = "party_id,name,kind,parent_id\nCUS-1,Caf\u00e9 \u00a4 Bar,customer,\n";
+        File.WriteAllBytes(Path.Combine(inbox, "parties.csv"), System.Text.Encoding.Latin1.GetBytes(text));
+        var lake = Path.Combine(_folder, "lake");
+
+        var (code, output, error) = Run("ingest", inbox, "--lake", lake, "--text-encoding", "iso-8859-15");
+
+        Assert.True(code == TemApp.Ok, error);
+        Assert.Contains("parties.csv: parties: read 1 / stored 1 / rejected 0; 1 text field was not UTF-8; read as iso-8859-15", output, StringComparison.Ordinal);
+        var (_, table, _) = Run("sql", "--lake", lake, "--format", "csv", "SELECT name FROM parties");
+        Assert.Equal(["name", "Caf\u00e9 \u20ac Bar"], table.Trim().Split('\n').Select(l => l.TrimEnd('\r')));
+    }
+
+    [Fact]
+    public void Ingest_UnknownTextEncoding_IsUsageErrorTwoNamingTheOption()
+    {
+        var (code, _, error) = Run("ingest", _folder, "--lake", Path.Combine(_folder, "lake"), "--text-encoding", "klingon-8");
+        Assert.Equal(TemApp.UsageError, code);
+        Assert.Contains("--text-encoding 'klingon-8' is not an encoding .NET knows", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Ingest_EdiChargeCodeWithoutType_IsUsageErrorTwo()
     {
         var (code, _, error) = Run("ingest", _folder, "--lake", Path.Combine(_folder, "lake"), "--edi-charge-code", "BASIC=monthly");

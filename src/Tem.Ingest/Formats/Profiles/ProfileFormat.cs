@@ -1,3 +1,4 @@
+using Tem.Ingest.Csv;
 using Tem.Lake.Layouts;
 using Tem.Ingest.Validation;
 
@@ -40,7 +41,8 @@ public sealed class ProfileFormat : IFormat
                   "expected the header columns one of them detects (hint: name one profile with --profile to force it)"));
         }
 
-        return new ProfileReader(FormatInput.Open(path, options), profile);
+        // The ingest checked the encoding's name before opening any file (Ingestor), so Named does not throw here.
+        return new ProfileReader(FormatInput.Open(path, options), profile, TextFallback.Named(options.TextEncoding, "the text encoding"));
     }
 
     private static CarrierProfile? Choose(FileHead head, IngestOptions options) =>

@@ -31,11 +31,15 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows, IReportsTextFallb
     private bool _ended;
 
     /// <summary>Reads <paramref name="stream"/> (disposed by the reader) through <paramref name="profile"/>.</summary>
-    public ProfileReader(Stream stream, CarrierProfile profile)
+    /// <param name="stream">The file's bytes.</param>
+    /// <param name="profile">The carrier profile that reads them.</param>
+    /// <param name="textFallback">How free-text fields that are not UTF-8 are decoded (null: windows-1252); unused when the profile declares the file's encoding.</param>
+    public ProfileReader(Stream stream, CarrierProfile profile, TextFallback? textFallback = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(profile);
         _profile = profile;
+        TextFallback = textFallback ?? new TextFallback();
         _stream = profile.Encoding is null ? stream : Encoding.CreateTranscodingStream(stream, profile.Encoding, Encoding.UTF8);
     }
 
@@ -58,7 +62,7 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows, IReportsTextFallb
     public long RowsSkipped { get; private set; }
 
     /// <inheritdoc />
-    public TextFallback TextFallback { get; } = new();
+    public TextFallback TextFallback { get; }
 
     /// <inheritdoc />
     public bool Read(out RowReject? reject)
