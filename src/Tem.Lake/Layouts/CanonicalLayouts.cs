@@ -106,14 +106,19 @@ public static class CanonicalLayouts
     [
         Id("credit_id"), Id("account_id"), Id("service_id", required: false), Text("reason"), Money("amount", nonNegative: true),
         new("due_by_period", FieldType.Month, Required: true),
-    ]);
+    ])
+    { RecordKey = ["account_id", "credit_id"] };
 
-    /// <summary>resale.csv: what a reseller bills its end customers.</summary>
+    /// <summary>
+    /// resale.csv: what a reseller bills its end customers. A record is a reseller's line for a service and month, so a
+    /// corrected resale.csv at the path of an earlier one is a change (a conflict, or <c>--replace</c>), not more lines.
+    /// </summary>
     public static Layout Resale { get; } = new("resale", "resale", LoadMode.Append,
     [
         Id("reseller_id"), Id("customer_id"), Id("service_id"), new("period", FieldType.Month, Required: true), Money("amount"),
         new("currency", FieldType.Currency, Required: true),
-    ]);
+    ])
+    { RecordKey = ["reseller_id", "service_id", "period"] };
 
     /// <summary>
     /// upgrade.csv: the proposals the found money should pay for, one line per item. Optional columns: <c>deal_id</c>

@@ -176,6 +176,42 @@ public sealed class GrowingFileTests
     }
 
     [Fact]
+    public void Ingest_CorrectedResaleFile_IsAConflict_AndReplaceSwapsIt()
+    {
+        using var lake = new ScratchLake();
+        const string Header = "reseller_id,customer_id,service_id,period,amount,currency\n";
+        var path = lake.Write("resale.csv", Header + "R1,C1,S1,2026-06,45.00,USD\nR1,C1,S2,2026-06,45.00,USD\nR1,C1,S3,2026-06,45.00,USD\n");
+        lake.Ingest(path);
+
+        // The reseller's corrected export for the same month: S3 was not billed after all.
+        File.WriteAllText(path, Header + "R1,C1,S1,2026-06,45.00,USD\nR1,C1,S2,2026-06,40.00,USD\n");
+        var conflict = lake.Ingest(path);
+
+        Assert.Equal(FileOutcome.Failed, conflict.Outcome);
+        Assert.Contains("2 of its 2 records repeat that version's, so nothing was stored", conflict.Message, StringComparison.Ordinal);
+        Assert.Equal(3L, lake.Count("resale"));
+
+        var replaced = lake.Ingest(path, new IngestOptions { ReplaceChanged = true });
+
+        Assert.Equal(FileOutcome.Stored, replaced.Outcome);
+        Assert.Contains("replaces the version ingested on", replaced.Message, StringComparison.Ordinal);
+        Assert.Equal((2L, 0L, 1L), (lake.Count("resale"), lake.Count("resale", "service_id = 'S3'"), lake.Count("resale", "amount = 40")));
+    }
+
+    [Fact]
+    public void Ingest_ResaleLineInAnotherFile_IsStoredAndCountedAsARepeat()
+    {
+        using var lake = new ScratchLake();
+        const string Header = "reseller_id,customer_id,service_id,period,amount,currency\n";
+        lake.Ingest(lake.Write("resale-june.csv", Header + "R1,C1,S1,2026-06,45.00,USD\n"));
+
+        var again = lake.Ingest(lake.Write("resale-july-and-june.csv", Header + "R1,C1,S1,2026-07,45.00,USD\nR1,C1,S1,2026-06,45.00,USD\n"));
+
+        Assert.Equal((2L, 1L), (again.RowsStored, again.Repeats));
+        Assert.Contains("1 record repeats one already in the lake (same reseller_id and service_id and period)", again.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Ingest_NewContentAtAnEarlierPath_WithNoRecordInCommon_IsIngested()
     {
         using var lake = new ScratchLake();
