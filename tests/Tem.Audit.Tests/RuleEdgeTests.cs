@@ -157,9 +157,9 @@ public sealed class RuleEdgeTests : IDisposable
     }
 
     [Theory]
-    [InlineData("middle,4", "up,4", "its rows disagree on rounding")]
-    [InlineData("middle,4", "middle,2", "its rows disagree on rounding_decimals")]
-    [InlineData("middle,6", "middle,6", "rounding_decimals above 4")]
+    [InlineData("middle,4", "up,4", "its rows disagree on rounding: middle vs up")]
+    [InlineData("middle,4", "middle,2", "its rows disagree on rounding_decimals: 2 vs 4")]
+    [InlineData("middle,6", "middle,6", "rounding_decimals 6 above 4")]
     public void RateOvercharge_UnusableDeck_NoFindingAndOneNotJudgedLine(string first, string second, string problem)
     {
         BaseMonths();

@@ -86,7 +86,10 @@ WITH settings AS (
                AND coalesce(max(rounding_decimals), 0) <= 4 AS settings_ok,
            max(from_second) > 0 AS has_groups,
            count(DISTINCT band_split) AS band_split_values, count(DISTINCT rounding) AS rounding_values,
-           count(DISTINCT rounding_decimals) AS decimals_values
+           count(DISTINCT rounding_decimals) AS decimals_values,
+           string_agg(DISTINCT CAST(band_split AS VARCHAR), ' vs ' ORDER BY CAST(band_split AS VARCHAR)) AS band_split_list,
+           string_agg(DISTINCT rounding, ' vs ' ORDER BY rounding) AS rounding_list,
+           string_agg(DISTINCT CAST(rounding_decimals AS VARCHAR), ' vs ' ORDER BY CAST(rounding_decimals AS VARCHAR)) AS decimals_list
     FROM rating_rows
     GROUP BY rate_plan_id),
 orphans AS (
@@ -100,10 +103,10 @@ SELECT s.rate_plan_id, CAST(row_number() OVER (ORDER BY s.rate_plan_id) AS INTEG
        s.band_split OR s.has_groups OR s.rounding <> 'middle' OR s.rounding_decimals <> 4 AS extended,
        -- Why a deck is not usable, for the audit's not-judged line (NULL when it is usable).
        CASE
-           WHEN s.band_split_values > 1 THEN 'its rows disagree on band_split'
-           WHEN s.rounding_values > 1 THEN 'its rows disagree on rounding'
-           WHEN s.decimals_values > 1 THEN 'its rows disagree on rounding_decimals'
-           WHEN NOT s.settings_ok THEN 'rounding_decimals above 4'
+           WHEN s.band_split_values > 1 THEN 'its rows disagree on band_split: ' || s.band_split_list
+           WHEN s.rounding_values > 1 THEN 'its rows disagree on rounding: ' || s.rounding_list
+           WHEN s.decimals_values > 1 THEN 'its rows disagree on rounding_decimals: ' || s.decimals_list
+           WHEN NOT s.settings_ok THEN 'rounding_decimals ' || s.decimals_list || ' above 4'
            WHEN o.rate_plan_id IS NOT NULL THEN 'a rate group has no row at from_second 0'
        END AS problem
 FROM settings s

@@ -431,7 +431,7 @@ public sealed class ProfileReader : IFormatReader, ISkipsRows, IReportsTextFallb
 
                 if (converted.Contains('.', StringComparison.Ordinal))
                 {
-                    error = "is not a whole number; expected e.g. 125";
+                    error = "is not a whole number of the field's unit; expected e.g. 125 (add \"round\": 0 to the field's rule to round it)";
                     return false;
                 }
 

@@ -76,7 +76,7 @@ public sealed class ItemisedBillTests
             "expected item = call or item = data or (item = sms and duration = 1) or item = sms (hint: add a route for it, or an \"otherwise\" route)",
             messages[13]);
         Assert.Equal("(start_time) '2014-11-04 08:00' is not a date and time in the format dd/MM/yy HH:mm or d/M/yyyy H:mm", messages[14]);
-        Assert.Equal("(duration_s) '12.5' is not a whole number; expected e.g. 125", messages[15]);
+        Assert.Equal("(duration_s) '12.5' is not a whole number of the field's unit; expected e.g. 125 (add \"round\": 0 to the field's rule to round it)", messages[15]);
         Assert.StartsWith("(data_mb) 'n/a' is not a number", messages[16], StringComparison.Ordinal);
         Assert.StartsWith("'3.0' is rejected by the profile's route $.routes[3] (item = sms): is a count of messages other than 1", messages[17], StringComparison.Ordinal);
         Assert.Equal("3 columns, expected 7 as in the header", messages[18]);
@@ -236,6 +236,22 @@ public sealed class ItemisedBillTests
     }
 
     [Fact]
+    public void Read_DividedValueWithMoreDecimalsThanKept_RejectedNamingTheRoundFix()
+    {
+        var rows = ReadRouted("""
+            Number,When,Kind,Amount,Cost
+            +15550001,13/10/2026 09:05,LTE,34.4291,7
+            """);
+
+        // 34.4291 / 1000 = 0.0344291 MB: 7 decimals where data_mb keeps 6; the profile says how to round, Tem does not guess.
+        var reject = Assert.Single(rows).Reject!.Value;
+        Assert.Equal((4, "Amount", RejectReason.BadNumber), (reject.Column, reject.ColumnName, reject.Reason));
+        Assert.Equal(
+            "(data_mb) '34.4291' gives 0.0344291 once multiplied or divided as the profile says, more than the 6 decimals data_mb keeps; add \"round\": 6 to the field's rule to round it",
+            reject.Message);
+    }
+
+    [Fact]
     public void Read_RoutesWithOneOfRegexAndOtherwise_DerivedValuesComputedExactly()
     {
         var rows = ReadRouted("""
@@ -259,7 +275,7 @@ public sealed class ItemisedBillTests
         // 2.51 minutes is 150.6 seconds: not whole, rejected at the Amount column rather than rounded.
         var fraction = rows[4].Reject!.Value;
         Assert.Equal((4, "Amount", RejectReason.BadNumber), (fraction.Column, fraction.ColumnName, fraction.Reason));
-        Assert.Equal("(duration_s) '2.51' is not a whole number; expected e.g. 125", fraction.Message);
+        Assert.Equal("(duration_s) '2.51' gives 150.6 once multiplied or divided as the profile says, more than the 0 decimals duration_s keeps; add \"round\": 0 to the field's rule to round it", fraction.Message);
     }
 
     [Fact]
