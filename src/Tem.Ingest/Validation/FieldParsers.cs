@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Tem.Lake.Layouts;
 
 namespace Tem.Ingest.Validation;
 
@@ -26,6 +27,14 @@ public static class FieldParsers
 
         return value[start..end];
     }
+
+    /// <summary>Decimals the lake keeps of a field: 4 for money (DECIMAL(18,4)), 6 for quantities, 0 for whole numbers.</summary>
+    public static int DecimalsKept(FieldType type) => type switch
+    {
+        FieldType.Money => 4,
+        FieldType.Quantity => 6,
+        _ => 0,
+    };
 
     /// <summary>
     /// A decimal with <c>.</c>: optional sign, digits, optional fraction of at most <paramref name="maxDecimals"/>

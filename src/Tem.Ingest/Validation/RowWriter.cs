@@ -183,7 +183,7 @@ public sealed class RowWriter
                     continue;
                 case FieldType.Money or FieldType.Quantity:
                     var money = spec.Type == FieldType.Money;
-                    if (!FieldParsers.TryParseDecimal(value, money ? 4 : 6, out var amount, out error))
+                    if (!FieldParsers.TryParseDecimal(value, FieldParsers.DecimalsKept(spec.Type), out var amount, out error))
                     {
                         reason = money ? RejectReason.BadMoney : RejectReason.BadNumber;
                         break;

@@ -82,6 +82,7 @@ internal sealed partial class CucmReader : IFormatReader, IReportsTextFallback
     private readonly CsvRecordReader _csv;
     private readonly string? _pbx;
     private readonly Dictionary<string, int> _column = new(StringComparer.OrdinalIgnoreCase);
+    private readonly (int Index, string Name)[] _computedOn = [];
     private readonly string[] _names = [];
     private readonly string?[] _values = new string?[PbxRecords.FieldCount];
 
@@ -115,6 +116,7 @@ internal sealed partial class CucmReader : IFormatReader, IReportsTextFallback
             }
         }
 
+        _computedOn = [.. ComputedOn.Where(_column.ContainsKey).Select(name => (_column[name], name))];
         if (Required.FirstOrDefault(r => !_column.ContainsKey(r)) is { } missing)
         {
             var release = CucmColumns.Release(_names) is { } r ? $" (its other columns are those of CUCM {r})" : string.Empty;
@@ -258,12 +260,9 @@ internal sealed partial class CucmReader : IFormatReader, IReportsTextFallback
                 string.Create(CultureInfo.InvariantCulture, $"{_csv.FieldCount} columns, expected {_names.Length} as in the header"));
         }
 
-        foreach (var name in ComputedOn)
+        if (PbxRecords.EncodingReject(_csv, _computedOn) is { } encoding)
         {
-            if (_column.TryGetValue(name, out var at) && PbxRecords.EncodingReject(_csv, at, name) is { } encoding)
-            {
-                return encoding;
-            }
+            return encoding;
         }
 
         string Field(string name) => _column.TryGetValue(name, out var i) ? PbxRecords.Text(_csv, i) : string.Empty;

@@ -103,6 +103,7 @@ internal sealed class FreeSwitchCsvReader : IFormatReader, IReportsTextFallback
 
     private readonly CsvRecordReader _csv;
     private readonly IReadOnlyList<string?> _template = [];
+    private readonly (int Index, string Name)[] _computedOn;
     private readonly FreeSwitchLeg? _leg;
     private readonly string?[] _values = new string?[PbxRecords.FieldCount];
 
@@ -159,6 +160,7 @@ internal sealed class FreeSwitchCsvReader : IFormatReader, IReportsTextFallback
 
         TextFallback = new TextFallback(TextFallback.Resolve(settings.TextEncoding));
         _csv = new CsvRecordReader(FormatInput.Open(path, options)) { TextFallback = TextFallback };
+        _computedOn = [.. ComputedOn.Select(name => (FreeSwitchCsvFormat.IndexOf(_template, name), name)).Where(c => c.Item1 >= 0)];
         _leg = new FreeSwitchLeg(Format, settings.Name ?? "freeswitch", zone, pairing)
         {
             Get = v => FreeSwitchCsvFormat.IndexOf(_template, v) is var i and >= 0 && i < _csv.FieldCount ? Unquote(PbxRecords.Text(_csv, i)) : null,
@@ -230,12 +232,9 @@ internal sealed class FreeSwitchCsvReader : IFormatReader, IReportsTextFallback
                     $"{_csv.FieldCount} fields, expected {_template.Count} as the template has ({string.Join(", ", _template.Select(v => v ?? "(expression)"))})"));
         }
 
-        foreach (var name in ComputedOn)
+        if (PbxRecords.EncodingReject(_csv, _computedOn) is { } encoding)
         {
-            if (FreeSwitchCsvFormat.IndexOf(_template, name) is var at and >= 0 && PbxRecords.EncodingReject(_csv, at, name) is { } encoding)
-            {
-                return encoding;
-            }
+            return encoding;
         }
 
         var reject = _leg!.Translate(_values);

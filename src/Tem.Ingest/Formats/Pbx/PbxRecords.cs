@@ -64,6 +64,28 @@ internal static class PbxRecords
     internal static RowReject? EncodingReject(CsvRecordReader csv, int index, string columnName) =>
         csv.IsUtf8(index) ? null : RecordProblems.Reject(RecordProblem.BadEncoding, index + 1, columnName);
 
+    /// <summary>
+    /// The reject of the first of <paramref name="computedOn"/> (0-based index and name, found once per file) that is not
+    /// valid UTF-8; null at once for a record that is all UTF-8.
+    /// </summary>
+    internal static RowReject? EncodingReject(CsvRecordReader csv, IReadOnlyList<(int Index, string Name)> computedOn)
+    {
+        if (!csv.HasInvalidUtf8)
+        {
+            return null;
+        }
+
+        foreach (var (index, name) in computedOn)
+        {
+            if (EncodingReject(csv, index, name) is { } reject)
+            {
+                return reject;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>An instant as canonical text: ISO 8601 with the offset it was recorded with.</summary>
     internal static string Iso(DateTimeOffset instant) =>
         instant.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);

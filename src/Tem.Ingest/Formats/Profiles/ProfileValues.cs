@@ -1,6 +1,6 @@
 using System.Globalization;
 using Tem.Core;
-using Tem.Lake.Layouts;
+using Tem.Ingest.Validation;
 
 namespace Tem.Ingest.Formats.Profiles;
 
@@ -41,11 +41,12 @@ internal static class ProfileValues
         {
             value = Math.Round(value, decimals, MidpointRounding.AwayFromZero);
         }
-        else if ((rule.Multiply is not null || rule.Divide is not null) && Normalize(value).Scale > MaxDecimals(rule))
+        else if ((rule.Multiply is not null || rule.Divide is not null) && Normalize(value).Scale > FieldParsers.DecimalsKept(rule.Field.Type))
         {
+            var kept = FieldParsers.DecimalsKept(rule.Field.Type);
             // Said here, with the profile's own fix, rather than by the row check, which sees only the computed value.
             error = string.Create(CultureInfo.InvariantCulture,
-                $"gives {Normalize(value)} once multiplied or divided as the profile says, more than the {MaxDecimals(rule)} decimals {rule.Field.Name} keeps; add \"round\": {MaxDecimals(rule)} to the field's rule to round it");
+                $"gives {Normalize(value)} once multiplied or divided as the profile says, more than the {kept} decimals {rule.Field.Name} keeps; add \"round\": {kept} to the field's rule to round it");
             return false;
         }
 
@@ -57,14 +58,6 @@ internal static class ProfileValues
         result = Normalize(value).ToString(CultureInfo.InvariantCulture);
         return true;
     }
-
-    /// <summary>Decimals the field keeps: 4 for money, 6 for quantities, 0 for whole numbers.</summary>
-    private static int MaxDecimals(FieldRule rule) => rule.Field.Type switch
-    {
-        FieldType.Money => 4,
-        FieldType.WholeNumber => 0,
-        _ => 6,
-    };
 
     internal static bool TryParseNumber(string text, FieldRule rule, out decimal value, out string? error)
     {
