@@ -1,7 +1,6 @@
 using System.Globalization;
 using Tem.Core;
 using Tem.Ingest.Csv;
-using Tem.Lake.Layouts;
 using Tem.Ingest.Validation;
 
 namespace Tem.Ingest.Formats;
@@ -91,27 +90,25 @@ public sealed class FreeSwitchCsvFormat : IFormat
 }
 
 /// <summary>Reads a FreeSWITCH mod_cdr_csv file into pbx_calls (see <see cref="FreeSwitchCsvFormat"/>).</summary>
-internal sealed class FreeSwitchCsvReader : IFormatReader, IReportsTextFallback
+internal sealed class FreeSwitchCsvReader : PbxCsvReader
 {
     // The template variables Tem computes on: a byte that is not UTF-8 in one of them rejects the leg (bad_encoding,
     // naming it); in any other (caller names, contexts...) it is decoded with the fallback encoding.
-    private static readonly string[] ComputedOn =
+    private static readonly string[] Computed =
     [
         "uuid", "bleg_uuid", "originating_leg_uuid", "start_stamp", "answer_stamp", "end_stamp", "start_epoch", "answer_epoch",
         "end_epoch", "start_uepoch", "answer_uepoch", "end_uepoch", "duration", "billsec", "billmsec", "hangup_cause", "hangup_cause_q850",
     ];
 
-    private readonly CsvRecordReader _csv;
     private readonly IReadOnlyList<string?> _template = [];
-    private readonly (int Index, string Name)[] _computedOn;
     private readonly FreeSwitchLeg? _leg;
-    private readonly string?[] _values = new string?[PbxRecords.FieldCount];
 
     public FreeSwitchCsvReader(string path, IngestOptions options)
+        : base(path, options, "freeswitch-csv")
     {
-        var settings = PbxSettings.For(path, options);
-        var zone = FreeSwitchSettings.Zone(settings, out var problem);
-        if (settings.FreeSwitchTemplate is { } declared)
+        var zone = Zone(out var badZone);
+        var problem = SettingsProblem ?? badZone;
+        if (Settings.FreeSwitchTemplate is { } declared)
         {
             string? bad = null;
             _template = FreeSwitchTemplates.Declared(declared, out bad) ?? [];
@@ -158,12 +155,10 @@ internal sealed class FreeSwitchCsvReader : IFormatReader, IReportsTextFallback
             }
         }
 
-        TextFallback = new TextFallback(TextFallback.Resolve(settings.TextEncoding));
-        _csv = new CsvRecordReader(FormatInput.Open(path, options)) { TextFallback = TextFallback };
-        _computedOn = [.. ComputedOn.Select(name => (FreeSwitchCsvFormat.IndexOf(_template, name), name)).Where(c => c.Item1 >= 0)];
-        _leg = new FreeSwitchLeg(Format, settings.Name ?? "freeswitch", zone, pairing)
+        ComputedOn = [.. Computed.Select(name => (FreeSwitchCsvFormat.IndexOf(_template, name), name)).Where(c => c.Item1 >= 0)];
+        _leg = new FreeSwitchLeg(Format, Settings.Name ?? "freeswitch", zone, pairing)
         {
-            Get = v => FreeSwitchCsvFormat.IndexOf(_template, v) is var i and >= 0 && i < _csv.FieldCount ? Unquote(PbxRecords.Text(_csv, i)) : null,
+            Get = v => FreeSwitchCsvFormat.IndexOf(_template, v) is var i and >= 0 && i < Csv.FieldCount ? Unquote(PbxRecords.Text(Csv, i)) : null,
             Column = v => FreeSwitchCsvFormat.IndexOf(_template, v) + 1,
             Label = v => v,
         };
@@ -183,34 +178,6 @@ internal sealed class FreeSwitchCsvReader : IFormatReader, IReportsTextFallback
         Record.SourceColumn = source;
     }
 
-    public Layout Layout => CanonicalLayouts.PbxCalls;
-
-    public string Format => "freeswitch-csv";
-
-    public TranslatedRecord Record { get; } = new();
-
-    public FileProblem? Problem { get; }
-
-    /// <inheritdoc/>
-    public TextFallback TextFallback { get; }
-
-    public bool Read(out RowReject? reject)
-    {
-        reject = null;
-        if (!_csv.Read())
-        {
-            return false;
-        }
-
-        Record.Clear();
-        Record.Line = _csv.LineNumber;
-        Record.Raw = _csv.RawText();
-        reject = Problem is { } problem ? new RowReject(0, null, problem.Reason, problem.Message) : Translate();
-        return true;
-    }
-
-    public void Dispose() => _csv.Dispose();
-
     /// <summary>
     /// A field without the quotes FreeSWITCH's default template leaves on its last column: it writes <c>, "${accountcode}"</c>
     /// with a space before the quote, which CSV reads as literal quotes.
@@ -218,53 +185,22 @@ internal sealed class FreeSwitchCsvReader : IFormatReader, IReportsTextFallback
     internal static string Unquote(string text) =>
         text.Length >= 2 && text[0] == '"' && text[^1] == '"' ? text[1..^1] : text;
 
-    private RowReject? Translate()
+    /// <inheritdoc/>
+    protected override RowReject? CountReject(int count) => count == _template.Count
+        ? null
+        : new RowReject(0, null, count < _template.Count ? RejectReason.ShortRow : RejectReason.LongRow,
+            string.Create(CultureInfo.InvariantCulture,
+                $"{count} fields, expected {_template.Count} as the template has ({string.Join(", ", _template.Select(v => v ?? "(expression)"))})"));
+
+    /// <inheritdoc/>
+    protected override RowReject? TranslateFields()
     {
-        if (PbxRecords.StructureReject(_csv) is { } structure)
-        {
-            return structure;
-        }
-
-        if (_csv.FieldCount != _template.Count)
-        {
-            return new RowReject(0, null, _csv.FieldCount < _template.Count ? RejectReason.ShortRow : RejectReason.LongRow,
-                string.Create(CultureInfo.InvariantCulture,
-                    $"{_csv.FieldCount} fields, expected {_template.Count} as the template has ({string.Join(", ", _template.Select(v => v ?? "(expression)"))})"));
-        }
-
-        if (PbxRecords.EncodingReject(_csv, _computedOn) is { } encoding)
-        {
-            return encoding;
-        }
-
-        var reject = _leg!.Translate(_values);
+        var reject = _leg!.Translate(Values);
         if (reject is null)
         {
-            PbxRecords.Fill(Record, _values);
+            PbxRecords.Fill(Record, Values);
         }
 
         return reject;
-    }
-}
-
-/// <summary>Settings shared by the FreeSWITCH readers.</summary>
-internal static class FreeSwitchSettings
-{
-    /// <summary>The PBX's zone, or null (with <paramref name="problem"/> when the settings are bad, not merely silent).</summary>
-    public static TimeZoneInfo? Zone(PbxSettings settings, out string? problem)
-    {
-        problem = settings.Problem is { } bad ? $"{bad} (it sits next to the file and holds the PBX's settings)" : null;
-        if (settings.TimeZone is not { } id)
-        {
-            return null;
-        }
-
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) || (!id.Contains('/', StringComparison.Ordinal) && id != "UTC"))
-        {
-            problem ??= $"the PBX time zone '{id}' is not an IANA zone the tz database knows; expected e.g. Europe/London or America/New_York";
-            return null;
-        }
-
-        return zone;
     }
 }

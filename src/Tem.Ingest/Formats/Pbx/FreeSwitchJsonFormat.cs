@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Tem.Core;
-using Tem.Lake.Layouts;
 using Tem.Ingest.Validation;
 
 namespace Tem.Ingest.Formats;
@@ -46,7 +45,7 @@ public sealed class FreeSwitchJsonFormat : IFormat
 }
 
 /// <summary>Reads FreeSWITCH JSON CDRs into pbx_calls (see <see cref="FreeSwitchJsonFormat"/>).</summary>
-internal sealed class FreeSwitchJsonReader : IFormatReader
+internal sealed class FreeSwitchJsonReader : PbxReader
 {
     /// <summary>How much of a rejected document is kept as its raw text.</summary>
     private const int RawLimit = 16 * 1024;
@@ -54,17 +53,16 @@ internal sealed class FreeSwitchJsonReader : IFormatReader
     private readonly byte[] _bytes;
     private readonly List<(long Line, int Start, int Length)> _documents = [];
     private readonly FreeSwitchPairing _pairing = new();
-    private readonly PbxSettings _settings;
     private readonly TimeZoneInfo? _zone;
-    private readonly string?[] _values = new string?[PbxRecords.FieldCount];
     private readonly FileProblem? _early;
     private int _next;
+    private (int Start, int Length) _current;
 
     public FreeSwitchJsonReader(string path, IngestOptions options)
+        : base(path, options, "freeswitch-json")
     {
-        _settings = PbxSettings.For(path, options);
-        _zone = FreeSwitchSettings.Zone(_settings, out var problem);
-        if (problem is not null)
+        _zone = Zone(out var badZone);
+        if ((SettingsProblem ?? badZone) is { } problem)
         {
             _early = new FileProblem(0, 0, problem);
         }
@@ -95,33 +93,20 @@ internal sealed class FreeSwitchJsonReader : IFormatReader
         Problem = _early ?? Problem;
     }
 
-    public Layout Layout => CanonicalLayouts.PbxCalls;
-
-    public string Format => "freeswitch-json";
-
-    public TranslatedRecord Record { get; } = new();
-
-    public FileProblem? Problem { get; }
-
-    public bool Read(out RowReject? reject)
+    /// <inheritdoc/>
+    protected override bool Next(out long line, out string raw)
     {
-        reject = null;
+        (line, raw) = (0, string.Empty);
         if (_next >= _documents.Count)
         {
             return false;
         }
 
-        var (line, start, length) = _documents[_next++];
-        Record.Clear();
-        Record.Line = line;
-        var raw = Encoding.UTF8.GetString(_bytes, start, Math.Min(length, RawLimit));
-        Record.Raw = length > RawLimit ? raw + "…" : raw;
-        reject = Problem is { } problem ? new RowReject(0, null, problem.Reason, problem.Message) : Translate(start, length);
+        (line, var start, var length) = _documents[_next++];
+        _current = (start, length);
+        raw = Encoding.UTF8.GetString(_bytes, start, Math.Min(length, RawLimit));
+        raw = length > RawLimit ? raw + "…" : raw;
         return true;
-    }
-
-    public void Dispose()
-    {
     }
 
     /// <summary>A variable's text: a string (URL-decoded when FreeSWITCH encoded it) or a number's text; null when absent.</summary>
@@ -182,9 +167,10 @@ internal sealed class FreeSwitchJsonReader : IFormatReader
         }
     }
 
-    private RowReject? Translate(int start, int length)
+    /// <inheritdoc/>
+    protected override RowReject? Translate()
     {
-        using var document = JsonDocument.Parse(_bytes.AsMemory(start, length));
+        using var document = JsonDocument.Parse(_bytes.AsMemory(_current.Start, _current.Length));
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -198,7 +184,7 @@ internal sealed class FreeSwitchJsonReader : IFormatReader
                 "is missing or not an object; a mod_json_cdr document holds the leg's channel variables there ({\"variables\": {\"uuid\": ..., \"start_epoch\": ...}})");
         }
 
-        var pbx = _settings.Name ?? (root.TryGetProperty("switchname", out var sw) && sw.ValueKind == JsonValueKind.String && sw.GetString() is { Length: > 0 } name
+        var pbx = Settings.Name ?? (root.TryGetProperty("switchname", out var sw) && sw.ValueKind == JsonValueKind.String && sw.GetString() is { Length: > 0 } name
             ? name
             : "freeswitch");
         var leg = new FreeSwitchLeg(Format, pbx, _zone, _pairing)
@@ -207,10 +193,10 @@ internal sealed class FreeSwitchJsonReader : IFormatReader
             Column = _ => 0,
             Label = v => "variables." + v,
         };
-        var reject = leg.Translate(_values);
+        var reject = leg.Translate(Values);
         if (reject is null)
         {
-            PbxRecords.Fill(Record, _values);
+            PbxRecords.Fill(Record, Values);
         }
 
         return reject;
