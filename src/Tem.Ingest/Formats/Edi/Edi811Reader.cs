@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Tem.Core;
 using Tem.Lake.Layouts;
 using Tem.Ingest.Validation;
