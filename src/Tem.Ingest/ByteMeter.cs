@@ -105,51 +105,27 @@ internal sealed class ByteMeter
 }
 
 /// <summary>A read-only stream that tells a <see cref="ByteMeter"/> how many bytes were read through it.</summary>
-internal sealed class MeteredStream(Stream inner, ByteMeter meter) : Stream
+internal sealed class MeteredStream(Stream inner, ByteMeter meter) : ReadOnlyStreamWrapper(inner)
 {
-    public override bool CanRead => true;
+    public override bool CanSeek => Inner.CanSeek;
 
-    public override bool CanSeek => inner.CanSeek;
-
-    public override bool CanWrite => false;
-
-    public override long Length => inner.Length;
+    public override long Length => Inner.Length;
 
     public override long Position
     {
-        get => inner.Position;
-        set => inner.Position = value;
+        get => Inner.Position;
+        set => Inner.Position = value;
     }
 
     /// <summary>Wraps <paramref name="stream"/> when there is a meter; returns it as it is otherwise.</summary>
     public static Stream Wrap(Stream stream, ByteMeter? meter) => meter is null ? stream : new MeteredStream(stream, meter);
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
-        var n = inner.Read(buffer);
+        var n = Inner.Read(buffer);
         meter.Add(n);
         return n;
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
+    public override long Seek(long offset, SeekOrigin origin) => Inner.Seek(offset, origin);
 }

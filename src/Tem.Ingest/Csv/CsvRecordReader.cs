@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
+using Tem.Ingest.Text;
 
 namespace Tem.Ingest.Csv;
 
@@ -53,15 +54,11 @@ public sealed class CsvRecordReader : IDisposable
     private static readonly SearchValues<byte> ControlBytes = SearchValues.Create(
         [0, 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 127]);
 
-    private readonly Stream _stream;
     private readonly byte _separator;
     private readonly SearchValues<byte> _unquotedSpecial;
     private readonly List<FieldSlice> _fields = new(32);
-    private byte[] _buffer;
+    private RefillBuffer _input;
     private byte[] _scratch;
-    private int _start;
-    private int _end;
-    private bool _eof;
     private bool _started;
     private long _line = 1;
     private int _recordStart;
@@ -72,10 +69,9 @@ public sealed class CsvRecordReader : IDisposable
     /// <summary>Reads from <paramref name="stream"/>, which the reader disposes.</summary>
     public CsvRecordReader(Stream stream, byte separator = (byte)',', int bufferSize = 1 << 20)
     {
-        _stream = stream;
         _separator = separator;
         _unquotedSpecial = SearchValues.Create([separator, Quote, Cr, Lf]);
-        _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        _input = new RefillBuffer(stream, bufferSize);
         _scratch = ArrayPool<byte>.Shared.Rent(4096);
     }
 
@@ -98,7 +94,7 @@ public sealed class CsvRecordReader : IDisposable
     public long LineNumber { get; private set; }
 
     /// <summary>Bytes consumed so far, including the current record.</summary>
-    public long BytesRead { get; private set; }
+    public long BytesRead => _input.Consumed;
 
     /// <summary>The current record's structural problem, if any.</summary>
     public RecordProblem Problem { get; private set; }
@@ -149,7 +145,7 @@ public sealed class CsvRecordReader : IDisposable
     }
 
     /// <summary>The raw bytes of the current record without its line end (the first 4 KiB of an over-long one).</summary>
-    public ReadOnlySpan<byte> RawRecord => _truncatedRaw ?? _buffer.AsSpan(_recordStart, _recordLength);
+    public ReadOnlySpan<byte> RawRecord => _truncatedRaw ?? _input.Bytes.AsSpan(_recordStart, _recordLength);
 
     /// <summary>The current record as text for a person: UTF-8, or Latin-1 when it is not valid UTF-8; cut at 4096 characters.</summary>
     public string RawText()
@@ -168,7 +164,7 @@ public sealed class CsvRecordReader : IDisposable
     public ReadOnlySpan<byte> Field(int index)
     {
         var f = _fields[index];
-        var raw = _buffer.AsSpan(_recordStart + f.Start, f.Length);
+        var raw = _input.Bytes.AsSpan(_recordStart + f.Start, f.Length);
         if (!f.HasEscapedQuotes)
         {
             return raw;
@@ -203,20 +199,20 @@ public sealed class CsvRecordReader : IDisposable
         if (!_started)
         {
             _started = true;
-            if (Available(3) >= 3 && _buffer[_start] == 0xEF && _buffer[_start + 1] == 0xBB && _buffer[_start + 2] == 0xBF)
+            if (_input.Available(3) >= 3 && _input[0] == 0xEF && _input[1] == 0xBB && _input[2] == 0xBF)
             {
-                Consume(3);
+                _input.Consume(3);
             }
         }
 
         while (true)
         {
-            if (BytesRead >= StopAt || Available(1) == 0)
+            if (BytesRead >= StopAt || _input.Available(1) == 0)
             {
                 return false;
             }
 
-            var b = _buffer[_start];
+            var b = _input[0];
             if (b is not (Lf or Cr))
             {
                 ParseRecord();
@@ -224,7 +220,7 @@ public sealed class CsvRecordReader : IDisposable
             }
 
             // Blank lines are not rows.
-            Consume(b == Cr && Available(2) >= 2 && _buffer[_start + 1] == Lf ? 2 : 1);
+            _input.Consume(b == Cr && _input.Available(2) >= 2 && _input[1] == Lf ? 2 : 1);
             _line++;
         }
     }
@@ -241,7 +237,7 @@ public sealed class CsvRecordReader : IDisposable
             HasInvalidUtf8 = false;
         }
 
-        // Positions are offsets from _start, which stays the record's first byte while the buffer is refilled.
+        // Positions are offsets from _input.Start, which stays the record's first byte while the buffer is refilled.
         var p = 0;
         var fieldStart = 0;
         var inQuotes = false;
@@ -250,7 +246,7 @@ public sealed class CsvRecordReader : IDisposable
         var closed = false;
         while (true)
         {
-            if (p >= _end - _start && Available(p + 1) <= p)
+            if (p >= _input.Count && _input.Available(p + 1) <= p)
             {
                 if (inQuotes)
                 {
@@ -269,7 +265,7 @@ public sealed class CsvRecordReader : IDisposable
             }
 
             // Jump to the next byte that matters (vectorised); everything before it is field content.
-            var rest = _buffer.AsSpan(_start + p, _end - _start - p);
+            var rest = _input.From(p);
             var skip = rest.IndexOfAny(inQuotes ? InQuotesSpecial : _unquotedSpecial);
             if (skip < 0)
             {
@@ -292,12 +288,12 @@ public sealed class CsvRecordReader : IDisposable
                 p += skip;
             }
 
-            var c = _buffer[_start + p];
+            var c = _input[p];
             if (inQuotes)
             {
                 if (c == Quote)
                 {
-                    if (Available(p + 2) >= p + 2 && _buffer[_start + p + 1] == Quote)
+                    if (_input.Available(p + 2) >= p + 2 && _input[p + 1] == Quote)
                     {
                         escaped = true;
                         p += 2;
@@ -310,7 +306,7 @@ public sealed class CsvRecordReader : IDisposable
                     continue;
                 }
 
-                if (c == Lf || (c == Cr && !(Available(p + 2) >= p + 2 && _buffer[_start + p + 1] == Lf)))
+                if (c == Lf || (c == Cr && !(_input.Available(p + 2) >= p + 2 && _input[p + 1] == Lf)))
                 {
                     _line++;
                 }
@@ -331,7 +327,7 @@ public sealed class CsvRecordReader : IDisposable
             if (c is Lf or Cr)
             {
                 AddField(fieldStart, p, quoted, escaped, closed);
-                var next = p + (c == Cr && Available(p + 2) >= p + 2 && _buffer[_start + p + 1] == Lf ? 2 : 1);
+                var next = p + (c == Cr && _input.Available(p + 2) >= p + 2 && _input[p + 1] == Lf ? 2 : 1);
                 _line++;
                 FinishRecord(p, next);
                 return;
@@ -376,12 +372,12 @@ public sealed class CsvRecordReader : IDisposable
         {
             for (var i = contentStart; i < end; i++)
             {
-                if (_buffer[_start + i] != Quote)
+                if (_input[i] != Quote)
                 {
                     continue;
                 }
 
-                if (i + 1 < end && _buffer[_start + i + 1] == Quote)
+                if (i + 1 < end && _input[i + 1] == Quote)
                 {
                     i++;
                     continue;
@@ -397,9 +393,9 @@ public sealed class CsvRecordReader : IDisposable
 
     private void FinishRecord(int contentEnd, int next)
     {
-        _recordStart = _start;
+        _recordStart = _input.Start;
         _recordLength = contentEnd;
-        Consume(next);
+        _input.Consume(next);
         // Not a problem of the record: only a field that must be UTF-8 makes one (see HasInvalidUtf8).
         HasInvalidUtf8 = !Utf8.IsValid(RawRecord);
 
@@ -414,7 +410,7 @@ public sealed class CsvRecordReader : IDisposable
     {
         for (var i = 0; i < _fields.Count; i++)
         {
-            if (_buffer.AsSpan(_recordStart + _fields[i].Start, _fields[i].Length).ContainsAny(bytes))
+            if (_input.Bytes.AsSpan(_recordStart + _fields[i].Start, _fields[i].Length).ContainsAny(bytes))
             {
                 return i + 1;
             }
@@ -428,20 +424,20 @@ public sealed class CsvRecordReader : IDisposable
     {
         _fields.Clear();
         SetProblem(RecordProblem.TooLong, 0);
-        var kept = _buffer.AsSpan(_start, KeptRawBytes).ToArray();
+        var kept = _input.Bytes.AsSpan(_input.Start, KeptRawBytes).ToArray();
         while (true)
         {
-            if (p >= _end - _start)
+            if (p >= _input.Count)
             {
-                Consume(p);
+                _input.Consume(p);
                 p = 0;
-                if (Available(1) == 0)
+                if (_input.Available(1) == 0)
                 {
                     break;
                 }
             }
 
-            var c = _buffer[_start + p++];
+            var c = _input[p++];
             if (c == Quote)
             {
                 inQuotes = !inQuotes;
@@ -456,58 +452,16 @@ public sealed class CsvRecordReader : IDisposable
             }
         }
 
-        Consume(p);
+        _input.Consume(p);
         _recordStart = 0;
         _recordLength = 0;
         _truncatedRaw = kept;
     }
 
-    private void Consume(int count)
-    {
-        _start += count;
-        BytesRead += count;
-    }
-
-    /// <summary>
-    /// Makes at least <paramref name="needed"/> bytes available from <c>_start</c> when the input has them,
-    /// compacting or growing the buffer, and returns how many are available.
-    /// </summary>
-    private int Available(int needed)
-    {
-        while (_end - _start < needed && !_eof)
-        {
-            if (_start > 0)
-            {
-                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
-                _end -= _start;
-                _start = 0;
-            }
-
-            if (_end == _buffer.Length)
-            {
-                var bigger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
-                Buffer.BlockCopy(_buffer, 0, bigger, 0, _end);
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = bigger;
-            }
-
-            var n = _stream.Read(_buffer, _end, _buffer.Length - _end);
-            if (n == 0)
-            {
-                _eof = true;
-            }
-
-            _end += n;
-        }
-
-        return _end - _start;
-    }
-
     /// <inheritdoc />
     public void Dispose()
     {
-        _stream.Dispose();
-        ArrayPool<byte>.Shared.Return(_buffer);
+        _input.Dispose();
         ArrayPool<byte>.Shared.Return(_scratch);
     }
 

@@ -14,25 +14,19 @@ internal static class FormatInput
     }
 
     /// <summary>A read-only view of the first bytes of a stream (.NET has no public sub-stream type).</summary>
-    private sealed class Bounded(Stream inner, long limit) : Stream
+    private sealed class Bounded(Stream inner, long limit) : ReadOnlyStreamWrapper(inner)
     {
         private long _position;
 
-        public override bool CanRead => true;
-
         public override bool CanSeek => false;
 
-        public override bool CanWrite => false;
-
-        public override long Length => Math.Min(limit, inner.Length);
+        public override long Length => Math.Min(limit, Inner.Length);
 
         public override long Position
         {
             get => _position;
             set => throw new NotSupportedException();
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -42,29 +36,11 @@ internal static class FormatInput
                 return 0;
             }
 
-            var n = inner.Read(buffer[..(int)Math.Min(buffer.Length, left)]);
+            var n = Inner.Read(buffer[..(int)Math.Min(buffer.Length, left)]);
             _position += n;
             return n;
         }
 
-        public override void Flush()
-        {
-        }
-
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
     }
 }

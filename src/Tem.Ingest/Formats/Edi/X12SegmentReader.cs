@@ -1,7 +1,7 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
+using Tem.Ingest.Text;
 
 namespace Tem.Ingest.Formats.Edi;
 
@@ -36,15 +36,11 @@ public sealed class X12SegmentReader : IDisposable
     private static readonly int[] IsaSeparatorOffsets = [3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103];
     private static readonly int[] IsaWidths = [2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1];
 
-    private readonly Stream _stream;
     private readonly List<(int Start, int Length)> _elements = new(32);
     private readonly Dictionary<int, string> _ids = [];
-    private byte[] _buffer;
+    private RefillBuffer _input;
     private byte[] _segment = new byte[4096];
     private int _segmentLength;
-    private int _start;
-    private int _end;
-    private bool _eof;
     private bool _started;
     private bool? _physicalLines;
     private long _physicalLine = 1;
@@ -53,8 +49,7 @@ public sealed class X12SegmentReader : IDisposable
     public X12SegmentReader(Stream stream, int bufferSize = 1 << 16)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        _stream = stream;
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(bufferSize, 2 * IsaLength));
+        _input = new RefillBuffer(stream, Math.Max(bufferSize, 2 * IsaLength));
     }
 
     /// <summary>The current interchange's delimiters (valid once an ISA has been read).</summary>
@@ -70,7 +65,7 @@ public sealed class X12SegmentReader : IDisposable
     public long Ordinal { get; private set; }
 
     /// <summary>Bytes consumed so far.</summary>
-    public long BytesRead { get; private set; }
+    public long BytesRead => _input.Consumed;
 
     /// <summary>Why the file cannot be split into segments; null while it can. Reading stops once it is set.</summary>
     public FileProblem? Problem { get; private set; }
@@ -125,28 +120,28 @@ public sealed class X12SegmentReader : IDisposable
         if (!_started)
         {
             _started = true;
-            if (Available(3) >= 3 && _buffer[_start] == 0xEF && _buffer[_start + 1] == 0xBB && _buffer[_start + 2] == 0xBF)
+            if (_input.Available(3) >= 3 && _input[0] == 0xEF && _input[1] == 0xBB && _input[2] == 0xBF)
             {
-                Consume(3);
+                _input.Consume(3);
             }
         }
 
         SkipWhitespace();
-        if (Available(1) == 0)
+        if (_input.Available(1) == 0)
         {
             return false;
         }
 
         Ordinal++;
         var startLine = _physicalLine;
-        if (Available(3) >= 3 && _buffer[_start] == (byte)'I' && _buffer[_start + 1] == (byte)'S' && _buffer[_start + 2] == (byte)'A')
+        if (_input.Available(3) >= 3 && _input[0] == (byte)'I' && _input[1] == (byte)'S' && _input[2] == (byte)'A')
         {
             return ReadIsa(startLine);
         }
 
         if (Ordinal == 1)
         {
-            Fail(1, 0, $"the file does not start with an ISA segment (it starts with '{Preview(_buffer.AsSpan(_start, Math.Min(20, _end - _start)))}'); " +
+            Fail(1, 0, $"the file does not start with an ISA segment (it starts with '{Preview(_input.From(0)[..Math.Min(20, _input.Count)])}'); " +
                 "expected an ANSI X12 interchange beginning with ISA, e.g. ISA*00*          *00*...");
             return false;
         }
@@ -156,12 +151,12 @@ public sealed class X12SegmentReader : IDisposable
 
     private bool ReadIsa(long startLine)
     {
-        var available = Available(IsaLength + 2);
-        var isa = _buffer.AsSpan(_start, Math.Min(available, IsaLength));
+        var available = _input.Available(IsaLength + 2);
+        var isa = _input.From(0)[..Math.Min(available, IsaLength)];
         var separator = isa.Length > 3 ? isa[3] : (byte)0;
         if (isa.Length < IsaLength || !IsaSeparatorsInPlace(isa, separator))
         {
-            Fail(LineFor(startLine), 0, IsaShapeProblem(_buffer.AsSpan(_start, Math.Min(available, 200)), separator));
+            Fail(LineFor(startLine), 0, IsaShapeProblem(_input.From(0)[..Math.Min(available, 200)], separator));
             return false;
         }
 
@@ -194,11 +189,11 @@ public sealed class X12SegmentReader : IDisposable
         }
 
         Id = "ISA";
-        Consume(IsaLength);
+        _input.Consume(IsaLength);
         if (_physicalLines is null)
         {
             // Decided once, on the first ISA: a line break after its terminator means one segment per line.
-            _physicalLines = terminator is Cr or Lf || (Available(1) > 0 && _buffer[_start] is Cr or Lf);
+            _physicalLines = terminator is Cr or Lf || (_input.Available(1) > 0 && _input[0] is Cr or Lf);
         }
 
         Line = LineFor(startLine);
@@ -212,14 +207,14 @@ public sealed class X12SegmentReader : IDisposable
         int length;
         while (true)
         {
-            var found = _buffer.AsSpan(_start + scanned, _end - _start - scanned).IndexOf(terminator);
+            var found = _input.From(scanned).IndexOf(terminator);
             if (found >= 0)
             {
                 length = scanned + found;
                 break;
             }
 
-            scanned = _end - _start;
+            scanned = _input.Count;
             if (scanned > MaxSegmentBytes)
             {
                 Fail(LineFor(startLine), 0,
@@ -228,7 +223,7 @@ public sealed class X12SegmentReader : IDisposable
                 return false;
             }
 
-            if (Available(scanned + 1) <= scanned)
+            if (_input.Available(scanned + 1) <= scanned)
             {
                 // The last segment may lack its terminator; a truncated interchange is caught by its missing trailers.
                 length = scanned;
@@ -239,7 +234,7 @@ public sealed class X12SegmentReader : IDisposable
         EnsureSegmentCapacity(length);
         _segmentLength = 0;
         _elements.Clear();
-        var raw = _buffer.AsSpan(_start, length);
+        var raw = _input.From(0)[..length];
         var element = Separators.Element;
         var fieldStart = 0;
         for (var i = 0; i < raw.Length; i++)
@@ -274,7 +269,7 @@ public sealed class X12SegmentReader : IDisposable
         }
 
         _elements.Add((fieldStart, _segmentLength - fieldStart));
-        Consume(Math.Min(length + 1, _end - _start));
+        _input.Consume(Math.Min(length + 1, _input.Count));
         Line = LineFor(startLine);
         var idBytes = _segment.AsSpan(_elements[0].Start, _elements[0].Length);
         if (!IsSegmentId(idBytes))
@@ -391,10 +386,10 @@ public sealed class X12SegmentReader : IDisposable
 
     private void SkipWhitespace()
     {
-        while (Available(1) > 0)
+        while (_input.Available(1) > 0)
         {
-            var c = _buffer[_start];
-            if (c == Lf || (c == Cr && !(Available(2) >= 2 && _buffer[_start + 1] == Lf)))
+            var c = _input[0];
+            if (c == Lf || (c == Cr && !(_input.Available(2) >= 2 && _input[1] == Lf)))
             {
                 _physicalLine++;
             }
@@ -403,7 +398,7 @@ public sealed class X12SegmentReader : IDisposable
                 return;
             }
 
-            Consume(1);
+            _input.Consume(1);
         }
     }
 
@@ -417,43 +412,6 @@ public sealed class X12SegmentReader : IDisposable
         {
             _segment = new byte[Math.Max(length, _segment.Length * 2)];
         }
-    }
-
-    private void Consume(int count)
-    {
-        _start += count;
-        BytesRead += count;
-    }
-
-    private int Available(int needed)
-    {
-        while (_end - _start < needed && !_eof)
-        {
-            if (_start > 0)
-            {
-                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
-                _end -= _start;
-                _start = 0;
-            }
-
-            if (_end == _buffer.Length)
-            {
-                var bigger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
-                Buffer.BlockCopy(_buffer, 0, bigger, 0, _end);
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = bigger;
-            }
-
-            var n = _stream.Read(_buffer, _end, _buffer.Length - _end);
-            if (n == 0)
-            {
-                _eof = true;
-            }
-
-            _end += n;
-        }
-
-        return _end - _start;
     }
 
     internal static string Show(byte b) => b switch
@@ -473,7 +431,6 @@ public sealed class X12SegmentReader : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _stream.Dispose();
-        ArrayPool<byte>.Shared.Return(_buffer);
+        _input.Dispose();
     }
 }

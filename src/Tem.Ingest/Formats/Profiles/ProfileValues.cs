@@ -231,7 +231,7 @@ internal static class ProfileValues
         var readings = new List<(string Format, string Value)>();
         foreach (var format in rule.Formats)
         {
-            if (CarrierProfile.HasOffset(format))
+            if (FieldRuleJson.HasOffset(format))
             {
                 if (DateTimeOffset.TryParseExact(s, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
                 {
