@@ -1,5 +1,4 @@
 using Tem.Audit;
-using Tem.Audit.Anomaly;
 using Tem.Core;
 
 namespace Tem.App;
@@ -14,7 +13,7 @@ namespace Tem.App;
 public sealed record RuleInfo(string Id, Severity Severity, RecommendedAction Action, string Title, bool IsModel, IReadOnlyList<RuleSetting> Settings);
 
 /// <summary>The rules an audit would run, and the rule files that could not be read.</summary>
-/// <param name="Rules">SQL rules (built-in and the folder's), then the anomaly models.</param>
+/// <param name="Rules">SQL rules (built-in and the folder's), then the anomaly models, then rules added in code.</param>
 /// <param name="BrokenRuleFiles">Rule files skipped, with why.</param>
 public sealed record RuleList(IReadOnlyList<RuleInfo> Rules, IReadOnlyList<(string File, string Error)> BrokenRuleFiles);
 
@@ -32,21 +31,25 @@ public sealed class AuditOperation(TimeProvider time)
     /// <summary>The name audit runs are recorded under.</summary>
     public const string Command = "audit";
 
-    /// <summary>The rules an audit with <paramref name="rulesFolder"/> would run, with their settings.</summary>
-    public static RuleList ListRules(string? rulesFolder)
+    /// <summary>The rules an audit with <paramref name="rulesFolder"/> (and the rules in code <paramref name="added"/>) would run, with their settings.</summary>
+    public static RuleList ListRules(string? rulesFolder, IEnumerable<IAuditRule>? added = null)
     {
-        var catalog = RuleCatalog.Load(rulesFolder, out var broken);
-        var rules = catalog.Select(r => new RuleInfo(r.Id, r.Severity, r.Action, r.Title, false, r.Settings))
-            .Concat(AnomalySettings.Rules.Select(m => new RuleInfo(m.Id, m.Severity, m.Action, m.Title, true, m.Settings)));
-        return new RuleList([.. rules], broken);
+        var rules = RuleCatalog.LoadAll(rulesFolder, out var broken, added);
+        return new RuleList([.. rules.Select(r => new RuleInfo(r.Id, r.Severity, r.Action, r.Title, r.IsModel, r.Settings))], broken);
     }
 
     /// <summary>
     /// Checks setting overrides before anything runs; throws <see cref="ArgumentException"/> naming the bad one.
     /// </summary>
-    public static void ValidateSettings(IReadOnlyDictionary<string, string> settings)
+    /// <param name="settings">Overrides as <c>rule.setting</c> = value.</param>
+    /// <param name="added">Rules in code besides the built-in ones (see <see cref="AuditOptions.AddedRules"/>).</param>
+    public static void ValidateSettings(IReadOnlyDictionary<string, string> settings, IEnumerable<IAuditRule>? added = null)
     {
-        AnomalySettings.Resolve(settings);
+        foreach (var rule in RuleCatalog.Models.Concat(added ?? []))
+        {
+            rule.CheckSettings(settings);
+        }
+
         Tem.Audit.Disputes.BillReconciler.Tolerance(settings);
     }
 

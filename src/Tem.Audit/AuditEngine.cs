@@ -1,6 +1,5 @@
 using DuckDB.NET.Data;
 using System.Diagnostics;
-using Tem.Audit.Anomaly;
 using Tem.Audit.Disputes;
 using Tem.Core;
 using Tem.DuckDb;
@@ -22,6 +21,9 @@ public sealed record AuditOptions
 
     /// <summary>Dispute logs (path, name for messages) applied to the findings after the rules and before the bills are reconciled (see <see cref="DisputeLog"/>).</summary>
     public IReadOnlyList<(string Path, string Name)> DisputeLogs { get; init; } = [];
+
+    /// <summary>Rules in code run after the built-in ones and the folder's (see <see cref="RuleCatalog.LoadAll"/>); none by default.</summary>
+    public IReadOnlyList<IAuditRule> AddedRules { get; init; } = [];
 }
 
 /// <summary>How one rule went.</summary>
@@ -36,7 +38,7 @@ public sealed record RuleRun(string RuleId, string Source, int Findings, TimeSpa
 {
     /// <summary>
     /// What the rule did not judge, one sentence per subject (<c>no resale data for DLR-02 in 2026-05..10: 12 services not
-    /// judged</c>; see <see cref="RuleDefinition.NotJudged"/>); empty when it judged everything.
+    /// judged</c>; see <see cref="IAuditRule.NotJudgedIn"/>); empty when it judged everything.
     /// </summary>
     public IReadOnlyList<string> NotJudged { get; init; } = [];
 }
@@ -58,8 +60,9 @@ public sealed record AuditResult(
 
 /// <summary>
 /// Runs the rule catalogue over a lake: the lake's tables become views, the shared SQL (<c>base.sql</c>) and the
-/// contract rerating (<c>rating.sql</c>) are defined, each rule's SELECT runs with its settings, and every row
-/// becomes a <see cref="Finding"/> with a deterministic id. A rule that fails is reported by name; the others run.
+/// contract rerating (<c>rating.sql</c>) are defined, each rule (<see cref="IAuditRule"/>: a SQL file's SELECT with its
+/// settings, or a model) runs in turn on one <see cref="AuditContext"/>, and every row becomes a <see cref="Finding"/>
+/// with a deterministic id. A rule that fails is reported by name; the others run.
 /// </summary>
 public sealed class AuditEngine(TemLake lake, TimeProvider time)
 {
@@ -67,36 +70,62 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
     /// <param name="options">Rules folder, settings, memory limit, dispute logs.</param>
     /// <param name="runId">The run the findings are recorded under.</param>
     /// <param name="progress">
-    /// Receives rule i of n (<see cref="WorkUnit.Rules"/>: the SQL rules, then the anomaly models) as each starts, with the
-    /// rule's id as the item, and n of n once the last one is done.
+    /// Receives rule i of n (<see cref="WorkUnit.Rules"/>: the rules of <see cref="RuleCatalog.LoadAll"/>, SQL rules first,
+    /// then the anomaly models) as each starts, with the rule's id as the item, and n of n once the last one is done.
     /// </param>
     public AuditResult Run(AuditOptions options, string runId, IProgress<WorkProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var rules = RuleCatalog.Load(options.RulesFolder, out var broken);
-        var total = rules.Count + AnomalySettings.Rules.Count;
+        var rules = RuleCatalog.LoadAll(options.RulesFolder, out var broken, options.AddedRules);
+        var total = rules.Count;
         Directory.CreateDirectory(lake.TempDirectory);
         using var db = LakeSession.InMemory(new SessionOptions { MemoryLimit = options.MemoryLimit, TempDirectory = lake.TempDirectory });
         lake.CreateViews(db);
         db.Execute(RuleCatalog.Script("base.sql"));
         db.Execute(RuleCatalog.Script("rating.sql"));
         var accounts = LoadAccounts(db);
+        var context = new AuditContext(db, options.Settings);
 
         var runs = new List<RuleRun>();
         var findings = new Dictionary<string, Finding>(StringComparer.Ordinal);
-        foreach (var rule in rules)
+        var failedSetups = new Dictionary<SharedSetup, (TimeSpan Elapsed, string Error)>();
+        for (var i = 0; i < rules.Count; i++)
         {
-            progress?.Report(new WorkProgress(WorkUnit.Rules, runs.Count, total, rule.Id));
+            var rule = rules[i];
+
+            // A rule whose shared setup failed is not started: it fails with the setup's message, as the first rule did.
+            if (rule.Setup is { } failed && failedSetups.TryGetValue(failed, out var why))
+            {
+                runs.Add(new RuleRun(rule.Id, rule.Source, 0, why.Elapsed, why.Error));
+                continue;
+            }
+
+            progress?.Report(new WorkProgress(WorkUnit.Rules, i, total, rule.Id));
             var clock = Stopwatch.StartNew();
+            if (rule.Setup is { } setup && !context.IsPrepared(setup))
+            {
+                // Charged to the first rule that needs it.
+                try
+                {
+                    context.Prepare(setup);
+                }
+                catch (Exception e) when (e is DuckDBException or ArgumentException or InvalidOperationException)
+                {
+                    failedSetups[setup] = (clock.Elapsed, e.Message);
+                    runs.Add(new RuleRun(rule.Id, rule.Source, 0, clock.Elapsed, e.Message));
+                    continue;
+                }
+            }
+
             try
             {
-                var (produced, skipped, reason) = RunRule(db, rule, options.Settings, accounts);
+                var (produced, skipped, reason) = Build(rule, rule.Find(context), accounts);
                 foreach (var f in produced)
                 {
-                    findings[f.FindingId] = findings.TryGetValue(f.FindingId, out var same) ? Merge(same, f) : f;
+                    findings[f.FindingId] = rule.MergesSameId && findings.TryGetValue(f.FindingId, out var same) ? Merge(same, f) : f;
                 }
 
-                var notJudged = NotJudged(db, rule, options.Settings);
+                var notJudged = rule.NotJudgedIn(context);
                 runs.Add(new RuleRun(rule.Id, rule.Source, produced.Count, clock.Elapsed, null, skipped, reason) { NotJudged = notJudged });
             }
             catch (Exception e) when (e is DuckDBException or InvalidOperationException or ArgumentException or InvalidCastException or OverflowException)
@@ -105,7 +134,6 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
             }
         }
 
-        RunModels(db, options, accounts, runs, findings, model => progress?.Report(new WorkProgress(WorkUnit.Rules, rules.Count + model, total, AnomalySettings.Rules[model].Id)));
         progress?.Report(new WorkProgress(WorkUnit.Rules, total, total, "storing the findings"));
 
         var store = new FindingStore(lake, time);
@@ -118,45 +146,15 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
         return new AuditResult(reconciled.Findings, runs, broken, reconciled) { DisputeLogs = logs };
     }
 
-    private static (List<Finding> Findings, int Skipped, string? Reason) RunRule(
-        DuckDBConnection db, RuleDefinition rule, IReadOnlyDictionary<string, string> settings, Accounts accounts)
+    /// <summary>The findings of a rule's rows; rows whose account's currency is unknown are skipped (counted, the first reason kept).</summary>
+    private static (List<Finding> Findings, int Skipped, string? Reason) Build(IAuditRule rule, IReadOnlyList<RuleRow> rows, Accounts accounts)
     {
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = rule.BoundSql(settings);
-        using var r = cmd.ExecuteReader();
-        var names = Enumerable.Range(0, r.FieldCount).Select(r.GetName).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        foreach (var required in new[] { "carrier", "account_id", "service_id", "period", "one_time_amount", "monthly_savings", "detail", "evidence" })
-        {
-            if (!names.Contains(required))
-            {
-                throw new InvalidOperationException($"Rule {rule.Id} ({rule.Source}) returns no '{required}' column.");
-            }
-        }
-
-        string? Text(string name) => names.Contains(name) && !r.IsDBNull(r.GetOrdinal(name)) ? Convert.ToString(r.GetValue(r.GetOrdinal(name)), System.Globalization.CultureInfo.InvariantCulture) : null;
-        decimal Amount(string name) => r.IsDBNull(r.GetOrdinal(name)) ? 0m : r.GetDecimal(r.GetOrdinal(name));
-
         var list = new List<Finding>();
         var skipped = 0;
         string? reason = null;
-        while (r.Read())
+        foreach (var row in rows)
         {
-            var account = Text("account_id") ?? throw new InvalidOperationException($"Rule {rule.Id} returned a row without account_id.");
-            var period = BillingMonth.Parse(Text("period") ?? throw new InvalidOperationException($"Rule {rule.Id} returned a row without period."));
-            var row = new Row(rule.Id, rule.Severity, rule.Action, rule.Title, Text("carrier"), account, Text("service_id"), period)
-            {
-                Money = rule.Money,
-                ByService = rule.IdentityByService,
-                OneTime = Amount("one_time_amount"),
-                Monthly = Amount("monthly_savings"),
-                Currency = Text("currency"),
-                Confidence = names.Contains("confidence") && !r.IsDBNull(r.GetOrdinal("confidence")) ? r.GetDecimal(r.GetOrdinal("confidence")) : rule.Confidence,
-                Detail = Text("detail") ?? string.Empty,
-                Evidence = Text("evidence") ?? string.Empty,
-                Discriminator = Text("discriminator"),
-                PlanId = Text("recommended_plan_id"),
-            };
-            if (Build(row, accounts, out var why) is { } finding)
+            if (Build(rule, row, accounts, out var why) is { } finding)
             {
                 list.Add(finding);
             }
@@ -170,61 +168,8 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
         return (list, skipped, reason);
     }
 
-    /// <summary>The rule's not-judged sentences: its not-judged rows grouped by subject, months as ranges, services counted.</summary>
-    private static List<string> NotJudged(DuckDBConnection db, RuleDefinition rule, IReadOnlyDictionary<string, string> settings)
-    {
-        if (rule.NotJudged is null || rule.BoundNotJudgedSql(settings) is not { } sql)
-        {
-            return [];
-        }
-
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = sql;
-        using var r = cmd.ExecuteReader();
-        var bySubject = new SortedDictionary<string, (SortedSet<BillingMonth> Months, HashSet<string> Services)>(StringComparer.Ordinal);
-        while (r.Read())
-        {
-            var subject = Convert.ToString(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
-            var month = BillingMonth.Parse(Convert.ToString(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty);
-            if (!bySubject.TryGetValue(subject, out var gap))
-            {
-                bySubject[subject] = gap = ([], new HashSet<string>(StringComparer.Ordinal));
-            }
-
-            gap.Months.Add(month);
-            gap.Services.Add(r.IsDBNull(2) ? string.Empty : Convert.ToString(r.GetValue(2), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty);
-        }
-
-        return [.. bySubject.Select(g => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{rule.NotJudged.Replace("{subject}", g.Key, StringComparison.Ordinal)} in {BillingMonth.Ranges(g.Value.Months)}: {g.Value.Services.Count} {(g.Value.Services.Count == 1 ? "service" : "services")} not judged"))];
-    }
-
-    /// <summary>A rule's row before it becomes a finding (the engine adds parties, currency and the id).</summary>
-    private sealed record Row(string Rule, Severity Severity, RecommendedAction Action, string Title, string? Carrier, string Account, string? Service, BillingMonth Period)
-    {
-        public decimal OneTime { get; init; }
-
-        public decimal Monthly { get; init; }
-
-        public string? Currency { get; init; }
-
-        public decimal Confidence { get; init; }
-
-        public string Detail { get; init; } = string.Empty;
-
-        public string Evidence { get; init; } = string.Empty;
-
-        public string? Discriminator { get; init; }
-
-        public string? PlanId { get; init; }
-
-        public MoneyKind Money { get; init; }
-
-        public bool ByService { get; init; }
-    }
-
     /// <summary>The finding of a row, or null (with the reason) when its account's currency is unknown.</summary>
-    private static Finding? Build(Row row, Accounts accounts, out string? skipReason)
+    private static Finding? Build(IAuditRule rule, RuleRow row, Accounts accounts, out string? skipReason)
     {
         var info = accounts.Find(row.Carrier, row.Account, row.Period);
         var carrier = row.Carrier ?? info?.Carrier ?? string.Empty;
@@ -239,11 +184,11 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
         var code = CurrencyCode.Parse(currency);
         return new Finding
         {
-            FindingId = row.ByService
-                ? FindingId.CreateForService(row.Rule, row.Account, row.Service, row.Discriminator)
-                : FindingId.Create(row.Rule, row.Account, row.Service, row.Period, row.Discriminator),
-            Rule = row.Rule,
-            Severity = row.Severity,
+            FindingId = rule.IdentityByService
+                ? FindingId.CreateForService(rule.Id, row.Account, row.Service, row.Discriminator)
+                : FindingId.Create(rule.Id, row.Account, row.Service, row.Period, row.Discriminator),
+            Rule = rule.Id,
+            Severity = rule.Severity,
             Carrier = carrier,
             AccountId = row.Account,
             ServiceId = row.Service,
@@ -258,77 +203,10 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
             Title = MoneyText.Resolve(row.Title, code, prices: false),
             Detail = MoneyText.Resolve(row.Detail, code, prices: false),
             Evidence = MoneyText.Resolve(row.Evidence, code, prices: true),
-            RecommendedAction = row.Action,
+            RecommendedAction = rule.Action,
             RecommendedPlanId = row.PlanId,
-            MoneyKind = row.Money,
+            MoneyKind = rule.Money,
         };
-    }
-
-    /// <summary>
-    /// The model rules (spend_anomaly, usage_anomaly), after the SQL rules and on the same connection. Their settings
-    /// come from the same overrides; a bad setting or a failing model is reported under the rule's name like a failing
-    /// SQL rule, and the other rules' findings stand.
-    /// </summary>
-    private static void RunModels(
-        DuckDBConnection db, AuditOptions options, Accounts accounts, List<RuleRun> runs, Dictionary<string, Finding> findings, Action<int> starting)
-    {
-        const string Source = "built-in model";
-        var clock = Stopwatch.StartNew();
-        AnomalySettings settings;
-        starting(0);
-        try
-        {
-            settings = AnomalySettings.Resolve(options.Settings);
-            AnomalyRules.DefineFeatures(db, settings);
-        }
-        catch (Exception e) when (e is DuckDBException or ArgumentException or InvalidOperationException)
-        {
-            runs.AddRange(AnomalySettings.Rules.Select(m => new RuleRun(m.Id, Source, 0, clock.Elapsed, e.Message)));
-            return;
-        }
-
-        // The shared feature tables are charged to the first model.
-        for (var i = 0; i < AnomalySettings.Rules.Count; i++)
-        {
-            var model = AnomalySettings.Rules[i];
-            if (i > 0)
-            {
-                starting(i);
-            }
-
-            try
-            {
-                var produced = model.Id == AnomalySettings.SpendRule ? AnomalyRules.SpendAnomalies(db, settings) : AnomalyRules.UsageAnomalies(db, settings);
-                int count = 0, skipped = 0;
-                string? reason = null;
-                foreach (var m in produced)
-                {
-                    var row = new Row(m.Rule, model.Severity, model.Action, m.Title, m.Carrier, m.AccountId, m.ServiceId, m.Period)
-                    {
-                        Money = RuleDefinition.DefaultMoney(model.Action),
-                        OneTime = m.OneTimeAmount, Confidence = m.Confidence, Detail = m.Detail, Evidence = m.Evidence,
-                    };
-                    if (Build(row, accounts, out var why) is { } finding)
-                    {
-                        findings[finding.FindingId] = finding;
-                        count++;
-                    }
-                    else
-                    {
-                        skipped++;
-                        reason ??= why;
-                    }
-                }
-
-                runs.Add(new RuleRun(model.Id, Source, count, clock.Elapsed, null, skipped, reason));
-            }
-            catch (Exception e) when (e is DuckDBException or InvalidOperationException or ArgumentException or InvalidCastException or OverflowException)
-            {
-                runs.Add(new RuleRun(model.Id, Source, 0, clock.Elapsed, e.Message));
-            }
-
-            clock.Restart();
-        }
     }
 
     private static Finding Merge(Finding a, Finding b) => a with

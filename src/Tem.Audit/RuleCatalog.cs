@@ -5,6 +5,9 @@ namespace Tem.Audit;
 /// <summary>The rules an audit runs: the built-in catalogue (embedded SQL files) plus an analyst's folder of <c>*.sql</c>.</summary>
 public static class RuleCatalog
 {
+    /// <summary>Where a rule from an analyst's folder is defined, for a reader of the report.</summary>
+    internal const string AnalystRule = "an analyst's rule (tem audit --rules DIR)";
+
     private const string Prefix = "Tem.Audit.Rules.";
 
     /// <summary>The built-in rules, in id order.</summary>
@@ -42,6 +45,23 @@ public static class RuleCatalog
         broken = errors;
         return [.. rules.Values.OrderBy(r => r.Id, StringComparer.Ordinal)];
     }
+
+    /// <summary>The rules implemented by models in code, in the order they run (after the SQL rules).</summary>
+    public static IReadOnlyList<IAuditRule> Models { get; } = [new Anomaly.SpendAnomalyRule(), new Anomaly.UsageAnomalyRule()];
+
+    /// <summary>
+    /// Every rule an audit runs, in order: the SQL rules of <see cref="Load"/> (built-in and the folder's, by id), the
+    /// <see cref="Models"/>, then <paramref name="added"/>.
+    /// </summary>
+    public static IReadOnlyList<IAuditRule> LoadAll(string? folder, out IReadOnlyList<(string File, string Error)> broken, IEnumerable<IAuditRule>? added = null) =>
+        [.. Load(folder, out broken), .. Models, .. added ?? []];
+
+    /// <summary>
+    /// Where the rule <paramref name="ruleId"/> of a finding is defined, for a reader of the report: a model's folder, a
+    /// built-in rule's file, else an analyst's rule.
+    /// </summary>
+    public static string DefinedIn(string ruleId) =>
+        (Models.FirstOrDefault(r => r.Id == ruleId) ?? BuiltIn.FirstOrDefault(r => r.Id == ruleId))?.DefinedIn ?? AnalystRule;
 
     /// <summary>An embedded SQL script of the audit (e.g. <c>base.sql</c>, <c>rating.sql</c>).</summary>
     internal static string Script(string name)

@@ -103,7 +103,7 @@ internal static class EvalAnomalyCommand
 
                 if (windowsPath is not null)
                 {
-                    read = read with { Windows = WindowsFor(NabBenchmark.ReadWindows(windowsPath), seriesPath!, windowsPath) };
+                    read = read with { Windows = NabBenchmark.WindowsFor(NabBenchmark.ReadWindows(windowsPath), seriesPath!, windowsPath) };
                 }
 
                 var data = LabeledSeries.Read(seriesPath!, read);
@@ -135,47 +135,12 @@ internal static class EvalAnomalyCommand
         return command;
     }
 
-    // NAB names a series group/file.csv: the entry whose name ends the series path (with / or \ as the separator).
-    private static IReadOnlyList<LabelWindow> WindowsFor(IReadOnlyDictionary<string, IReadOnlyList<LabelWindow>> all, string seriesPath, string windowsPath)
-    {
-        var normalised = seriesPath.Replace('\\', '/');
-        var matches = all.Where(e => normalised.EndsWith("/" + e.Key, StringComparison.Ordinal) || normalised == e.Key
-                                     || Path.GetFileName(e.Key) == Path.GetFileName(normalised)).ToList();
-        var exact = matches.Where(e => normalised.EndsWith("/" + e.Key, StringComparison.Ordinal) || normalised == e.Key).ToList();
-        var chosen = exact.Count == 1 ? exact : matches;
-        return chosen.Count == 1
-            ? chosen[0].Value
-            : throw new InputDataException(new SourceLocation(windowsPath),
-                chosen.Count == 0 ? $"no entry for {Path.GetFileName(seriesPath)}" : $"{chosen.Count} entries match {Path.GetFileName(seriesPath)}",
-                "one entry named group/file.csv ending the --series path");
-    }
-
     private static void Print(CliOutput cli, LabeledSeries data, IReadOnlyList<ISeriesDetector> detectors, int tolerance, AnomalyDirection direction, int period,
         string periodText, bool inferred, double calibration, double share)
     {
         var values = data.Values.ToArray();
         var labels = data.Labels.ToArray();
-        var union = new bool[values.Length];
-        var unionScored = new bool[values.Length];
-        var results = new List<EventWindowResult>();
-        foreach (var detector in detectors)
-        {
-            var scores = new PointScore[values.Length];
-            detector.Detect(values, scores);
-            var flags = new bool[values.Length];
-            var scored = 0;
-            for (var i = 0; i < scores.Length; i++)
-            {
-                flags[i] = scores[i].IsAnomalyTowards(direction);
-                union[i] |= flags[i];
-                unionScored[i] |= scores[i].Verdict != PointVerdict.NotScored;
-                scored += scores[i].Verdict == PointVerdict.NotScored ? 0 : 1;
-            }
-
-            results.Add(EventWindowScoring.Score(detector.Name, labels, flags, tolerance, scored));
-        }
-
-        results.Add(EventWindowScoring.Score("any (union)", labels, union, tolerance, unionScored.Count(s => s)));
+        var results = EventWindowScoring.EvaluateWithUnion(detectors, values, labels, tolerance, direction);
         var first = results[0];
         var preparation = data.Preparation.Describe();
         cli.Result(string.Create(CultureInfo.InvariantCulture,

@@ -4,18 +4,6 @@ using Tem.Core;
 namespace Tem.Audit.Anomaly;
 
 /// <summary>
-/// A rule implemented by a model in code rather than by a SQL file; it has the same metadata as a rule file so that
-/// <c>tem audit --list-rules</c> lists it with its settings, and <c>--set rule.setting=value</c> overrides them.
-/// </summary>
-/// <param name="Id">Rule id (<c>spend_anomaly</c>, <c>usage_anomaly</c>).</param>
-/// <param name="Title">One line for a person.</param>
-/// <param name="Severity">How much a finding matters.</param>
-/// <param name="Action">What to do about a finding.</param>
-/// <param name="Description">What the model does.</param>
-/// <param name="Settings">Named thresholds with their defaults.</param>
-public sealed record ModelRuleDefinition(string Id, string Title, Severity Severity, RecommendedAction Action, string Description, IReadOnlyList<RuleSetting> Settings);
-
-/// <summary>
 /// Every threshold of the anomaly models, each a named setting with a documented default (see <see cref="Rules"/>),
 /// resolved from <c>--set</c> overrides. Money thresholds are decimal in the account's currency; the rest are
 /// statistics.
@@ -74,19 +62,8 @@ public sealed record AnomalySettings
             "Days of a service's own history before a destination it has never called counts as new (before that every destination would be new)."),
     ];
 
-    /// <summary>The two model rules with their settings and defaults.</summary>
-    public static IReadOnlyList<ModelRuleDefinition> Rules { get; } =
-    [
-        new(SpendRule, "Spend or usage far above its own history", Severity.Medium, RecommendedAction.Investigate,
-            "Daily usage spend per service and account against a seasonal median/MAD baseline, the spectral residual and a level-shift detector; "
-            + "monthly spend, minutes and data MB against their own past months (usage alone also against its peers). One finding per service (or account) and month; "
-            + "one_time_amount = spend of the flagged days above their expected value.",
-            [.. Definitions.Where(d => d.Rule == SpendRule).Select(d => new RuleSetting(d.Name, d.Default, d.Description))]),
-        new(UsageRule, "Calls that look like toll fraud", Severity.High, RecommendedAction.Investigate,
-            "Isolation forest over the calls of rated services: destination price class, local hour, weekday, duration, cost, calls of the "
-            + "service within 30 minutes, new destination. One finding per service and month whose outlying calls are billed at least min_billed, listing them; no amount.",
-            [.. Definitions.Where(d => d.Rule == UsageRule).Select(d => new RuleSetting(d.Name, d.Default, d.Description))]),
-    ];
+    /// <summary>The two model rules (<see cref="RuleCatalog.Models"/>) with their settings and defaults.</summary>
+    public static IReadOnlyList<IAuditRule> Rules => RuleCatalog.Models;
 
     /// <summary>Smallest spend above baseline that fires, account currency.</summary>
     public decimal MinAmount { get; init; }
@@ -141,6 +118,10 @@ public sealed record AnomalySettings
 
     /// <summary>The settings at their defaults.</summary>
     public static AnomalySettings Default { get; } = Resolve(null);
+
+    /// <summary>The settings of the model rule <paramref name="rule"/> with their defaults and descriptions, in their documented order.</summary>
+    public static IReadOnlyList<RuleSetting> SettingsOf(string rule) =>
+        [.. Definitions.Where(d => d.Rule == rule).Select(d => new RuleSetting(d.Name, d.Default, d.Description))];
 
     /// <summary>Is <paramref name="key"/> (<c>rule.setting</c>) one of the model rules' settings?</summary>
     public static bool IsModelSetting(string key) =>

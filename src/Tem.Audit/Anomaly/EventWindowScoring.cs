@@ -107,10 +107,40 @@ public static class EventWindowScoring
         return new EventWindowResult(detector, events, detected, alarms, trueAlarms, flagged, scored);
     }
 
+    /// <summary>The name of the union's result in <see cref="EvaluateWithUnion"/>.</summary>
+    public const string UnionName = "any (union)";
+
     /// <summary>Runs <paramref name="detector"/> on <paramref name="values"/> and scores its flags towards <paramref name="direction"/>.</summary>
     public static EventWindowResult Evaluate(ISeriesDetector detector, ReadOnlySpan<double> values, ReadOnlySpan<bool> labels, int tolerance, AnomalyDirection direction)
     {
         ArgumentNullException.ThrowIfNull(detector);
+        return Evaluate(detector, values, labels, tolerance, direction, [], []);
+    }
+
+    /// <summary>
+    /// Each of <paramref name="detectors"/> as <see cref="Evaluate(ISeriesDetector, ReadOnlySpan{double}, ReadOnlySpan{bool}, int, AnomalyDirection)"/>,
+    /// then their union (<see cref="UnionName"/>): a point any of them flagged, scored where any of them could judge it.
+    /// </summary>
+    public static IReadOnlyList<EventWindowResult> EvaluateWithUnion(
+        IEnumerable<ISeriesDetector> detectors, ReadOnlySpan<double> values, ReadOnlySpan<bool> labels, int tolerance, AnomalyDirection direction)
+    {
+        ArgumentNullException.ThrowIfNull(detectors);
+        var union = new bool[values.Length];
+        var unionScored = new bool[values.Length];
+        var results = new List<EventWindowResult>();
+        foreach (var detector in detectors)
+        {
+            results.Add(Evaluate(detector, values, labels, tolerance, direction, union, unionScored));
+        }
+
+        results.Add(Score(UnionName, labels, union, tolerance, unionScored.Count(s => s)));
+        return results;
+    }
+
+    /// <summary>Scores one detector; its flagged and scored points are also or-ed into the union's (when given).</summary>
+    private static EventWindowResult Evaluate(
+        ISeriesDetector detector, ReadOnlySpan<double> values, ReadOnlySpan<bool> labels, int tolerance, AnomalyDirection direction, Span<bool> union, Span<bool> unionScored)
+    {
         var scores = new PointScore[values.Length];
         detector.Detect(values, scores);
         var flags = new bool[values.Length];
@@ -119,6 +149,11 @@ public static class EventWindowScoring
         {
             flags[i] = scores[i].IsAnomalyTowards(direction);
             scored += scores[i].Verdict == PointVerdict.NotScored ? 0 : 1;
+            if (!union.IsEmpty)
+            {
+                union[i] |= flags[i];
+                unionScored[i] |= scores[i].Verdict != PointVerdict.NotScored;
+            }
         }
 
         return Score(detector.Name, labels, flags, tolerance, scored);

@@ -95,6 +95,27 @@ public static class NabBenchmark
         return ParseWindows(stream, path);
     }
 
+    /// <summary>
+    /// The windows of one series from NAB's windows file: NAB names a series group/file.csv, so the entry whose name ends
+    /// <paramref name="seriesPath"/> (with / or \ as the separator), else the one with its file name.
+    /// </summary>
+    /// <exception cref="InputDataException">No entry, or more than one, matches.</exception>
+    public static IReadOnlyList<LabelWindow> WindowsFor(IReadOnlyDictionary<string, IReadOnlyList<LabelWindow>> all, string seriesPath, string windowsPath)
+    {
+        ArgumentNullException.ThrowIfNull(all);
+        ArgumentNullException.ThrowIfNull(seriesPath);
+        var normalised = seriesPath.Replace('\\', '/');
+        var matches = all.Where(e => normalised.EndsWith("/" + e.Key, StringComparison.Ordinal) || normalised == e.Key
+                                     || Path.GetFileName(e.Key) == Path.GetFileName(normalised)).ToList();
+        var exact = matches.Where(e => normalised.EndsWith("/" + e.Key, StringComparison.Ordinal) || normalised == e.Key).ToList();
+        var chosen = exact.Count == 1 ? exact : matches;
+        return chosen.Count == 1
+            ? chosen[0].Value
+            : throw new InputDataException(new SourceLocation(windowsPath),
+                chosen.Count == 0 ? $"no entry for {Path.GetFileName(seriesPath)}" : $"{chosen.Count} entries match {Path.GetFileName(seriesPath)}",
+                "one entry named group/file.csv ending the --series path");
+    }
+
     /// <summary>Parses NAB's windows JSON (an object of file name to a list of [start, end] timestamp pairs).</summary>
     /// <exception cref="InputDataException">It is not.</exception>
     public static IReadOnlyDictionary<string, IReadOnlyList<LabelWindow>> ParseWindows(Stream stream, string source)
@@ -188,25 +209,8 @@ public static class NabBenchmark
         var seasonality = series.InferSeasonality();
         var n = values.Length;
 
-        var atDefaults = new List<EventWindowResult>();
-        var union = new bool[n];
-        var unionScored = new bool[n];
-        foreach (var detector in SeriesEvaluation.Detectors(settings, seasonality.Period, n, ScoreCalibration.DefaultK, ScoreCalibration.DefaultShare))
-        {
-            var scores = new PointScore[n];
-            detector.Detect(values, scores);
-            var flags = new bool[n];
-            for (var i = 0; i < n; i++)
-            {
-                flags[i] = scores[i].IsAnomaly;
-                union[i] |= flags[i];
-                unionScored[i] |= scores[i].Verdict != PointVerdict.NotScored;
-            }
-
-            atDefaults.Add(EventWindowScoring.Score(detector.Name, labels, flags, 0, scores.Count(s => s.Verdict != PointVerdict.NotScored)));
-        }
-
-        atDefaults.Add(EventWindowScoring.Score("any (union)", labels, union, 0, unionScored.Count(s => s)));
+        var atDefaults = EventWindowScoring.EvaluateWithUnion(
+            SeriesEvaluation.Detectors(settings, seasonality.Period, n, ScoreCalibration.DefaultK, ScoreCalibration.DefaultShare), values, labels, 0, AnomalyDirection.Both);
 
         // Each detector once at its lowest threshold: a flag at a higher threshold is a flag at the lowest whose |score|
         // exceeds it (the level shift's one-point-per-shift rule only compares candidates by |score|, so it holds there too).

@@ -51,7 +51,7 @@ public static class UsageModelComparison
         lake.CreateViews(db);
         db.Execute(RuleCatalog.Script("base.sql"));
         db.Execute(RuleCatalog.Script("rating.sql"));
-        AnomalyRules.DefineFeatures(db, settings);
+        AnomalyFeatures.Define(db);
         var count = AnomalyFeatures.DefineCalls(db, settings.WarmupDays);
         var width = CallFeatures.Names.Length;
         var labelled = Labelled(db, labelCondition);
