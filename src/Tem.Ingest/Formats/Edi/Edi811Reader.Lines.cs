@@ -27,19 +27,7 @@ public sealed partial class Edi811Reader
         tx.InSubline = false;
         tx.LastIt1 = line;
         line.IsItem = true;
-        if (!TryOptionalNumber(s.Element(2), out var quantity))
-        {
-            line.Reject = NotNumber(2, "IT102", "quantity", s.Text(2));
-        }
-        else if (!TryOptionalNumber(s.Element(4), out var price))
-        {
-            line.Reject = NotNumber(4, "IT104", "unit_price", s.Text(4));
-        }
-        else
-        {
-            line.Quantity = quantity;
-            line.UnitPrice = price;
-        }
+        QuantityAndPrice(line, 2, "IT102", 4, "IT104");
 
         line.ChargeType = ChargeCode("IT1", 6, 24, out var column, out var code, out var problem);
         line.Code = code;
@@ -47,6 +35,29 @@ public sealed partial class Edi811Reader
         if (line.ChargeType is null)
         {
             line.Reject ??= problem;
+        }
+    }
+
+    /// <summary>
+    /// The quantity and unit price of an IT1 or SLN line (the same pair of optional numbers at other element
+    /// positions); the first that is not a number rejects the line. Element names are literals, so no string is built
+    /// per line.
+    /// </summary>
+    private void QuantityAndPrice(PendingLine line, int quantityAt, string quantityElement, int priceAt, string priceElement)
+    {
+        var s = _segments;
+        if (!TryOptionalNumber(s.Element(quantityAt), out var quantity))
+        {
+            line.Reject = NotNumber(quantityAt, quantityElement, "quantity", s.Text(quantityAt));
+        }
+        else if (!TryOptionalNumber(s.Element(priceAt), out var price))
+        {
+            line.Reject = NotNumber(priceAt, priceElement, "unit_price", s.Text(priceAt));
+        }
+        else
+        {
+            line.Quantity = quantity;
+            line.UnitPrice = price;
         }
     }
 
@@ -63,19 +74,7 @@ public sealed partial class Edi811Reader
 
         var line = NewLine(tx, SlnColumns, inheritService: false);
         tx.Item = line;
-        if (!TryOptionalNumber(s.Element(4), out var quantity))
-        {
-            line.Reject = NotNumber(4, "SLN04", "quantity", s.Text(4));
-        }
-        else if (!TryOptionalNumber(s.Element(6), out var price))
-        {
-            line.Reject = NotNumber(6, "SLN06", "unit_price", s.Text(6));
-        }
-        else
-        {
-            line.Quantity = quantity;
-            line.UnitPrice = price;
-        }
+        QuantityAndPrice(line, 4, "SLN04", 6, "SLN06");
 
         line.ChargeType = ChargeCode("SLN", 9, 27, out var column, out var code, out var problem);
         line.Code = code;
