@@ -55,9 +55,16 @@ public sealed class TestLake : IDisposable
     public string Data => _folder.Sub("data");
 
     /// <summary>Ingests every file below <paramref name="folder"/>, in <see cref="Ingestor.ExpandPaths"/> order, in one run.</summary>
-    public void IngestAll(string folder, string runId = "run-setup", IngestOptions? options = null)
+    public void IngestAll(string folder, string runId = "run-setup", IngestOptions? options = null) =>
+        IngestAll(Lake, Clock, folder, runId, options);
+
+    /// <summary>
+    /// Ingests every file below <paramref name="folder"/> into <paramref name="lake"/>, in <see cref="Ingestor.ExpandPaths"/>
+    /// order, in one run: for a test that keeps its lake in a folder of its own.
+    /// </summary>
+    public static void IngestAll(TemLake lake, TimeProvider clock, string folder, string runId = "run-setup", IngestOptions? options = null)
     {
-        var ingestor = new Ingestor(Lake, Clock, options ?? new IngestOptions());
+        var ingestor = new Ingestor(lake, clock, options ?? new IngestOptions());
         foreach (var file in Ingestor.ExpandPaths([folder]))
         {
             ingestor.IngestFile(file, runId);
