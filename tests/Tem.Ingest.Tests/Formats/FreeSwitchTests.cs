@@ -358,20 +358,7 @@ public sealed class FreeSwitchFuzzTests
             var bytes = original.ToList();
             for (var k = random.Next(1, 4); k > 0; k--)
             {
-                var at = random.Next(bytes.Count);
-                var b = Interesting[random.Next(Interesting.Length)];
-                switch (random.Next(3))
-                {
-                    case 0:
-                        bytes[at] = b;
-                        break;
-                    case 1:
-                        bytes.RemoveAt(at);
-                        break;
-                    default:
-                        bytes.Insert(at, b);
-                        break;
-                }
+                ByteMutation.MutateOnce(bytes, random, Interesting);
             }
 
             var path = Path.Combine(folder, fixture);
