@@ -1,6 +1,5 @@
 using System.Globalization;
 using Tem.Core;
-using Tem.Ingest;
 using Tem.Lake;
 using Tem.SampleData;
 
@@ -9,26 +8,18 @@ namespace Tem.Audit.Tests;
 /// <summary>A generated sample set ingested into a scratch lake, and its answer key.</summary>
 public sealed class AuditScratch : IDisposable
 {
-    public AuditScratch(SampleDataOptions? options = null)
-    {
-        Folder = Path.Combine(Path.GetTempPath(), "tem-audit-tests-" + Guid.NewGuid().ToString("N"));
-        Data = Path.Combine(Folder, "data");
-        SampleDataGenerator.Generate(options ?? new SampleDataOptions(), Data);
-        Lake = TemLake.Open(Path.Combine(Folder, "lake"));
-        var ingestor = new Ingestor(Lake, Clock, new IngestOptions());
-        foreach (var file in Ingestor.ExpandPaths([Data]))
-        {
-            ingestor.IngestFile(file, "run-setup");
-        }
-    }
+    private readonly TestLake _lake;
+
+    public AuditScratch(SampleDataOptions? options = null) =>
+        _lake = TestLake.OfGeneratedSample("tem-audit-tests", Clock, options ?? new SampleDataOptions());
 
     public static TimeProvider Clock { get; } = new FixedClock(new DateTimeOffset(2026, 10, 15, 2, 0, 0, TimeSpan.Zero));
 
-    public string Folder { get; }
+    public string Folder => _lake.Folder;
 
-    public string Data { get; }
+    public string Data => _lake.Data;
 
-    public TemLake Lake { get; }
+    public TemLake Lake => _lake.Lake;
 
     public AuditResult Audit(AuditOptions? options = null, string runId = "run-1") =>
         new AuditEngine(Lake, Clock).Run(options ?? new AuditOptions(), runId);
@@ -46,19 +37,5 @@ public sealed class AuditScratch : IDisposable
     private static string Key(string rule, string account, string service, string period, decimal oneTime, decimal monthly) =>
         string.Create(CultureInfo.InvariantCulture, $"{rule},{account},{service},{period},{oneTime:0.0000},{monthly:0.0000}");
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
+    public void Dispose() => _lake.Dispose();
 }

@@ -13,14 +13,12 @@ public sealed class PbxUnmatchedTests : IDisposable
 {
     private const string UsageHeader = "record_id,carrier,account_id,service_id,usage_type,start_time,duration_s,called_number,data_mb,billed_amount,invoice_id";
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "tem-audit-pbx-" + Guid.NewGuid().ToString("N"));
+    private readonly TestLake _world = new("tem-audit-pbx", AuditScratch.Clock);
     private readonly TemLake _lake;
-    private int _file;
 
     public PbxUnmatchedTests()
     {
-        Directory.CreateDirectory(_folder);
-        _lake = TemLake.Open(Path.Combine(_folder, "lake"));
+        _lake = _world.Lake;
         Ingest("parties.csv", "party_id,name,kind,parent_id\nCUS1,Acme,customer,\n");
         Ingest("accounts.csv", """
             account_id,carrier,customer_id,bill_to_id,reseller_id,currency,time_zone,tax_exempt,rate_plan_id
@@ -29,16 +27,7 @@ public sealed class PbxUnmatchedTests : IDisposable
             """);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _world.Dispose();
 
     /// <summary>An answered cdr_csv record; times are London local times.</summary>
     private static string Master(string dst, string start, string answer, string end, long duration, long billsec) =>
@@ -48,13 +37,7 @@ public sealed class PbxUnmatchedTests : IDisposable
     private static string Usage(string service, string start, long seconds, string number, string billed, string account = "A") =>
         $"R-{service},Telco,{account},{service},voice,{start},{seconds},{number},,{billed},INV1";
 
-    private void Ingest(string name, string text, IngestOptions? options = null)
-    {
-        var path = Path.Combine(_folder, (++_file).ToString("D3", CultureInfo.InvariantCulture) + "-" + name);
-        File.WriteAllText(path, text.ReplaceLineEndings("\n").TrimStart() + (text.EndsWith('\n') ? string.Empty : "\n"));
-        var report = new Ingestor(_lake, AuditScratch.Clock, options ?? new IngestOptions()).IngestFile(path, "pbx");
-        Assert.True(report.RowsRejected == 0 && report.Outcome == FileOutcome.Stored, report.Message);
-    }
+    private void Ingest(string name, string text, IngestOptions? options = null) => _world.IngestText(name, text, "pbx", options);
 
     private Dictionary<string, decimal> Findings(Dictionary<string, string>? settings = null) =>
         new AuditEngine(_lake, AuditScratch.Clock).Run(new AuditOptions { Settings = settings ?? [] }, "pbx").Findings

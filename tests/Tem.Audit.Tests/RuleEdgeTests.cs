@@ -14,14 +14,12 @@ public sealed class RuleEdgeTests : IDisposable
     private const string InvoiceHeader = "invoice_id,carrier,account_id,invoice_date,period_start,period_end,line_no,service_id,charge_type,description,quantity,unit_price,amount,currency";
     private const string UsageHeader = "record_id,carrier,account_id,service_id,usage_type,start_time,duration_s,called_number,data_mb,billed_amount,invoice_id";
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "tem-audit-edges-" + Guid.NewGuid().ToString("N"));
+    private readonly TestLake _world = new("tem-audit-edges", AuditScratch.Clock);
     private readonly TemLake _lake;
-    private int _file;
 
     public RuleEdgeTests()
     {
-        Directory.CreateDirectory(_folder);
-        _lake = TemLake.Open(Path.Combine(_folder, "lake"));
+        _lake = _world.Lake;
         Ingest("parties.csv", "party_id,name,kind,parent_id\nCUS1,Acme,customer,\nCUS2,Beta,customer,\n");
         Ingest("accounts.csv", """
             account_id,carrier,customer_id,bill_to_id,reseller_id,currency,time_zone,tax_exempt,rate_plan_id
@@ -49,24 +47,9 @@ public sealed class RuleEdgeTests : IDisposable
             """);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _world.Dispose();
 
-    private void Ingest(string name, string text)
-    {
-        var path = Path.Combine(_folder, (++_file).ToString("D3", CultureInfo.InvariantCulture) + "-" + name);
-        File.WriteAllText(path, text.ReplaceLineEndings("\n").TrimStart() + (text.EndsWith('\n') ? string.Empty : "\n"));
-        var report = new Ingestor(_lake, AuditScratch.Clock, new IngestOptions()).IngestFile(path, "edges");
-        Assert.True(report.RowsRejected == 0 && report.Outcome == FileOutcome.Stored, report.Message);
-    }
+    private void Ingest(string name, string text) => _world.IngestText(name, text, "edges");
 
     private List<Finding> Audit() =>
         [.. new AuditEngine(_lake, AuditScratch.Clock).Run(new AuditOptions(), "edges").Findings.Where(f => f.Status != FindingStatus.Resolved).Select(f => f.Finding)];

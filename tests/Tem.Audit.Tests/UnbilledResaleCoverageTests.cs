@@ -11,14 +11,12 @@ namespace Tem.Audit.Tests;
 /// </summary>
 public sealed class UnbilledResaleCoverageTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "tem-unbilled-" + Guid.NewGuid().ToString("N"));
+    private readonly TestLake _world = new("tem-unbilled", AuditScratch.Clock);
     private readonly TemLake _lake;
-    private int _file;
 
     public UnbilledResaleCoverageTests()
     {
-        Directory.CreateDirectory(_folder);
-        _lake = TemLake.Open(Path.Combine(_folder, "lake"));
+        _lake = _world.Lake;
         Ingest("parties.csv", """
             party_id,name,kind,parent_id
             R1,Reseller One,dealer,
@@ -55,16 +53,7 @@ public sealed class UnbilledResaleCoverageTests : IDisposable
         Ingest("invoices.csv", string.Join('\n', lines) + "\n");
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _world.Dispose();
 
     [Fact]
     public void Audit_ResellerWithResaleDataForTheMonth_UnbilledServiceIsAFinding()
@@ -122,11 +111,5 @@ public sealed class UnbilledResaleCoverageTests : IDisposable
         return (findings, Assert.Single(result.Rules, r => r.RuleId == "unbilled_resale"));
     }
 
-    private void Ingest(string name, string text)
-    {
-        var path = Path.Combine(_folder, (++_file).ToString("D3", CultureInfo.InvariantCulture) + "-" + name);
-        File.WriteAllText(path, text.ReplaceLineEndings("\n").TrimStart() + (text.EndsWith('\n') ? string.Empty : "\n"));
-        var report = new Ingestor(_lake, AuditScratch.Clock, new IngestOptions()).IngestFile(path, "unbilled");
-        Assert.True(report.RowsRejected == 0 && report.Outcome == FileOutcome.Stored, report.Message);
-    }
+    private void Ingest(string name, string text) => _world.IngestText(name, text, "unbilled");
 }

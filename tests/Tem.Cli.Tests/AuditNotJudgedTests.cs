@@ -6,24 +6,15 @@ namespace Tem.Cli.Tests;
 /// <summary><c>tem audit</c> says once per reseller which months <c>unbilled_resale</c> could not judge.</summary>
 public sealed partial class AuditNotJudgedTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "tem-cli-notjudged-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("tem-cli-notjudged");
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void Audit_NoResaleFile_NoUnbilledFindingsAndOneLinePerReseller()
     {
-        var inbox = Path.Combine(_root, "inbox");
-        var lake = Path.Combine(_root, "lake");
+        var inbox = _temp.Sub("inbox");
+        var lake = _temp.Sub("lake");
         Assert.Equal(0, Cli.Run("sample-data", "--out", inbox, "--services", "60", "--months", "4", "--seed", "5").Code);
         var resale = Directory.GetFiles(inbox, "resale*.csv", SearchOption.AllDirectories);
         Assert.NotEmpty(resale);

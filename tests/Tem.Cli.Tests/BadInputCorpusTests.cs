@@ -27,57 +27,51 @@ public sealed class BadInputCorpusTests
         var source = Repo("tests", "Tem.Cli.Tests", "Corpus", name);
         using var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(source, "case.json")));
         var spec = expected.RootElement;
-        var folder = Directory.CreateTempSubdirectory("tem-corpus-").FullName;
-        try
+        using var temp = new TempFolder("tem-corpus");
+        var folder = temp.Path;
+        var input = Path.Combine(folder, "input");
+        Copy(Path.Combine(source, "input"), input);
+        if (spec.TryGetProperty("links", out var links))
         {
-            var input = Path.Combine(folder, "input");
-            Copy(Path.Combine(source, "input"), input);
-            if (spec.TryGetProperty("links", out var links))
+            foreach (var link in links.EnumerateArray())
             {
-                foreach (var link in links.EnumerateArray())
-                {
-                    File.CreateSymbolicLink(Path.Combine(input, link.GetProperty("path").GetString()!), link.GetProperty("target").GetString()!);
-                }
-            }
-
-            var lake = Path.Combine(folder, "lake");
-            string[] extra = spec.TryGetProperty("args", out var args) ? [.. args.EnumerateArray().Select(a => a.GetString()!)] : [];
-            var (code, output, error) = Run(["ingest", input, "--lake", lake, "--json", .. extra]);
-
-            using var result = JsonDocument.Parse(output);
-            var r = result.RootElement;
-            Assert.True(spec.GetProperty("exit").GetInt32() == code, $"exit {code}; stderr: {error}; stdout: {output}");
-            Assert.Equal(
-                (Int(spec, "files"), Int(spec, "failed"), Long(spec, "read"), Long(spec, "stored"), Long(spec, "rejected"), Long(spec, "repeats")),
-                (r.GetProperty("files").GetInt32(), r.GetProperty("failed_files").GetInt32(), r.GetProperty("rows_read").GetInt64(),
-                 r.GetProperty("rows_stored").GetInt64(), r.GetProperty("rows_rejected").GetInt64(), r.GetProperty("repeated_records").GetInt64()));
-
-            // A file's own line, then each rejected row's message.
-            var messages = string.Join("\n", r.GetProperty("results").EnumerateArray().Select(f => f.GetProperty("message").GetString()));
-            if (Directory.Exists(Path.Combine(lake, "_tem")))
-            {
-                messages += "\n" + Run("sql", "--lake", lake, "--format", "csv", "SELECT message FROM rejects ORDER BY line").Out;
-            }
-
-            foreach (var fragment in Strings(spec, "messages"))
-            {
-                Assert.Contains(fragment, messages, StringComparison.Ordinal);
-            }
-
-            foreach (var fragment in Strings(spec, "not_messages"))
-            {
-                Assert.DoesNotContain(fragment, messages + error, StringComparison.Ordinal);
-            }
-
-            Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
-            if (Directory.Exists(Path.Combine(lake, "_tem")))
-            {
-                AssertNothingLost(lake, spec);
+                File.CreateSymbolicLink(Path.Combine(input, link.GetProperty("path").GetString()!), link.GetProperty("target").GetString()!);
             }
         }
-        finally
+
+        var lake = Path.Combine(folder, "lake");
+        string[] extra = spec.TryGetProperty("args", out var args) ? [.. args.EnumerateArray().Select(a => a.GetString()!)] : [];
+        var (code, output, error) = Run(["ingest", input, "--lake", lake, "--json", .. extra]);
+
+        using var result = JsonDocument.Parse(output);
+        var r = result.RootElement;
+        Assert.True(spec.GetProperty("exit").GetInt32() == code, $"exit {code}; stderr: {error}; stdout: {output}");
+        Assert.Equal(
+            (Int(spec, "files"), Int(spec, "failed"), Long(spec, "read"), Long(spec, "stored"), Long(spec, "rejected"), Long(spec, "repeats")),
+            (r.GetProperty("files").GetInt32(), r.GetProperty("failed_files").GetInt32(), r.GetProperty("rows_read").GetInt64(),
+             r.GetProperty("rows_stored").GetInt64(), r.GetProperty("rows_rejected").GetInt64(), r.GetProperty("repeated_records").GetInt64()));
+
+        // A file's own line, then each rejected row's message.
+        var messages = string.Join("\n", r.GetProperty("results").EnumerateArray().Select(f => f.GetProperty("message").GetString()));
+        if (Directory.Exists(Path.Combine(lake, "_tem")))
         {
-            Directory.Delete(folder, recursive: true);
+            messages += "\n" + Run("sql", "--lake", lake, "--format", "csv", "SELECT message FROM rejects ORDER BY line").Out;
+        }
+
+        foreach (var fragment in Strings(spec, "messages"))
+        {
+            Assert.Contains(fragment, messages, StringComparison.Ordinal);
+        }
+
+        foreach (var fragment in Strings(spec, "not_messages"))
+        {
+            Assert.DoesNotContain(fragment, messages + error, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        if (Directory.Exists(Path.Combine(lake, "_tem")))
+        {
+            AssertNothingLost(lake, spec);
         }
     }
 

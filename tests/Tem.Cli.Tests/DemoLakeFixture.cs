@@ -3,14 +3,12 @@ namespace Tem.Cli.Tests;
 /// <summary>One <c>tem demo</c> run shared by the tests of a class: the sample set, its lake and report folder.</summary>
 public sealed class DemoLakeFixture : IDisposable
 {
+    private readonly TempFolder _temp = new("tem-cli-demo");
+
     public DemoLakeFixture()
     {
-        Root = Path.Combine(Path.GetTempPath(), "tem-cli-demo-" + Guid.NewGuid().ToString("N"));
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Code = TemApp.Run(["demo", "--out", Root], output, error);
-        Out = output.ToString();
-        Err = error.ToString();
+        Root = _temp.Path;
+        (Code, Out, Err) = Cli.Run("demo", "--out", Root);
     }
 
     public string Root { get; }
@@ -23,14 +21,5 @@ public sealed class DemoLakeFixture : IDisposable
 
     public string Err { get; }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 }

@@ -6,25 +6,14 @@ namespace Tem.Cli.Tests;
 
 public sealed class EvalAnomalyCommandTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "tem-eval-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("tem-eval");
 
-    public EvalAnomalyCommandTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
 
     private string Write(string name, string text)
     {
-        var path = Path.Combine(_folder, name);
+        var path = _temp.Sub(name);
         File.WriteAllText(path, text);
         return path;
     }
@@ -117,7 +106,7 @@ public sealed class EvalAnomalyCommandTests : IDisposable
     public void EvalAnomaly_SeriesAndNab_OneOfThemIsRequired()
     {
         Assert.Equal(TemApp.UsageError, Run("eval-anomaly").Code);
-        Assert.Equal(TemApp.UsageError, Run("eval-anomaly", "--series", ConstructedSeries(), "--nab", _folder).Code);
+        Assert.Equal(TemApp.UsageError, Run("eval-anomaly", "--series", ConstructedSeries(), "--nab", _temp.Path).Code);
     }
 
     /// <summary>
@@ -126,7 +115,7 @@ public sealed class EvalAnomalyCommandTests : IDisposable
     /// </summary>
     private string NabFolder()
     {
-        var root = Path.Combine(_folder, "nab");
+        var root = _temp.Sub("nab");
         Directory.CreateDirectory(Path.Combine(root, "data", "grp"));
         Directory.CreateDirectory(Path.Combine(root, "labels"));
         var start = new DateTime(2014, 4, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -189,7 +178,7 @@ public sealed class EvalAnomalyCommandTests : IDisposable
     [Fact]
     public void EvalAnomaly_MissingFileOrBadSetting_FailsWithAMessage()
     {
-        var missing = Run("eval-anomaly", "--series", Path.Combine(_folder, "none.csv"));
+        var missing = Run("eval-anomaly", "--series", _temp.Sub("none.csv"));
         Assert.Equal(TemApp.Failure, missing.Code);
         Assert.Contains("none.csv", missing.Err, StringComparison.Ordinal);
 
@@ -213,7 +202,7 @@ public sealed class EvalAnomalyCommandTests : IDisposable
     [Fact]
     public void Audit_UnknownModelSetting_IsAUsageError()
     {
-        var (code, _, error) = Run("audit", "--lake", Path.Combine(_folder, "lake"), "--set", "spend_anomaly.nope=1");
+        var (code, _, error) = Run("audit", "--lake", _temp.Sub("lake"), "--set", "spend_anomaly.nope=1");
 
         Assert.Equal(TemApp.UsageError, code);
         Assert.Contains("spend_anomaly.nope is not a setting of spend_anomaly", error, StringComparison.Ordinal);

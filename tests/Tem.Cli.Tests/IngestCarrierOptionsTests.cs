@@ -4,20 +4,18 @@ namespace Tem.Cli.Tests;
 /// <summary>tem ingest's options for carrier bills: --profile and the --edi-* settings.</summary>
 public sealed class IngestCarrierOptionsTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "tem-cli-carrier-" + Guid.NewGuid().ToString("N"));
-
-    public IngestCarrierOptionsTests() => Directory.CreateDirectory(_folder);
+    private readonly TempFolder _temp = new("tem-cli-carrier");
 
 
 
     [Fact]
     public void Ingest_TextEncoding_DecodesTextFieldsWithIt_AndSaysSoOnce()
     {
-        var inbox = Directory.CreateDirectory(Path.Combine(_folder, "inbox")).FullName;
+        var inbox = Directory.CreateDirectory(_temp.Sub("inbox")).FullName;
         // 0xA4 is the euro sign in ISO-8859-15 and a currency sign in windows-1252 (the default fallback).
         var text = "party_id,name,kind,parent_id\nCUS-1,Caf\u00e9 \u00a4 Bar,customer,\n";
         File.WriteAllBytes(Path.Combine(inbox, "parties.csv"), System.Text.Encoding.Latin1.GetBytes(text));
-        var lake = Path.Combine(_folder, "lake");
+        var lake = _temp.Sub("lake");
 
         var (code, output, error) = Run("ingest", inbox, "--lake", lake, "--text-encoding", "iso-8859-15");
 
@@ -30,7 +28,7 @@ public sealed class IngestCarrierOptionsTests : IDisposable
     [Fact]
     public void Ingest_UnknownTextEncoding_IsUsageErrorTwoNamingTheOption()
     {
-        var (code, _, error) = Run("ingest", _folder, "--lake", Path.Combine(_folder, "lake"), "--text-encoding", "klingon-8");
+        var (code, _, error) = Run("ingest", _temp.Path, "--lake", _temp.Sub("lake"), "--text-encoding", "klingon-8");
         Assert.Equal(TemApp.UsageError, code);
         Assert.Contains("--text-encoding 'klingon-8' is not an encoding .NET knows", error, StringComparison.Ordinal);
     }
@@ -38,7 +36,7 @@ public sealed class IngestCarrierOptionsTests : IDisposable
     [Fact]
     public void Ingest_EdiChargeCodeWithoutType_IsUsageErrorTwo()
     {
-        var (code, _, error) = Run("ingest", _folder, "--lake", Path.Combine(_folder, "lake"), "--edi-charge-code", "BASIC=monthly");
+        var (code, _, error) = Run("ingest", _temp.Path, "--lake", _temp.Sub("lake"), "--edi-charge-code", "BASIC=monthly");
         Assert.Equal(TemApp.UsageError, code);
         Assert.Contains("--edi-charge-code 'BASIC=monthly' is not CODE=TYPE", error, StringComparison.Ordinal);
     }
@@ -46,9 +44,9 @@ public sealed class IngestCarrierOptionsTests : IDisposable
     [Fact]
     public void Ingest_MalformedProfile_ExitsOneNamingTheFileAndThePath()
     {
-        var profile = Path.Combine(_folder, "carrier.json");
+        var profile = _temp.Sub("carrier.json");
         File.WriteAllText(profile, """{ "name": "X", "kind": "usage", "separater": ";" }""");
-        var (code, _, error) = Run("ingest", _folder, "--lake", Path.Combine(_folder, "lake"), "--profile", profile);
+        var (code, _, error) = Run("ingest", _temp.Path, "--lake", _temp.Sub("lake"), "--profile", profile);
         Assert.Equal(TemApp.Failure, code);
         Assert.Contains("carrier.json: $.separater is not a property the profile format knows", error, StringComparison.Ordinal);
         Assert.Contains("did you mean 'separator'?", error, StringComparison.Ordinal);
@@ -57,10 +55,10 @@ public sealed class IngestCarrierOptionsTests : IDisposable
     [Fact]
     public void Ingest_ProfileFolderAndEdiCarrier_FilesAreReadWithThem()
     {
-        var inbox = Directory.CreateDirectory(Path.Combine(_folder, "inbox")).FullName;
+        var inbox = Directory.CreateDirectory(_temp.Sub("inbox")).FullName;
         File.Copy(Repo("profiles", "samples", "lakeshore-invoice-detail-2026-11.csv"), Path.Combine(inbox, "detail.csv"));
         File.Copy(Repo("tests", "Tem.Ingest.Tests", "Formats", "Edi", "Fixtures", "acme-004010.edi"), Path.Combine(inbox, "acme.edi"));
-        var lake = Path.Combine(_folder, "lake");
+        var lake = _temp.Sub("lake");
         var (code, output, error) = Run("ingest", inbox, "--lake", lake, "--profile", Repo("profiles"), "--edi-carrier", "Acme");
         Assert.True(code == TemApp.Ok, error);
         Assert.Contains("acme.edi: edi811 -> charges: read 8 / stored 8 / rejected 0", output, StringComparison.Ordinal);
@@ -70,14 +68,5 @@ public sealed class IngestCarrierOptionsTests : IDisposable
         Assert.Equal(["carrier,n,total", "Acme,8,226.5500", "Lakeshore Telecom,7,1123.8400"], table.Trim().Split('\n').Select(l => l.TrimEnd('\r')));
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 }

@@ -8,9 +8,11 @@ namespace Tem.Cli.Tests;
 /// <summary>A small lake built through the CLI itself: sample data, ingest and audit, each run with <c>--json</c>.</summary>
 public sealed class JsonLakeFixture : IDisposable
 {
+    private readonly TempFolder _temp = new("tem-cli-json");
+
     public JsonLakeFixture()
     {
-        Root = Path.Combine(Path.GetTempPath(), "tem-cli-json-" + Guid.NewGuid().ToString("N"));
+        Root = _temp.Path;
         SampleData = Run("sample-data", "--out", Inbox, "--services", "40", "--months", "4", "--seed", "5", "--json");
         Ingest = Run("ingest", Inbox, "--lake", Lake, "--json");
         Audit = Run("audit", "--lake", Lake, "--json");
@@ -28,16 +30,7 @@ public sealed class JsonLakeFixture : IDisposable
 
     public (int Code, string Out, string Err) Audit { get; }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 }
 
 /// <summary>Every command honours <c>--json</c>: stdout is one JSON document naming the command's result.</summary>

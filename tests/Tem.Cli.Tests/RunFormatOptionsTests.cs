@@ -4,9 +4,7 @@ namespace Tem.Cli.Tests;
 /// <summary>tem run and tem schedule take tem ingest's format options (--profile, --pbx-*, --edi-*).</summary>
 public sealed class RunFormatOptionsTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "tem-cli-run-formats-" + Guid.NewGuid().ToString("N"));
-
-    public RunFormatOptionsTests() => Directory.CreateDirectory(_folder);
+    private readonly TempFolder _temp = new("tem-cli-run-formats");
 
 
 
@@ -20,7 +18,7 @@ public sealed class RunFormatOptionsTests : IDisposable
     [Fact]
     public void Run_SampleDataAndProfileCsvWithProfile_BothLandInTheLake()
     {
-        var inbox = Directory.CreateDirectory(Path.Combine(_folder, "inbox")).FullName;
+        var inbox = Directory.CreateDirectory(_temp.Sub("inbox")).FullName;
         foreach (var file in Directory.GetFiles(Repo("sample-data"), "*.csv").Where(f => Path.GetFileName(f) != "answer_key.csv"))
         {
             File.Copy(file, Path.Combine(inbox, Path.GetFileName(file)));
@@ -28,9 +26,9 @@ public sealed class RunFormatOptionsTests : IDisposable
 
         var detail = Repo("profiles", "samples", "lakeshore-invoice-detail-2026-11.csv");
         File.Copy(detail, Path.Combine(inbox, "lakeshore-detail.csv"));
-        var lake = Path.Combine(_folder, "lake");
+        var lake = _temp.Sub("lake");
 
-        var (code, output, error) = Run("run", "--inbox", inbox, "--lake", lake, "--out", Path.Combine(_folder, "out"), "--profile", Repo("profiles"));
+        var (code, output, error) = Run("run", "--inbox", inbox, "--lake", lake, "--out", _temp.Sub("out"), "--profile", Repo("profiles"));
 
         Assert.True(code == TemApp.Ok, error + output);
         Assert.Contains("lakeshore-detail.csv: profile -> charges", output, StringComparison.Ordinal);
@@ -47,11 +45,11 @@ public sealed class RunFormatOptionsTests : IDisposable
     [Fact]
     public void Run_ProfileCsvWithoutProfile_IsSkippedAndNotStored()
     {
-        var inbox = Directory.CreateDirectory(Path.Combine(_folder, "inbox")).FullName;
+        var inbox = Directory.CreateDirectory(_temp.Sub("inbox")).FullName;
         File.Copy(Repo("profiles", "samples", "lakeshore-invoice-detail-2026-11.csv"), Path.Combine(inbox, "lakeshore-detail.csv"));
-        var lake = Path.Combine(_folder, "lake");
+        var lake = _temp.Sub("lake");
 
-        var (code, output, error) = Run("run", "--inbox", inbox, "--lake", lake, "--out", Path.Combine(_folder, "out"));
+        var (code, output, error) = Run("run", "--inbox", inbox, "--lake", lake, "--out", _temp.Sub("out"));
 
         Assert.True(code == TemApp.Ok, error);
         Assert.Contains("lakeshore-detail.csv: skipped: its header", output + error, StringComparison.Ordinal);
@@ -61,7 +59,7 @@ public sealed class RunFormatOptionsTests : IDisposable
     [Fact]
     public void Run_UnknownPbxTimeZone_IsUsageErrorTwoNamingTheOption()
     {
-        var (code, _, error) = Run("run", "--inbox", _folder, "--lake", Path.Combine(_folder, "lake"), "--pbx-time-zone", "Mars/Olympus_Mons");
+        var (code, _, error) = Run("run", "--inbox", _temp.Path, "--lake", _temp.Sub("lake"), "--pbx-time-zone", "Mars/Olympus_Mons");
         Assert.Equal(TemApp.UsageError, code);
         Assert.Contains("tem run: --pbx-time-zone 'Mars/Olympus_Mons' is not a time zone", error, StringComparison.Ordinal);
     }
@@ -69,8 +67,8 @@ public sealed class RunFormatOptionsTests : IDisposable
     [Fact]
     public void Run_MissingProfile_ExitsOneAndDoesNotCreateTheLake()
     {
-        var lake = Path.Combine(_folder, "lake");
-        var (code, _, error) = Run("run", "--inbox", _folder, "--lake", lake, "--profile", Path.Combine(_folder, "no-such-profile.json"));
+        var lake = _temp.Sub("lake");
+        var (code, _, error) = Run("run", "--inbox", _temp.Path, "--lake", lake, "--profile", _temp.Sub("no-such-profile.json"));
         Assert.Equal(TemApp.Failure, code);
         Assert.Contains("tem run: profile: ", error, StringComparison.Ordinal);
         Assert.Contains("no-such-profile.json", error, StringComparison.Ordinal);
@@ -80,7 +78,7 @@ public sealed class RunFormatOptionsTests : IDisposable
     [Fact]
     public void Schedule_CronWithEdiChargeCode_CheckPrintsTheIngestSettings()
     {
-        var (code, output, error) = Run("schedule", "--cron", "0 0 2 * * ?", "--inbox", _folder, "--lake", Path.Combine(_folder, "lake"),
+        var (code, output, error) = Run("schedule", "--cron", "0 0 2 * * ?", "--inbox", _temp.Path, "--lake", _temp.Sub("lake"),
             "--edi-charge-code", "BASIC=recurring", "--edi-carrier", "Acme", "--check", "--json");
         Assert.True(code == TemApp.Ok, error);
         using var doc = System.Text.Json.JsonDocument.Parse(output);
@@ -92,21 +90,12 @@ public sealed class RunFormatOptionsTests : IDisposable
     [Fact]
     public void Schedule_ConfigWithIngestOption_IsUsageErrorPointingToTheFile()
     {
-        var file = Path.Combine(_folder, "schedule.json");
+        var file = _temp.Sub("schedule.json");
         File.WriteAllText(file, """{ "pipelines": [ { "name": "n", "cron": "0 0 2 * * ?", "inbox": "i", "lake": "l", "out": "o" } ] }""");
         var (code, _, error) = Run("schedule", "--config", file, "--edi-carrier", "Acme", "--check");
         Assert.Equal(TemApp.UsageError, code);
         Assert.Contains("\"ingest\" section", error, StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 }

@@ -8,9 +8,11 @@ namespace Tem.Cli.Tests;
 /// </summary>
 public sealed class SampleLakeFixture : IDisposable
 {
+    private readonly TempFolder _temp = new("tem-cli-sample");
+
     public SampleLakeFixture()
     {
-        Root = Path.Combine(Path.GetTempPath(), "tem-cli-sample-" + Guid.NewGuid().ToString("N"));
+        Root = _temp.Path;
         var files = Directory.GetFiles(Repo("sample-data"), "*.csv")
             .Where(f => !Path.GetFileName(f).StartsWith("answer_key", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal);
@@ -26,14 +28,5 @@ public sealed class SampleLakeFixture : IDisposable
 
     public (int Code, string Out, string Err) Audit { get; }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 }

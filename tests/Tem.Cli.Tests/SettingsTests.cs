@@ -13,9 +13,11 @@ namespace Tem.Cli.Tests;
 /// </summary>
 public sealed class SettingsFixture : IDisposable
 {
+    private readonly TempFolder _temp = new("tem-cli-settings");
+
     public SettingsFixture()
     {
-        Root = Path.Combine(Path.GetTempPath(), "tem-cli-settings-" + Guid.NewGuid().ToString("N"));
+        Root = _temp.Path;
         Directory.CreateDirectory(Inbox);
         foreach (var file in Directory.GetFiles(Repo("sample-data"), "*.csv").Where(f => !Path.GetFileName(f).StartsWith("answer_key", StringComparison.Ordinal)))
         {
@@ -62,16 +64,7 @@ public sealed class SettingsFixture : IDisposable
         return target;
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 }
 
 /// <summary>

@@ -5,14 +5,7 @@ namespace Tem.Cli.Tests;
 /// <summary>tem sql over a real lake: views work, and every attempt to change the lake or touch another file is refused.</summary>
 public sealed class SqlReadOnlyTests(DemoLakeFixture demo) : IClassFixture<DemoLakeFixture>
 {
-    private static (int Code, string Out, string Err) Run(string stdin, params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        using var input = new StringReader(stdin);
-        var code = TemApp.Run(args, output, error, input);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(string stdin, params string[] args) => Cli.RunWithInput(stdin, args);
 
     private (int Code, string Out, string Err) Sql(string query) => Run(string.Empty, "sql", "--lake", demo.Lake, "--format", "csv", query);
 
@@ -61,7 +54,7 @@ public sealed class SqlReadOnlyTests(DemoLakeFixture demo) : IClassFixture<DemoL
     public void Sql_Attempt_IsRefusedAndTheLakeIsUnchanged(string attempt, string template)
     {
         Assert.True(demo.Code == 0, demo.Err);
-        var outside = Path.Combine(Path.GetTempPath(), "tem-outside-" + Guid.NewGuid().ToString("N"));
+        var outside = TempFolder.NewPath("tem-outside");
         var query = template.Replace("{lakefile}", LakeFile(), StringComparison.Ordinal).Replace("{lake}", demo.Lake, StringComparison.Ordinal)
             .Replace("{outsidedir}", outside, StringComparison.Ordinal).Replace("{outside}", outside + ".csv", StringComparison.Ordinal);
         var before = Snapshot();
@@ -171,7 +164,7 @@ public sealed class SqlReadOnlyTests(DemoLakeFixture demo) : IClassFixture<DemoL
     [Fact]
     public void Sql_NotALake_ExitsOneNamingTheFolder()
     {
-        var missing = Path.Combine(Path.GetTempPath(), "tem-no-lake-" + Guid.NewGuid().ToString("N"));
+        var missing = TempFolder.NewPath("tem-no-lake");
         var (code, _, error) = Run(string.Empty, "sql", "--lake", missing, "SELECT 1");
         Assert.Equal(TemApp.Failure, code);
         Assert.Contains(missing, error, StringComparison.Ordinal);

@@ -5,26 +5,14 @@ namespace Tem.Cli.Tests;
 /// <summary>tem sql's dot commands, from a script on standard input (the prompt runs the same commands).</summary>
 public sealed class SqlShellTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("tem-sql-shell-").FullName;
+    private readonly TempFolder _temp = new("tem-sql-shell");
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     private static (int Code, string Out, string Err) Run(string stdin, params string[] args)
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        using var input = new StringReader(stdin);
-        var code = TemApp.Run(["sql", .. args], output, error, input);
-        return (code, output.ToString().Replace("\r\n", "\n", StringComparison.Ordinal), error.ToString());
+        var (code, output, error) = Cli.RunWithInput(stdin, ["sql", .. args]);
+        return (code, output.Replace("\r\n", "\n", StringComparison.Ordinal), error);
     }
 
     [Fact]
@@ -49,8 +37,8 @@ public sealed class SqlShellTests : IDisposable
     [Fact]
     public void OutputAndOnce_SendResultsToTheFileThenBackToStandardOutput()
     {
-        var all = Path.Combine(_dir, "all.csv");
-        var once = Path.Combine(_dir, "once.csv");
+        var all = _temp.Sub("all.csv");
+        var once = _temp.Sub("once.csv");
         var script = $".output {all}\nSELECT 1 AS a;\nSELECT 2 AS b;\n.output\nSELECT 3 AS c;\n.once {once}\nSELECT 4 AS d;\nSELECT 5 AS e;\n";
 
         var (code, output, error) = Run(script, "--format", "csv");
@@ -121,7 +109,7 @@ public sealed class SqlShellTests : IDisposable
     [Fact]
     public void LineHistory_MultiLineEntriesAndBackslashes_SurviveTheFile()
     {
-        var path = Path.Combine(_dir, "history");
+        var path = _temp.Sub("history");
         var history = new LineHistory(path);
         history.Add("SELECT 'a\\nb'\nFROM t;");
         history.Add("SELECT 1;");

@@ -160,7 +160,7 @@ public sealed class SqlTenantTests(SampleLakeFixture sample) : IClassFixture<Sam
     public void Sql_TenantEscapeAttempt_FailsAndShowsNothing(string attempt, string template)
     {
         Assert.True(sample.Ingest.Code == 0 && sample.Audit.Code == 0, sample.Ingest.Err + sample.Audit.Err);
-        var outside = Path.Combine(Path.GetTempPath(), "tem-outside-" + Guid.NewGuid().ToString("N") + ".csv");
+        var outside = TempFolder.NewPath("tem-outside") + ".csv";
         var lakeFile = Directory.EnumerateFiles(Path.Combine(sample.Lake, "charges"), "*.parquet", SearchOption.AllDirectories).First();
         var query = template.Replace("{lakefile}", lakeFile, StringComparison.Ordinal).Replace("{lake}", sample.Lake, StringComparison.Ordinal)
             .Replace("{sample}", Repo("sample-data", "invoices.csv"), StringComparison.Ordinal).Replace("{outside}", outside, StringComparison.Ordinal);

@@ -4,10 +4,11 @@ namespace Tem.DuckDb.Tests;
 /// <summary>One shared fixture: a scratch folder for database files and helpers to open connections.</summary>
 public sealed class DuckDbFixture : IDisposable
 {
+    private readonly TempFolder _temp = new("tem-duckdb-tests");
+
     public DuckDbFixture()
     {
-        Folder = Path.Combine(Path.GetTempPath(), "tem-duckdb-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Folder);
+        Folder = _temp.Path;
     }
 
     public string Folder { get; }
@@ -21,17 +22,7 @@ public sealed class DuckDbFixture : IDisposable
         return connection;
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A scratch folder left behind in /tmp is harmless.
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 }
 
 [CollectionDefinition(Name)]

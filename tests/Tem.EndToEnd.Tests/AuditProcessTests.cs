@@ -3,27 +3,16 @@ namespace Tem.EndToEnd.Tests;
 /// <summary>tem run (ingest + audit + findings.csv), tem audit and tem findings as processes.</summary>
 public sealed class AuditProcessTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "tem-e2e-audit-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("tem-e2e-audit");
 
-    public AuditProcessTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void Run_OnGeneratedInbox_WritesFindingsCsvWithEveryPlantedRule_StatusSurvivesTheNextRun()
     {
-        var inbox = Path.Combine(_folder, "inbox");
-        var lake = Path.Combine(_folder, "lake");
-        var output = Path.Combine(_folder, "out");
+        var inbox = _temp.Sub("inbox");
+        var lake = _temp.Sub("lake");
+        var output = _temp.Sub("out");
         Assert.Equal(0, TemProcess.Run("sample-data", "--out", inbox, "--services", "40", "--months", "5", "--seed", "11").Code);
 
         var run = TemProcess.Run("run", "--inbox", inbox, "--lake", lake, "--out", output);

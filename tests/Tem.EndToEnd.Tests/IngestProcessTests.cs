@@ -3,20 +3,9 @@ namespace Tem.EndToEnd.Tests;
 /// <summary>sample-data, ingest and sql as separate processes, as a nightly script would run them.</summary>
 public sealed class IngestProcessTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "tem-e2e-ingest-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("tem-e2e-ingest");
 
-    public IngestProcessTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     private static (int Code, string Out, string Err) Tem(params string[] args) => TemProcess.Run(args);
 
@@ -25,7 +14,7 @@ public sealed class IngestProcessTests : IDisposable
     public void Ingest_UnreadableSubfolder_IsReportedAndSkipped_TheRestIsIngested_Exit1()
     {
         // Everyone may enter the scratch folder: tem may run as another user below (see RunUnprivileged).
-        var scratch = Path.Combine(_folder, "scratch");
+        var scratch = _temp.Sub("scratch");
         var inbox = Path.Combine(scratch, "inbox");
         Directory.CreateDirectory(Path.Combine(inbox, "good"));
         Directory.CreateDirectory(Path.Combine(inbox, "locked"));
@@ -33,7 +22,7 @@ public sealed class IngestProcessTests : IDisposable
                              "R1,Carrier A,ACC1,+447700900001,voice,2026-10-03T14:22:05Z,60,+442079460000,,0.10,INV1\n";
         File.WriteAllText(Path.Combine(inbox, "good", "usage.csv"), Usage);
         File.WriteAllText(Path.Combine(inbox, "locked", "usage.csv"), Usage.Replace("R1,", "R2,", StringComparison.Ordinal));
-        foreach (var dir in (string[])[_folder, scratch, inbox, Path.Combine(inbox, "good")])
+        foreach (var dir in (string[])[_temp.Path, scratch, inbox, Path.Combine(inbox, "good")])
         {
             File.SetUnixFileMode(dir, (UnixFileMode)0b111_111_111);
         }
@@ -60,8 +49,8 @@ public sealed class IngestProcessTests : IDisposable
     [Fact]
     public void SampleDataThenIngest_StoresEveryRow_ReingestChangesNothing()
     {
-        var data = Path.Combine(_folder, "data");
-        var lake = Path.Combine(_folder, "lake");
+        var data = _temp.Sub("data");
+        var lake = _temp.Sub("lake");
         var generated = Tem("sample-data", "--out", data, "--services", "40", "--months", "5", "--seed", "3");
         Assert.True(generated.Code == 0, generated.Err);
 
@@ -83,13 +72,13 @@ public sealed class IngestProcessTests : IDisposable
     [Fact]
     public void Ingest_FileThatCannotBeRead_ExitsOneNamingIt_OtherFilesStillStored()
     {
-        var inbox = Path.Combine(_folder, "inbox");
+        var inbox = _temp.Sub("inbox");
         Directory.CreateDirectory(inbox);
         File.WriteAllText(Path.Combine(inbox, "a-empty.csv"), string.Empty);
         File.WriteAllText(Path.Combine(inbox, "b-usage.csv"),
             "record_id,carrier,account_id,service_id,usage_type,start_time,duration_s,called_number,data_mb,billed_amount,invoice_id\n" +
             "R1,C,A,S,sms,2026-10-01T10:00:00Z,,+4420,,0.05,I\nR2,C,A,S,sms,2026-10-01T10:00:00,,+4420,,0.05,I\n");
-        var result = Tem("ingest", inbox, "--lake", Path.Combine(_folder, "lake"));
+        var result = Tem("ingest", inbox, "--lake", _temp.Sub("lake"));
         Assert.Equal(1, result.Code);
         Assert.Contains("a-empty.csv: empty file; expected a header row", result.Err, StringComparison.Ordinal);
         Assert.Contains("b-usage.csv: usage: read 2 / stored 1 / rejected 1", result.Out, StringComparison.Ordinal);
@@ -98,7 +87,7 @@ public sealed class IngestProcessTests : IDisposable
     [Fact]
     public void Ingest_MissingPath_ExitsOne_UnknownKind_ExitsTwo()
     {
-        Assert.Equal(1, Tem("ingest", Path.Combine(_folder, "nope.csv"), "--lake", Path.Combine(_folder, "lake")).Code);
-        Assert.Equal(2, Tem("ingest", _folder, "--kind", "bogus").Code);
+        Assert.Equal(1, Tem("ingest", _temp.Sub("nope.csv"), "--lake", _temp.Sub("lake")).Code);
+        Assert.Equal(2, Tem("ingest", _temp.Path, "--kind", "bogus").Code);
     }
 }

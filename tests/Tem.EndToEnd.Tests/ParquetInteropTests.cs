@@ -19,24 +19,18 @@ namespace Tem.EndToEnd.Tests;
 /// </summary>
 public sealed class ParquetInteropTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "tem-interop-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("tem-interop");
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_dir))
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task EveryLakeTable_ReadWithParquetNet_SameRowsDecimalSumsDatesAndInstantsAsDuckDb()
     {
         // The demo writes every kind of table: partitioned usage and charges, versioned parties and accounts, the
         // findings, the dispute history, credit matches and the run and file history.
-        var (code, _, err) = TemProcess.Run("demo", "--out", _dir, "--quiet");
+        var (code, _, err) = TemProcess.Run("demo", "--out", _temp.Path, "--quiet");
         Assert.True(code == 0, err);
-        var root = Path.Combine(_dir, "lake");
+        var root = _temp.Sub("lake");
 
         var tables = LakeFiles(root);
         Assert.Contains(tables, t => t.View == "usage" && t.Files.Count > 1);

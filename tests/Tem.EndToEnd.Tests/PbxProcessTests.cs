@@ -7,24 +7,13 @@ public sealed class PbxProcessTests : IDisposable
         "\"\",\"2001\",\"02079460000\",\"from-internal\",\"\"\"Smith, John\"\" <2001>\",\"SIP/2001-01\",\"SIP/trunk-02\",\"Dial\",\"SIP/trunk/02079460000,60\"," +
         "\"2026-06-10 14:22:05\",\"2026-06-10 14:22:11\",\"2026-06-10 14:24:16\",131,125,\"ANSWERED\",\"DOCUMENTATION\",\"1781097725.1\",\"\"\n";
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "tem-e2e-pbx-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("tem-e2e-pbx");
 
-    public PbxProcessTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     private string Write(string text)
     {
-        var path = Path.Combine(_folder, "Master.csv");
+        var path = _temp.Sub("Master.csv");
         File.WriteAllText(path, text);
         return path;
     }
@@ -32,7 +21,7 @@ public sealed class PbxProcessTests : IDisposable
     [Fact]
     public void Ingest_AsteriskWithZone_StoresTheCallAsAnInstant()
     {
-        var lake = Path.Combine(_folder, "lake");
+        var lake = _temp.Sub("lake");
         var result = TemProcess.Run("ingest", Write(Master), "--lake", lake, "--pbx-time-zone", "Europe/London", "--pbx-name", "hq");
         Assert.True(result.Code == 0, result.Err);
         Assert.Contains("Master.csv: asterisk -> pbx_calls: read 1 / stored 1 / rejected 0", result.Out, StringComparison.Ordinal);
@@ -45,7 +34,7 @@ public sealed class PbxProcessTests : IDisposable
     [Fact]
     public void Ingest_AsteriskWithoutZone_ExitsOneWithTheHint()
     {
-        var result = TemProcess.Run("ingest", Write(Master), "--lake", Path.Combine(_folder, "lake"));
+        var result = TemProcess.Run("ingest", Write(Master), "--lake", _temp.Sub("lake"));
         Assert.Equal(1, result.Code);
         Assert.Contains("--pbx-time-zone", result.Err, StringComparison.Ordinal);
         Assert.Contains("all 1 rows rejected", result.Err, StringComparison.Ordinal);
@@ -54,7 +43,7 @@ public sealed class PbxProcessTests : IDisposable
     [Fact]
     public void Ingest_UnknownZoneOption_IsAUsageError()
     {
-        var result = TemProcess.Run("ingest", Write(Master), "--lake", Path.Combine(_folder, "lake"), "--pbx-time-zone", "Mars/Olympus");
+        var result = TemProcess.Run("ingest", Write(Master), "--lake", _temp.Sub("lake"), "--pbx-time-zone", "Mars/Olympus");
         Assert.Equal(2, result.Code);
         Assert.Contains("--pbx-time-zone 'Mars/Olympus' is not a time zone", result.Err, StringComparison.Ordinal);
     }

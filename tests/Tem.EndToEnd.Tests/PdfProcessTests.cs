@@ -17,18 +17,18 @@ public sealed class PdfFactAttribute : FactAttribute
 /// <summary><c>tem report --pdf</c> as a process: a PDF beside every page, none left behind without it, nothing written without a browser.</summary>
 public sealed class PdfProcessTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("tem-e2e-pdf-").FullName;
+    private readonly TempFolder _temp = new("tem-e2e-pdf");
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     [PdfFact]
     public void Report_Pdf_EveryPageGetsItsPdf_WrittenAgainWithoutPdf_TheyAreGone()
     {
-        var inbox = Path.Combine(_folder, "inbox");
-        var lake = Path.Combine(_folder, "lake");
+        var inbox = _temp.Sub("inbox");
+        var lake = _temp.Sub("lake");
         Assert.Equal(0, TemProcess.Run("sample-data", "--out", inbox, "--services", "40", "--months", "4", "--seed", "7").Code);
-        Assert.Equal(0, TemProcess.Run("run", "--inbox", inbox, "--lake", lake, "--out", Path.Combine(_folder, "run-out"), "--quiet").Code);
-        var output = Path.Combine(_folder, "out");
+        Assert.Equal(0, TemProcess.Run("run", "--inbox", inbox, "--lake", lake, "--out", _temp.Sub("run-out"), "--quiet").Code);
+        var output = _temp.Sub("out");
         var browser = new Dictionary<string, string?> { ["TEM_CHROMIUM"] = "/usr/bin/chromium" };
 
         var report = TemProcess.RunWith(browser, "report", "--lake", lake, "--out", output, "--no-tenants", "--pdf");
@@ -64,12 +64,12 @@ public sealed class PdfProcessTests : IDisposable
     [Fact]
     public void Report_PdfWithoutABrowser_Exit1NamesWhatToInstall_WritesNothing()
     {
-        var inbox = Path.Combine(_folder, "inbox");
-        var lake = Path.Combine(_folder, "lake");
+        var inbox = _temp.Sub("inbox");
+        var lake = _temp.Sub("lake");
         Assert.Equal(0, TemProcess.Run("sample-data", "--out", inbox, "--services", "40", "--months", "4", "--seed", "3").Code);
         Assert.Equal(0, TemProcess.Run("ingest", inbox, "--lake", lake, "--quiet").Code);
-        var output = Path.Combine(_folder, "out");
-        var missing = Path.Combine(_folder, "no-browser");
+        var output = _temp.Sub("out");
+        var missing = _temp.Sub("no-browser");
 
         var report = TemProcess.RunWith(new Dictionary<string, string?> { ["TEM_CHROMIUM"] = missing }, "report", "--lake", lake, "--out", output, "--pdf");
 

@@ -6,32 +6,21 @@ namespace Tem.EndToEnd.Tests;
 /// </summary>
 public sealed class ReaderDuringRunTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "tem-e2e-readers-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("tem-e2e-readers");
 
-    public ReaderDuringRunTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task Run_WhileSqlReadersPoll_NoFileFails_AndTheFindingsEqualAQuietRun()
     {
-        var inbox = Path.Combine(_folder, "inbox");
+        var inbox = _temp.Sub("inbox");
         Assert.Equal(0, TemProcess.Run("sample-data", "--out", inbox, "--services", "40", "--months", "5", "--seed", "7").Code);
 
-        var quiet = TemProcess.Run("run", "--inbox", inbox, "--lake", Path.Combine(_folder, "quiet-lake"), "--out", Path.Combine(_folder, "quiet-out"));
+        var quiet = TemProcess.Run("run", "--inbox", inbox, "--lake", _temp.Sub("quiet-lake"), "--out", _temp.Sub("quiet-out"));
         Assert.True(quiet.Code == 0, quiet.Err);
 
-        var lake = Path.Combine(_folder, "lake");
-        var (run, runOut, runErr) = TemProcess.Start("run", "--inbox", inbox, "--lake", lake, "--out", Path.Combine(_folder, "out"));
+        var lake = _temp.Sub("lake");
+        var (run, runOut, runErr) = TemProcess.Start("run", "--inbox", inbox, "--lake", lake, "--out", _temp.Sub("out"));
         var answered = 0;
         var readerErrors = new System.Collections.Concurrent.ConcurrentBag<string>();
         using (run)
@@ -67,8 +56,8 @@ public sealed class ReaderDuringRunTests : IDisposable
         Assert.DoesNotContain("FAILED", await runOut, StringComparison.Ordinal);
         Assert.True(readerErrors.IsEmpty, "a reader failed on a lake that existed: " + string.Join("\n", readerErrors));
         Assert.True(answered > 0, "no reader query answered while the run was going: the test did not overlap them");
-        var expected = File.ReadAllLines(Path.Combine(_folder, "quiet-out", "findings.csv"));
+        var expected = File.ReadAllLines(_temp.Sub("quiet-out", "findings.csv"));
         Assert.True(expected.Length > 1, "the quiet run found nothing to compare");
-        Assert.Equal(expected, File.ReadAllLines(Path.Combine(_folder, "out", "findings.csv")));
+        Assert.Equal(expected, File.ReadAllLines(_temp.Sub("out", "findings.csv")));
     }
 }

@@ -3,30 +3,19 @@ namespace Tem.EndToEnd.Tests;
 /// <summary>tem report as a process: the full set with tenants, one tenant, and its usage errors.</summary>
 public sealed class ReportProcessTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "tem-e2e-report-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("tem-e2e-report");
 
-    public ReportProcessTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void Report_AfterRun_WritesTheSetAndTenants_OneTenantOnRequest_BadOptionsRefused()
     {
-        var inbox = Path.Combine(_folder, "inbox");
-        var lake = Path.Combine(_folder, "lake");
+        var inbox = _temp.Sub("inbox");
+        var lake = _temp.Sub("lake");
         Assert.Equal(0, TemProcess.Run("sample-data", "--out", inbox, "--services", "40", "--months", "5", "--seed", "5").Code);
-        Assert.Equal(0, TemProcess.Run("run", "--inbox", inbox, "--lake", lake, "--out", Path.Combine(_folder, "run-out")).Code);
+        Assert.Equal(0, TemProcess.Run("run", "--inbox", inbox, "--lake", lake, "--out", _temp.Sub("run-out")).Code);
 
-        var output = Path.Combine(_folder, "out");
+        var output = _temp.Sub("out");
         var report = TemProcess.Run("report", "--lake", lake, "--out", output, "--fx", "EUR=1.08", "--fx", "GBP=1.27");
         Assert.True(report.Code == 0, report.Err);
         Assert.Contains("found money", report.Out, StringComparison.Ordinal);
@@ -39,7 +28,7 @@ public sealed class ReportProcessTests : IDisposable
 
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(output, "disputes"), "*.csv"));
 
-        var one = Path.Combine(_folder, "one");
+        var one = _temp.Sub("one");
         var tenant = TemProcess.Run("report", "--lake", lake, "--out", one, "--tenant", "DLR-02");
         Assert.True(tenant.Code == 0, tenant.Err);
         Assert.Contains("tenants: DLR-02", tenant.Out, StringComparison.Ordinal);
@@ -50,6 +39,6 @@ public sealed class ReportProcessTests : IDisposable
         Assert.Equal(1, unknown.Code);
         Assert.Contains("No party 'NOPE'", unknown.Err, StringComparison.Ordinal);
         Assert.Equal(2, TemProcess.Run("report", "--lake", lake, "--out", one, "--fx", "EUR").Code);
-        Assert.Equal(1, TemProcess.Run("report", "--lake", Path.Combine(_folder, "no-lake"), "--out", one).Code);
+        Assert.Equal(1, TemProcess.Run("report", "--lake", _temp.Sub("no-lake"), "--out", one).Code);
     }
 }

@@ -7,27 +7,16 @@ namespace Tem.EndToEnd.Tests;
 /// <summary><c>tem schedule</c> as a long-running process: killed with SIGKILL mid-run, restarted, stopped with SIGTERM.</summary>
 public sealed class ScheduleProcessTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "tem-e2e-schedule-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("tem-e2e-schedule");
 
-    public ScheduleProcessTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void Schedule_KilledMidRunThenRestarted_LakeIsCompleteAndNoFileIsIngestedTwice()
     {
-        var inbox = Path.Combine(_folder, "inbox");
-        var lake = Path.Combine(_folder, "lake");
-        var output = Path.Combine(_folder, "out");
+        var inbox = _temp.Sub("inbox");
+        var lake = _temp.Sub("lake");
+        var output = _temp.Sub("out");
         Assert.Equal(0, TemProcess.Run("sample-data", "--out", inbox, "--services", "300", "--months", "12", "--seed", "21").Code);
         string[] schedule = ["schedule", "--cron", "0/1 * * * * ?", "--inbox", inbox, "--lake", lake, "--out", output];
 
@@ -62,8 +51,8 @@ public sealed class ScheduleProcessTests : IDisposable
         Assert.DoesNotContain(files, f => f.State == FileState.Committing);
 
         // The lake holds exactly what one uninterrupted run stores from the same inbox.
-        var reference = Path.Combine(_folder, "reference-lake");
-        Assert.Equal(0, TemProcess.Run("run", "--inbox", inbox, "--lake", reference, "--out", Path.Combine(_folder, "reference-out"), "--quiet").Code);
+        var reference = _temp.Sub("reference-lake");
+        Assert.Equal(0, TemProcess.Run("run", "--inbox", inbox, "--lake", reference, "--out", _temp.Sub("reference-out"), "--quiet").Code);
         const string counts = "SELECT (SELECT count(*) FROM usage) u, (SELECT count(*) FROM charges) c, (SELECT count(*) FROM services) s, (SELECT count(*) FROM findings WHERE status <> 'resolved') f";
         var expected = TemProcess.Run("sql", "--lake", reference, "--format", "csv", counts);
         var actual = TemProcess.Run("sql", "--lake", lake, "--format", "csv", counts);

@@ -16,26 +16,19 @@ public sealed class TemProcessTests
     [Fact]
     public void Tem_Sql_ComputesInDuckDbButWritesNoFileInAFreshProcess()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "tem-e2e-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        try
-        {
-            var file = Path.Combine(folder, "calls.parquet");
-            var (code, output, error) = RunTem("sql", "--format", "csv",
-                "SELECT count(*) AS n, sum((range / 100)::DECIMAL(18,4)) AS total, min('+44' || lpad(range::VARCHAR, 10, '0')) AS first FROM range(1000)");
-            Assert.True(code == 0, error);
-            Assert.Contains("n,total,first", output, StringComparison.Ordinal);
-            Assert.Contains("1000,4995.0000,+440000000000", output, StringComparison.Ordinal);
+        using var temp = new TempFolder("tem-e2e");
+        var folder = temp.Path;
+        var file = Path.Combine(folder, "calls.parquet");
+        var (code, output, error) = RunTem("sql", "--format", "csv",
+            "SELECT count(*) AS n, sum((range / 100)::DECIMAL(18,4)) AS total, min('+44' || lpad(range::VARCHAR, 10, '0')) AS first FROM range(1000)");
+        Assert.True(code == 0, error);
+        Assert.Contains("n,total,first", output, StringComparison.Ordinal);
+        Assert.Contains("1000,4995.0000,+440000000000", output, StringComparison.Ordinal);
 
-            var copy = RunTem("sql", $"COPY (SELECT 1 AS a) TO '{file}' (FORMAT parquet)");
-            Assert.Equal(1, copy.Code);
-            Assert.Matches("read-only|Permission Error", copy.Err);
-            Assert.False(File.Exists(file));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        var copy = RunTem("sql", $"COPY (SELECT 1 AS a) TO '{file}' (FORMAT parquet)");
+        Assert.Equal(1, copy.Code);
+        Assert.Matches("read-only|Permission Error", copy.Err);
+        Assert.False(File.Exists(file));
     }
 
     [Fact]

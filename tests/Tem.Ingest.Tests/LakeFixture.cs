@@ -8,9 +8,11 @@ namespace Tem.Ingest.Tests;
 /// <summary>A scratch lake and inbox per test, and helpers to ingest and to query what landed.</summary>
 public sealed class ScratchLake : IDisposable
 {
+    private readonly TempFolder _temp = new("tem-ingest-tests");
+
     public ScratchLake()
     {
-        Folder = Path.Combine(Path.GetTempPath(), "tem-ingest-tests-" + Guid.NewGuid().ToString("N"));
+        Folder = _temp.Path;
         Inbox = Path.Combine(Folder, "inbox");
         Directory.CreateDirectory(Inbox);
         Lake = TemLake.Open(Path.Combine(Folder, "lake"));
@@ -22,7 +24,7 @@ public sealed class ScratchLake : IDisposable
 
     public TemLake Lake { get; private set; }
 
-    public static FakeClock Clock { get; } = new(new DateTimeOffset(2026, 11, 2, 3, 0, 0, TimeSpan.Zero));
+    public static FixedClock Clock { get; } = new(new DateTimeOffset(2026, 11, 2, 3, 0, 0, TimeSpan.Zero));
 
     public string Write(string name, string text) => Write(name, Encoding.UTF8.GetBytes(text));
 
@@ -70,19 +72,5 @@ public sealed class ScratchLake : IDisposable
         return list;
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-}
-
-public sealed class FakeClock(DateTimeOffset now) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => now;
+    public void Dispose() => _temp.Dispose();
 }

@@ -29,10 +29,11 @@ namespace Tem.Reports.Tests;
 /// </summary>
 public sealed class ChannelWorld : IDisposable
 {
+    private readonly TempFolder _temp = new("tem-channel");
+
     public ChannelWorld()
     {
-        Folder = Path.Combine(Path.GetTempPath(), "tem-channel-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Folder);
+        Folder = _temp.Path;
         Lake = TemLake.Open(Path.Combine(Folder, "lake"));
         Ingest("parties.csv", """
             party_id,name,kind,parent_id,brand_name,brand_color,logo_file,valid_from,valid_to
@@ -124,16 +125,7 @@ public sealed class ChannelWorld : IDisposable
 
     internal ChannelReport Report(string? tenant) => ChannelReport.Build(ReportDataLoader.Load(Lake, tenant, []).Channel);
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     private void Ingest(string name, string text)
     {

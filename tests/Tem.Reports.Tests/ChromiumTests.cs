@@ -18,42 +18,29 @@ internal static class Chromium
     {
         var path = Path;
         Assert.True(path is not null, "chromium is required when CI is set: apt-get install -y chromium (or set TEM_CHROMIUM to the browser)");
-        var profile = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "tem-chromium-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(profile);
-        try
+        using var temp = new TempFolder("tem-chromium");
+        var profile = temp.Path;
+        var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[]
+                 {
+                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
+                     "--user-data-dir=" + profile,
+                 }.Concat(args))
         {
-            var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[]
-                     {
-                         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                         "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
-                         "--user-data-dir=" + profile,
-                     }.Concat(args))
-            {
-                start.ArgumentList.Add(a);
-            }
-
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(180_000))
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail("chromium did not finish within 180 s: " + string.Join(' ', args));
-            }
-
-            return (process.ExitCode, output.Result, error.Result);
+            start.ArgumentList.Add(a);
         }
-        finally
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(180_000))
         {
-            try
-            {
-                Directory.Delete(profile, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("chromium did not finish within 180 s: " + string.Join(' ', args));
         }
+
+        return (process.ExitCode, output.Result, error.Result);
     }
 
     /// <summary>The DOM after the page loaded and rendered, and what the browser logged.</summary>
@@ -236,7 +223,7 @@ public sealed class ReadmeScreenshot(SampleReportFixture fx)
     [WhenAskedFact]
     public void WriteReadmeScreenshot_SampleReport_ToDocsReportPng()
     {
-        var target = Path.Combine(SampleReportFixture.RepoRoot, "docs", "report.png");
+        var target = RepoPaths.Combine("docs", "report.png");
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var (code, _, err) = Chromium.Run("--screenshot=" + target, "--window-size=1280,1560", new Uri(Path.Combine(fx.Out, "report.html")).AbsoluteUri);
         Assert.True(code == 0 && File.Exists(target), err);

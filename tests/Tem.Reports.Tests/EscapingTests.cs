@@ -22,7 +22,7 @@ public sealed class EscapingTests : IDisposable
     private const string Hebrew = "שלום";
     private const string Override = "\u202Eevil\u202C";
 
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "tem-escaping-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("tem-escaping-tests");
 
     [Fact]
     public void Write_HostileNamesInEveryColumnShown_EveryPageEscapesAndIsolatesThem()
@@ -68,16 +68,7 @@ public sealed class EscapingTests : IDisposable
         Assert.Equal(new[] { Script, Image, Quotes, Arabic, Hebrew, Override }.Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     private static bool IsRightToLeft(string text) =>
         text.Any(c => c == '\u202E' || (c >= '\u0590' && c <= '\u08FF'));
@@ -85,15 +76,15 @@ public sealed class EscapingTests : IDisposable
     /// <summary>The sample data with hostile text added to the names a page shows, ingested, audited and reported.</summary>
     private string WriteHostileSet()
     {
-        var data = Path.Combine(folder, "data");
+        var data = _temp.Sub("data");
         Directory.CreateDirectory(data);
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(SampleReportFixture.RepoRoot, "sample-data")))
+        foreach (var file in Directory.EnumerateFiles(RepoPaths.Combine("sample-data")))
         {
             File.Copy(file, Path.Combine(data, Path.GetFileName(file)));
         }
 
         Directory.CreateDirectory(Path.Combine(data, "logos"));
-        foreach (var logo in Directory.EnumerateFiles(Path.Combine(SampleReportFixture.RepoRoot, "sample-data", "logos")))
+        foreach (var logo in Directory.EnumerateFiles(RepoPaths.Combine("sample-data", "logos")))
         {
             File.Copy(logo, Path.Combine(data, "logos", Path.GetFileName(logo)));
         }
@@ -108,16 +99,12 @@ public sealed class EscapingTests : IDisposable
             Rewrite(data, Path.GetFileName(file), ("carrier", v => v.Length == 0 ? v : v + " " + Quotes + " " + Hebrew), ("account_id", v => v.Length == 0 ? v : v + "<i>&'"));
         }
 
-        var clock = new Clock(new DateTimeOffset(2026, 10, 15, 2, 0, 0, TimeSpan.Zero));
-        var lake = TemLake.Open(Path.Combine(folder, "lake"));
-        var ingestor = new Ingestor(lake, clock, new IngestOptions());
-        foreach (var file in Ingestor.ExpandPaths([data]))
-        {
-            ingestor.IngestFile(file, "run-setup");
-        }
+        var clock = new FixedClock(new DateTimeOffset(2026, 10, 15, 2, 0, 0, TimeSpan.Zero));
+        var lake = TemLake.Open(_temp.Sub("lake"));
+        TestLake.IngestAll(lake, clock, data);
 
         new AuditEngine(lake, clock).Run(new AuditOptions(), "run-1");
-        var out_ = Path.Combine(folder, "out");
+        var out_ = _temp.Sub("out");
         ReportWriter.Write(lake, out_, new ReportOptions(), clock);
         return out_;
     }
@@ -161,10 +148,5 @@ public sealed class EscapingTests : IDisposable
 
             csv.EndRecord();
         }
-    }
-
-    private sealed class Clock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -14,13 +14,12 @@ namespace Tem.Reports.Tests;
 /// </summary>
 public sealed class MinorUnitPageTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "tem-minor-units-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("tem-minor-units");
 
     [Fact]
     public void Pages_JpyAndKwd_AmountsInTheirMinorUnits_DetailToo()
     {
-        Directory.CreateDirectory(_folder);
-        var lake = TemLake.Open(Path.Combine(_folder, "lake"));
+        var lake = TemLake.Open(_temp.Sub("lake"));
         Ingest(lake, "accounts.csv", """
             account_id,carrier,customer_id,bill_to_id,reseller_id,currency,time_zone,tax_exempt,rate_plan_id
             ACC-JP,Telco One,CUS-1,CUS-1,,JPY,Asia/Tokyo,true,
@@ -34,7 +33,7 @@ public sealed class MinorUnitPageTests : IDisposable
 
             """);
         new AuditEngine(lake, SampleReportFixture.Clock).Run(new AuditOptions(), "run-1");
-        var output = Path.Combine(_folder, "out");
+        var output = _temp.Sub("out");
         ReportWriter.Write(lake, output, new ReportOptions(), SampleReportFixture.Clock);
 
         // Worked out by hand: 1234.5 yen rounds half away from zero to 1,235; 12.3456 dinar to 12.346.
@@ -59,21 +58,11 @@ public sealed class MinorUnitPageTests : IDisposable
         Assert.Contains("INV-JP-01#1 consumption tax 1,234.5", letter, StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // DirectoryNotFoundException (a failed setup) included: nothing to clean.
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     private void Ingest(TemLake lake, string name, string text)
     {
-        var path = Path.Combine(_folder, name);
+        var path = _temp.Sub(name);
         File.WriteAllText(path, text.ReplaceLineEndings("\n"), new UTF8Encoding(false));
         var result = new Ingestor(lake, SampleReportFixture.Clock, new IngestOptions { Threads = 1 }).IngestFile(path, "minor-units");
         Assert.True(result.RowsRejected == 0 && result.Outcome == FileOutcome.Stored, $"{name}: {result.Message}");

@@ -56,14 +56,14 @@ public sealed class PdfFactAttribute : FactAttribute
 public sealed class PdfPrinterTests(SampleReportFixture fx) : IDisposable
 {
     private static readonly DateTimeOffset Generated = new(2026, 10, 14, 23, 30, 5, TimeSpan.Zero);
-    private readonly string _dir = Directory.CreateTempSubdirectory("tem-pdf-tests-").FullName;
+    private readonly TempFolder _temp = new("tem-pdf-tests");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     [PdfFact]
     public async Task PrintAsync_SampleReport_PdfHoldsTheFoundMoneyAndNumbersItsPages()
     {
-        var pdf = Path.Combine(_dir, "report.pdf");
+        var pdf = _temp.Sub("report.pdf");
         await using (var printer = await PdfPrinter.StartAsync(Chromium.Path))
         {
             await printer.PrintAsync(Path.Combine(fx.Out, "report.html"), pdf, Generated);
@@ -92,8 +92,8 @@ public sealed class PdfPrinterTests(SampleReportFixture fx) : IDisposable
     [PdfFact]
     public async Task PrintAsync_SamePageTwice_ByteIdenticalAndDatedByTheStampNotTheClock()
     {
-        var first = Path.Combine(_dir, "1.pdf");
-        var second = Path.Combine(_dir, "2.pdf");
+        var first = _temp.Sub("1.pdf");
+        var second = _temp.Sub("2.pdf");
         await using (var printer = await PdfPrinter.StartAsync(Chromium.Path))
         {
             await printer.PrintAsync(Path.Combine(fx.Out, "proposal-NG-2026-SDWAN.html"), first, Generated);
@@ -130,12 +130,12 @@ public sealed class PdfPrinterTests(SampleReportFixture fx) : IDisposable
             {
             }
         });
-        var html = Path.Combine(_dir, "page.html");
+        var html = _temp.Sub("page.html");
         await File.WriteAllTextAsync(html,
             $"<!doctype html><html><head><link rel=\"stylesheet\" href=\"http://127.0.0.1:{port}/a.css\"></head>" +
             $"<body><p>offline page</p><img src=\"http://127.0.0.1:{port}/logo.png\"><script src=\"http://127.0.0.1:{port}/x.js\"></script></body></html>",
             new UTF8Encoding(false));
-        var pdf = Path.Combine(_dir, "page.pdf");
+        var pdf = _temp.Sub("page.pdf");
         await using (var printer = await PdfPrinter.StartAsync(Chromium.Path))
         {
             await printer.PrintAsync(html, pdf, Generated);
@@ -150,11 +150,11 @@ public sealed class PdfPrinterTests(SampleReportFixture fx) : IDisposable
     [Fact]
     public async Task StartAsync_BrowserMissing_SaysWhatToInstall()
     {
-        var missing = Path.Combine(_dir, "no-such-browser");
+        var missing = _temp.Sub("no-such-browser");
         var e = await Assert.ThrowsAsync<BrowserNotFoundException>(() => PdfPrinter.StartAsync(missing));
         Assert.Contains(missing, e.Message, StringComparison.Ordinal);
         Assert.Contains("apt-get install chromium", e.Message, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(_dir, "page.pdf")));
+        Assert.False(File.Exists(_temp.Sub("page.pdf")));
     }
 
     [Fact]

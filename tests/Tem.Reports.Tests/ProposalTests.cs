@@ -125,7 +125,7 @@ public sealed partial class ProposalTests(SampleReportFixture fx)
     {
         // answer_key_money.csv is computed by the generator from what it billed, without Tem's code; the sample report
         // fixture records its own statuses (not disputes.csv), so the deal whose customer they touch is compared by SQL above.
-        var key = Read.Csv(Path.Combine(SampleReportFixture.RepoRoot, "sample-data", "answer_key_money.csv")).Where(r => r["item"] == "payback_month").ToList();
+        var key = Read.Csv(RepoPaths.Combine("sample-data", "answer_key_money.csv")).Where(r => r["item"] == "payback_month").ToList();
         Assert.Equal(["KM-2026-MOBILE", "NG-2026-SDWAN"], key.Select(r => r["deal_id"]).Order(StringComparer.Ordinal));
         var km = key.Single(r => r["deal_id"] == "KM-2026-MOBILE");
         Assert.Equal(km["value"], Kpi(File.ReadAllText(Path.Combine(fx.Out, "proposal-KM-2026-MOBILE.html")), "payback-month").ToString(CultureInfo.InvariantCulture));

@@ -16,32 +16,17 @@ namespace Tem.Reports.Tests;
 public sealed class RelationshipScenarioTests : IDisposable
 {
     private const string Moved = "0552207781";
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "tem-relationship-" + Guid.NewGuid().ToString("N"));
+    private readonly TestLake _world = TestLake.OfCommittedSample("tem-relationship", SampleReportFixture.Clock);
     private readonly TemLake _lake;
     private readonly string[] _accounts;
 
     public RelationshipScenarioTests()
     {
-        _lake = TemLake.Open(Path.Combine(_folder, "lake"));
-        var ingestor = new Ingestor(_lake, SampleReportFixture.Clock, new IngestOptions());
-        foreach (var file in Ingestor.ExpandPaths([Path.Combine(SampleReportFixture.RepoRoot, "sample-data")]))
-        {
-            ingestor.IngestFile(file, "run-setup");
-        }
-
-        _accounts = File.ReadAllLines(Path.Combine(SampleReportFixture.RepoRoot, "sample-data", "accounts.csv"));
+        _lake = _world.Lake;
+        _accounts = File.ReadAllLines(RepoPaths.Combine("sample-data", "accounts.csv"));
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _world.Dispose();
 
     private AuditResult Audit(string run) => new AuditEngine(_lake, SampleReportFixture.Clock).Run(new AuditOptions(), run);
 
@@ -61,7 +46,7 @@ public sealed class RelationshipScenarioTests : IDisposable
             }
         }
 
-        var path = Path.Combine(_folder, name);
+        var path = Path.Combine(_world.Folder, name);
         File.WriteAllText(path, b.ToString());
         return new Ingestor(_lake, SampleReportFixture.Clock, new IngestOptions()).IngestFile(path, "run-" + name);
     }
@@ -165,7 +150,7 @@ public sealed class RelationshipScenarioTests : IDisposable
         Assert.Equal(["2026-07", "2026-08", "2026-09"], Months("CUS-06"));
 
         // The lessor's own report is no longer empty: it is the account's bill-to for three months.
-        var outDir = Path.Combine(_folder, "out-les");
+        var outDir = Path.Combine(_world.Folder, "out-les");
         var result = ReportWriter.Write(_lake, outDir, new ReportOptions { Tenant = "LES-01" }, SampleReportFixture.Clock);
         Assert.True(File.Exists(Path.Combine(outDir, "report.html")), string.Join("; ", result.Warnings));
         Assert.Contains("ALB-300133", File.ReadAllText(Path.Combine(outDir, "report.html")), StringComparison.Ordinal);
@@ -191,7 +176,7 @@ public sealed class RelationshipScenarioTests : IDisposable
 
     private Dictionary<string, string> MarginRow(string tenant, string service)
     {
-        var outDir = Path.Combine(_folder, "out-" + tenant);
+        var outDir = Path.Combine(_world.Folder, "out-" + tenant);
         ReportWriter.Write(_lake, outDir, new ReportOptions { Tenant = tenant }, SampleReportFixture.Clock);
         var lines = File.ReadAllLines(Path.Combine(outDir, "margin.csv"));
         var header = lines[0].Split(',');

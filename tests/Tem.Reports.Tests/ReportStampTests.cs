@@ -7,23 +7,23 @@ using Tem.Lake;
 namespace Tem.Reports.Tests;
 
 /// <summary>
-/// The "generated" stamp is the lake's latest audit, not the clock: two writes of the report folder from the same lake
+/// The "generated" stamp is the lake's latest audit, not the clock: two writes of the report _temp.Path from the same lake
 /// state, with the clock moved between them, are byte for byte the same.
 /// </summary>
 public sealed class ReportStampTests : IDisposable
 {
     private static readonly DateTimeOffset Audited = new(2026, 10, 14, 21, 7, 0, TimeSpan.Zero);
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "tem-stamp-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("tem-stamp-tests");
 
     [Fact]
     public void Write_SameLakeTwice_ClockMoved_EveryFileByteIdentical()
     {
         var lake = AuditedSampleLake();
         RecordRun(lake, "run-audit", "audit", Audited, findings: 36);
-        var first = Path.Combine(folder, "first");
-        var second = Path.Combine(folder, "second");
-        ReportWriter.Write(lake, first, new ReportOptions(), new Clock(new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero)));
-        ReportWriter.Write(lake, second, new ReportOptions(), new Clock(new DateTimeOffset(2027, 3, 9, 17, 45, 12, TimeSpan.Zero)));
+        var first = _temp.Sub("first");
+        var second = _temp.Sub("second");
+        ReportWriter.Write(lake, first, new ReportOptions(), new FixedClock(new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero)));
+        ReportWriter.Write(lake, second, new ReportOptions(), new FixedClock(new DateTimeOffset(2027, 3, 9, 17, 45, 12, TimeSpan.Zero)));
 
         var files = Directory.EnumerateFiles(first, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(first, f)).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(files, Directory.EnumerateFiles(second, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(second, f)).Order(StringComparer.Ordinal));
@@ -52,8 +52,8 @@ public sealed class ReportStampTests : IDisposable
     [Fact]
     public void Of_RunsWithAndWithoutAudit_LatestAuditStartWins()
     {
-        var lake = TemLake.Open(Path.Combine(folder, "lake"));
-        var now = new Clock(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var lake = TemLake.Open(_temp.Sub("lake"));
+        var now = new FixedClock(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero));
         Assert.Equal(now.GetUtcNow(), ReportStamp.Of(lake, now));
 
         RecordRun(lake, "run-a", "audit", Audited, findings: 3);
@@ -72,19 +72,10 @@ public sealed class ReportStampTests : IDisposable
         // tem run audits, then writes the report, then finishes: the findings it stored name it before it finishes.
         var lake = AuditedSampleLake();
         lake.Catalog.StartRun("run-audit", "run", Audited);
-        Assert.Equal(Audited, ReportStamp.Of(lake, new Clock(Audited.AddHours(5))));
+        Assert.Equal(Audited, ReportStamp.Of(lake, new FixedClock(Audited.AddHours(5))));
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     private static List<(string Name, string Text)> SheetEntries(string xlsx)
     {
@@ -108,20 +99,11 @@ public sealed class ReportStampTests : IDisposable
 
     private TemLake AuditedSampleLake()
     {
-        var clock = new Clock(Audited.AddMinutes(-5));
-        var lake = TemLake.Open(Path.Combine(folder, "lake"));
-        var ingestor = new Ingestor(lake, clock, new IngestOptions());
-        foreach (var file in Ingestor.ExpandPaths([Path.Combine(SampleReportFixture.RepoRoot, "sample-data")]))
-        {
-            ingestor.IngestFile(file, "run-setup");
-        }
+        var clock = new FixedClock(Audited.AddMinutes(-5));
+        var lake = TemLake.Open(_temp.Sub("lake"));
+        TestLake.IngestAll(lake, clock, RepoPaths.SampleData);
 
         new AuditEngine(lake, clock).Run(new AuditOptions(), "run-audit");
         return lake;
-    }
-
-    private sealed class Clock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

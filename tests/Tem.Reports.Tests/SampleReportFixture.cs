@@ -14,16 +14,11 @@ namespace Tem.Reports.Tests;
 /// </summary>
 public sealed class SampleReportFixture : IDisposable
 {
+    private readonly TestLake _lake;
+
     public SampleReportFixture()
     {
-        Folder = Path.Combine(Path.GetTempPath(), "tem-report-tests-" + Guid.NewGuid().ToString("N"));
-        Lake = TemLake.Open(Path.Combine(Folder, "lake"));
-        var ingestor = new Ingestor(Lake, Clock, new IngestOptions());
-        foreach (var file in Ingestor.ExpandPaths([Path.Combine(RepoRoot, "sample-data")]))
-        {
-            ingestor.IngestFile(file, "run-setup");
-        }
-
+        _lake = TestLake.OfCommittedSample("tem-report-tests", Clock);
         new AuditEngine(Lake, Clock).Run(new AuditOptions(), "run-1");
         var store = new FindingStore(Lake, Clock);
         Credited = SetStatus(store, "tax_on_exempt", "RH4711028", FindingStatus.Credited, "credit note CN-1");
@@ -35,12 +30,9 @@ public sealed class SampleReportFixture : IDisposable
 
     public static TimeProvider Clock { get; } = new FixedClock(new DateTimeOffset(2026, 10, 15, 2, 0, 0, TimeSpan.Zero));
 
-    /// <summary>The repository root: the folder holding Tem.sln above the test binaries.</summary>
-    public static string RepoRoot { get; } = FindRoot();
+    public string Folder => _lake.Folder;
 
-    public string Folder { get; }
-
-    public TemLake Lake { get; }
+    public TemLake Lake => _lake.Lake;
 
     public string Out { get; }
 
@@ -72,40 +64,13 @@ public sealed class SampleReportFixture : IDisposable
         return rows;
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _lake.Dispose();
 
     private string SetStatus(FindingStore store, string rule, string account, FindingStatus status, string note)
     {
         var id = (string)Sql($"SELECT min(finding_id) FROM findings WHERE rule = '{rule}' AND account_id = '{account}'")[0][0]!;
         Assert.Null(store.SetStatus(id, status, note));
         return id;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Tem.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Tem.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }
 

@@ -174,41 +174,29 @@ public sealed partial class TenantHistoryTests
     [Fact]
     public void TenantScope_CreditDueOnAnAccountIdTwoCarriersShare_StaysOutOfTheSetsThatPayOnlyOneOfThem()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "tem-tenant-credit-" + Guid.NewGuid().ToString("N"));
-        try
+        using var temp = new TempFolder("tem-tenant-credit");
+        var folder = temp.Path;
+        var lake = TemLake.Open(Path.Combine(folder, "lake"));
+        void Ingest(string name, string text)
         {
-            var lake = TemLake.Open(Path.Combine(folder, "lake"));
-            void Ingest(string name, string text)
-            {
-                var path = Path.Combine(folder, name);
-                File.WriteAllText(path, text, new UTF8Encoding(false));
-                var report = new Tem.Ingest.Ingestor(lake, Clock, new Tem.Ingest.IngestOptions { Threads = 1 }).IngestFile(path, "credit");
-                Assert.True(report.RowsRejected == 0 && report.Outcome == Tem.Ingest.FileOutcome.Stored, $"{name}: {report.Message}");
-            }
-
-            Ingest("parties.csv", "party_id,name,kind,parent_id\nDLR-1,Dealer,dealer,\nCUS-A,Customer A,customer,DLR-1\nLES-1,Lessor,lessor,\n");
-            Ingest("accounts.csv", "account_id,carrier,customer_id,bill_to_id,reseller_id,currency,time_zone,tax_exempt,rate_plan_id\n"
-                                   + "1001,Telco One,CUS-A,CUS-A,DLR-1,USD,Europe/London,false,\n1001,Telco/Two,CUS-A,LES-1,DLR-1,USD,Europe/London,false,\n");
-            Ingest("credits_due.csv", "credit_id,account_id,service_id,reason,amount,due_by_period\nCR-1,1001,,overbilled,123.45,2026-01\n");
-
-            string[] Credits(string tenant)
-            {
-                using var db = TenantScope.Open(lake, tenant);
-                return [.. Rows(db, "SELECT credit_id FROM credits_due").Select(r => (string)r[0]!)];
-            }
-
-            Assert.All(new[] { "LES-1", "CUS-A", "DLR-1" }, tenant => Assert.True(Credits(tenant).Length == 0, $"{tenant} sees credit CR-1 of account 1001"));
+            var path = Path.Combine(folder, name);
+            File.WriteAllText(path, text, new UTF8Encoding(false));
+            var report = new Tem.Ingest.Ingestor(lake, Clock, new Tem.Ingest.IngestOptions { Threads = 1 }).IngestFile(path, "credit");
+            Assert.True(report.RowsRejected == 0 && report.Outcome == Tem.Ingest.FileOutcome.Stored, $"{name}: {report.Message}");
         }
-        finally
+
+        Ingest("parties.csv", "party_id,name,kind,parent_id\nDLR-1,Dealer,dealer,\nCUS-A,Customer A,customer,DLR-1\nLES-1,Lessor,lessor,\n");
+        Ingest("accounts.csv", "account_id,carrier,customer_id,bill_to_id,reseller_id,currency,time_zone,tax_exempt,rate_plan_id\n"
+                               + "1001,Telco One,CUS-A,CUS-A,DLR-1,USD,Europe/London,false,\n1001,Telco/Two,CUS-A,LES-1,DLR-1,USD,Europe/London,false,\n");
+        Ingest("credits_due.csv", "credit_id,account_id,service_id,reason,amount,due_by_period\nCR-1,1001,,overbilled,123.45,2026-01\n");
+
+        string[] Credits(string tenant)
         {
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            using var db = TenantScope.Open(lake, tenant);
+            return [.. Rows(db, "SELECT credit_id FROM credits_due").Select(r => (string)r[0]!)];
         }
+
+        Assert.All(new[] { "LES-1", "CUS-A", "DLR-1" }, tenant => Assert.True(Credits(tenant).Length == 0, $"{tenant} sees credit CR-1 of account 1001"));
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ public sealed class TenantTests(SampleReportFixture fx)
         var html = File.ReadAllText(Path.Combine(dir, "report.html"));
         Assert.Contains(":root { --brand: #0B6E4F; }", html, StringComparison.Ordinal);
         Assert.Contains("alt=\"Harbor Connect logo\"", html, StringComparison.Ordinal);
-        var logo = Convert.ToBase64String(File.ReadAllBytes(Path.Combine(SampleReportFixture.RepoRoot, "sample-data", "logos", "harbor-connect.svg")));
+        var logo = Convert.ToBase64String(File.ReadAllBytes(RepoPaths.Combine("sample-data", "logos", "harbor-connect.svg")));
         // The renderer writes the data URI's "+" as &#x2B;, which a browser decodes.
         Assert.Contains("src=\"data:image/svg+xml;base64," + logo + "\"", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
         Assert.Contains("Prepared by <strong><bdi>Harbor Connect</bdi></strong>", html, StringComparison.Ordinal);

@@ -490,6 +490,8 @@ public sealed class WorldDraft(int seed)
 /// </summary>
 public sealed class TenantWorld : IDisposable
 {
+    private readonly TempFolder _temp = new("tem-tenant-world");
+
     private static readonly TimeProvider Clock = SampleReportFixture.Clock;
 
     public TenantWorld(WorldShape shape)
@@ -500,8 +502,7 @@ public sealed class TenantWorld : IDisposable
     public TenantWorld(WorldModel model)
     {
         Model = model;
-        Folder = Path.Combine(Path.GetTempPath(), "tem-tenant-world-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Folder);
+        Folder = _temp.Path;
         Lake = TemLake.Open(Path.Combine(Folder, "lake"));
 
         // One catalog instance for the whole build, as a run holds it (an open per file otherwise).
@@ -531,16 +532,7 @@ public sealed class TenantWorld : IDisposable
 
     public TemLake Lake { get; }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     private static string D(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty;
 

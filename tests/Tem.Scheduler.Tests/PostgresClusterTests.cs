@@ -107,7 +107,7 @@ public sealed class PostgresClusterTests
             .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMilliseconds(500)).WithRepeatCount(fires - 1)).Build();
         await SchedulerOf(a).ScheduleJob(job, [trigger], new ScheduleJobOptions());
 
-        var done = await TempFolder.Eventually(() => log.Fires.Count(f => f.Job == "tick") >= fires, TimeSpan.FromMinutes(5));
+        var done = await Poll.Eventually(() => log.Fires.Count(f => f.Job == "tick") >= fires, TimeSpan.FromMinutes(5));
         await Task.Delay(TimeSpan.FromSeconds(2));
         await b.StopAsync();
         await a.StopAsync();
@@ -135,7 +135,7 @@ public sealed class PostgresClusterTests
         var stopping = SchedulerOf(a).Shutdown(waitForJobsToComplete: false);
         using var b = Node(cluster, "node-b", log);
         await b.StartAsync();
-        var recovered = await TempFolder.Eventually(() => log.Fires.Any(f => f.Job == "long" && f.Node == "node-b"), TimeSpan.FromMinutes(5));
+        var recovered = await Poll.Eventually(() => log.Fires.Any(f => f.Job == "long" && f.Node == "node-b"), TimeSpan.FromMinutes(5));
         log.Release.Release(2);
         await stopping;
         await b.StopAsync();

@@ -7,18 +7,6 @@ public sealed class SchedulerConfigIngestTests : IDisposable
 {
     private readonly TempFolder _folder = new("tem-schedule-ingest");
 
-    /// <summary>A file of the repository (found by walking up to Tem.sln).</summary>
-    private static string Repo(params string[] parts)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Tem.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine([dir!.FullName, .. parts]);
-    }
-
     private SchedulerConfig LoadPipeline(string ingest)
     {
         var file = _folder.Sub("schedule.json");
@@ -34,7 +22,7 @@ public sealed class SchedulerConfigIngestTests : IDisposable
     public void Load_IngestSection_ResolvesProfilesAgainstTheFileAndBuildsTheOptions()
     {
         Directory.CreateDirectory(_folder.Sub("profiles"));
-        File.Copy(Repo("profiles", "lakeshore-invoice-detail.json"), _folder.Sub(Path.Combine("profiles", "lakeshore.json")));
+        File.Copy(RepoPaths.Combine("profiles", "lakeshore-invoice-detail.json"), _folder.Sub(Path.Combine("profiles", "lakeshore.json")));
 
         var config = LoadPipeline("""
             { "pbxTimeZone": "America/Chicago", "pbxName": "hq-asterisk", "profiles": [ "profiles" ],

@@ -31,13 +31,10 @@ public sealed class AnomalyWorld : IDisposable
 
     private readonly List<string> _usage = ["record_id,carrier,account_id,service_id,usage_type,start_time,duration_s,called_number,data_mb,billed_amount,invoice_id"];
     private readonly Dictionary<string, decimal> _billed = [];
-    private int _file;
+    private readonly TestLake _world = new("tem-anomaly-world", AuditScratch.Clock);
 
     public AnomalyWorld()
     {
-        Folder = Path.Combine(Path.GetTempPath(), "tem-anomaly-world-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Folder);
-        Lake = TemLake.Open(Path.Combine(Folder, "lake"));
         Ingest("parties.csv", "party_id,name,kind,parent_id\nCUS1,Acme,customer,\n");
         Ingest("accounts.csv", "account_id,carrier,customer_id,bill_to_id,reseller_id,currency,time_zone,tax_exempt,rate_plan_id\nA1,Telco,CUS1,CUS1,,USD,America/New_York,false,D1\n");
         Ingest("plans.csv", """
@@ -119,9 +116,9 @@ public sealed class AnomalyWorld : IDisposable
         Ingest("usage.csv", string.Join('\n', _usage) + "\n");
     }
 
-    public string Folder { get; }
+    public string Folder => _world.Folder;
 
-    public TemLake Lake { get; }
+    public TemLake Lake => _world.Lake;
 
     /// <summary>What the 40 planted UK calls of S-SPIKE were billed.</summary>
     public decimal SpikeBilled { get; }
@@ -138,16 +135,7 @@ public sealed class AnomalyWorld : IDisposable
     public AuditResult Audit(IReadOnlyDictionary<string, string>? settings = null, string run = "run-1") =>
         new AuditEngine(Lake, AuditScratch.Clock).Run(new AuditOptions { Settings = settings ?? new Dictionary<string, string>() }, run);
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _world.Dispose();
 
     private decimal Call(string service, DateTime local, int seconds, string number, decimal rate, decimal connect)
     {
@@ -158,11 +146,5 @@ public sealed class AnomalyWorld : IDisposable
         return billed;
     }
 
-    private void Ingest(string name, string text)
-    {
-        var path = Path.Combine(Folder, (++_file).ToString("D3", CultureInfo.InvariantCulture) + "-" + name);
-        File.WriteAllText(path, text.ReplaceLineEndings("\n").TrimStart() + (text.EndsWith('\n') ? string.Empty : "\n"), new UTF8Encoding(false));
-        var report = new Ingestor(Lake, AuditScratch.Clock, new IngestOptions()).IngestFile(path, "world");
-        Assert.True(report.RowsRejected == 0 && report.Outcome == FileOutcome.Stored, report.Message);
-    }
+    private void Ingest(string name, string text) => _world.IngestText(name, text, "world");
 }

@@ -15,14 +15,12 @@ public sealed class CreditMatchTests : IDisposable
     private const string InvoiceHeader = "invoice_id,carrier,account_id,invoice_date,period_start,period_end,line_no,service_id,charge_type,description,quantity,unit_price,amount,currency";
     private static readonly string[] Months = ["2026-06", "2026-07", "2026-08", "2026-09"];
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "tem-credit-match-" + Guid.NewGuid().ToString("N"));
+    private readonly TestLake _world = new("tem-credit-match", AuditScratch.Clock);
     private readonly TemLake _lake;
-    private int _file;
 
     public CreditMatchTests()
     {
-        Directory.CreateDirectory(_folder);
-        _lake = TemLake.Open(Path.Combine(_folder, "lake"));
+        _lake = _world.Lake;
         Ingest("parties.csv", "party_id,name,kind,parent_id\nCUS1,Acme,customer,\n");
         Ingest("accounts.csv", "account_id,carrier,customer_id,bill_to_id,reseller_id,currency,time_zone,tax_exempt,rate_plan_id\nA1,Telco,CUS1,CUS1,,USD,America/New_York,false,\n");
         Ingest("plans.csv", """
@@ -63,16 +61,7 @@ public sealed class CreditMatchTests : IDisposable
         Ingest("usage.csv", string.Join('\n', usage) + "\n");
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _world.Dispose();
 
     private static (string First, string Last) Bounds(string month)
     {
@@ -80,13 +69,7 @@ public sealed class CreditMatchTests : IDisposable
         return (first.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), first.AddMonths(1).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
     }
 
-    private void Ingest(string name, string text)
-    {
-        var path = Path.Combine(_folder, (++_file).ToString("D3", CultureInfo.InvariantCulture) + "-" + name);
-        File.WriteAllText(path, text.ReplaceLineEndings("\n").TrimStart() + (text.EndsWith('\n') ? string.Empty : "\n"));
-        var report = new Ingestor(_lake, AuditScratch.Clock, new IngestOptions()).IngestFile(path, "match");
-        Assert.True(report.RowsRejected == 0 && report.Outcome == FileOutcome.Stored, report.Message);
-    }
+    private void Ingest(string name, string text) => _world.IngestText(name, text, "match");
 
     /// <summary>A later invoice (October, dated 2026-10-31) with the given lines after the four recurring fees.</summary>
     private void October(params string[] credits)
@@ -206,7 +189,7 @@ public sealed class CreditMatchTests : IDisposable
     public void DisputeLog_ClosedAfterACredit_KeepsTheCredit_OpenRowsRecordNothing_BadRowsNamed()
     {
         Audit("run-1");
-        var log = Path.Combine(_folder, "disputes.csv");
+        var log = Path.Combine(_world.Folder, "disputes.csv");
         File.WriteAllText(log, string.Join('\n',
             "rule,carrier,account_id,service_id,period,status,submitted_on,reference,amount_claimed,amount_credited,credited_on,resolved_on,note",
             "duplicate_recurring,Telco,A1,V1,2026-07,closed,2026-08-05,CASE-1,,10.00,2026-09-10,2026-09-30,settled for 10",
@@ -310,7 +293,7 @@ public sealed class CreditMatchTests : IDisposable
     {
         var first = Audit("run-1");
         Submit(Duplicate(first, "V1"), "CASE-1", new DateOnly(2026, 8, 5));
-        var invoices = Directory.GetFiles(_folder, "*-invoices.csv").Single();
+        var invoices = Directory.GetFiles(_world.Folder, "*-invoices.csv").Single();
         Assert.Equal(FileOutcome.AlreadyIngested, new Ingestor(_lake, AuditScratch.Clock, new IngestOptions()).IngestFile(invoices, "again").Outcome);
         Audit("run-2");
         var v1 = Duplicate(Audit("run-3"), "V1");

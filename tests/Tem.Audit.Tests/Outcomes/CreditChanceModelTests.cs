@@ -8,15 +8,13 @@ namespace Tem.Audit.Tests.Outcomes;
 /// <summary>Learning from outcomes: FastTree on credited and rejected findings ranks the open ones.</summary>
 public sealed class CreditChanceModelTests : IDisposable
 {
-    private readonly string _lake = Path.Combine(Path.GetTempPath(), "tem-credit-chance-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new("tem-credit-chance");
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_lake))
-        {
-            Directory.Delete(_lake, recursive: true);
-        }
-    }
+    private readonly string _lake;
+
+    public CreditChanceModelTests() => _lake = _folder.Path;
+
+    public void Dispose() => _folder.Dispose();
 
     private static StoredFinding Stored(int n, string carrier, FindingStatus status, string rule = "rate_overcharge", decimal amount = 100m)
     {

@@ -10,26 +10,11 @@ namespace Tem.Audit.Tests.Rating;
 /// </summary>
 public sealed class HandCaseDeck : IDisposable
 {
-    public const string Deck = "T1";
+    public const string Deck = HandRates.Deck;
     public const string Carrier = "CARRIER";
 
-    public static readonly RateEntry[] Entries =
-    [
-        Entry("1", TimeBand.Peak, "0.0250", "0.0100", 1, 1),
-        Entry("1", TimeBand.Offpeak, "0.0150", "0.0100", 1, 1),
-        Entry("1800", TimeBand.Any, "0", "0", 60, 60),
-        Entry("44", TimeBand.Any, "0.0500", "0", 30, 6, from: "2026-01-01", to: "2026-06-30"),
-        Entry("44", TimeBand.Any, "0.0400", "0", 30, 6, from: "2026-07-01"),
-        Entry("447", TimeBand.Peak, "0.1200", "0", 60, 60),
-        Entry("447", TimeBand.Offpeak, "0.0600", "0", 60, 60),
-        Entry("33", TimeBand.Any, "0.0600", "0", 60, 60),
-        Entry("33", TimeBand.Offpeak, "0.0200", "0", 60, 60),
-        Entry("49", TimeBand.Any, "0.0190", "0", 60, 60),
-        Entry("4930", TimeBand.Peak, "0.5000", "0", 60, 60),
-        Entry("4915", TimeBand.Any, "0.0790", "0", 1, 1),
-        Entry("999", TimeBand.Any, "0.0006", "0", 1, 1),
-        Entry("998", TimeBand.Any, "0.0015", "0", 1, 1),
-    ];
+    /// <summary>Deck T1 of the kit, plus 998 for more rounding midpoints.</summary>
+    public static readonly RateEntry[] Entries = [.. HandRates.T1, Entry("998", TimeBand.Any, "0.0015", "0", 1, 1)];
 
     private static readonly string[] Zones = ["Europe/London", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "UTC"];
 
@@ -54,27 +39,14 @@ public sealed class HandCaseDeck : IDisposable
         return Db.Rated($"record_id = '{id}'")[id];
     }
 
-    public static DateTimeOffset At(string text) =>
-        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+    public static DateTimeOffset At(string text) => HandRates.At(text);
 
-    public static decimal Money(string text) => decimal.Parse(text, CultureInfo.InvariantCulture);
+    public static decimal Money(string text) => HandRates.Money(text);
 
     public static RateEntry Entry(
         string prefix, TimeBand band, string rate, string connect, int initial, int subsequent, string from = "2026-01-01", string? to = null,
         string deck = Deck, string? destination = null) =>
-        new()
-        {
-            RatePlanId = deck,
-            Prefix = prefix,
-            Destination = destination ?? "D" + prefix,
-            TimeBand = band,
-            RatePerMinute = Money(rate),
-            ConnectFee = Money(connect),
-            InitialIncrementS = initial,
-            SubsequentIncrementS = subsequent,
-            EffectiveFrom = DateOnly.ParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-            EffectiveTo = to is null ? null : DateOnly.ParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-        };
+        HandRates.Entry(prefix, band, rate, connect, initial, subsequent, from, to, deck, destination);
 
     public void Dispose() => Db.Dispose();
 }

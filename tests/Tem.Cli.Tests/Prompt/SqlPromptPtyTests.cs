@@ -12,25 +12,16 @@ namespace Tem.Cli.Tests.Prompt;
 public sealed class SqlPromptPtyTests : IDisposable
 {
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(90);
-    private readonly string _dir = Directory.CreateTempSubdirectory("tem-sql-pty-").FullName;
+    private readonly TempFolder _temp = new("tem-sql-pty");
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void Prompt_LongLineUpCtrlUAndAMultiLineStatement_ShowsEachResultOnceWithoutATrail()
     {
         Assert.True(PtySession.Script is not null, "this test needs util-linux's script (Debian package bsdutils)");
         var longLine = "SELECT 111111 AS first_result, '" + new string('a', 70) + "' AS padding_column, 2.50 AS price;";
-        using var tem = PtySession.Start(_dir, columns: 60, rows: 40);
+        using var tem = PtySession.Start(_temp.Path, columns: 60, rows: 40);
         tem.WaitFor(s => s.LastLine() == "tem>", "the first prompt");
 
         // One key at a time, each waited for: every keystroke repaints the wrapped line.
@@ -82,7 +73,7 @@ public sealed class SqlPromptPtyTests : IDisposable
         Assert.Equal("third_result", lines.Single(l => l.Contains("third_result", StringComparison.Ordinal) && !l.StartsWith("...>", StringComparison.Ordinal)));
 
         // The history holds each statement once, the multi-line one with its line break.
-        var history = File.ReadAllLines(Path.Combine(_dir, "history"));
+        var history = File.ReadAllLines(_temp.Sub("history"));
         Assert.Equal([longLine, "SELECT 222222 AS second_result;", "SELECT 333333\\n  AS third_result;", ".quit"], history);
     }
 
@@ -90,7 +81,7 @@ public sealed class SqlPromptPtyTests : IDisposable
     public void Prompt_CtrlCWhileAStatementRuns_StopsItAndTheSessionGoesOn()
     {
         Assert.True(PtySession.Script is not null, "this test needs util-linux's script (Debian package bsdutils)");
-        using var tem = PtySession.Start(_dir, columns: 80, rows: 40, "--timeout", "300");
+        using var tem = PtySession.Start(_temp.Path, columns: 80, rows: 40, "--timeout", "300");
         tem.WaitFor(s => s.LastLine() == "tem>", "the first prompt");
         tem.Send("SELECT count(*) FROM range(1000000000000) a, range(1000) b;\r");
         tem.WaitFor(s => s.LastLine().StartsWith("tem> SELECT count", StringComparison.Ordinal) && s.CursorRow == s.Lines().Count, "the statement to start");

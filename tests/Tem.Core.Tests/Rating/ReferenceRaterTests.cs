@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Tem.Core.Rating;
+using static Tem.Testing.HandRates;
 
 namespace Tem.Core.Tests.Rating;
 
@@ -9,29 +10,10 @@ namespace Tem.Core.Tests.Rating;
 // cost = round_half_away_from_zero(connect_fee + rate_per_minute * billable / 60, 4).
 public class ReferenceRaterTests
 {
-    private const string Deck = "T1";
-
     private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
     private static readonly TimeZoneInfo NewYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
 
-    private static readonly RateEntry[] Entries =
-    [
-        Entry("1", TimeBand.Peak, "0.0250", "0.0100", 1, 1),
-        Entry("1", TimeBand.Offpeak, "0.0150", "0.0100", 1, 1),
-        Entry("1800", TimeBand.Any, "0", "0", 60, 60),
-        Entry("44", TimeBand.Any, "0.0500", "0", 30, 6, from: "2026-01-01", to: "2026-06-30"),
-        Entry("44", TimeBand.Any, "0.0400", "0", 30, 6, from: "2026-07-01"),
-        Entry("447", TimeBand.Peak, "0.1200", "0", 60, 60),
-        Entry("447", TimeBand.Offpeak, "0.0600", "0", 60, 60),
-        Entry("33", TimeBand.Any, "0.0600", "0", 60, 60),
-        Entry("33", TimeBand.Offpeak, "0.0200", "0", 60, 60),
-        Entry("49", TimeBand.Any, "0.0190", "0", 60, 60),
-        Entry("4930", TimeBand.Peak, "0.5000", "0", 60, 60),
-        Entry("4915", TimeBand.Any, "0.0790", "0", 1, 1),
-        Entry("999", TimeBand.Any, "0.0006", "0", 1, 1),
-    ];
-
-    private static readonly ReferenceRater Rater = new(Entries);
+    private static readonly ReferenceRater Rater = new(T1);
 
     // 2026-05-04 is a Monday; London is on BST (+01:00), New York on EDT (-04:00).
     [Theory]
@@ -365,25 +347,4 @@ public class ReferenceRaterTests
 
     private static RatedCall? Rate(string called, string start, int duration, TimeZoneInfo zone) =>
         Rater.Rate(Deck, called, At(start), duration, zone);
-
-    private static DateTimeOffset At(string text) =>
-        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-
-    private static decimal Money(string text) => decimal.Parse(text, CultureInfo.InvariantCulture);
-
-    private static RateEntry Entry(
-        string prefix, TimeBand band, string rate, string connect, int initial, int subsequent, string from = "2026-01-01", string? to = null) =>
-        new()
-        {
-            RatePlanId = Deck,
-            Prefix = prefix,
-            Destination = "D" + prefix,
-            TimeBand = band,
-            RatePerMinute = Money(rate),
-            ConnectFee = Money(connect),
-            InitialIncrementS = initial,
-            SubsequentIncrementS = subsequent,
-            EffectiveFrom = DateOnly.ParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-            EffectiveTo = to is null ? null : DateOnly.ParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-        };
 }

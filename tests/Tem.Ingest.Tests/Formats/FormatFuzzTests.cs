@@ -14,20 +14,7 @@ public sealed partial class FormatFuzzTests
     private static byte[] Mutate(byte[] original, Random random)
     {
         var list = original.ToList();
-        var at = random.Next(list.Count);
-        var b = Interesting[random.Next(Interesting.Length)];
-        switch (random.Next(3))
-        {
-            case 0:
-                list[at] = b;
-                break;
-            case 1:
-                list.RemoveAt(at);
-                break;
-            default:
-                list.Insert(at, b);
-                break;
-        }
+        ByteMutation.MutateOnce(list, random, Interesting);
 
         return [.. list];
     }

@@ -349,56 +349,36 @@ public sealed class FreeSwitchFuzzTests
     public void Reader_MutatedFile_NeverThrowsAndEveryRecordIsReadOrRejected(string fixture, string format)
     {
         var original = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Formats", "Fixtures", "FreeSwitch", fixture));
-        var folder = Path.Combine(Path.GetTempPath(), "tem-fs-fuzz-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        try
+        using var temp = new TempFolder("tem-fs-fuzz");
+        var folder = temp.Path;
+        var random = new Random(2_020);
+        var (translated, rejected) = (0, 0);
+        for (var i = 0; i < 300; i++)
         {
-            var random = new Random(2_020);
-            var (translated, rejected) = (0, 0);
-            for (var i = 0; i < 300; i++)
+            var bytes = original.ToList();
+            for (var k = random.Next(1, 4); k > 0; k--)
             {
-                var bytes = original.ToList();
-                for (var k = random.Next(1, 4); k > 0; k--)
-                {
-                    var at = random.Next(bytes.Count);
-                    var b = Interesting[random.Next(Interesting.Length)];
-                    switch (random.Next(3))
-                    {
-                        case 0:
-                            bytes[at] = b;
-                            break;
-                        case 1:
-                            bytes.RemoveAt(at);
-                            break;
-                        default:
-                            bytes.Insert(at, b);
-                            break;
-                    }
-                }
-
-                var path = Path.Combine(folder, fixture);
-                File.WriteAllBytes(path, [.. bytes]);
-                using var reader = FormatRegistry.ByName(format)!.Open(path, new IngestOptions { PbxTimeZone = "Europe/Berlin" });
-                while (reader.Read(out var reject))
-                {
-                    if (reject is null && reader.Problem is null)
-                    {
-                        Assert.Equal(reader.Layout.Fields.Count, reader.Record.FieldCount);
-                        translated++;
-                    }
-                    else
-                    {
-                        rejected++;
-                    }
-                }
+                ByteMutation.MutateOnce(bytes, random, Interesting);
             }
 
-            // Most mutations land in text the readers do not compute on; some break times, numbers or the JSON.
-            Assert.True(translated > 0 && rejected > 0, $"translated {translated}, rejected {rejected}");
+            var path = Path.Combine(folder, fixture);
+            File.WriteAllBytes(path, [.. bytes]);
+            using var reader = FormatRegistry.ByName(format)!.Open(path, new IngestOptions { PbxTimeZone = "Europe/Berlin" });
+            while (reader.Read(out var reject))
+            {
+                if (reject is null && reader.Problem is null)
+                {
+                    Assert.Equal(reader.Layout.Fields.Count, reader.Record.FieldCount);
+                    translated++;
+                }
+                else
+                {
+                    rejected++;
+                }
+            }
         }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+
+        // Most mutations land in text the readers do not compute on; some break times, numbers or the JSON.
+        Assert.True(translated > 0 && rejected > 0, $"translated {translated}, rejected {rejected}");
     }
 }

@@ -10,7 +10,7 @@ public sealed class SampleDataFixture : IDisposable
     public const string Minimal = "minimal";
     public const string Larger = "larger";
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "tem-sample-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("tem-sample-tests");
     private readonly Dictionary<string, Lazy<(SampleDataSummary Summary, SampleSet Set)>> _sets;
 
     public SampleDataFixture()
@@ -23,24 +23,18 @@ public sealed class SampleDataFixture : IDisposable
         };
     }
 
-    public string Root => _root;
+    public string Root => _temp.Path;
 
     internal SampleSet Set(string name) => _sets[name].Value.Set;
 
     public SampleDataSummary Summary(string name) => _sets[name].Value.Summary;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     private Lazy<(SampleDataSummary, SampleSet)> Make(string name, SampleDataOptions options) =>
         new(() =>
         {
-            var dir = Path.Combine(_root, name);
+            var dir = _temp.Sub(name);
             var summary = SampleDataGenerator.Generate(options, dir);
             return (summary, new SampleSet(dir));
         });

@@ -162,20 +162,7 @@ public sealed class ItemisedBillTests
         for (var i = 0; i < 1000; i++)
         {
             var bytes = original.ToList();
-            var at = random.Next(bytes.Count);
-            var b = noise[random.Next(noise.Length)];
-            switch (random.Next(3))
-            {
-                case 0:
-                    bytes[at] = b;
-                    break;
-                case 1:
-                    bytes.RemoveAt(at);
-                    break;
-                default:
-                    bytes.Insert(at, b);
-                    break;
-            }
+            ByteMutation.MutateOnce(bytes, random, noise);
 
             var (rows, _, problem) = ProfileTestFiles.Read(profile, [.. bytes]);
             if (problem is not null)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Tem.Audit.Tests.Anomaly;
+namespace Tem.Testing;
 
 /// <summary>A labeled daily series: values, labels and the date of the first point.</summary>
 public sealed record LabeledDays(DateOnly Start, double[] Values, bool[] Labels)
@@ -45,6 +45,7 @@ public static class SyntheticSeries
         new(2026, 1, 1), new(2026, 1, 19), new(2026, 5, 25), new(2026, 7, 3), new(2026, 9, 7), new(2026, 11, 26), new(2026, 11, 27),
     ];
 
+    /// <summary>True on Saturday and Sunday.</summary>
     public static bool IsWeekend(DateOnly day) => day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
 
     /// <summary>
