@@ -140,7 +140,7 @@ public sealed class DisputesOperation(TimeProvider time)
         var now = time.GetUtcNow();
         new DisputeBook(lease.Lake).Record(
             [.. chosen.Select(c => (new DisputeState(c.Finding.Finding.FindingId, c.Change.Status, c.Change.Note, c.Change.Details),
-                FindingStore.EventOf(c.Finding.Finding.FindingId, c.Change, now, "user", null, creditLine)))],
+                FindingStore.EventOf(c.Finding.Finding.FindingId, c.Change, now, DisputeSource.User, null, creditLine)))],
             now);
         store.Refresh();
         Reconcile(lease.Lake, store, "disputes-" + step.Name);

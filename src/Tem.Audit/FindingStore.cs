@@ -67,7 +67,7 @@ public sealed class FindingStore(TemLake lake, TimeProvider time)
             var state = states[old.Finding.FindingId] with { FindingId = f.FindingId };
             states[f.FindingId] = state;
             dropped.Add(old.Finding.FindingId);
-            changes.Add((state, new DisputeEvent(f.FindingId, now, "carried_over", state.Status, null, null, null, null, null, "audit", $"from {old.Finding.FindingId}", null)));
+            changes.Add((state, new DisputeEvent(f.FindingId, now, DisputeEventKind.CarriedOver, state.Status, null, null, null, null, null, DisputeSource.Audit, $"from {old.Finding.FindingId}", null)));
         }
 
         new DisputeBook(lake).Record(changes, now);
@@ -104,7 +104,7 @@ public sealed class FindingStore(TemLake lake, TimeProvider time)
     public string? SetStatus(string findingId, FindingStatus status, string? note)
     {
         ArgumentException.ThrowIfNullOrEmpty(findingId);
-        if (status is FindingStatus.Resolved or FindingStatus.PartiallyCredited or FindingStatus.Confirmed)
+        if (!FindingStatuses.IsSettable(status))
         {
             throw new ArgumentException(
                 $"'{WireNames.ToWire(status)}' is not set by hand: record a partial credit with 'tem disputes credit ID --amount X'; 'confirmed' and 'resolved' come from the bills and the audit.",
@@ -153,12 +153,12 @@ public sealed class FindingStore(TemLake lake, TimeProvider time)
             return refused.Error;
         }
 
-        Record(finding, steps, "user", null);
+        Record(finding, steps, DisputeSource.User, null);
         return null;
     }
 
     /// <summary>Records lifecycle steps of one finding (already checked) in the catalog and refreshes the findings file.</summary>
-    public void Record(StoredFinding finding, IReadOnlyList<DisputeChange> steps, string source, string? runId, string? creditLine = null)
+    public void Record(StoredFinding finding, IReadOnlyList<DisputeChange> steps, DisputeSource source, string? runId, string? creditLine = null)
     {
         ArgumentNullException.ThrowIfNull(finding);
         ArgumentNullException.ThrowIfNull(steps);
@@ -171,20 +171,25 @@ public sealed class FindingStore(TemLake lake, TimeProvider time)
     }
 
     /// <summary>The event a lifecycle step records.</summary>
-    public static DisputeEvent EventOf(string findingId, DisputeChange s, DateTimeOffset now, string source, string? runId, string? creditLine) =>
-        new(findingId, now, s.Event, s.Status,
-            s.On ?? s.Event switch
+    /// <exception cref="ArgumentException"><paramref name="s"/> is a step that was not allowed: it records nothing.</exception>
+    public static DisputeEvent EventOf(string findingId, DisputeChange s, DateTimeOffset now, DisputeSource source, string? runId, string? creditLine)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var kind = s.Event ?? throw new ArgumentException($"A step that was not allowed records no event: {s.Error}", nameof(s));
+        return new(findingId, now, kind, s.Status,
+            s.On ?? kind switch
             {
-                "submitted" => s.Details.SubmittedOn,
-                "credit" => s.Details.CreditedOn,
-                "rejected" or "closed" => s.Details.ResolvedOn,
+                DisputeEventKind.Submitted => s.Details.SubmittedOn,
+                DisputeEventKind.Credit => s.Details.CreditedOn,
+                DisputeEventKind.Rejected or DisputeEventKind.Closed => s.Details.ResolvedOn,
                 _ => null,
             },
             s.Amount,
-            s.Event == "submitted" ? s.Details.Reference : null,
+            kind == DisputeEventKind.Submitted ? s.Details.Reference : null,
             creditLine,
-            s.Event == "confirmed" ? s.Details.ConfirmedFrom : null,
+            kind == DisputeEventKind.Confirmed ? s.Details.ConfirmedFrom : null,
             source, s.StepNote, runId);
+    }
 
     /// <summary>
     /// The finding with its recorded state, if any. A state recorded before the lifecycle existed (no amount claimed)

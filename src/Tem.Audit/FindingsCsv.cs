@@ -20,19 +20,13 @@ public static class FindingsCsv
         "confirmed_from", "realised_one_time", "realised_monthly",
     ];
 
-    /// <summary>Writes the findings, money with 4 decimals, invariant culture, RFC 4180 quoting.</summary>
+    /// <summary>Writes the findings in Tem's CSV dialect (<see cref="TemCsv"/>), money with 4 decimals.</summary>
     public static void Write(string path, IEnumerable<StoredFinding> findings)
     {
         ArgumentNullException.ThrowIfNull(findings);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        using var csv = CsvWriter.Create(writer, new CsvWriterOptions { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture }, false);
-        foreach (var h in Header)
-        {
-            csv.WriteField(h);
-        }
-
-        csv.EndRecord();
+        using var csv = CsvWriter.ToFile(path, TemCsv.WriterOptions());
+        TemCsv.WriteHeader(csv, Header);
         foreach (var s in findings.OrderBy(f => f.Finding.Rule, StringComparer.Ordinal).ThenBy(f => f.Finding.FindingId, StringComparer.Ordinal))
         {
             var f = s.Finding;

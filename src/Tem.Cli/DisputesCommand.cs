@@ -85,11 +85,11 @@ internal static class DisputesCommand
 
         command.Subcommands.Add(Submit(lake, output, error, time));
         command.Subcommands.Add(Credit(lake, output, error, time));
-        command.Subcommands.Add(Simple("reject", "The carrier refused the claim (credits already received stay realised).", lake, output, error, time,
+        command.Subcommands.Add(Simple("reject", "The carrier refused the claim (credits already received stay realised).", lake, output, error, time, dated: true,
             (f, on, note) => DisputeLifecycle.Reject(f, on, note)));
-        command.Subcommands.Add(Simple("close", "Close the finding; what was credited or confirmed stays realised.", lake, output, error, time,
+        command.Subcommands.Add(Simple("close", "Close the finding; what was credited or confirmed stays realised.", lake, output, error, time, dated: true,
             (f, on, note) => DisputeLifecycle.Close(f, on, note)));
-        command.Subcommands.Add(Simple("reopen", "Open the finding again (its history keeps the earlier steps).", lake, output, error, time,
+        command.Subcommands.Add(Simple("reopen", "Open the finding again (its history keeps the earlier steps).", lake, output, error, time, dated: false,
             (f, _, note) => DisputeLifecycle.Reopen(f, note)));
         command.Subcommands.Add(Matches(lake, output, error, time));
         command.Subcommands.Add(Import(lake, output, error, time));
@@ -207,13 +207,15 @@ internal static class DisputesCommand
     }
 
     private static Command Simple(
-        string name, string description, Option<string> lake, TextWriter output, TextWriter error, TimeProvider time, Func<StoredFinding, DateOnly, string?, DisputeChange> step)
+        string name, string description, Option<string> lake, TextWriter output, TextWriter error, TimeProvider time, bool dated,
+        Func<StoredFinding, DateOnly, string?, DisputeChange> step)
     {
         var ids = new Argument<string[]>("id") { Description = "Finding ids (or unique prefixes).", Arity = ArgumentArity.OneOrMore };
         var on = OnOption("it happened");
         var note = new Option<string?>("--note") { Description = "Why, e.g. the carrier's answer." };
         var command = new Command(name, description) { ids, note };
-        if (name != "reopen")
+        // A step that records no date (reopen) takes no --on.
+        if (dated)
         {
             command.Options.Add(on);
         }
@@ -222,7 +224,7 @@ internal static class DisputesCommand
         {
             var cli = CliOutput.For(parse, output, error);
             var op = new DisputesOperation(time);
-            if (!TryDate(cli, name, name == "reopen" ? null : parse.GetValue(on), op.Today, out var date))
+            if (!TryDate(cli, name, dated ? parse.GetValue(on) : null, op.Today, out var date))
             {
                 return TemApp.UsageError;
             }

@@ -270,3 +270,47 @@ public enum RunOutcome
     /// <summary><c>interrupted</c>: its process died; a later run closed it.</summary>
     Interrupted,
 }
+
+/// <summary>
+/// What a step in a finding's dispute history did (the catalog's and <c>findings/dispute_events.parquet</c>'s
+/// <c>event</c>): each lifecycle step records one.
+/// </summary>
+public enum DisputeEventKind
+{
+    /// <summary><c>submitted</c>: the claim (or the change order of a saving) was sent to the carrier.</summary>
+    Submitted,
+
+    /// <summary><c>credit</c>: a credit was received against the claim.</summary>
+    Credit,
+
+    /// <summary><c>rejected</c>: the carrier refused the claim.</summary>
+    Rejected,
+
+    /// <summary><c>closed</c>: a person closed the finding.</summary>
+    Closed,
+
+    /// <summary><c>reopened</c>: a person opened the finding again.</summary>
+    Reopened,
+
+    /// <summary><c>confirmed</c>: the bills show the saving.</summary>
+    Confirmed,
+
+    /// <summary><c>carried_over</c>: what was recorded against a saving's older per-period id moved to its per-service id.</summary>
+    CarriedOver,
+}
+
+/// <summary>Who recorded a dispute event (<c>dispute_events.source</c>).</summary>
+public enum DisputeSource
+{
+    /// <summary><c>user</c>: a person, through a command (<c>tem disputes</c>, <c>tem findings set-status</c>).</summary>
+    User,
+
+    /// <summary><c>bills</c>: a run matched it on the bills (a credit line, a saving confirmed).</summary>
+    Bills,
+
+    /// <summary><c>log</c>: an imported dispute log.</summary>
+    Log,
+
+    /// <summary><c>audit</c>: the audit itself (a saving's state carried over to its new id).</summary>
+    Audit,
+}

@@ -79,6 +79,12 @@ public sealed record RunRecord(
 /// </summary>
 public sealed class LakeCatalog
 {
+    // The states and outcomes the queries below filter on, as SQL literals of their wire names.
+    private static readonly string Active = WireSql.Literal(FileState.Active);
+    private static readonly string ActiveOrFailed = WireSql.List(FileState.Active, FileState.Failed);
+    private static readonly string Ingested = WireSql.List(FileState.Active, FileState.Superseded, FileState.Committing);
+    private static readonly string Finished = WireSql.List(RunOutcome.Ok, RunOutcome.Failed);
+
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS files (
             file_id VARCHAR PRIMARY KEY, sha256 VARCHAR NOT NULL, path VARCHAR NOT NULL, kind VARCHAR NOT NULL,
@@ -222,8 +228,8 @@ public sealed class LakeCatalog
     {
         using var c = Connect();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = """
-            SELECT run_id, warnings FROM runs WHERE command = $1 AND run_id <> $2 AND finished_at IS NOT NULL AND outcome IN ('ok', 'failed')
+        cmd.CommandText = $"""
+            SELECT run_id, warnings FROM runs WHERE command = $1 AND run_id <> $2 AND finished_at IS NOT NULL AND outcome IN ({Finished})
             ORDER BY started_at DESC LIMIT 1
             """;
         cmd.Parameters.AddValue(command);
@@ -320,14 +326,14 @@ public sealed class LakeCatalog
     public CatalogFile? FindIngested(string sha256)
     {
         using var c = Connect();
-        return Query(c, "WHERE sha256 = $1 AND state IN ('active', 'superseded', 'committing') ORDER BY ingested_at LIMIT 1", sha256).FirstOrDefault();
+        return Query(c, $"WHERE sha256 = $1 AND state IN ({Ingested}) ORDER BY ingested_at LIMIT 1", sha256).FirstOrDefault();
     }
 
     /// <summary>The files whose rows are in the lake now (not failed, not superseded), oldest first.</summary>
     public IReadOnlyList<CatalogFile> ActiveFiles()
     {
         using var c = Connect();
-        return Query(c, "WHERE state = 'active' ORDER BY ingested_at, file_id");
+        return Query(c, $"WHERE state = {Active} ORDER BY ingested_at, file_id");
     }
 
     /// <summary>The lake-relative Parquet paths of the table's active files, with the file each came from.</summary>
@@ -335,9 +341,9 @@ public sealed class LakeCatalog
     {
         using var c = Connect();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = """
+        cmd.CommandText = $"""
             SELECT l.file_id, l.path FROM lake_files l JOIN files f USING (file_id)
-            WHERE l.table_name = $1 AND NOT l.removed AND f.state = 'active' ORDER BY l.path
+            WHERE l.table_name = $1 AND NOT l.removed AND f.state = {Active} ORDER BY l.path
             """;
         cmd.Parameters.AddValue(table);
         using var r = cmd.ExecuteReader();
@@ -367,9 +373,9 @@ public sealed class LakeCatalog
     internal static IReadOnlyList<string> ActivePaths(DuckDBConnection c, string table)
     {
         using var cmd = c.CreateCommand();
-        cmd.CommandText = """
+        cmd.CommandText = $"""
             SELECT l.path FROM lake_files l JOIN files f USING (file_id)
-            WHERE l.table_name = $1 AND NOT l.removed AND f.state IN ('active', 'failed') ORDER BY l.path
+            WHERE l.table_name = $1 AND NOT l.removed AND f.state IN ({ActiveOrFailed}) ORDER BY l.path
             """;
         cmd.Parameters.AddValue(table);
         using var r = cmd.ExecuteReader();
@@ -386,7 +392,7 @@ public sealed class LakeCatalog
     internal static Dictionary<string, string> ActiveSources(DuckDBConnection c)
     {
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT table_name, arg_max(path, ingested_at) FROM files WHERE state = 'active' GROUP BY table_name ORDER BY table_name";
+        cmd.CommandText = $"SELECT table_name, arg_max(path, ingested_at) FROM files WHERE state = {Active} GROUP BY table_name ORDER BY table_name";
         using var r = cmd.ExecuteReader();
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         while (r.Read())

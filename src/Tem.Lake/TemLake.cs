@@ -14,6 +14,11 @@ namespace Tem.Lake;
 /// </summary>
 public sealed class TemLake
 {
+    // The file states the commit's SQL sets and filters on, as SQL literals of their wire names.
+    private static readonly string Active = WireSql.Literal(FileState.Active);
+    private static readonly string Superseded = WireSql.Literal(FileState.Superseded);
+    private static readonly string Committing = WireSql.Literal(FileState.Committing);
+
     /// <summary>The lake table of rejected input rows.</summary>
     public const string RejectsTable = "rejects";
 
@@ -267,10 +272,10 @@ public sealed class TemLake
 
             using (var cmd = c.CreateCommand())
             {
-                cmd.CommandText = """
+                cmd.CommandText = $"""
                     INSERT INTO files (file_id, sha256, path, kind, table_name, bytes, rows_read, rows_stored, rows_rejected, ingested_at,
                                        run_id, state, target_state, superseded_by, message, appended_to, from_line, replaces)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'committing', $12, NULL, $13, $14, $15, $16)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, {Committing}, $12, NULL, $13, $14, $15, $16)
                     """;
                 foreach (var v in new object?[]
                          {
@@ -341,7 +346,7 @@ public sealed class TemLake
     {
         using var c = Catalog.Connect();
         string table;
-        string target;
+        FileState target;
         string? replaces;
         using (var cmd = c.CreateCommand())
         {
@@ -354,7 +359,7 @@ public sealed class TemLake
             }
 
             table = r.GetString(0);
-            target = r.GetString(1);
+            target = WireNames.Parse<FileState>(r.GetString(1));
             replaces = r.GetStringOrNull(2);
         }
 
@@ -384,11 +389,11 @@ public sealed class TemLake
         var kind = CanonicalLayouts.All.FirstOrDefault(l => l.Table == table);
         using var tx = c.BeginTransaction();
         IReadOnlyList<string> superseded = [];
-        if (target == "active" && kind?.Mode == LoadMode.Replace)
+        if (target == FileState.Active && kind?.Mode == LoadMode.Replace)
         {
             superseded = SupersedeOthers(c, fileId, table);
         }
-        else if (target == "active" && replaces is not null)
+        else if (target == FileState.Active && replaces is not null)
         {
             superseded = SupersedeOne(c, fileId, replaces);
         }
@@ -418,10 +423,10 @@ public sealed class TemLake
         var ids = new List<string>();
         using (var cmd = c.CreateCommand())
         {
-            cmd.CommandText = """
+            cmd.CommandText = $"""
                 WITH RECURSIVE chain(file_id) AS (
                     SELECT $2::VARCHAR UNION SELECT f.appended_to FROM files f JOIN chain USING (file_id) WHERE f.appended_to IS NOT NULL)
-                SELECT f.file_id FROM files f WHERE f.file_id IN (FROM chain) AND f.file_id <> $1 AND f.state = 'active' ORDER BY f.file_id
+                SELECT f.file_id FROM files f WHERE f.file_id IN (FROM chain) AND f.file_id <> $1 AND f.state = {Active} ORDER BY f.file_id
                 """;
             cmd.Parameters.AddValue(fileId);
             cmd.Parameters.AddValue(replaced);
@@ -454,7 +459,7 @@ public sealed class TemLake
             }
 
             using var update = c.CreateCommand();
-            update.CommandText = "UPDATE files SET state = 'superseded', superseded_by = $1 WHERE file_id = $2";
+            update.CommandText = $"UPDATE files SET state = {Superseded}, superseded_by = $1 WHERE file_id = $2";
             update.Parameters.AddValue(fileId);
             update.Parameters.AddValue(id);
             update.ExecuteNonQuery();
@@ -469,9 +474,9 @@ public sealed class TemLake
         var old = new List<string>();
         using (var cmd = c.CreateCommand())
         {
-            cmd.CommandText = """
+            cmd.CommandText = $"""
                 SELECT l.path FROM lake_files l JOIN files f USING (file_id)
-                WHERE f.table_name = $1 AND f.file_id <> $2 AND f.state = 'active' AND l.table_name = $1 AND NOT l.removed
+                WHERE f.table_name = $1 AND f.file_id <> $2 AND f.state = {Active} AND l.table_name = $1 AND NOT l.removed
                 """;
             cmd.Parameters.AddValue(table);
             cmd.Parameters.AddValue(fileId);
@@ -483,10 +488,10 @@ public sealed class TemLake
         }
 
         using var update = c.CreateCommand();
-        update.CommandText = """
+        update.CommandText = $"""
             UPDATE lake_files SET removed = true
-            WHERE table_name = $1 AND file_id IN (SELECT file_id FROM files WHERE table_name = $1 AND file_id <> $2 AND state = 'active');
-            UPDATE files SET state = 'superseded', superseded_by = $2 WHERE table_name = $1 AND file_id <> $2 AND state = 'active';
+            WHERE table_name = $1 AND file_id IN (SELECT file_id FROM files WHERE table_name = $1 AND file_id <> $2 AND state = {Active});
+            UPDATE files SET state = {Superseded}, superseded_by = $2 WHERE table_name = $1 AND file_id <> $2 AND state = {Active};
             """;
         update.Parameters.AddValue(table);
         update.Parameters.AddValue(fileId);
@@ -501,7 +506,7 @@ public sealed class TemLake
         using (var c = Catalog.Connect())
         {
             using var cmd = c.CreateCommand();
-            cmd.CommandText = "SELECT file_id FROM files WHERE state = 'committing'";
+            cmd.CommandText = $"SELECT file_id FROM files WHERE state = {Committing}";
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {

@@ -1,32 +1,25 @@
 using System.Globalization;
-using System.Text;
+using CsvHelper;
+using Tem.Core;
 
 namespace Tem.SampleData;
 
 /// <summary>
-/// A small RFC 4180 writer for the generated files: UTF-8 without BOM, comma separator, <c>\n</c> line ends, a field
-/// quoted only when it holds a comma, a quote or a line break (quotes doubled). Every value is formatted with the
-/// invariant culture, so the bytes depend on nothing but the values.
+/// A typed row writer for the generated files over CsvHelper's writer in Tem's CSV dialect (<see cref="TemCsv"/>: UTF-8
+/// without BOM, comma separator, <c>\n</c> line ends, a field quoted only when it holds a comma, a quote or a line
+/// break). Every value is formatted with the invariant culture (<see cref="Format"/>), so the bytes depend on nothing
+/// but the values.
 /// </summary>
 internal sealed class CsvSink : IDisposable
 {
-    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
-
-    private readonly StreamWriter _writer;
+    private readonly CsvWriter _csv;
     private readonly int _columns;
-    private int _field;
 
     public CsvSink(string path, IReadOnlyList<string> header)
     {
-        _writer = new StreamWriter(path, append: false, Utf8NoBom, bufferSize: 1 << 16) { NewLine = "\n" };
+        _csv = CsvWriter.ToFile(path, TemCsv.WriterOptions());
         _columns = header.Count;
-        foreach (var name in header)
-        {
-            Text(name);
-        }
-
-        EndRow();
-        Rows = 0;
+        TemCsv.WriteHeader(_csv, header);
     }
 
     /// <summary>Data rows written, header excluded.</summary>
@@ -34,26 +27,7 @@ internal sealed class CsvSink : IDisposable
 
     public CsvSink Text(string? value)
     {
-        if (_field > 0)
-        {
-            _writer.Write(',');
-        }
-
-        _field++;
-        if (string.IsNullOrEmpty(value))
-        {
-            return this;
-        }
-
-        if (value.AsSpan().IndexOfAny(",\"\r\n") < 0)
-        {
-            _writer.Write(value);
-            return this;
-        }
-
-        _writer.Write('"');
-        _writer.Write(value.Replace("\"", "\"\"", StringComparison.Ordinal));
-        _writer.Write('"');
+        _csv.WriteField(value);
         return this;
     }
 
@@ -75,17 +49,17 @@ internal sealed class CsvSink : IDisposable
 
     public void EndRow()
     {
-        if (_field != _columns)
+        // Checked here, with the generator's own message, before CsvHelper's field count check would see it.
+        if (_csv.FieldCount != _columns)
         {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"A row of {_field} fields under a header of {_columns} columns."));
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"A row of {_csv.FieldCount} fields under a header of {_columns} columns."));
         }
 
-        _writer.Write('\n');
-        _field = 0;
+        _csv.EndRecord();
         Rows++;
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose() => _csv.Dispose();
 }
 
 /// <summary>Invariant-culture text forms of the generated values.</summary>

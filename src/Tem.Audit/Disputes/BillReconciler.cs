@@ -124,7 +124,7 @@ public static class BillReconciler
 
                 at = at with { Status = step.Status, Dispute = step.Details };
                 changes.Add((new DisputeState(at.Finding.FindingId, step.Status, step.Note, step.Details),
-                    FindingStore.EventOf(at.Finding.FindingId, step, now, "bills", runId, credit.CreditLine)));
+                    FindingStore.EventOf(at.Finding.FindingId, step, now, DisputeSource.Bills, runId, credit.CreditLine)));
             }
         }
 
@@ -133,7 +133,7 @@ public static class BillReconciler
             var step = DisputeLifecycle.Confirm(findings[id], from);
             if (step.Error is null)
             {
-                changes.Add((new DisputeState(id, step.Status, step.Note, step.Details), FindingStore.EventOf(id, step, now, "bills", runId, null)));
+                changes.Add((new DisputeState(id, step.Status, step.Note, step.Details), FindingStore.EventOf(id, step, now, DisputeSource.Bills, runId, null)));
             }
         }
 

@@ -16,19 +16,19 @@ public sealed record DisputeState(string FindingId, FindingStatus Status, string
 /// <summary>One step in a finding's dispute history.</summary>
 /// <param name="FindingId">The finding.</param>
 /// <param name="At">When it was recorded (UTC).</param>
-/// <param name="Event"><c>submitted</c>, <c>credit</c>, <c>rejected</c>, <c>closed</c>, <c>reopened</c>, <c>confirmed</c>.</param>
+/// <param name="Event">What happened (stored by its wire name: <c>submitted</c>, <c>credit</c>, <c>rejected</c>, <c>closed</c>, <c>reopened</c>, <c>confirmed</c>, <c>carried_over</c>).</param>
 /// <param name="Status">The status after it.</param>
 /// <param name="On">The date it happened (submission, credit invoice, rejection), as given.</param>
 /// <param name="Amount">The amount claimed (submitted) or credited (credit).</param>
 /// <param name="Reference">The carrier's reference (submitted).</param>
 /// <param name="CreditLine">The invoice line of a credit: <c>carrier|invoice_id#line_no</c>; null when a person recorded it without one.</param>
 /// <param name="Month">The first month the bills show a saving (confirmed).</param>
-/// <param name="Source"><c>user</c> (a command) or <c>bills</c> (matched by a run).</param>
+/// <param name="Source">Who recorded it (stored by its wire name: <c>user</c>, <c>bills</c>, <c>log</c>, <c>audit</c>).</param>
 /// <param name="Note">The note given with it.</param>
 /// <param name="RunId">The run that recorded it.</param>
 public sealed record DisputeEvent(
-    string FindingId, DateTimeOffset At, string Event, FindingStatus Status, DateOnly? On, decimal? Amount, string? Reference, string? CreditLine,
-    BillingMonth? Month, string Source, string? Note, string? RunId);
+    string FindingId, DateTimeOffset At, DisputeEventKind Event, FindingStatus Status, DateOnly? On, decimal? Amount, string? Reference, string? CreditLine,
+    BillingMonth? Month, DisputeSource Source, string? Note, string? RunId);
 
 /// <summary>
 /// The catalog's record of what was done about findings: <c>finding_status</c> (one row per finding a person or the
@@ -101,8 +101,8 @@ public sealed class DisputeBook(TemLake lake)
         {
             foreach (var (_, e) in changes)
             {
-                app.CreateRow().AppendValue(e.FindingId).AppendValue(e.At).AppendValue(e.Event).AppendValue(WireNames.ToWire(e.Status)).AppendValue(e.On)
-                    .AppendValue(e.Amount).AppendValue(e.Reference).AppendValue(e.CreditLine).AppendValue(e.Month?.ToString()).AppendValue(e.Source)
+                app.CreateRow().AppendValue(e.FindingId).AppendValue(e.At).AppendValue(WireNames.ToWire(e.Event)).AppendValue(WireNames.ToWire(e.Status)).AppendValue(e.On)
+                    .AppendValue(e.Amount).AppendValue(e.Reference).AppendValue(e.CreditLine).AppendValue(e.Month?.ToString()).AppendValue(WireNames.ToWire(e.Source))
                     .AppendValue(e.Note).AppendValue(e.RunId).EndRow();
             }
         }
@@ -118,7 +118,7 @@ public sealed class DisputeBook(TemLake lake)
     public HashSet<string> AppliedCreditLines() => Strings("SELECT DISTINCT credit_line FROM dispute_events WHERE credit_line IS NOT NULL");
 
     /// <summary>The claims with a credit recorded without its invoice line (by hand or from a dispute log): the bills' credits are only proposed for them.</summary>
-    public HashSet<string> ClaimsWithUnlinkedCredits() => Strings("SELECT DISTINCT finding_id FROM dispute_events WHERE event = 'credit' AND credit_line IS NULL");
+    public HashSet<string> ClaimsWithUnlinkedCredits() => Strings($"SELECT DISTINCT finding_id FROM dispute_events WHERE event = {WireSql.Literal(DisputeEventKind.Credit)} AND credit_line IS NULL");
 
     private HashSet<string> Strings(string sql)
     {

@@ -8,17 +8,17 @@ namespace Tem.Audit.Disputes;
 /// <param name="Status">The new status.</param>
 /// <param name="Details">The new details.</param>
 /// <param name="Note">The note kept with the status (the step's note, or the earlier one when the step gave none).</param>
-/// <param name="Event">The event recorded: <c>submitted</c>, <c>credit</c>, <c>rejected</c>, <c>closed</c>, <c>reopened</c>, <c>confirmed</c>.</param>
+/// <param name="Event">The event recorded (submitted, credit, rejected, closed, reopened, confirmed); null for a step that is not allowed.</param>
 /// <param name="Error">Why the step is not allowed (nothing changes); null when it is.</param>
 /// <param name="Amount">The money the step moves: the amount claimed (submitted) or the credit (credit); null for the others.</param>
 /// <param name="On">The date of a credit step's own credit (the details keep the latest credit's date).</param>
-public sealed record DisputeChange(FindingStatus Status, DisputeDetails Details, string? Note, string Event, string? Error, decimal? Amount = null, DateOnly? On = null)
+public sealed record DisputeChange(FindingStatus Status, DisputeDetails Details, string? Note, DisputeEventKind? Event, string? Error, decimal? Amount = null, DateOnly? On = null)
 {
     /// <summary>The note given with this step only (its event's note); <see cref="Note"/> keeps an earlier one when none was given.</summary>
     public string? StepNote { get; init; }
 
     /// <summary>A step that is not allowed: nothing changes, <paramref name="error"/> says why.</summary>
-    public static DisputeChange Refused(StoredFinding f, string error) => new(f.Status, f.Dispute, f.StatusNote, string.Empty, error);
+    public static DisputeChange Refused(StoredFinding f, string error) => new(f.Status, f.Dispute, f.StatusNote, null, error);
 }
 
 /// <summary>
@@ -61,7 +61,7 @@ public static class DisputeLifecycle
             Reference = string.IsNullOrWhiteSpace(reference) ? f.Dispute.Reference : reference.Trim(),
             AmountClaimed = claimed,
             ResolvedOn = null,
-        }, note ?? f.StatusNote, "submitted", null, claimed) { StepNote = note };
+        }, note ?? f.StatusNote, DisputeEventKind.Submitted, null, claimed) { StepNote = note };
     }
 
     /// <summary>
@@ -96,7 +96,7 @@ public static class DisputeLifecycle
 
         var status = credited >= claimed - tolerance ? FindingStatus.Credited : FindingStatus.PartiallyCredited;
         var last = f.Dispute.CreditedOn is { } earlier && earlier > on ? earlier : on;
-        return new DisputeChange(status, f.Dispute with { AmountCredited = credited, CreditedOn = last }, note ?? f.StatusNote, "credit", null, amount, on) { StepNote = note };
+        return new DisputeChange(status, f.Dispute with { AmountCredited = credited, CreditedOn = last }, note ?? f.StatusNote, DisputeEventKind.Credit, null, amount, on) { StepNote = note };
     }
 
     /// <summary>The carrier refused the claim: from submitted or partially credited (credits received stay realised).</summary>
@@ -104,7 +104,7 @@ public static class DisputeLifecycle
     {
         ArgumentNullException.ThrowIfNull(f);
         return FindingStatuses.IsPending(f.Status)
-            ? new DisputeChange(FindingStatus.Rejected, f.Dispute with { ResolvedOn = on }, note ?? f.StatusNote, "rejected", null) { StepNote = note }
+            ? new DisputeChange(FindingStatus.Rejected, f.Dispute with { ResolvedOn = on }, note ?? f.StatusNote, DisputeEventKind.Rejected, null) { StepNote = note }
             : DisputeChange.Refused(f, $"it is {WireNames.ToWire(f.Status)}; only a submitted (or partially credited) claim is rejected");
     }
 
@@ -114,7 +114,7 @@ public static class DisputeLifecycle
         ArgumentNullException.ThrowIfNull(f);
         return f.Status == FindingStatus.Closed
             ? DisputeChange.Refused(f, "it is already closed")
-            : new DisputeChange(FindingStatus.Closed, f.Dispute with { ResolvedOn = on }, note ?? f.StatusNote, "closed", null) { StepNote = note };
+            : new DisputeChange(FindingStatus.Closed, f.Dispute with { ResolvedOn = on }, note ?? f.StatusNote, DisputeEventKind.Closed, null) { StepNote = note };
     }
 
     /// <summary>
@@ -130,7 +130,7 @@ public static class DisputeLifecycle
             FindingStatus.Resolved => DisputeChange.Refused(f, "it is resolved: the latest audit no longer finds it"),
             _ => new DisputeChange(FindingStatus.Open,
                 DisputeDetails.None with { AmountCredited = f.Dispute.AmountCredited, CreditedOn = f.Dispute.CreditedOn, ConfirmedFrom = f.Dispute.ConfirmedFrom },
-                note ?? f.StatusNote, "reopened", null) { StepNote = note },
+                note ?? f.StatusNote, DisputeEventKind.Reopened, null) { StepNote = note },
         };
     }
 
@@ -139,7 +139,7 @@ public static class DisputeLifecycle
     {
         ArgumentNullException.ThrowIfNull(f);
         return f.Status == FindingStatus.Submitted
-            ? new DisputeChange(FindingStatus.Confirmed, f.Dispute with { ConfirmedFrom = from }, f.StatusNote, "confirmed", null)
+            ? new DisputeChange(FindingStatus.Confirmed, f.Dispute with { ConfirmedFrom = from }, f.StatusNote, DisputeEventKind.Confirmed, null)
             : DisputeChange.Refused(f, $"it is {WireNames.ToWire(f.Status)}; only a submitted saving is confirmed by the bills");
     }
 

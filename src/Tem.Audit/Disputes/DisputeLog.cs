@@ -296,7 +296,7 @@ public static class DisputeLog
 
             applied++;
             changes.AddRange(steps.Select(s => (new DisputeState(finding.Finding.FindingId, s.Status, s.Note, s.Details),
-                FindingStore.EventOf(finding.Finding.FindingId, s, now, "log", runId, null))));
+                FindingStore.EventOf(finding.Finding.FindingId, s, now, DisputeSource.Log, runId, null))));
         }
 
         book.Record(changes, now);

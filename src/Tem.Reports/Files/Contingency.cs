@@ -61,14 +61,8 @@ internal static class Contingency
 
     public static void WriteCsv(Stream stream, IReadOnlyList<ContingencyRow> rows, ReportData d, decimal feePct)
     {
-        using var writer = new StreamWriter(stream, new UTF8Encoding(false));
-        using var csv = CsvWriter.Create(writer, new CsvWriterOptions { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture }, false);
-        foreach (var h in Header)
-        {
-            csv.WriteField(h);
-        }
-
-        csv.EndRecord();
+        using var csv = TemCsv.Create(stream);
+        TemCsv.WriteHeader(csv, Header);
         static string M(decimal v) => v.ToString("0.0000##", CultureInfo.InvariantCulture);
         foreach (var r in rows)
         {

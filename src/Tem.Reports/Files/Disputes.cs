@@ -66,14 +66,8 @@ internal static class Disputes
 
     private static void WriteCsv(Stream stream, IReadOnlyList<DisputeItem> items, ReportData data)
     {
-        using var writer = new StreamWriter(stream, new UTF8Encoding(false));
-        using var csv = CsvWriter.Create(writer, new CsvWriterOptions { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture }, false);
-        foreach (var h in Header)
-        {
-            csv.WriteField(h);
-        }
-
-        csv.EndRecord();
+        using var csv = TemCsv.Create(stream);
+        TemCsv.WriteHeader(csv, Header);
         foreach (var item in items)
         {
             var f = item.Item.Finding;

@@ -56,14 +56,8 @@ internal sealed record MarginReport(IReadOnlyList<MarginLine> Lines, IReadOnlyLi
 
     public static void WriteCsv(Stream stream, MarginReport report, ReportData data)
     {
-        using var writer = new StreamWriter(stream, new UTF8Encoding(false));
-        using var csv = CsvWriter.Create(writer, new CsvWriterOptions { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture }, false);
-        foreach (var h in CsvHeader)
-        {
-            csv.WriteField(h);
-        }
-
-        csv.EndRecord();
+        using var csv = TemCsv.Create(stream);
+        TemCsv.WriteHeader(csv, CsvHeader);
         foreach (var l in report.Lines)
         {
             foreach (var field in new[]

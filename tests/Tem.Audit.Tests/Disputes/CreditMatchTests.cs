@@ -93,7 +93,7 @@ public sealed class CreditMatchTests : IDisposable
     private void Submit(StoredFinding f, string reference, DateOnly on)
     {
         var store = new FindingStore(_lake, AuditScratch.Clock);
-        store.Record(f, [DisputeLifecycle.Submit(f, on, reference, null, null)], "user", null);
+        store.Record(f, [DisputeLifecycle.Submit(f, on, reference, null, null)], DisputeSource.User, null);
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public sealed class CreditMatchTests : IDisposable
         // The consultant records the credit note from an e-mail, without its invoice line.
         var store = new FindingStore(_lake, AuditScratch.Clock);
         var submitted = store.Load().Single(f => f.Finding.FindingId == v1.Finding.FindingId);
-        store.Record(submitted, [DisputeLifecycle.Credit(submitted, 10m, new DateOnly(2026, 10, 20), "credit note", 0.01m)], "user", null);
+        store.Record(submitted, [DisputeLifecycle.Credit(submitted, 10m, new DateOnly(2026, 10, 20), "credit note", 0.01m)], DisputeSource.User, null);
 
         // The same credit then shows on the bill, quoting the case: it may be the one recorded, so it is only proposed.
         October("V1,credit,Credit re CASE-1,1,,-10.00");
@@ -280,7 +280,7 @@ public sealed class CreditMatchTests : IDisposable
         var old = unused with { Finding = unused.Finding with { FindingId = oldId } };
         FindingsFile.Write(FindingsFile.PathIn(_lake.Root), [.. first.Findings.Where(f => f != unused), old]);
         var store = new FindingStore(_lake, AuditScratch.Clock);
-        store.Record(old, [DisputeLifecycle.Submit(old, new DateOnly(2026, 10, 3), "ORDER-5", null, "cancel it")], "user", null);
+        store.Record(old, [DisputeLifecycle.Submit(old, new DateOnly(2026, 10, 3), "ORDER-5", null, "cancel it")], DisputeSource.User, null);
 
         var audit = Audit("run-2");
         var now = Assert.Single(audit.Findings, f => f.Finding.Rule == "unused_service" && f.Finding.ServiceId == "U1");

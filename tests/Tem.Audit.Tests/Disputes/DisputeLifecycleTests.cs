@@ -39,7 +39,7 @@ public sealed class DisputeLifecycleTests
     public void Submit_Open_ClaimsTheOneTimeAmountWithDateAndReference()
     {
         var c = DisputeLifecycle.Submit(Claim(), Aug10, " NW-77 ", null, "sent by portal");
-        Assert.Equal((FindingStatus.Submitted, "submitted", 100m, "NW-77", Aug10), (c.Status, c.Event, c.Details.AmountClaimed!.Value, c.Details.Reference!, c.Details.SubmittedOn!.Value));
+        Assert.Equal((FindingStatus.Submitted, DisputeEventKind.Submitted, 100m, "NW-77", Aug10), (c.Status, c.Event, c.Details.AmountClaimed!.Value, c.Details.Reference!, c.Details.SubmittedOn!.Value));
         Assert.Equal(100m, c.Details.Outstanding);
         Assert.Equal("sent by portal", c.Note);
 
