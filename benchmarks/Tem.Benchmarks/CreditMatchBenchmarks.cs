@@ -94,7 +94,7 @@ public class CreditMatchBenchmarks
             var details = new DisputeDetails { SubmittedOn = submitted, Reference = "REF-" + i.ToString(CultureInfo.InvariantCulture), AmountClaimed = amount };
             findings.Add(new StoredFinding(f, FindingStatus.Submitted, null, "bench", "bench") { Dispute = details });
             changes.Add((new DisputeState(f.FindingId, FindingStatus.Submitted, null, details),
-                new DisputeEvent(f.FindingId, DateTimeOffset.UnixEpoch, "submitted", FindingStatus.Submitted, submitted, amount, details.Reference, null, null, "user", null, null)));
+                new DisputeEvent(f.FindingId, DateTimeOffset.UnixEpoch, DisputeEventKind.Submitted, FindingStatus.Submitted, submitted, amount, details.Reference, null, null, DisputeSource.User, null, null)));
         }
 
         FindingsFile.Write(FindingsFile.PathIn(_lake.Root), findings);

@@ -201,7 +201,7 @@ internal static class AuditCommands
             Description = "open, submitted (or disputed), credited (or recovered: the whole claim came back), rejected or closed; dated today. 'tem disputes' records dates, references, amounts and partial credits.",
         };
         status.HelpName = "status";
-        status.AcceptOnlyFromAmong("open", "submitted", "disputed", "credited", "recovered", "rejected", "closed");
+        status.AcceptOnlyFromAmong([.. FindingStatuses.SettableNames]);
         var note = new Option<string?>("--note") { Description = "What happened, e.g. the carrier's credit reference." };
         var setStatus = new Command("set-status", "Record a dispute outcome; it survives later audits.") { id, status, note };
         setStatus.SetAction(parse =>
