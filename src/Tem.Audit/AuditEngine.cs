@@ -56,7 +56,19 @@ public sealed record AuditResult(
 
     /// <summary>Validated, potential, reseller and realised money per currency (see <see cref="MoneyTotals"/>).</summary>
     public IReadOnlyList<CurrencyMoney> Totals => MoneyTotals.Of(Findings);
+
+    /// <summary>
+    /// The audit's work outside the rules, in order, with the time each took: the lake's views, the shared tables
+    /// (<c>base.sql</c>, <c>rating.sql</c>), the accounts, each shared setup (the models' features), storing the findings,
+    /// the dispute logs and the reconciliation with the bills. With <see cref="Rules"/> it accounts for the whole run.
+    /// </summary>
+    public IReadOnlyList<AuditStep> Steps { get; init; } = [];
 }
+
+/// <summary>One step of an audit outside its rules (see <see cref="AuditResult.Steps"/>).</summary>
+/// <param name="Name">What was done.</param>
+/// <param name="Elapsed">Time it took.</param>
+public sealed record AuditStep(string Name, TimeSpan Elapsed);
 
 /// <summary>
 /// Runs the rule catalogue over a lake: the lake's tables become views, the shared SQL (<c>base.sql</c>) and the
@@ -79,11 +91,23 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
         var rules = RuleCatalog.LoadAll(options.RulesFolder, out var broken, options.AddedRules);
         var total = rules.Count;
         Directory.CreateDirectory(lake.TempDirectory);
+        var steps = new List<AuditStep>();
+        var step = Stopwatch.StartNew();
+        void Done(string name)
+        {
+            steps.Add(new AuditStep(name, step.Elapsed));
+            step.Restart();
+        }
+
         using var db = LakeSession.InMemory(new SessionOptions { MemoryLimit = options.MemoryLimit, TempDirectory = lake.TempDirectory });
         lake.CreateViews(db);
+        Done("lake views");
         db.Execute(RuleCatalog.Script("base.sql"));
+        Done("shared tables (base.sql)");
         db.Execute(RuleCatalog.Script("rating.sql"));
+        Done("rating views (rating.sql)");
         var accounts = LoadAccounts(db);
+        Done("accounts");
         var context = new AuditContext(db, options.Settings);
 
         var runs = new List<RuleRun>();
@@ -101,21 +125,25 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
             }
 
             progress?.Report(new WorkProgress(WorkUnit.Rules, i, total, rule.Id));
-            var clock = Stopwatch.StartNew();
             if (rule.Setup is { } setup && !context.IsPrepared(setup))
             {
-                // Charged to the first rule that needs it.
+                // A step of its own, before the first rule that needs it.
+                step.Restart();
                 try
                 {
                     context.Prepare(setup);
+                    Done(setup.Name);
                 }
                 catch (Exception e) when (e is DuckDBException or ArgumentException or InvalidOperationException)
                 {
-                    failedSetups[setup] = (clock.Elapsed, e.Message);
-                    runs.Add(new RuleRun(rule.Id, rule.Source, 0, clock.Elapsed, e.Message));
+                    failedSetups[setup] = (step.Elapsed, e.Message);
+                    runs.Add(new RuleRun(rule.Id, rule.Source, 0, step.Elapsed, e.Message));
+                    Done(setup.Name + " (failed)");
                     continue;
                 }
             }
+
+            var clock = Stopwatch.StartNew();
 
             try
             {
@@ -136,14 +164,21 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
 
         progress?.Report(new WorkProgress(WorkUnit.Rules, total, total, "storing the findings"));
 
+        step.Restart();
         var store = new FindingStore(lake, time);
         var stored = store.Save([.. findings.Values.OrderBy(f => f.FindingId, StringComparer.Ordinal)], runId);
+        Done("storing the findings");
         var tolerance = BillReconciler.Tolerance(options.Settings);
         var logs = options.DisputeLogs.Select(l => DisputeLog.Apply(lake, store, l.Path, l.Name, tolerance, runId, time)).ToList();
+        if (logs.Count > 0)
+        {
+            Done("dispute logs");
+        }
 
         // The findings as Save wrote them, unless a dispute log changed them since.
         var reconciled = BillReconciler.Run(db, lake, store, tolerance, runId, time, logs.Any(l => l.Applied > 0) ? null : stored);
-        return new AuditResult(reconciled.Findings, runs, broken, reconciled) { DisputeLogs = logs };
+        Done("reconciling with the bills");
+        return new AuditResult(reconciled.Findings, runs, broken, reconciled) { DisputeLogs = logs, Steps = steps };
     }
 
     /// <summary>The findings of a rule's rows; rows whose account's currency is unknown are skipped (counted, the first reason kept).</summary>

@@ -30,6 +30,11 @@ public sealed partial record RuleDefinition : IAuditRule
     public IReadOnlyList<RuleRow> Find(AuditContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (MissingInput(context) is not null)
+        {
+            return [];
+        }
+
         using var cmd = context.Db.CreateCommand();
         cmd.CommandText = BoundSql(context.Settings);
         using var r = cmd.ExecuteReader();
@@ -70,7 +75,7 @@ public sealed partial record RuleDefinition : IAuditRule
     public IReadOnlyList<string> NotJudgedIn(AuditContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (NotJudged is null || BoundNotJudgedSql(context.Settings) is not { } sql)
+        if (NotJudged is null || BoundNotJudgedSql(context.Settings) is not { } sql || MissingInput(context) is not null)
         {
             return [];
         }
@@ -94,5 +99,21 @@ public sealed partial record RuleDefinition : IAuditRule
 
         return [.. bySubject.Select(g => string.Create(CultureInfo.InvariantCulture,
             $"{NotJudged.Replace("{subject}", g.Key, StringComparison.Ordinal)} in {BillingMonth.Ranges(g.Value.Months)}: {g.Value.Services.Count} {(g.Value.Services.Count == 1 ? "service" : "services")} not judged"))];
+    }
+
+    /// <summary>The first of <see cref="Requires"/> with no rows, or null when each has some.</summary>
+    private string? MissingInput(AuditContext context)
+    {
+        foreach (var table in Requires)
+        {
+            using var cmd = context.Db.CreateCommand();
+            cmd.CommandText = $"SELECT NOT EXISTS (SELECT 1 FROM \"{table}\")";
+            if (cmd.ExecuteScalar() is true)
+            {
+                return table;
+            }
+        }
+
+        return null;
     }
 }

@@ -309,6 +309,11 @@ internal static class AuditCommands
             }
         }
 
+        foreach (var step in result.Steps)
+        {
+            cli.Line(string.Create(CultureInfo.InvariantCulture, $"{"(" + step.Name + ")",-42} {step.Elapsed.TotalMilliseconds,7:0} ms"));
+        }
+
         foreach (var t in result.Totals)
         {
             cli.Result(Pipeline.Describe(t));
@@ -378,6 +383,7 @@ internal static class AuditCommands
             x.NotJudged,
             x.Error,
         }),
+        Steps = (r.Run.Value?.Steps ?? []).Select(x => new { Step = x.Name, ElapsedMs = (long)x.Elapsed.TotalMilliseconds }),
         BrokenRuleFiles = (r.Run.Value?.BrokenRuleFiles ?? []).Select(b => new { b.File, b.Error }),
         FailedRules = r.FailedRules,
         Findings = r.Run.Totals.Findings,

@@ -3,6 +3,7 @@
 -- severity: medium
 -- action: dispute
 -- confidence: 0.85
+-- requires: pbx_calls
 -- setting: window_s = 120   Most seconds between the carrier's start and the PBX call's start (or answer) for a match.
 -- setting: duration_pct = 10   Most difference, in percent of the carrier's duration_s, between it and the PBX call's talk time (billsec_s of its leg or of the whole call).
 -- setting: duration_slack_s = 1   Least allowed duration difference in seconds, whatever the percentage (both sides round to whole seconds).

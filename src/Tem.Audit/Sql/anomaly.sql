@@ -1,19 +1,13 @@
 -- Features of the anomaly models (src/Tem.Audit/Anomaly), built after base.sql and rating.sql.
--- Series: usage per service and local day in the account's zone (the same day boundaries as audit_usage's billing
--- month: zones are converted once per 15-minute bucket, and a zone DuckDB does not know falls back to the offset the
--- record was written with). Calls: the voice records of accounts with a rate deck, with the features of the
+-- Series: usage per service and local day in the account's zone (audit_usage's usage_day: the same day boundaries as
+-- its billing month, and a zone DuckDB does not know falls back to the offset the record was written with). Calls: the voice records of accounts with a rate deck, with the features of the
 -- isolation forest.
 
 -- Every usage record with its local day (a view: the evidence of a finding reads it again for the flagged days only).
 CREATE OR REPLACE VIEW anomaly_usage_records AS
-WITH days AS (
-    SELECT time_zone, tem_bucket, CAST(tem_bucket AT TIME ZONE time_zone AS DATE) AS local_day
-    FROM (SELECT DISTINCT time_zone, time_bucket(INTERVAL 15 MINUTES, start_time) AS tem_bucket FROM audit_usage
-          WHERE time_zone IN (SELECT name FROM pg_timezone_names())))
-SELECT u.*, coalesce(d.local_day, CAST(u.start_time + to_minutes(CAST(u.start_offset_min AS BIGINT)) AS DATE)) AS day
-FROM audit_usage u
-LEFT JOIN days d ON d.time_zone = u.time_zone AND d.tem_bucket = time_bucket(INTERVAL 15 MINUTES, u.start_time)
-WHERE u.service_id IS NOT NULL;
+SELECT * EXCLUDE (usage_day), usage_day AS day
+FROM audit_usage
+WHERE service_id IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE anomaly_usage_day AS
 SELECT carrier, account_id, service_id, day,

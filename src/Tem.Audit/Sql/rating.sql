@@ -220,15 +220,19 @@ FROM (
     QUALIFY row_number() OVER (PARTITION BY carrier, account_id ORDER BY source_file, source_line) = 1) a
 LEFT JOIN rating_decks d ON d.rate_plan_id = a.rate_plan_id;
 
--- The UTC offset (microseconds) of each known zone on each UTC day holding voice usage; NULL on a day with a
--- transition (the offsets at its two ends differ), whose calls are converted one by one. The days are collected
--- with an ungrouped list(DISTINCT ...): estimated as one row rather than millions, so the per-call join builds its
--- hash table on these few rows and not on the calls.
+-- The UTC offset (microseconds) of each known zone on each UTC day from the first to the last voice record; NULL on a
+-- day with a transition (the offsets at its two ends differ), whose calls are converted one by one. The span is two
+-- aggregates (the lake's Parquet statistics answer them) rather than the distinct days of millions of calls, and the
+-- days are one list unnested: estimated as few rows, so the per-call join builds its hash table on them, not the calls.
 CREATE OR REPLACE VIEW rating_zone_days AS
-WITH days AS (
-    SELECT unnest(list(DISTINCT CAST(make_timestamp(epoch_us(start_time)) AS DATE))) AS utc_date
+WITH span AS (
+    SELECT CAST(make_timestamp(epoch_us(min(start_time))) AS DATE) AS first_day, CAST(make_timestamp(epoch_us(max(start_time))) AS DATE) AS last_day
     FROM usage
-    WHERE usage_type = 'voice' AND start_time IS NOT NULL),
+    WHERE usage_type = 'voice'),
+days AS (
+    SELECT CAST(unnest(range(CAST(first_day AS TIMESTAMP), CAST(last_day AS TIMESTAMP) + INTERVAL 1 DAY, INTERVAL 1 DAY)) AS DATE) AS utc_date
+    FROM span
+    WHERE first_day IS NOT NULL),
 zones AS (
     SELECT DISTINCT zone_no, time_zone
     FROM rating_accounts
