@@ -5,13 +5,18 @@
 -- confidence: 0.95
 -- setting: min_amount = 0.01   Smallest amount of billed copies that fires, per service and billing month.
 -- description: Two or more usage records of one service with the same usage_type, start instant, called number (digits), duration_s and data_mb (record_id may differ); every copy but the first is claimed back.
--- Candidates first, by one hash of the key (cheap over millions of records); the real key columns then group them.
-WITH keyed AS (
-    SELECT *, hash(carrier, account_id, service_id, usage_type, start_time, coalesce(called_digits, ''), coalesce(duration_s, 0),
-                   coalesce(data_mb, 0)) AS tem_key
-    FROM audit_usage),
+-- Candidates first: records sharing one hash of the key without the number, read straight from the lake's columns
+-- (cheap over millions of records); only they get their number's digits (a regular expression per record, the costly
+-- part), and the real key columns then group them.
+WITH repeated AS (
+    SELECT hash(carrier, account_id, service_id, usage_type, start_time, coalesce(duration_s, 0), coalesce(data_mb, 0)) AS tem_key
+    FROM usage
+    GROUP BY tem_key
+    HAVING count(*) > 1),
 candidates AS (
-    SELECT * FROM keyed WHERE tem_key IN (SELECT tem_key FROM keyed GROUP BY tem_key HAVING count(*) > 1)),
+    SELECT * EXCLUDE (called_digits), tem_phone_digits(called_number) AS called_digits
+    FROM audit_usage
+    WHERE hash(carrier, account_id, service_id, usage_type, start_time, coalesce(duration_s, 0), coalesce(data_mb, 0)) IN (SELECT tem_key FROM repeated)),
 groups AS (
     SELECT carrier, account_id, service_id, usage_type, start_time, coalesce(called_digits, '') AS called, coalesce(duration_s, 0) AS d,
            coalesce(data_mb, 0) AS mb,
