@@ -72,7 +72,7 @@ public sealed record AuditStep(string Name, TimeSpan Elapsed);
 
 /// <summary>
 /// Runs the rule catalogue over a lake: the lake's tables become views, the shared SQL (<c>base.sql</c>) and the
-/// contract rerating (<c>rating.sql</c>) are defined, each rule (<see cref="IAuditRule"/>: a SQL file's SELECT with its
+/// contract rerating (<c>rating.sql</c>) are defined, the rated calls built once (<c>calls.sql</c>), each rule (<see cref="IAuditRule"/>: a SQL file's SELECT with its
 /// settings, or a model) runs in turn on one <see cref="AuditContext"/>, and every row becomes a <see cref="Finding"/>
 /// with a deterministic id. A rule that fails is reported by name; the others run.
 /// </summary>
@@ -106,6 +106,8 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
         Done("shared tables (base.sql)");
         db.Execute(RuleCatalog.Script("rating.sql"));
         Done("rating views (rating.sql)");
+        db.Execute(RuleCatalog.Script("calls.sql"));
+        Done("rated calls (calls.sql)");
         var accounts = LoadAccounts(db);
         Done("accounts");
         var context = new AuditContext(db, options.Settings);

@@ -61,7 +61,7 @@ internal static class AnomalyEvidence
             FROM anomaly_flagged f
             JOIN anomaly_usage_records r ON r.carrier = f.carrier AND r.account_id = f.account_id AND r.day = f.day
                 AND r.service_id = coalesce(f.service_id, r.service_id)
-            LEFT JOIN anomaly_calls c ON c.source_file = r.source_file AND c.source_line = r.source_line AND c.record_id = r.record_id
+            LEFT JOIN audit_calls c ON c.source_file = r.source_file AND c.source_line = r.source_line AND c.record_id = r.record_id
                 AND c.start_time = r.start_time
             ORDER BY f.k, r.billed_amount DESC, coalesce(r.duration_s, 0) DESC, coalesce(r.data_mb, 0) DESC, r.source_file, r.source_line
             """;

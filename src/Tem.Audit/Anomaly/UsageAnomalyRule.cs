@@ -102,7 +102,7 @@ public sealed class UsageAnomalyRule() : AnomalyModelRule(
         return findings;
     }
 
-    /// <summary>A call the forest scored at least min_score: its rowid in <c>anomaly_calls</c>, its features and its score.</summary>
+    /// <summary>A call the forest scored at least min_score: its rowid in <c>audit_calls</c>, its features and its score.</summary>
     internal sealed record OutlierCall(long Id, double[] Row, double Score);
 
     internal sealed record OutlierKey(string Carrier, string AccountId, string ServiceId, BillingMonth Month);
@@ -144,7 +144,7 @@ public sealed class UsageAnomalyRule() : AnomalyModelRule(
                        || strftime(c.local_start, '%Y-%m-%d %H:%M') || ' ' || c.duration_s::VARCHAR || ' s ' || '⟦' || printf('%.4f', c.billed_amount) || '⟧',
                    c.local_start, c.billed_amount, c.currency, coalesce(c.rate_destination, c.destination_key)
             FROM anomaly_outliers o
-            JOIN anomaly_calls c ON c.rowid = o.id
+            JOIN audit_calls c ON c.rowid = o.id
             """;
         using var r = cmd.ExecuteReader();
         var map = new Dictionary<int, OutlierDetail>();
