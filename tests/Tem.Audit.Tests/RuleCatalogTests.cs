@@ -1,3 +1,4 @@
+using System.Globalization;
 using Tem.Core;
 using Tem.SampleData;
 
@@ -107,5 +108,54 @@ public sealed class RuleCatalogTests
             .Findings.Count(f => f.Finding.Rule == "oversized_plan" && f.Status != FindingStatus.Resolved);
         Assert.True(normal > 0);
         Assert.Equal(0, strict);
+    }
+
+    [Fact]
+    public void Parse_Requires_ListsTheTables_AndABadNameIsAnError()
+    {
+        var rule = RuleDefinition.Parse("-- rule: x\n-- title: t\n-- severity: low\n-- action: investigate\n-- requires: pbx_calls, resale\nSELECT 1", "x.sql");
+        Assert.Equal(["pbx_calls", "resale"], rule.Requires);
+        Assert.Contains(RuleCatalog.BuiltIn, r => r.Id == "pbx_unmatched" && r.Requires.SequenceEqual(["pbx_calls"]));
+
+        var e = Assert.Throws<InputDataException>(() =>
+            RuleDefinition.Parse("-- rule: x\n-- title: t\n-- severity: low\n-- action: investigate\n-- requires: usage; DROP\nSELECT 1", "x.sql"));
+        Assert.StartsWith("x.sql:5", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Audit_RuleRequiringAnEmptyTable_IsNotRun_AndRunsOnceTheTableHasRows()
+    {
+        using var scratch = new AuditScratch(new SampleDataOptions { Services = 40, Months = 5, Seed = 3 });
+        var folder = Path.Combine(scratch.Folder, "rules");
+        Directory.CreateDirectory(folder);
+
+        // The SELECT fails whenever it runs (DuckDB's error()), so a rule without an error was not run.
+        const string Header = "-- rule: needs_{0}\n-- title: t\n-- severity: low\n-- action: investigate\n-- requires: {0}\n";
+        const string Select = """
+            SELECT carrier, account_id, NULL AS service_id, month AS period, 1 AS one_time_amount, 0 AS monthly_savings,
+                   error('the rule ran') AS detail, '' AS evidence
+            FROM audit_lines LIMIT 1
+            """;
+        File.WriteAllText(Path.Combine(folder, "a.sql"), string.Format(CultureInfo.InvariantCulture, Header + Select, "pbx_calls"));
+        File.WriteAllText(Path.Combine(folder, "b.sql"), string.Format(CultureInfo.InvariantCulture, Header + Select, "charges"));
+
+        var result = scratch.Audit(new AuditOptions { RulesFolder = folder });
+        var skipped = Assert.Single(result.Rules, r => r.RuleId == "needs_pbx_calls");
+        Assert.Null(skipped.Error);
+        Assert.Equal(0, skipped.Findings);
+        var ran = Assert.Single(result.Rules, r => r.RuleId == "needs_charges");
+        Assert.Contains("the rule ran", ran.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Audit_Steps_AccountForTheWorkOutsideTheRules()
+    {
+        using var scratch = new AuditScratch(new SampleDataOptions { Services = 40, Months = 5, Seed = 3 });
+        var result = scratch.Audit();
+        Assert.Equal(
+            ["lake views", "shared tables (base.sql)", "rating views (rating.sql)", "rated calls (calls.sql)", "accounts", "anomaly features",
+             "storing the findings", "reconciling with the bills"],
+            result.Steps.Select(s => s.Name));
+        Assert.All(result.Steps, s => Assert.True(s.Elapsed >= TimeSpan.Zero));
     }
 }
