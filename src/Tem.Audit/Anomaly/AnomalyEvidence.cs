@@ -57,12 +57,13 @@ internal static class AnomalyEvidence
                        || '⟦' || printf('%.4f', r.billed_amount) || '⟧' AS reference,
                    r.billed_amount,
                    CASE WHEN f.service_id IS NULL THEN r.service_id || ' ' ELSE '' END
-                       || coalesce(c.rate_destination, CASE WHEN r.usage_type = 'voice' THEN 'voice (unrated)' ELSE r.usage_type END) AS what
+                       || coalesce(dn.destination, CASE WHEN r.usage_type = 'voice' THEN 'voice (unrated)' ELSE r.usage_type END) AS what
             FROM anomaly_flagged f
             JOIN anomaly_usage_records r ON r.carrier = f.carrier AND r.account_id = f.account_id AND r.day = f.day
                 AND r.service_id = coalesce(f.service_id, r.service_id)
-            LEFT JOIN audit_calls c ON c.source_file = r.source_file AND c.source_line = r.source_line AND c.record_id = r.record_id
-                AND c.start_time = r.start_time
+            LEFT JOIN audit_call_files cf ON cf.source_file = r.source_file
+            LEFT JOIN audit_calls c ON c.file_no = cf.file_no AND c.source_line = r.source_line AND c.start_time = r.start_time
+            LEFT JOIN audit_call_destinations dn ON dn.destination_no = c.destination_no AND dn.destination_no > 0
             ORDER BY f.k, r.billed_amount DESC, coalesce(r.duration_s, 0) DESC, coalesce(r.data_mb, 0) DESC, r.source_file, r.source_line
             """;
         using var r = cmd.ExecuteReader();

@@ -149,9 +149,9 @@ internal static class AnomalyFeatures
     /// after, this one included) and new_destination (the service first called this destination less than a day
     /// before, and at least <paramref name="warmupDays"/> days after its first call in the lake). Rows are written in the
     /// order service, start, file, line, record (a fixed order, so the forest's draws are the same on every run), which
-    /// makes each row's <c>rowid</c> its place in that order; the service is its series number in
-    /// <c>anomaly_services</c> (numbered in carrier, account, service order), so that the windows and the sort partition
-    /// on one integer rather than three strings. Returns the number of calls.
+    /// makes each row's <c>rowid</c> its place in that order; service and file are <c>audit_calls</c>' numbers (given in
+    /// carrier, account, service and in file order), so that the windows and the sort partition on integers rather than
+    /// strings. Returns the number of calls.
     /// </summary>
     public static long DefineCalls(DuckDBConnection db, int warmupDays)
     {
@@ -161,26 +161,25 @@ internal static class AnomalyFeatures
         db.Execute(string.Create(CultureInfo.InvariantCulture, $"""
             CREATE OR REPLACE TEMP TABLE {CallFeatures.Table} AS
             WITH c AS (
-                SELECT a.rowid AS id, s.series_no, a.source_file, a.source_line, a.record_id, a.destination_key,
+                SELECT rowid AS id, service_no, file_no, source_line, destination_key,
                        coalesce(CAST(price_class AS DOUBLE), 0) AS f0,
                        coalesce(CAST(hour(local_start) + minute(local_start) / 60.0 AS DOUBLE), 0) AS f1,
                        coalesce(CAST(isodow(local_start) - 1 AS DOUBLE), 0) AS f2,
                        coalesce(ln(1 + greatest(duration_s, 0)), 0) AS f3,
                        coalesce(ln(1 + greatest(CAST(billed_amount AS DOUBLE), 0)), 0) AS f4,
                        epoch_us(start_time) AS us
-                FROM audit_calls a
-                JOIN anomaly_services s USING (carrier, account_id, service_id)),
+                FROM audit_calls),
             w AS (
                 SELECT *,
-                       count(*) OVER (PARTITION BY series_no ORDER BY us RANGE BETWEEN {HalfHour} PRECEDING AND {HalfHour} FOLLOWING) AS near,
-                       min(us) OVER (PARTITION BY series_no) AS service_first,
-                       min(us) OVER (PARTITION BY series_no, destination_key) AS destination_first
+                       count(*) OVER (PARTITION BY service_no ORDER BY us RANGE BETWEEN {HalfHour} PRECEDING AND {HalfHour} FOLLOWING) AS near,
+                       min(us) OVER (PARTITION BY service_no) AS service_first,
+                       min(us) OVER (PARTITION BY service_no, destination_key) AS destination_first
                 FROM c)
             SELECT id, CAST(f0 AS DOUBLE) AS f0, CAST(f1 AS DOUBLE) AS f1, CAST(f2 AS DOUBLE) AS f2, CAST(f3 AS DOUBLE) AS f3,
                    CAST(f4 AS DOUBLE) AS f4, CAST(near AS DOUBLE) AS f5,
                    CAST(CASE WHEN destination_first > us - {Day} AND destination_first >= service_first + {warmup} THEN 1 ELSE 0 END AS DOUBLE) AS f6
             FROM w
-            ORDER BY series_no, us, source_file, source_line, record_id
+            ORDER BY service_no, us, file_no, source_line
             """));
         return Scalar<long>(db, $"SELECT count(*) FROM {CallFeatures.Table}");
     }

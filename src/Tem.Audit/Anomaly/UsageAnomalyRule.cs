@@ -144,7 +144,7 @@ public sealed class UsageAnomalyRule() : AnomalyModelRule(
                        || strftime(c.local_start, '%Y-%m-%d %H:%M') || ' ' || c.duration_s::VARCHAR || ' s ' || '⟦' || printf('%.4f', c.billed_amount) || '⟧',
                    c.local_start, c.billed_amount, c.currency, coalesce(c.rate_destination, c.destination_key)
             FROM anomaly_outliers o
-            JOIN audit_calls c ON c.rowid = o.id
+            JOIN audit_call_details c ON c.call_id = o.id
             """;
         using var r = cmd.ExecuteReader();
         var map = new Dictionary<int, OutlierDetail>();

@@ -37,7 +37,7 @@ public static class UsageModelComparison
     /// <summary>Compares the models over the calls of <paramref name="lake"/>.</summary>
     /// <param name="lake">The lake (read only).</param>
     /// <param name="settings">usage_anomaly's settings (thresholds, seeds, PCA settings).</param>
-    /// <param name="labelCondition">A DuckDB condition over <c>audit_calls</c> (alias <c>c</c>) true for the labelled calls.</param>
+    /// <param name="labelCondition">A DuckDB condition over <c>audit_call_details</c> (alias <c>c</c>) true for the labelled calls.</param>
     /// <param name="pcaOptions">The PCA's settings (the tuned <see cref="PcaCallOptions"/> defaults unless given).</param>
     /// <param name="pcaMinScore">PCA score at or above which a call is flagged.</param>
     public static IReadOnlyList<CallModelScore> Compare(TemLake lake, AnomalySettings settings, string labelCondition, PcaCallOptions? pcaOptions = null, double pcaMinScore = DefaultPcaMinScore)
@@ -170,7 +170,7 @@ public static class UsageModelComparison
         var n = Convert.ToInt64(Scalar(db, $"SELECT count(*) FROM {CallFeatures.Table}"), System.Globalization.CultureInfo.InvariantCulture);
         var labels = new bool[n];
         using var cmd = db.CreateCommand();
-        cmd.CommandText = $"SELECT f.rowid FROM {CallFeatures.Table} f JOIN audit_calls c ON c.rowid = f.id WHERE {condition}";
+        cmd.CommandText = $"SELECT f.rowid FROM {CallFeatures.Table} f JOIN audit_call_details c ON c.call_id = f.id WHERE {condition}";
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {

@@ -6,10 +6,11 @@
 -- setting: min_amount = 0.01   Smallest overcharge that fires, per service and billing month, in the account's currency.
 -- description: A usage record of a voice_line or sip_trunk service is billed above its contract price (rerating per formats.md). Calls whose account's rate deck cannot be used (its rows disagree on band_split, rounding or rounding_decimals, decimals above 4, a rate group without its row at second 0) are not judged and the run says so once per deck.
 -- not_judged: rate deck {subject} cannot be used
--- audit_calls: the rated calls, built once per run (src/Tem.Audit/Sql/calls.sql; rated_usage is the same rating as a view).
+-- audit_call_details: the rated calls, built once per run (src/Tem.Audit/Sql/calls.sql; rated_usage is the same rating as
+-- a view); the filter on the amounts applies before the calls' texts are read.
 WITH over AS (
     SELECT r.*, r.billed_amount - r.contract_cost AS excess
-    FROM audit_calls r
+    FROM audit_call_details r
     JOIN services s ON s.service_id = r.service_id AND s.account_id = r.account_id
     WHERE s.service_type IN ('voice_line', 'sip_trunk')
       AND r.contract_cost IS NOT NULL AND r.billed_amount > r.contract_cost)
