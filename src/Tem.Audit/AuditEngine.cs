@@ -16,8 +16,15 @@ public sealed record AuditOptions
     /// <summary>Setting overrides as <c>rule.setting</c> = number, e.g. <c>rate_overcharge.min_amount</c> = <c>0.05</c>.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>DuckDB's memory limit for the audit's queries; beyond it DuckDB spills to the lake's <c>_tem/tmp</c>.</summary>
+    /// <summary>
+    /// The audit's memory: DuckDB's buffers get <see cref="DuckDbShare"/> of it (the queries and the rated calls; beyond it
+    /// DuckDB spills to the lake's <c>_tem/tmp</c>), the rest is for the models' values (a chunk of series, the forest,
+    /// the outliers) and the .NET runtime. With the default 1GB, an audit of 10 M records peaks under 1 GB.
+    /// </summary>
     public string MemoryLimit { get; init; } = "1GB";
+
+    /// <summary>DuckDB's share of <see cref="MemoryLimit"/>.</summary>
+    public const double DuckDbShare = 0.5;
 
     /// <summary>Dispute logs (path, name for messages) applied to the findings after the rules and before the bills are reconciled (see <see cref="DisputeLog"/>).</summary>
     public IReadOnlyList<(string Path, string Name)> DisputeLogs { get; init; } = [];
@@ -99,7 +106,10 @@ public sealed class AuditEngine(TemLake lake, TimeProvider time)
             step.Restart();
         }
 
-        using var db = LakeSession.InMemory(new SessionOptions { MemoryLimit = options.MemoryLimit, TempDirectory = lake.TempDirectory });
+        using var db = LakeSession.InMemory(new SessionOptions
+        {
+            MemoryLimit = LakeSession.Share(options.MemoryLimit, AuditOptions.DuckDbShare), TempDirectory = lake.TempDirectory,
+        });
         lake.CreateViews(db);
         Done("lake views");
         db.Execute(RuleCatalog.Script("base.sql"));

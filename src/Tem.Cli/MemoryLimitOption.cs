@@ -8,7 +8,7 @@ internal static class MemoryLimitOption
 {
     /// <summary><c>--memory-limit</c>: DuckDB's limit for the command's queries (it spills to the lake's <c>_tem/tmp</c> beyond).</summary>
     public static Option<string> Create(
-        string description = "DuckDB memory limit for ingest and audit (e.g. 1GB or 500MB); beyond it DuckDB spills to the lake's _tem/tmp.",
+        string description = "Memory for ingest and audit (e.g. 1GB or 500MB): DuckDB's limit for ingest; an audit gives DuckDB half and keeps the rest for its models. Beyond it DuckDB spills to the lake's _tem/tmp.",
         string fallback = "1GB")
     {
         var option = new Option<string>("--memory-limit") { Description = description, DefaultValueFactory = _ => fallback };

@@ -62,6 +62,36 @@ public static class LakeSession
         value is not null && System.Text.RegularExpressions.Regex.IsMatch(value.Trim(), @"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
             System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
+    /// <summary>
+    /// A share of a memory size (<see cref="IsMemorySize"/>), as a size DuckDB takes, in KiB: <c>Share("1GB", 0.5)</c> is
+    /// <c>488281KiB</c> (DuckDB's GB is 1000^3 bytes, GiB 1024^3).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="size"/> is not a memory size, or <paramref name="fraction"/> is not in (0, 1].</exception>
+    public static string Share(string size, double fraction)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(size?.Trim() ?? string.Empty, @"^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        if (!match.Success || fraction is <= 0 or > 1)
+        {
+            throw new ArgumentException($"'{size}' is not a memory size such as 1GB or 500MB, or {fraction} is not a share in (0, 1].", nameof(size));
+        }
+
+        var unit = match.Groups[2].Value.ToUpperInvariant() switch
+        {
+            "B" => 1d,
+            "KB" => 1e3,
+            "MB" => 1e6,
+            "GB" => 1e9,
+            "TB" => 1e12,
+            "KIB" => 1024d,
+            "MIB" => 1024d * 1024,
+            "GIB" => 1024d * 1024 * 1024,
+            _ => 1024d * 1024 * 1024 * 1024,
+        };
+        var bytes = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) * unit * fraction;
+        return string.Create(CultureInfo.InvariantCulture, $"{Math.Max(1, (long)(bytes / 1024))}KiB");
+    }
+
     /// <summary>The connection string a session would use (for tests and diagnostics).</summary>
     /// <exception cref="ArgumentException">A spill folder is given with spilling off.</exception>
     public static string ConnectionString(string dataSource, SessionOptions options)

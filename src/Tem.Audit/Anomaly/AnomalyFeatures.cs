@@ -24,13 +24,34 @@ internal sealed class DailySeries
 
     public required DateOnly FirstDay { get; init; }
 
-    public required decimal[] Spend { get; init; }
+    /// <summary>Days from <see cref="FirstDay"/> to the last day of usage in the lake.</summary>
+    public required int Length { get; init; }
 
-    public required double[] Minutes { get; init; }
+    /// <summary>The day values; empty while a service's series is not loaded (see <see cref="AnomalyFeatures.StreamServiceValues"/>).</summary>
+    public decimal[] Spend { get; private set; } = [];
 
-    public required double[] DataMb { get; init; }
+    public double[] Minutes { get; private set; } = [];
 
-    public int Length => Spend.Length;
+    public double[] DataMb { get; private set; } = [];
+
+    /// <summary>Whether the day values are in memory.</summary>
+    public bool Loaded => Spend.Length == Length;
+
+    /// <summary>Zeroed day values, to be filled.</summary>
+    public void Allocate()
+    {
+        Spend = new decimal[Length];
+        Minutes = new double[Length];
+        DataMb = new double[Length];
+    }
+
+    /// <summary>Drops the day values (a series' analysis keeps what it found).</summary>
+    public void Release()
+    {
+        Spend = [];
+        Minutes = [];
+        DataMb = [];
+    }
 
     public DateOnly Day(int index) => FirstDay.AddDays(index);
 
@@ -64,7 +85,10 @@ internal static class AnomalyFeatures
 {
     public static void Define(DuckDBConnection db) => db.Execute(RuleCatalog.Script("anomaly.sql"));
 
-    /// <summary>Every service's daily series, in series_no order, each running to the lake's last day of usage.</summary>
+    /// <summary>
+    /// Every service's series, in series_no order, each running to the lake's last day of usage, without its day values
+    /// (<see cref="StreamServiceValues"/> loads them a chunk at a time: 19 000 services' values are 220 MB).
+    /// </summary>
     public static List<DailySeries> LoadServiceSeries(DuckDBConnection db)
     {
         var lastDay = Scalar<DateOnly?>(db, "SELECT max(day) FROM anomaly_usage_day");
@@ -74,72 +98,138 @@ internal static class AnomalyFeatures
             return list;
         }
 
-        using (var cmd = db.CreateCommand())
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT series_no, carrier, account_id, service_id, currency, first_day, service_type FROM anomaly_services ORDER BY series_no";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
         {
-            cmd.CommandText = "SELECT series_no, carrier, account_id, service_id, currency, first_day, service_type FROM anomaly_services ORDER BY series_no";
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
+            var first = r.GetFieldValue<DateOnly>(5);
+            list.Add(new DailySeries
             {
-                var first = r.GetFieldValue<DateOnly>(5);
-                var length = lastDay.Value.DayNumber - first.DayNumber + 1;
-                list.Add(new DailySeries
-                {
-                    Carrier = r.GetString(1), AccountId = r.GetString(2), ServiceId = r.GetString(3), Currency = r.GetStringOrNull(4),
-                    ServiceType = r.GetStringOrNull(6), FirstDay = first, Spend = new decimal[length], Minutes = new double[length], DataMb = new double[length],
-                });
-            }
-        }
-
-        using (var cmd = db.CreateCommand())
-        {
-            cmd.CommandText = """
-                SELECT s.series_no, d.day, d.spend, d.minutes, d.data_mb
-                FROM anomaly_usage_day d JOIN anomaly_services s USING (carrier, account_id, service_id)
-                ORDER BY s.series_no, d.day
-                """;
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
-            {
-                var s = list[r.GetInt32(0)];
-                var i = r.GetFieldValue<DateOnly>(1).DayNumber - s.FirstDay.DayNumber;
-                s.Spend[i] = r.IsDBNull(2) ? 0m : r.GetDecimal(2);
-                s.Minutes[i] = r.GetDouble(3);
-                s.DataMb[i] = r.GetDouble(4);
-            }
+                Carrier = r.GetString(1), AccountId = r.GetString(2), ServiceId = r.GetString(3), Currency = r.GetStringOrNull(4),
+                ServiceType = r.GetStringOrNull(6), FirstDay = first, Length = lastDay.Value.DayNumber - first.DayNumber + 1,
+            });
         }
 
         return list;
     }
 
-    /// <summary>Each account's series: the day-by-day sum of its services' series.</summary>
-    public static List<DailySeries> AccountSeries(IReadOnlyList<DailySeries> services)
+    /// <summary>
+    /// Loads the day values of the services <paramref name="which"/> selects (null: all), in series_no order, a chunk of at
+    /// most <paramref name="chunkSize"/> series at a time: <paramref name="chunk"/> gets the chunk's series numbers with their
+    /// values loaded, and the values are released after it. Memory is one chunk, whatever the number of services.
+    /// </summary>
+    public static void StreamServiceValues(DuckDBConnection db, List<DailySeries> services, bool[]? which, int chunkSize, Action<List<int>> chunk)
+    {
+        var filter = string.Empty;
+        if (which is not null)
+        {
+            db.Execute("CREATE OR REPLACE TEMP TABLE anomaly_selected (series_no INTEGER)");
+            using (var app = db.CreateAppender("anomaly_selected"))
+            {
+                for (var i = 0; i < which.Length; i++)
+                {
+                    if (which[i])
+                    {
+                        app.CreateRow().AppendValue(i).EndRow();
+                    }
+                }
+            }
+
+            filter = "WHERE s.series_no IN (SELECT series_no FROM anomaly_selected)";
+        }
+
+        var current = new List<int>();
+        void Flush()
+        {
+            if (current.Count > 0)
+            {
+                chunk(current);
+                foreach (var i in current)
+                {
+                    services[i].Release();
+                }
+
+                current = [];
+            }
+        }
+
+        using var cmd = db.CreateCommand();
+        cmd.UseStreamingMode = true;
+        cmd.CommandText = $"""
+            SELECT s.series_no, d.day, d.spend, d.minutes, d.data_mb
+            FROM anomaly_usage_day d JOIN anomaly_services s USING (carrier, account_id, service_id)
+            {filter}
+            ORDER BY s.series_no, d.day
+            """;
+        using var r = cmd.ExecuteReader();
+        var last = -1;
+        while (r.Read())
+        {
+            var no = r.GetInt32(0);
+            var s = services[no];
+            if (no != last)
+            {
+                if (current.Count == chunkSize)
+                {
+                    Flush();
+                }
+
+                s.Allocate();
+                current.Add(no);
+                last = no;
+            }
+
+            var i = r.GetFieldValue<DateOnly>(1).DayNumber - s.FirstDay.DayNumber;
+            s.Spend[i] = r.IsDBNull(2) ? 0m : r.GetDecimal(2);
+            s.Minutes[i] = r.GetDouble(3);
+            s.DataMb[i] = r.GetDouble(4);
+        }
+
+        Flush();
+    }
+
+    /// <summary>
+    /// Each account's series (the day-by-day sum of its services' series), zero, in carrier and account order; the
+    /// services' values are added with <see cref="AddToAccount"/> as they are loaded. <paramref name="accountOf"/> gets
+    /// each service's account's index.
+    /// </summary>
+    public static List<DailySeries> AccountSeries(IReadOnlyList<DailySeries> services, out int[] accountOf)
     {
         var accounts = new List<DailySeries>();
-        foreach (var group in services.GroupBy(s => (s.Carrier, s.AccountId)).OrderBy(g => g.Key.Carrier, StringComparer.Ordinal).ThenBy(g => g.Key.AccountId, StringComparer.Ordinal))
+        accountOf = new int[services.Count];
+        foreach (var group in Enumerable.Range(0, services.Count).GroupBy(i => (services[i].Carrier, services[i].AccountId))
+                     .OrderBy(g => g.Key.Carrier, StringComparer.Ordinal).ThenBy(g => g.Key.AccountId, StringComparer.Ordinal))
         {
-            var first = group.Min(s => s.FirstDay);
-            var last = group.Max(s => s.Day(s.Length - 1));
-            var length = last.DayNumber - first.DayNumber + 1;
+            var first = group.Min(i => services[i].FirstDay);
+            var last = group.Max(i => services[i].Day(services[i].Length - 1));
             var account = new DailySeries
             {
-                Carrier = group.Key.Carrier, AccountId = group.Key.AccountId, Currency = group.First().Currency, FirstDay = first,
-                Spend = new decimal[length], Minutes = new double[length], DataMb = new double[length],
+                Carrier = group.Key.Carrier, AccountId = group.Key.AccountId, Currency = services[group.First()].Currency, FirstDay = first,
+                Length = last.DayNumber - first.DayNumber + 1,
             };
-            foreach (var s in group)
+            account.Allocate();
+            foreach (var i in group)
             {
-                var offset = s.FirstDay.DayNumber - first.DayNumber;
-                for (var i = 0; i < s.Length; i++)
-                {
-                    account.Spend[offset + i] += s.Spend[i];
-                    account.Minutes[offset + i] += s.Minutes[i];
-                    account.DataMb[offset + i] += s.DataMb[i];
-                }
+                accountOf[i] = accounts.Count;
             }
 
             accounts.Add(account);
         }
 
         return accounts;
+    }
+
+    /// <summary>Adds a loaded service's values to its account's series (in series order, as the sum was always taken).</summary>
+    public static void AddToAccount(DailySeries service, DailySeries account)
+    {
+        var offset = service.FirstDay.DayNumber - account.FirstDay.DayNumber;
+        for (var i = 0; i < service.Length; i++)
+        {
+            account.Spend[offset + i] += service.Spend[i];
+            account.Minutes[offset + i] += service.Minutes[i];
+            account.DataMb[offset + i] += service.DataMb[i];
+        }
     }
 
     /// <summary>

@@ -24,13 +24,15 @@ internal static class SpendAnalysis
     /// (the excess of a month never exceeds its spend), or a month its usage alone already qualifies. Most lines of a
     /// large inventory spend less than that in any month, and skipping them gives the same findings.
     /// </summary>
-    internal static bool NeedsDaily(DailySeries s, SeriesAnalysis analysis, AnomalySettings settings)
-    {
-        if (analysis.Cases.Any(c => c.Usage.Count > 0))
-        {
-            return true;
-        }
+    internal static bool NeedsDaily(DailySeries s, SeriesAnalysis analysis, AnomalySettings settings) =>
+        UsageQualified(analysis) || SpendCouldQualify(s, settings);
 
+    /// <summary>A month of the series' usage already qualifies (after <see cref="PeerQualification.Qualify"/>).</summary>
+    internal static bool UsageQualified(SeriesAnalysis analysis) => analysis.Cases.Any(c => c.Usage.Count > 0);
+
+    /// <summary>A month's spend could reach min_amount (its values loaded).</summary>
+    internal static bool SpendCouldQualify(DailySeries s, AnomalySettings settings)
+    {
         var month = BillingMonth.FromDate(s.FirstDay);
         var spend = 0m;
         for (var i = 0; i < s.Length; i++)
