@@ -10,7 +10,26 @@ using Tem.Benchmarks;
 if (args.Length == 2 && args[0] == "--write-report-data")
 {
     ReportBenchmarks.Generate(args[1]);
-    return;
+    return 0;
+}
+
+// `--scale-chart DIR [MILLIONS,...]` measures the whole audit at each size against a DuckDB baseline (ScaleChart);
+// `--audit-once LAKE` and `--duckdb-once LAKE` are its child processes.
+if (args.Length >= 2 && args[0] == "--scale-chart")
+{
+    var sizes = args.Length > 2 ? args[2].Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToList()
+        : [0.1, 0.5, 1, 2, 5, 10, 20];
+    return ScaleChart.Run(args[1], sizes);
+}
+
+if (args.Length == 2 && args[0] == "--audit-once")
+{
+    return ScaleChart.AuditOnce(args[1]);
+}
+
+if (args.Length == 2 && args[0] == "--duckdb-once")
+{
+    return ScaleChart.DuckDbOnce(args[1]);
 }
 
 var config = DefaultConfig.Instance
@@ -29,3 +48,4 @@ if (!jobOnCommandLine)
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+return 0;
