@@ -137,14 +137,18 @@ public sealed class UsageAnomalyRule() : AnomalyModelRule(
             }
         }
 
+        // The outliers' calls first (a join on rowid), so that reading their texts from usage builds on these few rows.
+        db.Execute("""
+            CREATE OR REPLACE TEMP TABLE anomaly_outlier_calls AS
+            SELECT o.call, c.rowid AS call_id, c.* FROM anomaly_outliers o JOIN audit_calls c ON c.rowid = o.id
+            """);
         using var cmd = db.CreateCommand();
         cmd.CommandText = """
-            SELECT o.call, c.carrier, c.account_id, c.service_id, c.usage_month,
+            SELECT c.call, c.carrier, c.account_id, c.service_id, c.usage_month,
                    c.source_file || ':' || c.source_line::VARCHAR || ' record ' || c.record_id || ' to ' || c.called_number || ' '
                        || strftime(c.local_start, '%Y-%m-%d %H:%M') || ' ' || c.duration_s::VARCHAR || ' s ' || '⟦' || printf('%.4f', c.billed_amount) || '⟧',
                    c.local_start, c.billed_amount, c.currency, coalesce(c.rate_destination, c.destination_key)
-            FROM anomaly_outliers o
-            JOIN audit_call_details c ON c.call_id = o.id
+            FROM audit_call_texts('anomaly_outlier_calls') c
             """;
         using var r = cmd.ExecuteReader();
         var map = new Dictionary<int, OutlierDetail>();

@@ -53,16 +53,21 @@ LEFT JOIN deck d ON d.rate_plan_id = a.rate_plan_id AND d.rate_per_minute = r.ra
 WHERE a.rate_plan_id IS NOT NULL AND r.local_start IS NOT NULL AND r.service_id IS NOT NULL;
 RESET disabled_optimizers;
 
--- Every call of audit_calls with its texts (call_id: its rowid): the service's carrier, account and service, the file,
--- the destination, the billing month (of the local start), the account's currency, and from usage (same file, line and
--- start) the record id, called number and invoice. Inner joins only (each call has exactly one row in each), so that a
--- query's own filter or join on the calls (a few outliers, the overcharged calls) is applied before usage is read.
-CREATE OR REPLACE VIEW audit_call_details AS
-SELECT c.rowid AS call_id, c.*, s.carrier, s.account_id, s.service_id, f.source_file, dn.destination AS rate_destination,
+-- The calls of a table holding audit_calls' columns and a call_id (e.g. a few outliers picked by rowid) with their
+-- texts: the service's carrier, account and service, the file, the destination, the billing month (of the local start),
+-- the account's currency, and from usage (same file, line and start) the record id, called number and invoice. Inner
+-- joins only (each call has exactly one row in each); the picked calls are the build side of the join with usage.
+CREATE OR REPLACE MACRO audit_call_texts(calls_table) AS TABLE
+SELECT c.*, s.carrier, s.account_id, s.service_id, f.source_file, dn.destination AS rate_destination,
        strftime(CAST(c.local_start AS DATE), '%Y-%m') AS usage_month, a.currency, u.record_id, u.called_number, u.invoice_id
-FROM audit_calls c
+FROM query_table(calls_table) c
 JOIN audit_call_services s ON s.service_no = c.service_no
 JOIN audit_call_files f ON f.file_no = c.file_no
 JOIN audit_call_destinations dn ON dn.destination_no = c.destination_no
 JOIN rating_accounts a ON a.account_id = s.account_id AND a.carrier = s.carrier
 JOIN usage u ON u.source_file = f.source_file AND u.source_line = c.source_line AND u.start_time = c.start_time;
+
+-- Every call of audit_calls with its texts (call_id: its rowid); a query's own filter on the calls' columns (the
+-- overcharged calls) is applied before usage is read.
+CREATE OR REPLACE VIEW audit_call_ids AS SELECT rowid AS call_id, * FROM audit_calls;
+CREATE OR REPLACE VIEW audit_call_details AS SELECT * FROM audit_call_texts('audit_call_ids');
