@@ -1,5 +1,6 @@
 using DuckDB.NET.Data;
 using System.Globalization;
+using Tem.Core;
 using Tem.DuckDb;
 
 namespace Tem.Audit.Anomaly;
@@ -37,6 +38,12 @@ internal sealed class DailySeries
     /// <summary>Whether the day values are in memory.</summary>
     public bool Loaded => Spend.Length == Length;
 
+    /// <summary>
+    /// The month totals DuckDB summed (<see cref="AnomalyFeatures.LoadServiceMonths"/>): what the monthly detectors need
+    /// without the day values; null for a series whose values are loaded whole (an account).
+    /// </summary>
+    public Dictionary<BillingMonth, MonthTotal>? Months { get; set; }
+
     /// <summary>Zeroed day values, to be filled.</summary>
     public void Allocate()
     {
@@ -57,6 +64,9 @@ internal sealed class DailySeries
 
     public string Name => ServiceId is null ? $"account {AccountId}" : $"service {ServiceId}";
 }
+
+/// <summary>A series' month: spend, voice minutes, data MB, and the spend of its days with positive spend.</summary>
+internal readonly record struct MonthTotal(decimal Spend, double Minutes, double DataMb, decimal PositiveSpend);
 
 /// <summary>One batch of calls read from <see cref="CallFeatures.Table"/>: the first <see cref="Count"/> entries of each array are valid.</summary>
 internal readonly record struct CallBatch(int[] Indices, long[] Ids, double[] Rows, int Count)
@@ -112,6 +122,56 @@ internal static class AnomalyFeatures
         }
 
         return list;
+    }
+
+    /// <summary>
+    /// Every service's month totals, summed in DuckDB (a few hundred thousand rows rather than millions of days): the
+    /// monthly detectors, the peers and the choice of services that need the daily detectors read only these.
+    /// </summary>
+    public static void LoadServiceMonths(DuckDBConnection db, List<DailySeries> services)
+    {
+        var index = new Dictionary<(string, string, string), DailySeries>();
+        foreach (var s in services)
+        {
+            s.Months = [];
+            index[(s.Carrier, s.AccountId, s.ServiceId!)] = s;
+        }
+
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = """
+            SELECT carrier, account_id, service_id, CAST(date_trunc('month', day) AS DATE) AS month,
+                   sum(spend), sum(minutes), sum(data_mb), sum(greatest(spend, 0))
+            FROM anomaly_usage_day
+            GROUP BY ALL
+            """;
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var month = BillingMonth.FromDate(r.GetFieldValue<DateOnly>(3));
+            index[(r.GetString(0), r.GetString(1), r.GetString(2))].Months![month] = new MonthTotal(
+                r.IsDBNull(4) ? 0m : r.GetDecimal(4), r.GetDouble(5), r.GetDouble(6), r.IsDBNull(7) ? 0m : r.GetDecimal(7));
+        }
+    }
+
+    /// <summary>Fills each account's series (from <see cref="AccountSeries"/>) with its services' day sums, summed in DuckDB.</summary>
+    public static void LoadAccountValues(DuckDBConnection db, List<DailySeries> accounts)
+    {
+        var index = accounts.Select((a, i) => (a, i)).ToDictionary(x => (x.a.Carrier, x.a.AccountId), x => x.i);
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = """
+            SELECT carrier, account_id, day, sum(spend), sum(minutes), sum(data_mb)
+            FROM anomaly_usage_day
+            GROUP BY ALL
+            """;
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var a = accounts[index[(r.GetString(0), r.GetString(1))]];
+            var i = r.GetFieldValue<DateOnly>(2).DayNumber - a.FirstDay.DayNumber;
+            a.Spend[i] = r.IsDBNull(3) ? 0m : r.GetDecimal(3);
+            a.Minutes[i] = r.GetDouble(4);
+            a.DataMb[i] = r.GetDouble(5);
+        }
     }
 
     /// <summary>
@@ -190,9 +250,8 @@ internal static class AnomalyFeatures
     }
 
     /// <summary>
-    /// Each account's series (the day-by-day sum of its services' series), zero, in carrier and account order; the
-    /// services' values are added with <see cref="AddToAccount"/> as they are loaded. <paramref name="accountOf"/> gets
-    /// each service's account's index.
+    /// Each account's series (the day-by-day sum of its services' series), zero, in carrier and account order (filled by
+    /// <see cref="LoadAccountValues"/>). <paramref name="accountOf"/> gets each service's account's index.
     /// </summary>
     public static List<DailySeries> AccountSeries(IReadOnlyList<DailySeries> services, out int[] accountOf)
     {
@@ -218,18 +277,6 @@ internal static class AnomalyFeatures
         }
 
         return accounts;
-    }
-
-    /// <summary>Adds a loaded service's values to its account's series (in series order, as the sum was always taken).</summary>
-    public static void AddToAccount(DailySeries service, DailySeries account)
-    {
-        var offset = service.FirstDay.DayNumber - account.FirstDay.DayNumber;
-        for (var i = 0; i < service.Length; i++)
-        {
-            account.Spend[offset + i] += service.Spend[i];
-            account.Minutes[offset + i] += service.Minutes[i];
-            account.DataMb[offset + i] += service.DataMb[i];
-        }
     }
 
     /// <summary>

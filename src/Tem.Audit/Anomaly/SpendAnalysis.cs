@@ -9,14 +9,37 @@ namespace Tem.Audit.Anomaly;
 /// </summary>
 internal static class SpendAnalysis
 {
-    /// <summary>The monthly detectors over spend, minutes and data MB of the series' complete months.</summary>
+    /// <summary>
+    /// The monthly detectors over spend, minutes and data MB of the series' complete months. Over the day values when they are loaded (an account), else over the month totals DuckDB summed (a service).
+    /// </summary>
     internal static SeriesAnalysis AnalyseMonthly(DailySeries s, Detectors detectors)
     {
         var analysis = new SeriesAnalysis(s);
-        MonthlyDetect(s, detectors, Measures.Spend, i => (double)s.Spend[i], analysis);
-        MonthlyDetect(s, detectors, Measures.Minutes, i => s.Minutes[i], analysis);
-        MonthlyDetect(s, detectors, Measures.DataMb, i => s.DataMb[i], analysis);
+        if (s.Months is { } months)
+        {
+            MonthlyDetect(s, detectors, Measures.Spend, m => months.TryGetValue(m, out var t) ? (double)t.Spend : 0, analysis);
+            MonthlyDetect(s, detectors, Measures.Minutes, m => months.TryGetValue(m, out var t) ? t.Minutes : 0, analysis);
+            MonthlyDetect(s, detectors, Measures.DataMb, m => months.TryGetValue(m, out var t) ? t.DataMb : 0, analysis);
+        }
+        else
+        {
+            MonthlyDetect(s, detectors, Measures.Spend, m => DaySum(s, m, i => (double)s.Spend[i]), analysis);
+            MonthlyDetect(s, detectors, Measures.Minutes, m => DaySum(s, m, i => s.Minutes[i]), analysis);
+            MonthlyDetect(s, detectors, Measures.DataMb, m => DaySum(s, m, i => s.DataMb[i]), analysis);
+        }
+
         return analysis;
+    }
+
+    private static double DaySum(DailySeries s, BillingMonth m, Func<int, double> value)
+    {
+        var total = 0.0;
+        for (var d = m.First; d <= m.Last; d = d.AddDays(1))
+        {
+            total += value(d.DayNumber - s.FirstDay.DayNumber);
+        }
+
+        return total;
     }
 
     /// <summary>
@@ -30,9 +53,14 @@ internal static class SpendAnalysis
     /// <summary>A month of the series' usage already qualifies (after <see cref="PeerQualification.Qualify"/>).</summary>
     internal static bool UsageQualified(SeriesAnalysis analysis) => analysis.Cases.Any(c => c.Usage.Count > 0);
 
-    /// <summary>A month's spend could reach min_amount (its values loaded).</summary>
+    /// <summary>A month's spend could reach min_amount: the spend of its days with positive spend does.</summary>
     internal static bool SpendCouldQualify(DailySeries s, AnomalySettings settings)
     {
+        if (s.Months is { } months)
+        {
+            return months.Values.Any(t => t.PositiveSpend >= settings.MinAmount);
+        }
+
         var month = BillingMonth.FromDate(s.FirstDay);
         var spend = 0m;
         for (var i = 0; i < s.Length; i++)
@@ -90,7 +118,7 @@ internal static class SpendAnalysis
         }
     }
 
-    private static void MonthlyDetect(DailySeries s, Detectors detectors, string measure, Func<int, double> value, SeriesAnalysis analysis)
+    private static void MonthlyDetect(DailySeries s, Detectors detectors, string measure, Func<BillingMonth, double> monthTotal, SeriesAnalysis analysis)
     {
         // Complete calendar months inside the series only: a partial first or last month is not comparable.
         var months = new List<(BillingMonth Month, double Total)>();
@@ -102,12 +130,7 @@ internal static class SpendAnalysis
                 continue;
             }
 
-            var total = 0.0;
-            for (var d = m.First; d <= m.Last; d = d.AddDays(1))
-            {
-                total += value(d.DayNumber - s.FirstDay.DayNumber);
-            }
-
+            var total = monthTotal(m);
             months.Add((m, total));
             analysis.Totals[(measure, m)] = total;
         }
@@ -156,9 +179,16 @@ internal sealed class SeriesAnalysis(DailySeries series)
         if (!Months.TryGetValue(m, out var c))
         {
             var observed = 0m;
-            for (var i = 0; i < series.Length; i++)
+            if (series.Months is { } totals && !series.Loaded)
             {
-                observed += BillingMonth.FromDate(series.Day(i)) == m ? series.Spend[i] : 0m;
+                observed = totals.TryGetValue(m, out var t) ? t.Spend : 0m;
+            }
+            else
+            {
+                for (var i = 0; i < series.Length; i++)
+                {
+                    observed += BillingMonth.FromDate(series.Day(i)) == m ? series.Spend[i] : 0m;
+                }
             }
 
             Months[m] = c = new MonthCase(m, observed);

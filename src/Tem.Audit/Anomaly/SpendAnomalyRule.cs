@@ -24,31 +24,21 @@ public sealed class SpendAnomalyRule() : AnomalyModelRule(
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(settings);
-        // Two passes over the services' values, a chunk at a time (the values of 19 000 services are 220 MB): the monthly
-        // detectors and the accounts' sums first, then, once the peers are known, the daily detectors for the services
-        // that need them. The accounts (a few hundred) stay in memory.
+        // The services' month totals are summed in DuckDB: the monthly detectors, the peers and the choice of the services
+        // that need the daily detectors read only these; then the day values of those services (a few at this default
+        // min_amount) are streamed a chunk at a time. The accounts' day series (a few hundred) are summed in DuckDB too.
         var services = AnomalyFeatures.LoadServiceSeries(db);
-        var accounts = AnomalyFeatures.AccountSeries(services, out var accountOf);
+        AnomalyFeatures.LoadServiceMonths(db, services);
+        var accounts = AnomalyFeatures.AccountSeries(services, out _);
+        AnomalyFeatures.LoadAccountValues(db, accounts);
         var detectors = new Detectors(settings);
         var serviceRuns = new SeriesAnalysis[services.Count];
         var accountRuns = new SeriesAnalysis[accounts.Count];
-        var spendCould = new bool[services.Count];
-        AnomalyFeatures.StreamServiceValues(db, services, null, Chunk, chunk =>
-        {
-            Parallel.ForEach(chunk, i =>
-            {
-                serviceRuns[i] = SpendAnalysis.AnalyseMonthly(services[i], detectors);
-                spendCould[i] = SpendAnalysis.SpendCouldQualify(services[i], settings);
-            });
-            foreach (var i in chunk)
-            {
-                AnomalyFeatures.AddToAccount(services[i], accounts[accountOf[i]]);
-            }
-        });
+        Parallel.For(0, services.Count, i => serviceRuns[i] = SpendAnalysis.AnalyseMonthly(services[i], detectors));
         Parallel.For(0, accounts.Count, i => accountRuns[i] = SpendAnalysis.AnalyseMonthly(accounts[i], detectors));
         PeerQualification.Qualify(services, serviceRuns, settings);
         PeerQualification.Qualify(accounts, accountRuns, settings);
-        var daily = Enumerable.Range(0, services.Count).Select(i => spendCould[i] || SpendAnalysis.UsageQualified(serviceRuns[i])).ToArray();
+        var daily = Enumerable.Range(0, services.Count).Select(i => SpendAnalysis.NeedsDaily(services[i], serviceRuns[i], settings)).ToArray();
         AnomalyFeatures.StreamServiceValues(db, services, daily, Chunk, chunk =>
             Parallel.ForEach(chunk, i => SpendAnalysis.AnalyseDaily(services[i], detectors, serviceRuns[i])));
         Parallel.For(0, accounts.Count, i =>
