@@ -101,7 +101,7 @@ internal static class AnomalyFeatures
     /// </summary>
     public static List<DailySeries> LoadServiceSeries(DuckDBConnection db)
     {
-        var lastDay = Scalar<DateOnly?>(db, "SELECT max(day) FROM anomaly_usage_day");
+        var lastDay = Scalar<DateOnly?>(db, "SELECT max(last_day) FROM anomaly_service_months");
         var list = new List<DailySeries>();
         if (lastDay is null)
         {
@@ -125,8 +125,10 @@ internal static class AnomalyFeatures
     }
 
     /// <summary>
-    /// Every service's month totals, summed in DuckDB (a few hundred thousand rows rather than millions of days): the
-    /// monthly detectors, the peers and the choice of services that need the daily detectors read only these.
+    /// Every service's month totals, summed in DuckDB (<c>anomaly_service_months</c>: a few hundred thousand rows rather
+    /// than millions of days): the monthly detectors, the peers and the choice of services that need the daily detectors
+    /// read only these. The positive spend is of the records billed above zero (at least the spend of the days above zero,
+    /// so a month that could qualify is never missed).
     /// </summary>
     public static void LoadServiceMonths(DuckDBConnection db, List<DailySeries> services)
     {
@@ -139,10 +141,8 @@ internal static class AnomalyFeatures
 
         using var cmd = db.CreateCommand();
         cmd.CommandText = """
-            SELECT carrier, account_id, service_id, CAST(date_trunc('month', day) AS DATE) AS month,
-                   sum(spend), sum(minutes), sum(data_mb), sum(greatest(spend, 0))
-            FROM anomaly_usage_day
-            GROUP BY ALL
+            SELECT carrier, account_id, service_id, month_first, spend, minutes, data_mb, positive_spend
+            FROM anomaly_service_months
             """;
         using var r = cmd.ExecuteReader();
         while (r.Read())
@@ -159,9 +159,8 @@ internal static class AnomalyFeatures
         var index = accounts.Select((a, i) => (a, i)).ToDictionary(x => (x.a.Carrier, x.a.AccountId), x => x.i);
         using var cmd = db.CreateCommand();
         cmd.CommandText = """
-            SELECT carrier, account_id, day, sum(spend), sum(minutes), sum(data_mb)
-            FROM anomaly_usage_day
-            GROUP BY ALL
+            SELECT carrier, account_id, day, spend, minutes, data_mb
+            FROM anomaly_account_days
             """;
         using var r = cmd.ExecuteReader();
         while (r.Read())
@@ -217,10 +216,13 @@ internal static class AnomalyFeatures
         using var cmd = db.CreateCommand();
         cmd.UseStreamingMode = true;
         cmd.CommandText = $"""
-            SELECT s.series_no, d.day, d.spend, d.minutes, d.data_mb
-            FROM anomaly_usage_day d JOIN anomaly_services s USING (carrier, account_id, service_id)
+            SELECT s.series_no, r.day, sum(r.billed_amount) AS spend,
+                   coalesce(sum(r.duration_s) FILTER (WHERE r.usage_type = 'voice'), 0) / 60.0 AS minutes,
+                   CAST(coalesce(sum(r.data_mb) FILTER (WHERE r.usage_type = 'data'), 0) AS DOUBLE) AS data_mb
+            FROM anomaly_usage_records r JOIN anomaly_services s USING (carrier, account_id, service_id)
             {filter}
-            ORDER BY s.series_no, d.day
+            GROUP BY s.series_no, r.day
+            ORDER BY s.series_no, r.day
             """;
         using var r = cmd.ExecuteReader();
         var last = -1;
@@ -327,12 +329,24 @@ internal static class AnomalyFeatures
     /// batches of at most <paramref name="batchSize"/>: <paramref name="batch"/> gets the indices, ids and row-major
     /// features of each batch (buffers reused: copy what is kept). Memory is one batch, whatever the number of calls.
     /// </summary>
-    public static void ReadCalls(DuckDBConnection db, IReadOnlyCollection<long> strides, int batchSize, Action<CallBatch> batch)
+    public static void ReadCalls(DuckDBConnection db, IReadOnlyCollection<long> strides, int batchSize, Action<CallBatch> batch) =>
+        ReadCalls(db, strides, batchSize, overlap: false, batch);
+
+    /// <summary>
+    /// <see cref="ReadCalls(DuckDBConnection, IReadOnlyCollection{long}, int, Action{CallBatch})"/>, with
+    /// <paramref name="overlap"/>: the next batch is read while <paramref name="batch"/> works on the previous one (two
+    /// buffers; the batches still reach it one at a time and in order). Reading the rows is single-threaded, so on two
+    /// cores the work on a batch (the forest's scoring) overlaps it instead of waiting for it.
+    /// </summary>
+    public static void ReadCalls(DuckDBConnection db, IReadOnlyCollection<long> strides, int batchSize, bool overlap, Action<CallBatch> batch)
     {
         var width = CallFeatures.Names.Length;
-        var indices = new int[batchSize];
-        var ids = new long[batchSize];
-        var rows = new double[batchSize * width];
+        var buffers = new (int[] Indices, long[] Ids, double[] Rows)[overlap ? 2 : 1];
+        for (var b = 0; b < buffers.Length; b++)
+        {
+            buffers[b] = (new int[batchSize], new long[batchSize], new double[batchSize * width]);
+        }
+
         using var cmd = db.CreateCommand();
         cmd.UseStreamingMode = true;
         var where = strides.Count == 0 || strides.Contains(1)
@@ -340,9 +354,28 @@ internal static class AnomalyFeatures
             : " WHERE " + string.Join(" OR ", strides.Distinct().Select(k => string.Create(CultureInfo.InvariantCulture, $"rowid % {k} = 0")));
         cmd.CommandText = $"SELECT rowid, id, f0, f1, f2, f3, f4, f5, f6 FROM {CallFeatures.Table}{where}";
         using var r = cmd.ExecuteReader();
+        var pending = Task.CompletedTask;
+        var current = 0;
         var n = 0;
+        void Hand(int count)
+        {
+            var (indices, ids, rows) = buffers[current];
+            var full = new CallBatch(indices, ids, rows, count);
+            if (overlap)
+            {
+                pending.GetAwaiter().GetResult();
+                pending = Task.Run(() => batch(full));
+                current ^= 1;
+            }
+            else
+            {
+                batch(full);
+            }
+        }
+
         while (r.Read())
         {
+            var (indices, ids, rows) = buffers[current];
             indices[n] = checked((int)r.GetInt64(0));
             ids[n] = r.GetInt64(1);
             for (var f = 0; f < width; f++)
@@ -352,15 +385,17 @@ internal static class AnomalyFeatures
 
             if (++n == batchSize)
             {
-                batch(new CallBatch(indices, ids, rows, n));
+                Hand(n);
                 n = 0;
             }
         }
 
         if (n > 0)
         {
-            batch(new CallBatch(indices, ids, rows, n));
+            Hand(n);
         }
+
+        pending.GetAwaiter().GetResult();
     }
 
     private static T Scalar<T>(DuckDBConnection db, string sql)

@@ -53,7 +53,10 @@ internal static class SpendAnalysis
     /// <summary>A month of the series' usage already qualifies (after <see cref="PeerQualification.Qualify"/>).</summary>
     internal static bool UsageQualified(SeriesAnalysis analysis) => analysis.Cases.Any(c => c.Usage.Count > 0);
 
-    /// <summary>A month's spend could reach min_amount: the spend of its days with positive spend does.</summary>
+    /// <summary>
+    /// A month's spend could reach min_amount: the spend of its days with positive spend does (for a service read from
+    /// its month totals, the spend of its records billed above zero, which is never less).
+    /// </summary>
     internal static bool SpendCouldQualify(DailySeries s, AnomalySettings settings)
     {
         if (s.Months is { } months)

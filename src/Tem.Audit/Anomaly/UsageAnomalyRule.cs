@@ -62,7 +62,7 @@ public sealed class UsageAnomalyRule() : AnomalyModelRule(
         var calls = new Dictionary<int, OutlierCall>();
         var outliers = new List<int>();
         var scores = new double[ScoreBatch];
-        AnomalyFeatures.ReadCalls(db, [], ScoreBatch, batch =>
+        AnomalyFeatures.ReadCalls(db, [], ScoreBatch, overlap: true, batch =>
         {
             Parallel.For(0, (batch.Count + 4095) / 4096, chunk =>
             {
