@@ -84,7 +84,16 @@ internal static class ScaleChart
     /// </summary>
     public static int DuckDbOnce(string lakeFolder)
     {
-        var lake = TemLake.Open(lakeFolder);
+        Console.WriteLine(ReadUsageOnce(TemLake.Open(lakeFolder)).ToString(CultureInfo.InvariantCulture));
+        return 0;
+    }
+
+    /// <summary>
+    /// The audit benchmarks' DuckDB baseline: DuckDB alone reading every usage record of <paramref name="lake"/> once
+    /// (records, spend and seconds per service and month) with the memory the audit gives DuckDB; returns the records read.
+    /// </summary>
+    public static long ReadUsageOnce(TemLake lake)
+    {
         using var db = LakeSession.InMemory(new SessionOptions
         {
             MemoryLimit = LakeSession.Share(new AuditOptions().MemoryLimit, AuditOptions.DuckDbShare), TempDirectory = lake.TempDirectory,
@@ -96,8 +105,7 @@ internal static class ScaleChart
                 SELECT carrier, account_id, service_id, month, count(*) AS n, sum(billed_amount) AS spend, sum(duration_s) AS seconds
                 FROM usage GROUP BY ALL)
             """;
-        Console.WriteLine(Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture));
-        return 0;
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     /// <summary>Runs this program with <paramref name="mode"/> on <paramref name="lake"/>: wall seconds, peak resident MB, standard output.</summary>

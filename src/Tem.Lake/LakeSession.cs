@@ -58,8 +58,11 @@ public static class LakeSession
     }
 
     /// <summary>True for a memory size DuckDB takes as a limit: a number and a unit, e.g. <c>1GB</c>, <c>500MB</c>, <c>2GiB</c>.</summary>
-    public static bool IsMemorySize(string? value) =>
-        value is not null && System.Text.RegularExpressions.Regex.IsMatch(value.Trim(), @"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+    public static bool IsMemorySize(string? value) => MemorySize(value).Success;
+
+    /// <summary>A memory size's number (group 1) and unit (group 2); the one pattern of <see cref="IsMemorySize"/> and <see cref="Share"/>.</summary>
+    private static System.Text.RegularExpressions.Match MemorySize(string? value) =>
+        System.Text.RegularExpressions.Regex.Match(value?.Trim() ?? string.Empty, @"^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
             System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>
@@ -69,8 +72,7 @@ public static class LakeSession
     /// <exception cref="ArgumentException"><paramref name="size"/> is not a memory size, or <paramref name="fraction"/> is not in (0, 1].</exception>
     public static string Share(string size, double fraction)
     {
-        var match = System.Text.RegularExpressions.Regex.Match(size?.Trim() ?? string.Empty, @"^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
-            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        var match = MemorySize(size);
         if (!match.Success || fraction is <= 0 or > 1)
         {
             throw new ArgumentException($"'{size}' is not a memory size such as 1GB or 500MB, or {fraction} is not a share in (0, 1].", nameof(size));

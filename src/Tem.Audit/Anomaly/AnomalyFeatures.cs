@@ -174,28 +174,22 @@ internal static class AnomalyFeatures
     }
 
     /// <summary>
-    /// Loads the day values of the services <paramref name="which"/> selects (null: all), in series_no order, a chunk of at
+    /// Loads the day values of the services <paramref name="which"/> selects, in series_no order, a chunk of at
     /// most <paramref name="chunkSize"/> series at a time: <paramref name="chunk"/> gets the chunk's series numbers with their
     /// values loaded, and the values are released after it. Memory is one chunk, whatever the number of services.
     /// </summary>
-    public static void StreamServiceValues(DuckDBConnection db, List<DailySeries> services, bool[]? which, int chunkSize, Action<List<int>> chunk)
+    public static void StreamServiceValues(DuckDBConnection db, List<DailySeries> services, bool[] which, int chunkSize, Action<List<int>> chunk)
     {
-        var filter = string.Empty;
-        if (which is not null)
+        db.Execute("CREATE OR REPLACE TEMP TABLE anomaly_selected (series_no INTEGER)");
+        using (var app = db.CreateAppender("anomaly_selected"))
         {
-            db.Execute("CREATE OR REPLACE TEMP TABLE anomaly_selected (series_no INTEGER)");
-            using (var app = db.CreateAppender("anomaly_selected"))
+            for (var i = 0; i < which.Length; i++)
             {
-                for (var i = 0; i < which.Length; i++)
+                if (which[i])
                 {
-                    if (which[i])
-                    {
-                        app.CreateRow().AppendValue(i).EndRow();
-                    }
+                    app.CreateRow().AppendValue(i).EndRow();
                 }
             }
-
-            filter = "WHERE s.series_no IN (SELECT series_no FROM anomaly_selected)";
         }
 
         var current = new List<int>();
@@ -215,12 +209,12 @@ internal static class AnomalyFeatures
 
         using var cmd = db.CreateCommand();
         cmd.UseStreamingMode = true;
-        cmd.CommandText = $"""
+        cmd.CommandText = """
             SELECT s.series_no, r.day, sum(r.billed_amount) AS spend,
                    coalesce(sum(r.duration_s) FILTER (WHERE r.usage_type = 'voice'), 0) / 60.0 AS minutes,
                    CAST(coalesce(sum(r.data_mb) FILTER (WHERE r.usage_type = 'data'), 0) AS DOUBLE) AS data_mb
             FROM anomaly_usage_records r JOIN anomaly_services s USING (carrier, account_id, service_id)
-            {filter}
+            WHERE s.series_no IN (SELECT series_no FROM anomaly_selected)
             GROUP BY s.series_no, r.day
             ORDER BY s.series_no, r.day
             """;
@@ -253,28 +247,22 @@ internal static class AnomalyFeatures
 
     /// <summary>
     /// Each account's series (the day-by-day sum of its services' series), zero, in carrier and account order (filled by
-    /// <see cref="LoadAccountValues"/>). <paramref name="accountOf"/> gets each service's account's index.
+    /// <see cref="LoadAccountValues"/>).
     /// </summary>
-    public static List<DailySeries> AccountSeries(IReadOnlyList<DailySeries> services, out int[] accountOf)
+    public static List<DailySeries> AccountSeries(IReadOnlyList<DailySeries> services)
     {
         var accounts = new List<DailySeries>();
-        accountOf = new int[services.Count];
-        foreach (var group in Enumerable.Range(0, services.Count).GroupBy(i => (services[i].Carrier, services[i].AccountId))
+        foreach (var group in services.GroupBy(s => (s.Carrier, s.AccountId))
                      .OrderBy(g => g.Key.Carrier, StringComparer.Ordinal).ThenBy(g => g.Key.AccountId, StringComparer.Ordinal))
         {
-            var first = group.Min(i => services[i].FirstDay);
-            var last = group.Max(i => services[i].Day(services[i].Length - 1));
+            var first = group.Min(s => s.FirstDay);
+            var last = group.Max(s => s.Day(s.Length - 1));
             var account = new DailySeries
             {
-                Carrier = group.Key.Carrier, AccountId = group.Key.AccountId, Currency = services[group.First()].Currency, FirstDay = first,
+                Carrier = group.Key.Carrier, AccountId = group.Key.AccountId, Currency = group.First().Currency, FirstDay = first,
                 Length = last.DayNumber - first.DayNumber + 1,
             };
             account.Allocate();
-            foreach (var i in group)
-            {
-                accountOf[i] = accounts.Count;
-            }
-
             accounts.Add(account);
         }
 

@@ -29,7 +29,7 @@ public sealed class SpendAnomalyRule() : AnomalyModelRule(
         // min_amount) are streamed a chunk at a time. The accounts' day series (a few hundred) are summed in DuckDB too.
         var services = AnomalyFeatures.LoadServiceSeries(db);
         AnomalyFeatures.LoadServiceMonths(db, services);
-        var accounts = AnomalyFeatures.AccountSeries(services, out _);
+        var accounts = AnomalyFeatures.AccountSeries(services);
         AnomalyFeatures.LoadAccountValues(db, accounts);
         var detectors = new Detectors(settings);
         var serviceRuns = new SeriesAnalysis[services.Count];
